@@ -1,0 +1,1 @@
+"""Sounds, prompts and icons (shipped as package data)."""

@@ -1,0 +1,219 @@
+"""Command line: ``hinge-timer [validate|plan|schema|run] ...``.
+
+``build_parser()`` is separate from ``main(argv) -> int`` so both can be tested
+without a process.  A user's mistake (a bad file, a bad option) ends with a
+message and exit code 1 or 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from typing import Sequence, TextIO
+
+from .session.errors import SessionError
+from .session.load import builtin_session, builtin_session_files, load_session
+from .session.model import json_schema
+from .session.timeline import StepKind, Timeline, compile_timeline
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SESSION = "hip-hinge-mobility"
+
+
+def fmt_time(seconds: float) -> str:
+    s = int(round(seconds))
+    h, rest = divmod(s, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    """Options accepted both before and after the subcommand."""
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--speed", metavar="FACTOR", type=_speed, default=argparse.SUPPRESS if suppress else 1.0,
+        help="run the session clock this many times faster (demos and tests)",
+    )
+    parser.add_argument(
+        "--event-log", metavar="FILE", default=default,
+        help="write every cue and command as JSON Lines with scheduled and actual times",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS if suppress else False)
+
+
+def _speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number such as 2 or 0.5, got {text!r}") from None
+    if not 0.01 <= value <= 1000:
+        raise argparse.ArgumentTypeError(f"must be between 0.01 and 1000, got {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hinge-timer",
+        description="A guided-session timer for hip-hinge mobility training.",
+    )
+    _common(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check session files and report every problem")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    _common(p, suppress=True)
+
+    p = sub.add_parser("plan", help="print the timed plan of a session")
+    p.add_argument("file", metavar="FILE", help=f"a session file, or the name of a built-in one ({DEFAULT_SESSION})")
+    p.add_argument("--dose", choices=("low", "high"), help="low or high end of every range (default: the file's)")
+    p.add_argument("--json", action="store_true", help="print the whole timeline as JSON")
+    _common(p, suppress=True)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of session files")
+    _common(p, suppress=True)
+
+    p = sub.add_parser("run", help="run a session in this terminal (the window comes in a later version)")
+    p.add_argument("file", metavar="FILE", nargs="?", default=DEFAULT_SESSION)
+    p.add_argument("--dose", choices=("low", "high"))
+    p.add_argument(
+        "--accept-cautions", action="store_true",
+        help="acknowledge every caution without asking (you have read them: see `plan`)",
+    )
+    _common(p, suppress=True)
+    return parser
+
+
+def resolve_session_file(name: str) -> object:
+    """A path, or the name of a built-in session (with or without .toml)."""
+    from pathlib import Path
+
+    if Path(name).exists() or "/" in name or "\\" in name:
+        return name
+    try:
+        return builtin_session(name)
+    except KeyError:
+        return name  # let the loader say "no such file"
+
+
+def load_timeline(name: str, dose: str | None) -> Timeline:
+    source = resolve_session_file(name)
+    session = load_session(source, name=name)  # type: ignore[arg-type]
+    return compile_timeline(session, dose)  # type: ignore[arg-type]
+
+
+def print_plan(timeline: Timeline, out: TextIO) -> None:
+    s = timeline.session
+    out.write(f"{s.title}: {timeline.dose} dose\n")
+    out.write(f"{'start':>8} {'length':>7}  step\n")
+    for step in timeline.steps:
+        start = ("~" if step.estimated else "") + fmt_time(step.start)
+        if step.kind is StepKind.CAUTION:
+            length = "wait"
+        elif step.is_open:
+            length = "~" + fmt_time(step.planned)
+        else:
+            length = fmt_time(step.planned)
+        line = step.describe()
+        if step.kind is StepKind.WORK and step.paced:
+            tempo = s.drills[step.drill].tempo or ()
+            line += " · " + ", ".join(f"{p.phase} {p.seconds} s" for p in tempo)
+        elif step.kind is StepKind.WORK and step.phases:
+            cycle = s.drills[step.drill].cycle or ()
+            line += " · cycle " + ", ".join(f"{p.phase} {p.seconds} s" for p in cycle)
+        elif step.kind is StepKind.CAUTION:
+            line += " (waits until you confirm)"
+        out.write(f"{start:>8} {length:>7}  {line}\n")
+    approx = "about " if timeline.has_open else ""
+    out.write(f"Total: {approx}{fmt_time(timeline.total)}")
+    if timeline.has_open:
+        out.write(f"  (~ marks estimates: sets you count yourself are planned at 4 s a rep)")
+    out.write("\n")
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    bad = 0
+    for name in args.files:
+        try:
+            session = load_session(name)
+        except SessionError as exc:
+            bad += 1
+            print(exc, file=sys.stderr)
+        else:
+            print(f"{name}: ok ({session.title}, {len(session.drills)} drills)")
+    return 1 if bad else 0
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    try:
+        timeline = load_timeline(args.file, args.dose)
+    except SessionError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if args.json:
+        json.dump(timeline.to_json(), sys.stdout, indent=1, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print_plan(timeline, sys.stdout)
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    json.dump(json_schema(), sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return 0
+
+
+def cmd_home(args: argparse.Namespace) -> int:
+    """No subcommand: until the window exists, show the built-in session's plan."""
+    timeline = load_timeline(DEFAULT_SESSION, None)
+    print_plan(timeline, sys.stdout)
+    print()
+    print("The Hinge Timer window comes in a later version. Meanwhile you can run this")
+    print("session in the terminal with:  hinge-timer run " + DEFAULT_SESSION)
+    print("Built-in sessions: " + ", ".join(f.name.removesuffix(".toml") for f in builtin_session_files()))
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .terminal import run_in_terminal
+
+    try:
+        timeline = load_timeline(args.file, args.dose)
+    except SessionError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return run_in_terminal(
+        timeline, speed=args.speed, event_log=args.event_log, accept_cautions=args.accept_cautions
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    commands = {
+        None: cmd_home,
+        "validate": cmd_validate,
+        "plan": cmd_plan,
+        "schema": cmd_schema,
+        "run": cmd_run,
+    }
+    try:
+        return commands[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except OSError as exc:
+        print(f"hinge-timer: {exc}", file=sys.stderr)
+        return 1
+
+
+def entry() -> None:
+    sys.exit(main())

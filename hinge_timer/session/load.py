@@ -1,0 +1,280 @@
+"""Read a session file and turn it into a ``Session``, or every reason why not.
+
+The only exception that leaves this module for a user's file is
+``SessionError``; it lists every problem found, each with the file, the line
+where it can be found, and the field path.  Nothing in a file is executed:
+it is parsed with ``tomllib`` and checked against the model.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any, Iterable
+
+from pydantic import ValidationError
+
+from .errors import Problem, SessionError
+from .locate import Locator
+from .model import FORMAT_VERSION, TABLE_KEYS, Session, shown
+
+MAX_FILE_BYTES = 1024 * 1024
+BUILTIN_PACKAGE = "hinge_timer.builtin_sessions"
+
+Loc = tuple[str | int, ...]
+
+
+def builtin_session_files() -> list[Traversable]:
+    """The session files shipped with the program, sorted by name."""
+    folder = files(BUILTIN_PACKAGE)
+    return sorted((f for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
+
+
+def builtin_session(stem: str) -> Traversable:
+    for f in builtin_session_files():
+        if f.name == stem or f.name == stem + ".toml":
+            return f
+    raise KeyError(stem)
+
+
+def load_session(path: str | os.PathLike[str] | Traversable, name: str | None = None) -> Session:
+    """Load and validate one session file; raise ``SessionError`` if it is not usable."""
+    label = name or (path.name if isinstance(path, Traversable) and not isinstance(path, Path) else str(path))
+    try:
+        if isinstance(path, (str, os.PathLike)):
+            p = Path(path)
+            if p.is_dir():
+                raise SessionError([Problem(label, None, "", "is a folder, not a session file")])
+            size = p.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise SessionError([_too_big(label, size)])
+            with p.open("rb") as fh:
+                data = fh.read(MAX_FILE_BYTES + 1)
+        else:
+            data = path.read_bytes()
+    except FileNotFoundError:
+        raise SessionError([Problem(label, None, "", "no such file")]) from None
+    except PermissionError:
+        raise SessionError([Problem(label, None, "", "cannot be read: permission denied")]) from None
+    except OSError as exc:
+        raise SessionError([Problem(label, None, "", f"cannot be read: {exc.strerror or exc}")]) from None
+    return parse_session(data, label)
+
+
+def _too_big(label: str, size: int) -> Problem:
+    return Problem(
+        label, None, "", f"is {size / 1024 / 1024:.1f} MiB; session files are limited to 1 MiB"
+    )
+
+
+def parse_session(data: bytes | str, name: str = "<session>") -> Session:
+    """Validate session text (bytes are decoded as UTF-8)."""
+    if isinstance(data, bytes):
+        if len(data) > MAX_FILE_BYTES:
+            raise SessionError([_too_big(name, len(data))])
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise SessionError(
+                [Problem(name, line, "", f"is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8")]
+            ) from None
+    else:
+        text = data
+    if not text.strip():
+        raise SessionError([Problem(name, None, "", "is empty")])
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SessionError([_toml_problem(name, exc)]) from None
+    except RecursionError:
+        raise SessionError([Problem(name, None, "", "is nested too deeply to be a session file")]) from None
+
+    where = Locator(text)
+
+    def problem(loc: Loc, message: str) -> Problem:
+        return Problem(name, where.line_of(loc), field_path(loc), message)
+
+    # A newer format may use anything: say that alone rather than a page of errors.
+    fmt = raw.get("format")
+    if isinstance(fmt, int) and not isinstance(fmt, bool) and fmt > FORMAT_VERSION:
+        raise SessionError(
+            [
+                problem(
+                    ("format",),
+                    f"this file is format {fmt}, made by a newer Hinge Timer; "
+                    f"this version reads format {FORMAT_VERSION}. Update Hinge Timer to open it",
+                )
+            ]
+        )
+    problems = [problem(loc, msg) for loc, msg in _cross_field(raw)]
+    try:
+        session = Session.model_validate(raw)
+    except ValidationError as exc:
+        problems.extend(problem(loc, msg) for loc, msg in _translate(exc, raw))
+        raise SessionError(_dedupe(problems)) from None
+    if problems:
+        raise SessionError(_dedupe(problems))
+    return session
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen: set[Problem] = set()
+    out = []
+    for p in problems:
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out
+
+
+def _toml_problem(name: str, exc: tomllib.TOMLDecodeError) -> Problem:
+    msg = str(exc)
+    line = None
+    # tomllib ends its messages with "(at line L, column C)" or "(at end of document)".
+    if "(at line " in msg:
+        head, _, tail = msg.rpartition("(at line ")
+        nums = tail.rstrip(")").split(", column ")
+        try:
+            line = int(nums[0])
+            col = int(nums[1]) if len(nums) > 1 else None
+        except ValueError:
+            line, col = None, None
+        msg = head.strip() + (f" (column {col})" if col else "")
+    elif "(at end of document)" in msg:
+        msg = msg.replace("(at end of document)", "at the end of the file").strip()
+    return Problem(name, line, "", f"is not valid TOML: {msg[:1].lower()}{msg[1:]}")
+
+
+def field_path(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out
+
+
+def _table_kind(loc: Loc) -> str | None:
+    """Which kind of table a location names, for listing its allowed keys."""
+    if loc == ():
+        return "session"
+    if loc == ("defaults",):
+        return "defaults"
+    if len(loc) == 2 and loc[0] == "drill":
+        return "drill"
+    if len(loc) == 4 and loc[0] == "drill" and loc[2] in ("tempo", "cycle"):
+        return "phase"
+    return None
+
+
+def suggest(key: str, allowed: Iterable[str]) -> str | None:
+    allowed = list(allowed)
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    low = key.lower()
+    # "hold_seconds" -> "hold", "num_sets" -> "sets": a known key inside the unknown one.
+    contained = [a for a in allowed if len(a) >= 3 and a in low]
+    if contained:
+        return max(contained, key=len)
+    return None
+
+
+def _unknown_key(loc: Loc) -> str:
+    key = str(loc[-1])
+    kind = _table_kind(loc[:-1])
+    allowed = TABLE_KEYS.get(kind or "", ())
+    guess = suggest(key, allowed)
+    if guess:
+        return f'unknown key "{key}"; did you mean "{guess}"?'
+    if allowed:
+        return f'unknown key "{key}"; allowed here: {", ".join(allowed)}'
+    return f'unknown key "{key}"'
+
+
+_TYPE_WORDS = {
+    "dict_type": "a table",
+    "model_type": "a table",
+    "model_attributes_type": "a table",
+    "tuple_type": "a list",
+    "list_type": "a list",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "string_type": "text in quotes",
+}
+
+
+def _translate(exc: ValidationError, raw: dict[str, Any]) -> list[tuple[Loc, str]]:
+    out: list[tuple[Loc, str]] = []
+    for err in exc.errors(include_url=False):
+        loc: Loc = tuple(p + 1 if isinstance(p, int) else p for p in err["loc"])
+        kind = err["type"]
+        value = err.get("input")
+        if kind == "extra_forbidden":
+            out.append((loc, _unknown_key(loc)))
+        elif kind == "missing":
+            out.append((loc, _missing(loc)))
+        elif kind in _TYPE_WORDS:
+            out.append((loc, f"expected {_TYPE_WORDS[kind]}, got {shown(value)}"))
+        elif kind == "literal_error":
+            expected = err.get("ctx", {}).get("expected", "")
+            out.append((loc, f"expected one of {expected.replace(chr(39), chr(34))}, got {shown(value)}"))
+        elif kind == "too_long":
+            ctx = err.get("ctx", {})
+            most, actual = ctx.get("max_length", 0), ctx.get("actual_length", 0)
+            # Point at the first item too many, so the line is where the excess starts.
+            out.append((loc + (most + 1,), f"one item too many: at most {most} are allowed, this has {actual}"))
+        elif kind == "too_short":
+            # pydantic also says "too short" when items failed; those items say why.
+            if not (isinstance(value, list) and len(value) >= err.get("ctx", {}).get("min_length", 1)):
+                out.append((loc, _too_short(loc)))
+        else:
+            out.append((loc, err["msg"]))
+    return out
+
+
+def _missing(loc: Loc) -> str:
+    key = loc[-1]
+    if key == "drill":
+        return 'a session needs at least one [[drill]]'
+    if key == "format":
+        return f"is missing; add format = {FORMAT_VERSION} at the top of the file"
+    return "is required"
+
+
+def _too_short(loc: Loc) -> str:
+    if loc == ("drill",):
+        return "a session needs at least one [[drill]]"
+    return "must have at least one item, or be left out"
+
+
+def _cross_field(raw: dict[str, Any]) -> list[tuple[Loc, str]]:
+    """Rules that involve more than one field, checked on the raw data."""
+    out: list[tuple[Loc, str]] = []
+    fmt = raw.get("format")
+    if "format" in raw and (not isinstance(fmt, int) or isinstance(fmt, bool) or fmt < 1):
+        out.append((("format",), f"expected the format number {FORMAT_VERSION}, got {shown(fmt)}"))
+    drills = raw.get("drill")
+    if not isinstance(drills, list):
+        return out
+    for i, d in enumerate(drills, start=1):
+        if not isinstance(d, dict):
+            continue
+        has_hold, has_reps = "hold" in d, "reps" in d
+        if has_hold and has_reps:
+            out.append((("drill", i, "reps"), "a drill has hold (seconds) or reps, not both"))
+        elif not has_hold and not has_reps:
+            out.append((("drill", i), "needs hold (seconds per side) or reps (per set)"))
+        if "cycle" in d and not has_hold:
+            out.append((("drill", i, "cycle"), "cycle repeats through a hold; it needs hold, not reps"))
+        if "tempo" in d and not has_reps:
+            out.append((("drill", i, "tempo"), "tempo paces each rep; it needs reps, not hold"))
+        if "switch_sides" in d and "sides" not in d:
+            out.append((("drill", i, "switch_sides"), "only applies to a drill with sides"))
+    return out

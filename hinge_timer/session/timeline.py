@@ -1,0 +1,335 @@
+"""Compile a Session and a dose into a Timeline: every step, its time and its cues.
+
+A Timeline is plain immutable data.  Each step knows its planned start (from
+the start of the session), its duration (``None`` for a set the user counts),
+what it belongs to (drill, set, side, rep) and the cues it fires, each at an
+offset from the step's own start.  The runner in ``hinge_timer.engine`` walks
+it; ``hinge-timer plan`` prints it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Any
+
+from .model import Dose, Drill, Phase, Session
+
+# A user-counted rep has no clock; plans estimate it at this many seconds.
+OPEN_REP_ESTIMATE = 4.0
+HALFWAY_MIN_HOLD = 20  # a halfway call on shorter holds is only noise
+NEXT_UP_AT = 2.0  # seconds into a rest before "next up" is announced
+
+
+class StepKind(str, Enum):
+    CAUTION = "caution"
+    GET_READY = "get_ready"
+    WORK = "work"
+    SWITCH_SIDES = "switch_sides"
+    REST = "rest"
+    DONE = "done"
+
+
+class CueKind(str, Enum):
+    CAUTION = "caution"
+    NEXT_UP = "next_up"
+    COUNTDOWN = "countdown"
+    GO = "go"
+    PHASE = "phase"
+    HALFWAY = "halfway"
+    REP = "rep"
+    LAST_REP = "last_rep"
+    SET_COMPLETE = "set_complete"
+    SWITCH_SIDES = "switch_sides"
+    REST = "rest"
+    SESSION_COMPLETE = "session_complete"
+
+
+@dataclass(frozen=True)
+class Cue:
+    at: float  # seconds from the start of its step
+    kind: CueKind
+    text: str
+
+
+@dataclass(frozen=True)
+class PhaseSpan:
+    start: float  # seconds from the start of its step
+    seconds: float
+    label: str
+    say: str
+    rep: int | None  # 1-based rep number for tempo phases; None in a cycle
+
+    @property
+    def end(self) -> float:
+        return self.start + self.seconds
+
+
+@dataclass(frozen=True)
+class Step:
+    index: int
+    kind: StepKind
+    drill: int  # index into Timeline.session.drills; -1 for the done step
+    drill_name: str
+    set_no: int  # 1-based; 0 where no set applies
+    sets: int
+    side: str | None
+    reps: int | None  # planned reps in a rep set
+    paced: bool  # reps count themselves through tempo phases
+    ends_set: bool  # the last work step of its set (the last side)
+    duration: float | None  # None: open, the user ends it (counted reps, caution)
+    start: float  # planned start from the session start (estimated after an open step)
+    estimated: bool  # the start rests on an estimate (an open step came before)
+    phases: tuple[PhaseSpan, ...] = ()
+    cues: tuple[Cue, ...] = ()
+
+    @property
+    def planned(self) -> float:
+        """Duration, or its estimate for an open step."""
+        if self.duration is not None:
+            return self.duration
+        if self.kind is StepKind.WORK and self.reps:
+            return self.reps * OPEN_REP_ESTIMATE
+        return 0.0
+
+    @property
+    def is_open(self) -> bool:
+        return self.duration is None
+
+    def describe(self) -> str:
+        """A short line: what this step is, as the plan and "next up" show it."""
+        side = f", {self.side} leg" if self.side else ""
+        sets = f" set {self.set_no} of {self.sets}" if self.sets > 1 else ""
+        if self.kind is StepKind.WORK:
+            if self.reps is not None:
+                how = "paced" if self.paced else "you count"
+                return f"{self.drill_name}{sets}{side}: {self.reps} reps ({how})"
+            return f"{self.drill_name}{sets}{side}: hold"
+        if self.kind is StepKind.GET_READY:
+            return f"Get ready: {self.drill_name}{side}"
+        if self.kind is StepKind.SWITCH_SIDES:
+            return f"Switch sides to the {self.side} leg"
+        if self.kind is StepKind.REST:
+            return "Rest"
+        if self.kind is StepKind.CAUTION:
+            return f"Caution: {self.drill_name}"
+        return "Session complete"
+
+
+@dataclass(frozen=True)
+class Timeline:
+    session: Session
+    dose: Dose
+    steps: tuple[Step, ...]
+    total: float = field(init=False)
+    has_open: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "total", sum(s.planned for s in self.steps))
+        object.__setattr__(self, "has_open", any(s.is_open and s.planned for s in self.steps))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "title": self.session.title,
+            "dose": self.dose,
+            "total_seconds": self.total,
+            "total_is_estimate": self.has_open,
+            "steps": [
+                {
+                    "index": s.index,
+                    "kind": s.kind.value,
+                    "drill": s.drill_name,
+                    "set": s.set_no,
+                    "sets": s.sets,
+                    "side": s.side,
+                    "reps": s.reps,
+                    "paced": s.paced,
+                    "start": s.start,
+                    "duration": s.duration,
+                    "estimated_seconds": None if s.duration is not None else s.planned,
+                    "start_is_estimate": s.estimated,
+                    "phases": [
+                        {"start": p.start, "seconds": p.seconds, "label": p.label, "say": p.say, "rep": p.rep}
+                        for p in s.phases
+                    ],
+                    "cues": [{"at": c.at, "kind": c.kind.value, "text": c.text} for c in s.cues],
+                }
+                for s in self.steps
+            ],
+        }
+
+
+def set_complete_text(drill_name: str, set_no: int, sets: int) -> str:
+    return f"Set {set_no} of {sets} complete" if sets > 1 else f"{drill_name} complete"
+
+
+def _countdown(duration: float) -> list[Cue]:
+    return [Cue(duration - n, CueKind.COUNTDOWN, str(n)) for n in (3, 2, 1) if duration - n > 0]
+
+
+def _phases(tempo: tuple[Phase, ...], rep: int | None, offset: float) -> list[PhaseSpan]:
+    out = []
+    for ph in tempo:
+        out.append(PhaseSpan(offset, float(ph.seconds), ph.phase, ph.spoken, rep))
+        offset += ph.seconds
+    return out
+
+
+def _cycle_through(cycle: tuple[Phase, ...], hold: float) -> list[PhaseSpan]:
+    """Repeat the cycle's phases until the hold ends; the last one is cut short."""
+    out: list[PhaseSpan] = []
+    t = 0.0
+    while t < hold:
+        for ph in cycle:
+            if t >= hold:
+                break
+            out.append(PhaseSpan(t, float(min(ph.seconds, hold - t)), ph.phase, ph.spoken, None))
+            t += ph.seconds
+    return out
+
+
+class _Builder:
+    def __init__(self, session: Session, dose: Dose) -> None:
+        self.session = session
+        self.dose = dose
+        self.steps: list[Step] = []
+        self.t = 0.0
+        self.estimated = False
+
+    def add(self, kind: StepKind, drill: int, duration: float | None, **kw: Any) -> None:
+        name = self.session.drills[drill].name if drill >= 0 else ""
+        step = Step(
+            index=len(self.steps),
+            kind=kind,
+            drill=drill,
+            drill_name=name,
+            set_no=kw.pop("set_no", 0),
+            sets=kw.pop("sets", 0),
+            side=kw.pop("side", None),
+            reps=kw.pop("reps", None),
+            paced=kw.pop("paced", False),
+            ends_set=kw.pop("ends_set", False),
+            duration=duration,
+            start=self.t,
+            estimated=self.estimated,
+            phases=tuple(kw.pop("phases", ())),
+            cues=tuple(sorted(kw.pop("cues", ()), key=lambda c: c.at)),
+        )
+        assert not kw, kw
+        self.steps.append(step)
+        self.t += step.planned
+        if duration is None:
+            self.estimated = True
+
+    def drill(self, i: int, d: Drill, last: bool) -> None:
+        defaults = self.session.defaults
+        get_ready = d.get_ready if d.get_ready is not None else defaults.get_ready
+        rest_sets = d.rest_between_sets if d.rest_between_sets is not None else defaults.rest_between_sets
+        switch = d.switch_sides if d.switch_sides is not None else defaults.switch_sides
+        sets = d.sets.pick(self.dose)
+        sides: tuple[str | None, ...] = d.sides or (None,)
+
+        if d.caution:
+            self.add(
+                StepKind.CAUTION, i, None,
+                cues=[Cue(0, CueKind.CAUTION, f"Caution before {d.name}. Read the warning on screen.")],
+            )
+        if get_ready:
+            which = f", {sides[0]} leg" if sides[0] else ""
+            self.add(
+                StepKind.GET_READY, i, float(get_ready), side=sides[0], set_no=1, sets=sets,
+                cues=[Cue(0, CueKind.NEXT_UP, f"Get ready: {d.name}{which}"), *_countdown(get_ready)],
+            )
+        for set_no in range(1, sets + 1):
+            for k, side in enumerate(sides):
+                if k > 0 and switch:
+                    self.add(
+                        StepKind.SWITCH_SIDES, i, float(switch), side=side, set_no=set_no, sets=sets,
+                        cues=[Cue(0, CueKind.SWITCH_SIDES, f"Switch sides: {side} leg"), *_countdown(switch)],
+                    )
+                end_of_set = k == len(sides) - 1
+                self.work(i, d, set_no, sets, side, end_of_set)
+            if set_no < sets and rest_sets:
+                nxt = f"set {set_no + 1} of {sets}" + (f", {sides[0]} leg" if sides[0] else "")
+                cues = [Cue(0, CueKind.REST, "Rest"), *_countdown(rest_sets)]
+                if rest_sets > NEXT_UP_AT + 4:
+                    cues.append(Cue(NEXT_UP_AT, CueKind.NEXT_UP, f"Next up: {nxt}"))
+                self.add(StepKind.REST, i, float(rest_sets), set_no=set_no + 1, sets=sets, side=sides[0], cues=cues)
+        if not last:
+            rest = d.rest_after if d.rest_after is not None else defaults.rest_between_drills
+            if rest:
+                nxt_drill = self.session.drills[i + 1]
+                cues = [Cue(0, CueKind.REST, "Rest"), *_countdown(rest)]
+                if rest > NEXT_UP_AT + 4:
+                    cues.append(Cue(NEXT_UP_AT, CueKind.NEXT_UP, f"Next up: {nxt_drill.name}"))
+                self.add(StepKind.REST, i, float(rest), cues=cues)
+
+    def work(self, i: int, d: Drill, set_no: int, sets: int, side: str | None, end_of_set: bool) -> None:
+        done_text = set_complete_text(d.name, set_no, sets)
+        common: dict[str, Any] = dict(side=side, set_no=set_no, sets=sets, ends_set=end_of_set)
+        cues = [Cue(0, CueKind.GO, "Go")]
+        if d.hold is not None:
+            hold = float(d.hold.pick(self.dose))
+            phases = _cycle_through(d.cycle, hold) if d.cycle else []
+            cues += [Cue(p.start, CueKind.PHASE, p.say) for p in phases]
+            if hold >= HALFWAY_MIN_HOLD:
+                cues.append(Cue(hold / 2, CueKind.HALFWAY, "Halfway"))
+            cues += _countdown(hold)
+            if end_of_set:
+                cues.append(Cue(hold, CueKind.SET_COMPLETE, done_text))
+            self.add(StepKind.WORK, i, hold, phases=phases, cues=cues, **common)
+            return
+        assert d.reps is not None
+        reps = d.reps.pick(self.dose)
+        if d.tempo:
+            rep_len = float(sum(p.seconds for p in d.tempo))
+            phases = []
+            for r in range(1, reps + 1):
+                start = (r - 1) * rep_len
+                if r == reps and reps > 1:
+                    cues.append(Cue(start, CueKind.LAST_REP, "Last rep"))
+                rep_phases = _phases(d.tempo, r, start)
+                cues += [Cue(p.start, CueKind.PHASE, p.say) for p in rep_phases]
+                phases += rep_phases
+            total = rep_len * reps
+            if end_of_set:
+                cues.append(Cue(total, CueKind.SET_COMPLETE, done_text))
+            self.add(StepKind.WORK, i, total, reps=reps, paced=True, phases=phases, cues=cues, **common)
+            return
+        # Counted by the user: no clock. "Last rep" and "set complete" come from the runner.
+        self.add(StepKind.WORK, i, None, reps=reps, cues=cues, **common)
+
+
+def compile_timeline(session: Session, dose: Dose | None = None) -> Timeline:
+    """Turn a session into the ordered steps the runner walks."""
+    b = _Builder(session, dose or session.defaults.dose)
+    n = len(session.drills)
+    for i, d in enumerate(session.drills):
+        b.drill(i, d, last=i == n - 1)
+    b.add(StepKind.DONE, -1, 0.0, cues=[Cue(0, CueKind.SESSION_COMPLETE, "Session complete. Well done.")])
+    return Timeline(session=session, dose=b.dose, steps=tuple(b.steps))
+
+
+_END_ANCHORED = (CueKind.COUNTDOWN, CueKind.SET_COMPLETE, CueKind.HALFWAY, CueKind.PHASE)
+
+
+def retime(timeline: Timeline, step: Step, duration: float) -> Step:
+    """The same timed step with a new length (the user added or removed time).
+
+    Cues tied to the start (go, rest, next up) stay; the countdown, halfway
+    call and set-complete move with the new end, and a hold-relax cycle runs
+    on to the new end.  Paced rep sets and open steps cannot be retimed.
+    """
+    if step.duration is None or step.paced:
+        raise ValueError("only timed steps that are not paced sets can be retimed")
+    cues = [c for c in step.cues if c.kind not in _END_ANCHORED and c.at < duration]
+    phases = step.phases
+    if phases:
+        cycle = timeline.session.drills[step.drill].cycle or ()
+        phases = tuple(_cycle_through(cycle, duration))
+        cues += [Cue(p.start, CueKind.PHASE, p.say) for p in phases]
+    if any(c.kind is CueKind.HALFWAY for c in step.cues):
+        cues.append(Cue(duration / 2, CueKind.HALFWAY, "Halfway"))
+    cues += _countdown(duration)
+    cues += [Cue(duration, c.kind, c.text) for c in step.cues if c.kind is CueKind.SET_COMPLETE]
+    return replace(step, duration=duration, phases=phases, cues=tuple(sorted(cues, key=lambda c: c.at)))

@@ -1,0 +1,1 @@
+"""Built-in session files (shipped as package data)."""

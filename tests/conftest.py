@@ -1,0 +1,34 @@
+"""Shared test set-up: headless Qt, a temporary data folder, built-in timelines."""
+
+from __future__ import annotations
+
+import os
+
+# Qt tests run headless unless a test says otherwise (screenshots use Xvfb).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from hinge_timer.session.load import builtin_session, load_session  # noqa: E402
+from hinge_timer.session.timeline import Timeline, compile_timeline  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def mobility() -> Timeline:
+    return compile_timeline(load_session(builtin_session("hip-hinge-mobility")), "low")
+
+
+@pytest.fixture
+def write_session(tmp_path: Path):
+    """Write TOML text to a file in a temporary folder and return its path."""
+
+    def write(text: str, name: str = "s.toml") -> Path:
+        p = tmp_path / name
+        p.write_text(text, encoding="utf-8")
+        return p
+
+    return write
