@@ -1,0 +1,108 @@
+"""What the runner reports: cue events, command results, snapshots, the event log."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import Enum
+from typing import IO, Any
+
+from ..session.timeline import CueKind, StepKind
+
+
+class State(str, Enum):
+    IDLE = "idle"
+    CAUTION = "caution"
+    GET_READY = "get_ready"
+    WORK = "work"
+    REST = "rest"
+    SWITCH_SIDES = "switch_sides"
+    PAUSED = "paused"
+    DONE = "done"
+
+
+STATE_OF_STEP = {
+    StepKind.CAUTION: State.CAUTION,
+    StepKind.GET_READY: State.GET_READY,
+    StepKind.WORK: State.WORK,
+    StepKind.REST: State.REST,
+    StepKind.SWITCH_SIDES: State.SWITCH_SIDES,
+    StepKind.DONE: State.DONE,
+}
+
+
+@dataclass(frozen=True)
+class CueEvent:
+    kind: CueKind
+    text: str
+    step: int
+    scheduled_ns: int  # when it was due, on the runner's clock
+    actual_ns: int  # when the runner fired it (the tick's ``now``)
+
+    @property
+    def late_ns(self) -> int:
+        return self.actual_ns - self.scheduled_ns
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    ok: bool
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything a screen shows, at one instant.  Times are in seconds."""
+
+    state: State  # PAUSED while paused; ``underlying`` says what was paused
+    underlying: State
+    pause_reason: str | None
+    step_index: int
+    step_count: int
+    drill_index: int  # -1 before the first drill's steps and on the done screen
+    drill_name: str
+    drill_count: int
+    side: str | None
+    set_no: int
+    sets: int
+    rep: int  # the rep in progress (paced) or reps counted so far (counted sets)
+    reps: int | None
+    user_counted: bool
+    phase_label: str | None
+    phase_left: float | None
+    phase_progress: float | None
+    step_left: float | None  # None for an open step
+    step_elapsed: float
+    step_progress: float  # 0..1; reps counted / planned in a counted set
+    coaching_cue: str | None
+    caution: str | None
+    session_progress: float  # 0..1, never goes backwards except by ``back``
+    session_left: float  # seconds, estimating the sets the user counts
+    next_up: str | None
+    last_message: str | None
+
+
+class EventLog:
+    """JSON Lines: one object per cue, command and notice, flushed as written."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+
+    @classmethod
+    def open(cls, path: str) -> "EventLog":
+        return cls(open(path, "a", encoding="utf-8", buffering=1))
+
+    def write(self, record: dict[str, Any]) -> None:
+        self._stream.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+        self._stream.flush()
+
+    def close(self) -> None:
+        self._stream.close()
+
+
+def read_event_log(path: str) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]

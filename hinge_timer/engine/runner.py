@@ -1,0 +1,585 @@
+"""The session runner: a state machine over a Timeline, driven by an injected clock.
+
+Time is computed, never counted.  The runner keeps the clock time at which the
+current step started; the time left is ``start + duration - now``.  A step that
+ends hands its exact end time to the next step as its start, so nothing drifts
+however late the ticks come.  ``tick(now)`` fires every cue whose time has come,
+in order, each once; calling it twice with the same ``now`` does nothing more.
+
+Commands take ``now`` as well, catch up with the clock first, and return a
+``CommandResult`` that says whether they did anything and why not: a key press
+in the wrong state is a no-op with a reason, never an exception.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import Any
+
+from ..session.timeline import (
+    OPEN_REP_ESTIMATE,
+    Cue,
+    CueKind,
+    Step,
+    StepKind,
+    Timeline,
+    retime,
+    set_complete_text,
+)
+from .clock import NS, Clock
+from .events import STATE_OF_STEP, CommandResult, CueEvent, EventLog, Snapshot, State
+
+# Cues said at most once per visit to a step, even when added time re-plans it.
+ONCE_PER_STEP = frozenset(
+    {
+        CueKind.GO,
+        CueKind.HALFWAY,
+        CueKind.SET_COMPLETE,
+        CueKind.LAST_REP,
+        CueKind.NEXT_UP,
+        CueKind.REST,
+        CueKind.SWITCH_SIDES,
+        CueKind.CAUTION,
+        CueKind.SESSION_COMPLETE,
+    }
+)
+BACK_AGAIN_NS = 2 * NS  # a second "back" within this goes to the previous step
+TIME_STEP_S = 10  # +/- time
+MIN_LEFT_S = 1  # removing time never leaves less than this
+COACH_EVERY_S = 15  # coaching cues rotate this often
+DEFAULT_SUSPEND_GAP_NS = 20 * NS
+
+
+def _ns(seconds: float) -> int:
+    return int(round(seconds * NS))
+
+
+@dataclass
+class Outcome:
+    """What happened to one work step (a set on one side)."""
+
+    step: int
+    drill: int
+    status: str  # "done", "skipped" or "stopped"
+    reason: str | None
+    reps_done: int | None
+    seconds_done: float
+    planned_seconds: float | None
+
+
+class Runner:
+    def __init__(
+        self,
+        timeline: Timeline,
+        clock: Clock,
+        *,
+        log: EventLog | None = None,
+        suspend_gap_ns: int = DEFAULT_SUSPEND_GAP_NS,
+    ) -> None:
+        self.timeline = timeline
+        self.clock = clock
+        self.log = log
+        self.suspend_gap_ns = suspend_gap_ns
+        self.steps = timeline.steps
+        self.outcomes: dict[int, Outcome] = {}
+        self._after = self._suffix_sums()
+        self._state = State.IDLE  # the step's state; pausing does not change it
+        self._paused_at: int | None = None
+        self._pause_reason: str | None = None
+        self._i = 0
+        self._step: Step = self.steps[0]
+        self._start_ns = 0
+        self._fired = 0
+        self._said: set[CueKind] = set()
+        self._reps_done = 0
+        self._pending: list[CueEvent] = []
+        self._last_tick: int | None = None
+        self._last_back_ns: int | None = None
+        self._progress_floor = 0.0
+        self._message: str | None = None
+        self.acknowledged: list[int] = []  # drills whose caution was acknowledged
+
+    # -- queries ----------------------------------------------------------
+    @property
+    def state(self) -> State:
+        return State.PAUSED if self._paused_at is not None else self._state
+
+    @property
+    def paused(self) -> bool:
+        return self._paused_at is not None
+
+    @property
+    def finished(self) -> bool:
+        return self._state is State.DONE
+
+    @property
+    def step(self) -> Step:
+        return self._step
+
+    @property
+    def step_index(self) -> int:
+        return self._i
+
+    @property
+    def step_start_ns(self) -> int:
+        return self._start_ns
+
+    def next_deadline_ns(self) -> int | None:
+        """Clock time of the next cue or step end, or None if nothing is timed."""
+        if self._state in (State.IDLE, State.DONE, State.CAUTION) or self.paused:
+            return None
+        best: int | None = None
+        if self._fired < len(self._step.cues):
+            best = self._start_ns + _ns(self._step.cues[self._fired].at)
+        if self._step.duration is not None:
+            end = self._start_ns + _ns(self._step.duration)
+            best = end if best is None else min(best, end)
+        return best
+
+    # -- ticking ------------------------------------------------------------
+    def tick(self, now: int) -> list[CueEvent]:
+        """Catch up with the clock and return every cue fired since the last call."""
+        self._catch_up(now)
+        events, self._pending = self._pending, []
+        return events
+
+    def _catch_up(self, now: int) -> None:
+        if self._state in (State.IDLE, State.DONE) or self.paused:
+            return
+        last, self._last_tick = self._last_tick, now
+        if self._state is not State.CAUTION and last is not None and now - last > self.suspend_gap_ns:
+            # The machine slept or the process was stopped: do not race through the
+            # missed time; stop the clock where the gap began and say why.
+            self._advance(last, last)
+            if not self.finished:
+                gap = (now - last) / NS
+                self._paused_at = last
+                self._pause_reason = (
+                    f"Paused by itself: the clock jumped {gap:.0f} s "
+                    "(the computer slept or the app was stopped). Resume when ready."
+                )
+                self._write({"t": "notice", "what": "suspend", "gap_s": gap, "paused_at_ns": last, "at_ns": now})
+            return
+        self._advance(now, now)
+
+    def _advance(self, until: int, now: int) -> None:
+        """Fire cues and end steps up to clock time ``until``; ``now`` is stamped as actual."""
+        while True:
+            step = self._step
+            elapsed = until - self._start_ns
+            cues = step.cues
+            while self._fired < len(cues) and _ns(cues[self._fired].at) <= elapsed:
+                self._say(cues[self._fired], self._start_ns + _ns(cues[self._fired].at), now)
+                self._fired += 1
+            if step.duration is None or self._state is State.DONE:
+                return
+            end = self._start_ns + _ns(step.duration)
+            if until < end:
+                return
+            self._record("done", None, end)
+            self._enter(self._i + 1, end)
+
+    def _say(self, cue: Cue, scheduled: int, now: int) -> None:
+        if cue.kind in ONCE_PER_STEP:
+            if cue.kind in self._said:
+                return
+            self._said.add(cue.kind)
+        ev = CueEvent(cue.kind, cue.text, self._i, scheduled, now)
+        self._pending.append(ev)
+        self._write(
+            {
+                "t": "cue",
+                "kind": cue.kind.value,
+                "text": cue.text,
+                "step": self._i,
+                "scheduled_ns": scheduled,
+                "actual_ns": now,
+            }
+        )
+
+    def _say_now(self, kind: CueKind, text: str, now: int) -> None:
+        self._say(Cue(0, kind, text), now, now)
+
+    def _enter(self, i: int, start: int) -> None:
+        self._i = i
+        self._step = self.steps[i]
+        self._start_ns = start
+        self._fired = 0
+        self._said = set()
+        self._reps_done = 0
+        self._state = STATE_OF_STEP[self._step.kind]
+        self._write({"t": "step", "step": i, "kind": self._step.kind.value, "start_ns": start})
+
+    # -- records --------------------------------------------------------------
+    def _elapsed_ns(self, now: int) -> int:
+        ref = self._paused_at if self._paused_at is not None else now
+        elapsed = max(0, ref - self._start_ns)
+        if self._step.duration is not None:
+            elapsed = min(elapsed, _ns(self._step.duration))
+        return elapsed
+
+    def _reps_in(self, step: Step, elapsed_s: float) -> int:
+        if step.paced and step.reps and step.duration:
+            rep_len = step.duration / step.reps
+            return min(step.reps, int((elapsed_s + 1e-9) // rep_len))
+        return self._reps_done
+
+    def _record(self, status: str, reason: str | None, now: int) -> None:
+        step = self._step
+        if step.kind is not StepKind.WORK:
+            return
+        elapsed_s = self._elapsed_ns(now) / NS
+        self.outcomes[step.index] = Outcome(
+            step=step.index,
+            drill=step.drill,
+            status=status,
+            reason=reason,
+            reps_done=self._reps_in(step, elapsed_s) if step.reps is not None else None,
+            seconds_done=round(elapsed_s, 3),
+            planned_seconds=step.duration,
+        )
+
+    def _record_untouched(self, first: int, last: int, status: str, reason: str | None) -> None:
+        for j in range(first, last):
+            s = self.steps[j]
+            if s.kind is StepKind.WORK and j not in self.outcomes:
+                self.outcomes[j] = Outcome(j, s.drill, status, reason, 0 if s.reps else None, 0.0, s.duration)
+
+    def _write(self, record: dict[str, Any]) -> None:
+        if self.log is not None:
+            self.log.write(record)
+
+    # -- commands -------------------------------------------------------------
+    def _run(self, name: str, now: int, result: CommandResult, **extra: Any) -> CommandResult:
+        self._message = result.message
+        self._write(
+            {"t": "command", "name": name, "ok": result.ok, "message": result.message,
+             "step": self._i, "at_ns": now, **extra}
+        )
+        return result
+
+    def _can_navigate(self) -> str | None:
+        if self._state is State.IDLE:
+            return "The session has not started."
+        if self._state is State.DONE:
+            return "The session is over."
+        return None
+
+    def start(self, now: int) -> CommandResult:
+        if self._state is not State.IDLE:
+            return self._run("start", now, CommandResult(False, "Already started."))
+        self._last_tick = now
+        self._enter(0, now)
+        self._advance(now, now)
+        return self._run("start", now, CommandResult(True, "Started."))
+
+    def pause(self, now: int, reason: str = "Paused") -> CommandResult:
+        self._catch_up(now)
+        if self.paused:
+            return self._run("pause", now, CommandResult(False, "Already paused."))
+        why = self._can_navigate()
+        if why is None and self._state is State.CAUTION:
+            why = "Nothing is running: read the caution, then confirm or skip the drill."
+        if why:
+            return self._run("pause", now, CommandResult(False, why))
+        self._paused_at = now
+        self._pause_reason = reason
+        return self._run("pause", now, CommandResult(True, reason))
+
+    def resume(self, now: int) -> CommandResult:
+        if self._paused_at is None:
+            return self._run("resume", now, CommandResult(False, "Not paused."))
+        self._start_ns += now - self._paused_at
+        self._paused_at = None
+        self._pause_reason = None
+        self._last_tick = now
+        self._advance(now, now)
+        return self._run("resume", now, CommandResult(True, "Resumed."))
+
+    def toggle_pause(self, now: int) -> CommandResult:
+        return self.resume(now) if self.paused else self.pause(now)
+
+    def _jump(self, i: int, now: int) -> None:
+        """Go to step ``i`` at ``now``; a paused session stays paused there, unless it is over."""
+        self._enter(i, now)
+        if self._state is State.DONE:
+            self._paused_at = None
+            self._pause_reason = None
+        if self.paused:
+            self._paused_at = now
+        else:
+            self._last_tick = now
+            self._advance(now, now)
+
+    def next(self, now: int) -> CommandResult:
+        self._catch_up(now)
+        why = self._can_navigate()
+        if why is None and self._state is State.CAUTION:
+            why = "Confirm the caution to go on, or skip the drill."
+        if why:
+            return self._run("next", now, CommandResult(False, why))
+        self._record("skipped", "next", now)
+        self._jump(self._i + 1, now)
+        return self._run("next", now, CommandResult(True, f"Skipped to: {self._step.describe()}"))
+
+    def back(self, now: int) -> CommandResult:
+        self._catch_up(now)
+        why = self._can_navigate()
+        if why:
+            return self._run("back", now, CommandResult(False, why))
+        again = self._last_back_ns is not None and now - self._last_back_ns <= BACK_AGAIN_NS
+        self._last_back_ns = now
+        here = self._i
+        target = here - 1 if again and here > 0 else here
+        self.outcomes.pop(here, None)
+        self._jump(target, now)
+        self._progress_floor = self._base_progress(0.0)
+        what = "Back to" if target < here else "Restarted"
+        return self._run("back", now, CommandResult(True, f"{what}: {self._step.describe()}"))
+
+    def _counted_set(self) -> str | None:
+        if self._state is not State.WORK or not (self._step.reps and self._step.is_open):
+            if self._state is State.WORK and self._step.paced:
+                return "This set counts its reps itself."
+            return "Not in a set you count."
+        if self.paused:
+            return "Paused: resume first."
+        return None
+
+    def count_rep(self, now: int) -> CommandResult:
+        self._catch_up(now)
+        why = self._counted_set()
+        if why:
+            return self._run("count_rep", now, CommandResult(False, why))
+        reps = self._step.reps or 0
+        self._reps_done += 1
+        n = self._reps_done
+        self._say_now(CueKind.REP, str(n), now)
+        if n == reps - 1 and reps > 1:
+            self._say_now(CueKind.LAST_REP, "Last rep", now)
+        result = CommandResult(True, f"Rep {n} of {reps}")
+        if n >= reps:
+            self._finish_counted_set(now)
+        return self._run("count_rep", now, result)
+
+    def undo_rep(self, now: int) -> CommandResult:
+        self._catch_up(now)
+        why = self._counted_set()
+        if why is None and self._reps_done == 0:
+            why = "No rep to undo."
+        if why:
+            return self._run("undo_rep", now, CommandResult(False, why))
+        self._reps_done -= 1
+        return self._run("undo_rep", now, CommandResult(True, f"Rep {self._reps_done} of {self._step.reps}"))
+
+    def set_done(self, now: int) -> CommandResult:
+        self._catch_up(now)
+        why = self._counted_set()
+        if why:
+            return self._run("set_done", now, CommandResult(False, why))
+        done = self._reps_done
+        self._finish_counted_set(now)
+        return self._run("set_done", now, CommandResult(True, f"Set done after {done} reps."))
+
+    def _finish_counted_set(self, now: int) -> None:
+        step = self._step
+        if step.ends_set:
+            self._say_now(CueKind.SET_COMPLETE, set_complete_text(step.drill_name, step.set_no, step.sets), now)
+        self._record("done", None, now)
+        self._jump(self._i + 1, now)
+
+    def add_time(self, now: int, seconds: float = TIME_STEP_S) -> CommandResult:
+        self._catch_up(now)
+        step = self._step
+        why = self._can_navigate()
+        if why is None and (step.duration is None or step.kind is StepKind.DONE):
+            why = "This step has no clock to change."
+        if why is None and step.paced:
+            why = "A paced set lasts as long as its reps."
+        if why:
+            return self._run("add_time", now, CommandResult(False, why), seconds=seconds)
+        assert step.duration is not None
+        elapsed = self._elapsed_ns(now) / NS
+        if seconds >= 0:
+            new = step.duration + seconds
+        else:
+            left = step.duration - elapsed
+            if left <= MIN_LEFT_S + 1e-9:
+                return self._run(
+                    "add_time", now, CommandResult(False, f"Only {MIN_LEFT_S} s left."), seconds=seconds
+                )
+            new = max(step.duration + seconds, elapsed + MIN_LEFT_S)
+        self._step = retime(self.timeline, step, new)
+        elapsed_ns = _ns(elapsed)
+        self._fired = sum(1 for c in self._step.cues if _ns(c.at) <= elapsed_ns)
+        sign = "+" if seconds >= 0 else "−"
+        return self._run(
+            "add_time", now, CommandResult(True, f"{sign}{abs(new - step.duration):.0f} s"), seconds=seconds
+        )
+
+    def _drill_span(self) -> tuple[int, int]:
+        """The drill a skip or stop acts on, and the first step after it."""
+        step = self._step
+        target = step.drill
+        if step.kind is StepKind.REST and step.set_no == 0:
+            target += 1  # the rest between drills leads into the next drill
+        j = self._i
+        while self.steps[j].kind is not StepKind.DONE and self.steps[j].drill <= target:
+            j += 1
+        return target, j
+
+    def skip_drill(self, now: int) -> CommandResult:
+        self._catch_up(now)
+        why = self._can_navigate()
+        if why:
+            return self._run("skip_drill", now, CommandResult(False, why))
+        target, j = self._drill_span()
+        name = self.timeline.session.drills[target].name
+        self._record("skipped", "skip drill", now)
+        self._record_untouched(self._i, j, "skipped", "skip drill")
+        self._jump(j, now)
+        return self._run("skip_drill", now, CommandResult(True, f"Skipped {name}."))
+
+    def stop_drill(self, now: int, reason: str = "it hurts") -> CommandResult:
+        """End the drill at once, record why, and go to the rest before the next one."""
+        self._catch_up(now)
+        why = self._can_navigate()
+        if why:
+            return self._run("stop_drill", now, CommandResult(False, why), reason=reason)
+        target, j = self._drill_span()
+        # Land on the rest after the drill, if there is one: a sore user needs a moment.
+        k = self._i
+        while k < j and not (self.steps[k].kind is StepKind.REST and self.steps[k].set_no == 0
+                             and self.steps[k].drill == target):
+            k += 1
+        land = k if k < j and k > self._i else j
+        name = self.timeline.session.drills[target].name
+        self._record("stopped", reason, now)
+        self._record_untouched(self._i, j, "stopped", reason)
+        self._jump(land, now)
+        return self._run("stop_drill", now, CommandResult(True, f"Stopped {name}: {reason}."), reason=reason)
+
+    def end_session(self, now: int, reason: str = "ended early") -> CommandResult:
+        self._catch_up(now)
+        why = self._can_navigate()
+        if why:
+            return self._run("end_session", now, CommandResult(False, why), reason=reason)
+        last = len(self.steps) - 1
+        self._record("stopped", reason, now)
+        self._record_untouched(self._i, last, "skipped", reason)
+        self._paused_at = None
+        self._enter(last, now)
+        self._fired = len(self._step.cues)
+        self._say_now(CueKind.SESSION_COMPLETE, "Session ended.", now)
+        return self._run("end_session", now, CommandResult(True, f"Session ended: {reason}."), reason=reason)
+
+    def acknowledge(self, now: int) -> CommandResult:
+        self._catch_up(now)
+        if self._state is not State.CAUTION:
+            return self._run("acknowledge", now, CommandResult(False, "There is no caution to confirm."))
+        self.acknowledged.append(self._step.drill)
+        self._jump(self._i + 1, now)
+        return self._run("acknowledge", now, CommandResult(True, "Caution confirmed."))
+
+    # -- the snapshot ------------------------------------------------------------
+    def _suffix_sums(self) -> list[float]:
+        after = [0.0] * len(self.steps)
+        acc = 0.0
+        for k in range(len(self.steps) - 1, -1, -1):
+            after[k] = acc
+            acc += self.steps[k].planned
+        return after
+
+    def _base_progress(self, frac: float) -> float:
+        total = self.timeline.total
+        if total <= 0:
+            return 1.0 if self.finished else 0.0
+        base = self.steps[self._i]
+        return min(1.0, (base.start + frac * base.planned) / total)
+
+    def snapshot(self, now: int) -> Snapshot:
+        step = self._step
+        idle = self._state is State.IDLE
+        elapsed_ns = 0 if idle else self._elapsed_ns(now)
+        elapsed = elapsed_ns / NS
+        step_left: float | None = None
+        if step.duration is not None:
+            step_left = max(0.0, step.duration - elapsed)
+            step_progress = 1.0 if step.duration == 0 else min(1.0, elapsed / step.duration)
+        elif step.reps:
+            step_progress = min(1.0, self._reps_done / step.reps)
+        else:
+            step_progress = 0.0
+
+        phase_label = phase_left = phase_progress = None
+        rep = self._reps_done
+        if step.phases:
+            starts = [p.start for p in step.phases]
+            k = max(0, bisect.bisect_right(starts, elapsed) - 1)
+            ph = step.phases[k]
+            phase_label = ph.label
+            phase_left = max(0.0, ph.end - elapsed)
+            phase_progress = min(1.0, (elapsed - ph.start) / ph.seconds) if ph.seconds else 1.0
+            if ph.rep is not None:
+                rep = ph.rep
+
+        if idle:
+            progress = 0.0
+        elif self.finished:
+            progress = 1.0
+        else:
+            progress = max(self._progress_floor, self._base_progress(step_progress))
+            self._progress_floor = progress
+
+        if step_left is not None:
+            left_here = step_left
+        elif step.reps:
+            left_here = max(0, step.reps - self._reps_done) * OPEN_REP_ESTIMATE
+        else:
+            left_here = 0.0
+        session_left = 0.0 if self.finished else left_here + self._after[self._i]
+        if idle:
+            session_left = self.timeline.total
+
+        drill = self.timeline.session.drills[step.drill] if step.drill >= 0 else None
+        coaching = None
+        if drill is not None and drill.cues and self._state in (State.WORK, State.GET_READY, State.SWITCH_SIDES):
+            coaching = drill.cues[int(elapsed // COACH_EVERY_S) % len(drill.cues)]
+
+        next_up = None
+        start_j = 0 if idle else self._i + 1
+        for j in range(start_j, len(self.steps)):
+            if self.steps[j].kind in (StepKind.WORK, StepKind.DONE, StepKind.CAUTION):
+                next_up = self.steps[j].describe()
+                break
+
+        return Snapshot(
+            state=State.PAUSED if self.paused else self._state,
+            underlying=self._state,
+            pause_reason=self._pause_reason if self.paused else None,
+            step_index=self._i,
+            step_count=len(self.steps),
+            drill_index=-1 if idle else step.drill,
+            drill_name="" if idle else step.drill_name,
+            drill_count=len(self.timeline.session.drills),
+            side=None if idle else step.side,
+            set_no=step.set_no,
+            sets=step.sets,
+            rep=rep,
+            reps=step.reps,
+            user_counted=bool(step.reps) and step.is_open,
+            phase_label=phase_label,
+            phase_left=phase_left,
+            phase_progress=phase_progress,
+            step_left=step_left,
+            step_elapsed=elapsed,
+            step_progress=step_progress,
+            coaching_cue=coaching,
+            caution=drill.caution if (drill is not None and self._state is State.CAUTION) else None,
+            session_progress=progress,
+            session_left=session_left,
+            next_up=next_up,
+            last_message=self._message,
+        )
+

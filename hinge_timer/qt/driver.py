@@ -1,0 +1,173 @@
+"""The thin Qt layer over the runner: timers in, signals out.
+
+Two precise timers, neither of which counts anything:
+- a single-shot *cue timer* armed for the runner's next deadline (the next
+  cue or the end of the step), so a cue fires within a millisecond or two of
+  its time instead of on the next display tick;
+- a *display timer* that only asks for a fresh snapshot: 25 Hz while a timed
+  step runs (enough for a smooth ring), 2 Hz in a step that waits for the
+  user, and not at all while paused, before the start or after the end.
+Both just say "look at the clock now"; the runner computes the rest.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+
+from .. import __version__
+from ..engine.clock import NS, Clock, ScaledClock, system_clock
+from ..engine.events import CommandResult, CueEvent, EventLog, Snapshot, State
+from ..engine.runner import Runner
+from ..session.timeline import Timeline
+
+DISPLAY_MS_TIMED = 40  # 25 Hz: a smooth progress ring, digits change once a second
+DISPLAY_MS_WAITING = 500  # counted sets and cautions: only the coaching cue rotates
+
+
+class SessionDriver(QObject):
+    snapshot_changed = Signal(object)  # Snapshot
+    cue_fired = Signal(object)  # CueEvent
+    command_done = Signal(str, object)  # command name, CommandResult
+    session_finished = Signal(object)  # the final Snapshot
+
+    def __init__(self, runner: Runner, clock: Clock, speed: float = 1.0, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.clock = clock
+        self.speed = speed
+        self._finished_sent = False
+        self._display = QTimer(self)
+        self._display.setTimerType(Qt.TimerType.PreciseTimer)
+        self._display.timeout.connect(self.on_display_tick)
+        self._cue_timer = QTimer(self)
+        self._cue_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._cue_timer.setSingleShot(True)
+        self._cue_timer.timeout.connect(self.on_deadline)
+
+    # -- the pump --------------------------------------------------------------
+    def pump(self) -> Snapshot:
+        """Tick the runner now, emit what happened, and re-arm the timers."""
+        now = self.clock()
+        events: list[CueEvent] = self.runner.tick(now)
+        for ev in events:
+            self.cue_fired.emit(ev)
+        snap = self.runner.snapshot(now)
+        self.snapshot_changed.emit(snap)
+        self._arm(now, snap)
+        if self.runner.finished and not self._finished_sent:
+            self._finished_sent = True
+            self.session_finished.emit(snap)
+        return snap
+
+    def _arm(self, now: int, snap: Snapshot) -> None:
+        deadline = self.runner.next_deadline_ns()
+        if deadline is None:
+            self._cue_timer.stop()
+        else:
+            wall_ms = (deadline - now) / self.speed / (NS / 1000)
+            # Round up: a timer that fires a hair early would find nothing due and re-arm.
+            self._cue_timer.start(max(0, math.ceil(wall_ms)))
+        state = snap.state
+        if state in (State.IDLE, State.PAUSED, State.DONE):
+            self._display.stop()
+            return
+        interval = DISPLAY_MS_TIMED if snap.step_left is not None else DISPLAY_MS_WAITING
+        if not self._display.isActive() or self._display.interval() != interval:
+            self._display.start(interval)
+
+    def on_display_tick(self) -> None:
+        self.pump()
+
+    def on_deadline(self) -> None:
+        self.pump()
+
+    def stop_timers(self) -> None:
+        self._display.stop()
+        self._cue_timer.stop()
+
+    def close(self) -> None:
+        """Stop the timers and close the event log; the runner keeps its records."""
+        self.stop_timers()
+        if self.runner.log is not None:
+            self.runner.log.close()
+            self.runner.log = None
+
+    @property
+    def timers_active(self) -> bool:
+        return self._display.isActive() or self._cue_timer.isActive()
+
+    # -- commands ----------------------------------------------------------------
+    def _do(self, name: str, fn: Callable[[int], CommandResult]) -> CommandResult:
+        result = fn(self.clock())
+        self.command_done.emit(name, result)
+        self.pump()
+        return result
+
+    def start(self) -> CommandResult:
+        return self._do("start", self.runner.start)
+
+    def pause(self) -> CommandResult:
+        return self._do("pause", self.runner.pause)
+
+    def resume(self) -> CommandResult:
+        return self._do("resume", self.runner.resume)
+
+    def toggle_pause(self) -> CommandResult:
+        return self._do("toggle_pause", self.runner.toggle_pause)
+
+    def next(self) -> CommandResult:
+        return self._do("next", self.runner.next)
+
+    def back(self) -> CommandResult:
+        return self._do("back", self.runner.back)
+
+    def count_rep(self) -> CommandResult:
+        return self._do("count_rep", self.runner.count_rep)
+
+    def undo_rep(self) -> CommandResult:
+        return self._do("undo_rep", self.runner.undo_rep)
+
+    def set_done(self) -> CommandResult:
+        return self._do("set_done", self.runner.set_done)
+
+    def add_time(self, seconds: float = 10) -> CommandResult:
+        return self._do("add_time", lambda now: self.runner.add_time(now, seconds))
+
+    def skip_drill(self) -> CommandResult:
+        return self._do("skip_drill", self.runner.skip_drill)
+
+    def stop_drill(self, reason: str = "it hurts") -> CommandResult:
+        return self._do("stop_drill", lambda now: self.runner.stop_drill(now, reason))
+
+    def end_session(self, reason: str = "ended early") -> CommandResult:
+        return self._do("end_session", lambda now: self.runner.end_session(now, reason))
+
+    def acknowledge(self) -> CommandResult:
+        return self._do("acknowledge", self.runner.acknowledge)
+
+
+def suspend_gap_for(speed: float, wall_seconds: float = 20.0) -> int:
+    """The runner's suspend threshold, in its own clock's nanoseconds, for a wall-clock gap."""
+    return int(wall_seconds * speed * NS)
+
+
+def open_session(
+    timeline: Timeline,
+    *,
+    speed: float = 1.0,
+    event_log: str | None = None,
+    parent: QObject | None = None,
+) -> SessionDriver:
+    """Clock, event log, runner and driver for one run of a session."""
+    clock: Clock = system_clock if speed == 1.0 else ScaledClock(speed)
+    log = EventLog.open(event_log) if event_log else None
+    if log is not None:
+        log.write(
+            {"t": "start", "title": timeline.session.title, "dose": timeline.dose, "speed": speed,
+             "at_ns": clock(), "version": __version__}
+        )
+    runner = Runner(timeline, clock, log=log, suspend_gap_ns=suspend_gap_for(speed))
+    return SessionDriver(runner, clock, speed, parent)

@@ -1,0 +1,98 @@
+"""``hinge-timer run``: a session in the terminal, until the window lands.
+
+It uses the same runner and Qt driver as the window will (on a
+QCoreApplication, no display needed) and prints every cue as a caption line.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from typing import TextIO
+
+from .engine.clock import NS
+from .engine.events import CueEvent, Snapshot, State
+from .session.timeline import StepKind, Timeline
+
+
+def _clock_text(seconds: float) -> str:
+    s = int(seconds)
+    return f"{s // 60:2d}:{s % 60:02d}"
+
+
+def run_in_terminal(
+    timeline: Timeline,
+    *,
+    speed: float = 1.0,
+    event_log: str | None = None,
+    accept_cautions: bool = False,
+    out: TextIO | None = None,
+) -> int:
+    from PySide6.QtCore import QCoreApplication, QTimer
+
+    from .qt.driver import open_session
+
+    out = out or sys.stdout
+    app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
+    driver = open_session(timeline, speed=speed, event_log=event_log)
+    origin = driver.clock()
+    interrupted = False
+
+    def on_cue(ev: CueEvent) -> None:
+        at = (ev.scheduled_ns - origin) / NS
+        try:
+            out.write(f"[{_clock_text(at)}] {ev.kind.value:<16} {ev.text}\n")
+            out.flush()
+        except (BrokenPipeError, ValueError):  # the reader went away (| head): stop quietly
+            driver.cue_fired.disconnect(on_cue)
+            driver.end_session("output closed")
+            app.quit()
+
+    handled: set[int] = set()
+
+    def on_snapshot(snap: Snapshot) -> None:
+        if snap.state is not State.CAUTION or snap.step_index in handled:
+            return
+        handled.add(snap.step_index)
+        out.write(f"\nCAUTION: {snap.drill_name}\n{snap.caution}\n")
+        if accept_cautions:
+            out.write("Confirmed (--accept-cautions).\n\n")
+            QTimer.singleShot(0, driver.acknowledge)
+        elif sys.stdin is not None and sys.stdin.isatty():
+            answer = input("Type 'yes' to do this drill, anything else to skip it: ")
+            QTimer.singleShot(0, driver.acknowledge if answer.strip().lower() in ("y", "yes") else driver.skip_drill)
+        else:
+            out.write("Skipping this drill: no one is at the keyboard to confirm (see --accept-cautions).\n\n")
+            QTimer.singleShot(0, driver.skip_drill)
+
+    def on_interrupt(*_: object) -> None:
+        nonlocal interrupted
+        interrupted = True
+        driver.end_session("interrupted")
+        app.quit()
+
+    driver.cue_fired.connect(on_cue)
+    driver.snapshot_changed.connect(on_snapshot)
+    driver.session_finished.connect(lambda _snap: QTimer.singleShot(0, app.quit))
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    # Qt's loop does not return to Python on its own; this lets Ctrl+C through.
+    wake = QTimer()
+    wake.start(200)
+    wake.timeout.connect(lambda: None)
+    out.write(f"{timeline.session.title} ({timeline.dose} dose)" + (f" at {speed:g}x speed" if speed != 1 else "") + "\n")
+    try:
+        driver.start()
+        if not driver.runner.finished:
+            app.exec()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        wake.stop()
+        driver.close()
+    done = sum(1 for o in driver.runner.outcomes.values() if o.status == "done")
+    total = sum(1 for s in timeline.steps if s.kind is StepKind.WORK)
+    try:
+        out.write(f"Sets completed: {done} of {total}\n")
+        out.flush()
+    except (BrokenPipeError, ValueError):
+        pass
+    return 130 if interrupted else 0

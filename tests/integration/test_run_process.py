@@ -1,0 +1,73 @@
+"""`hinge-timer run` as a real process: captions on stdout, the event log on disk, clean exit."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from hinge_timer.engine.events import read_event_log
+from hinge_timer.session.load import builtin_session, load_session
+from hinge_timer.session.timeline import compile_timeline
+from tests.conftest import REPO
+
+
+def run(*args, timeout=120):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return subprocess.run([sys.executable, "-m", "hinge_timer", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=REPO, env=env, stdin=subprocess.DEVNULL)
+
+
+def test_run_prints_every_cue_and_logs_it(tmp_path):
+    log = tmp_path / "events.jsonl"
+    proc = run("run", "quick-warm-up", "--speed", "200", "--event-log", str(log))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    t = compile_timeline(load_session(builtin_session("quick-warm-up")))
+    expected = [c.text for s in t.steps for c in s.cues]
+    lines = [l for l in proc.stdout.splitlines() if l.startswith("[")]
+    assert [l.split(None, 3)[3] if l[1] == " " else l.split(None, 2)[2] for l in lines] == expected
+    assert lines[-1].startswith("[ 4:39] session_complete")
+    assert proc.stdout.rstrip().endswith("Sets completed: 4 of 4")
+    cues = [r for r in read_event_log(str(log)) if r["t"] == "cue"]
+    assert [c["text"] for c in cues] == expected
+    assert all(c["actual_ns"] >= c["scheduled_ns"] for c in cues)
+
+
+def test_cautions_are_skipped_when_no_one_can_confirm_them():
+    proc = run("run", "hip-hinge-basics", "--speed", "500")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("Skipping this drill") == 2
+    assert "Sets completed: 0 of 3" in proc.stdout
+    proc = run("run", "hip-hinge-basics", "--speed", "500", "--accept-cautions")
+    assert proc.returncode == 0 and "Sets completed: 3 of 3" in proc.stdout
+
+
+def test_ctrl_c_ends_the_session_cleanly(tmp_path):
+    log = tmp_path / "events.jsonl"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.Popen([sys.executable, "-m", "hinge_timer", "run", "hip-hinge-mobility", "--event-log", str(log)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env,
+                            stdin=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (log.exists() and "get_ready" in log.read_text()):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    commands = [r for r in read_event_log(str(log)) if r["t"] == "command"]
+    assert commands[-1]["name"] == "end_session" and commands[-1]["reason"] == "interrupted"
+
+
+def test_a_bad_session_file_is_one_message(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('format = 1\ntitle = "T"\n[[drill]]\nname = "A"\nhold_seconds = 30\n')
+    proc = run("run", str(bad))
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [
+        f"{bad}:3: drill[1]: needs hold (seconds per side) or reps (per set)",
+        f'{bad}:5: drill[1].hold_seconds: unknown key "hold_seconds"; did you mean "hold"?',
+    ]

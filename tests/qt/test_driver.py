@@ -1,0 +1,80 @@
+"""The Qt driver on a real event loop, with the session clock sped up."""
+
+from __future__ import annotations
+
+from hinge_timer.engine.clock import NS
+from hinge_timer.engine.events import State, read_event_log
+from hinge_timer.qt.driver import DISPLAY_MS_TIMED, DISPLAY_MS_WAITING, open_session
+from hinge_timer.session.load import builtin_session, load_session
+from hinge_timer.session.timeline import compile_timeline
+from tests.conftest import REPO
+
+
+def timeline(name):
+    return compile_timeline(load_session(builtin_session(name)))
+
+
+def test_a_whole_session_at_speed_fires_every_cue_in_order_and_never_early(qtbot, tmp_path):
+    t = timeline("quick-warm-up")  # 279 s of session: 1.4 s of wall time at 200x
+    log = tmp_path / "events.jsonl"
+    driver = open_session(t, speed=200, event_log=str(log))
+    cues, snaps = [], []
+    driver.cue_fired.connect(cues.append)
+    driver.snapshot_changed.connect(snaps.append)
+    with qtbot.waitSignal(driver.session_finished, timeout=20_000) as finished:
+        driver.start()
+    assert finished.args[0].state is State.DONE
+    assert [(c.kind, c.text) for c in cues] == [(c.kind, c.text) for s in t.steps for c in s.cues]
+    origin = driver.runner.step_start_ns - round(t.total * NS)
+    assert [c.scheduled_ns - origin for c in cues] == [round((s.start + c.at) * NS) for s in t.steps for c in s.cues]
+    assert all(c.actual_ns >= c.scheduled_ns for c in cues)
+    assert not driver.timers_active  # nothing left running after the end
+    # Display ticks ran at the screen's pace, not in a busy loop: ~25 Hz of 1.4 s, plus one per cue.
+    assert len(snaps) < 3 * (279 / 200) * (1000 / DISPLAY_MS_TIMED) + len(cues)
+    driver.close()
+    records = read_event_log(str(log))
+    assert records[0]["t"] == "start" and records[0]["speed"] == 200
+    logged = [(r["kind"], r["text"]) for r in records if r["t"] == "cue"]
+    assert logged == [(c.kind.value, c.text) for c in cues]
+
+
+def test_pause_stops_every_timer_and_resume_picks_up(qtbot):
+    driver = open_session(timeline("hip-hinge-mobility"), speed=20)
+    driver.start()
+    assert driver.timers_active
+    qtbot.wait(50)
+    driver.pause()
+    assert not driver.timers_active
+    left = driver.runner.snapshot(driver.clock()).step_left
+    qtbot.wait(100)  # 2 s of session time pass while paused
+    assert driver.runner.snapshot(driver.clock()).step_left == left
+    driver.resume()
+    assert driver.timers_active and driver._display.interval() == DISPLAY_MS_TIMED
+    with qtbot.waitSignal(driver.cue_fired, timeout=5000) as cue:
+        pass
+    assert cue.args[0].text == "3"  # the countdown, on time after the pause
+    driver.close()
+    assert not driver.timers_active
+
+
+def test_the_cue_timer_is_armed_for_the_next_deadline(qtbot):
+    driver = open_session(timeline("hip-hinge-mobility"), speed=10)
+    driver.start()  # next cue: "3" at 7 s of session time = 700 ms of wall time
+    remaining = driver._cue_timer.remainingTime()
+    assert 650 <= remaining <= 701
+    driver.close()
+
+
+def test_waiting_steps_tick_slowly_and_commands_pump_at_once(qtbot):
+    t = compile_timeline(load_session(REPO / "tests" / "data" / "everything.toml"))
+    driver = open_session(t, speed=50)
+    with qtbot.waitSignal(driver.cue_fired, timeout=5000, check_params_cb=lambda c: c.text == "Go"):
+        driver.start()
+    snap = driver.runner.snapshot(driver.clock())
+    assert snap.user_counted and driver._display.interval() == DISPLAY_MS_WAITING
+    assert not driver._cue_timer.isActive()  # no deadline while the user counts
+    got = []
+    driver.cue_fired.connect(got.append)
+    result = driver.count_rep()
+    assert result.ok and [c.text for c in got] == ["1"]
+    driver.close()
