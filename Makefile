@@ -3,11 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test venv bench typecheck clean
+.PHONY: run test venv bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Reinstall whenever the project definition changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
@@ -24,9 +23,11 @@ test: venv
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
+# Benchmarks are not tests: they print figures (docs/PERFORMANCE.md) and write JSON.
 bench: venv
-	$(BIN)/python benchmarks/load.py
-	$(BIN)/python benchmarks/timing.py
+	mkdir -p bench-results
+	$(BIN)/python benchmarks/load.py --json bench-results/load.json
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/timing.py --json bench-results/timing.json
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .hypothesis

@@ -98,6 +98,7 @@ class Runner:
         self._last_back_ns: int | None = None
         self._progress_floor = 0.0
         self._message: str | None = None
+        self._command_step = 0  # the step a command acted on (for the event log)
         self.acknowledged: list[int] = []  # drills whose caution was acknowledged
 
     # -- queries ----------------------------------------------------------
@@ -251,11 +252,16 @@ class Runner:
             self.log.write(record)
 
     # -- commands -------------------------------------------------------------
+    def _begin(self, now: int) -> None:
+        """Catch up with the clock, then note the step the command acts on."""
+        self._catch_up(now)
+        self._command_step = self._i
+
     def _run(self, name: str, now: int, result: CommandResult, **extra: Any) -> CommandResult:
         self._message = result.message
         self._write(
             {"t": "command", "name": name, "ok": result.ok, "message": result.message,
-             "step": self._i, "at_ns": now, **extra}
+             "step": self._command_step, "now_step": self._i, "at_ns": now, **extra}
         )
         return result
 
@@ -267,6 +273,7 @@ class Runner:
         return None
 
     def start(self, now: int) -> CommandResult:
+        self._command_step = self._i
         if self._state is not State.IDLE:
             return self._run("start", now, CommandResult(False, "Already started."))
         self._last_tick = now
@@ -275,7 +282,7 @@ class Runner:
         return self._run("start", now, CommandResult(True, "Started."))
 
     def pause(self, now: int, reason: str = "Paused") -> CommandResult:
-        self._catch_up(now)
+        self._begin(now)
         if self.paused:
             return self._run("pause", now, CommandResult(False, "Already paused."))
         why = self._can_navigate()
@@ -288,6 +295,7 @@ class Runner:
         return self._run("pause", now, CommandResult(True, reason))
 
     def resume(self, now: int) -> CommandResult:
+        self._command_step = self._i
         if self._paused_at is None:
             return self._run("resume", now, CommandResult(False, "Not paused."))
         self._start_ns += now - self._paused_at
@@ -313,7 +321,7 @@ class Runner:
             self._advance(now, now)
 
     def next(self, now: int) -> CommandResult:
-        self._catch_up(now)
+        self._begin(now)
         why = self._can_navigate()
         if why is None and self._state is State.CAUTION:
             why = "Confirm the caution to go on, or skip the drill."
@@ -324,7 +332,7 @@ class Runner:
         return self._run("next", now, CommandResult(True, f"Skipped to: {self._step.describe()}"))
 
     def back(self, now: int) -> CommandResult:
-        self._catch_up(now)
+        self._begin(now)
         why = self._can_navigate()
         if why:
             return self._run("back", now, CommandResult(False, why))
@@ -348,7 +356,7 @@ class Runner:
         return None
 
     def count_rep(self, now: int) -> CommandResult:
-        self._catch_up(now)
+        self._begin(now)
         why = self._counted_set()
         if why:
             return self._run("count_rep", now, CommandResult(False, why))
@@ -364,7 +372,7 @@ class Runner:
         return self._run("count_rep", now, result)
 
     def undo_rep(self, now: int) -> CommandResult:
-        self._catch_up(now)
+        self._begin(now)
         why = self._counted_set()
         if why is None and self._reps_done == 0:
             why = "No rep to undo."
@@ -374,7 +382,7 @@ class Runner:
         return self._run("undo_rep", now, CommandResult(True, f"Rep {self._reps_done} of {self._step.reps}"))
 
     def set_done(self, now: int) -> CommandResult:
-        self._catch_up(now)
+        self._begin(now)
         why = self._counted_set()
         if why:
             return self._run("set_done", now, CommandResult(False, why))
@@ -390,7 +398,7 @@ class Runner:
         self._jump(self._i + 1, now)
 
     def add_time(self, now: int, seconds: float = TIME_STEP_S) -> CommandResult:
-        self._catch_up(now)
+        self._begin(now)
         step = self._step
         why = self._can_navigate()
         if why is None and (step.duration is None or step.kind is StepKind.DONE):
@@ -430,7 +438,7 @@ class Runner:
         return target, j
 
     def skip_drill(self, now: int) -> CommandResult:
-        self._catch_up(now)
+        self._begin(now)
         why = self._can_navigate()
         if why:
             return self._run("skip_drill", now, CommandResult(False, why))
@@ -443,7 +451,7 @@ class Runner:
 
     def stop_drill(self, now: int, reason: str = "it hurts") -> CommandResult:
         """End the drill at once, record why, and go to the rest before the next one."""
-        self._catch_up(now)
+        self._begin(now)
         why = self._can_navigate()
         if why:
             return self._run("stop_drill", now, CommandResult(False, why), reason=reason)
@@ -461,7 +469,7 @@ class Runner:
         return self._run("stop_drill", now, CommandResult(True, f"Stopped {name}: {reason}."), reason=reason)
 
     def end_session(self, now: int, reason: str = "ended early") -> CommandResult:
-        self._catch_up(now)
+        self._begin(now)
         why = self._can_navigate()
         if why:
             return self._run("end_session", now, CommandResult(False, why), reason=reason)
@@ -475,7 +483,7 @@ class Runner:
         return self._run("end_session", now, CommandResult(True, f"Session ended: {reason}."), reason=reason)
 
     def acknowledge(self, now: int) -> CommandResult:
-        self._catch_up(now)
+        self._begin(now)
         if self._state is not State.CAUTION:
             return self._run("acknowledge", now, CommandResult(False, "There is no caution to confirm."))
         self.acknowledged.append(self._step.drill)

@@ -94,10 +94,12 @@ def parse_session(data: bytes | str, name: str = "<session>") -> Session:
     except RecursionError:
         raise SessionError([Problem(name, None, "", "is nested too deeply to be a session file")]) from None
 
-    where = Locator(text)
+    located: list[Locator] = []  # scanned only if something is wrong: valid files skip it
 
     def problem(loc: Loc, message: str) -> Problem:
-        return Problem(name, where.line_of(loc), field_path(loc), message)
+        if not located:
+            located.append(Locator(text))
+        return Problem(name, located[0].line_of(loc), field_path(loc), message)
 
     # A newer format may use anything: say that alone rather than a page of errors.
     fmt = raw.get("format")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 from .model import Dose, Drill, Phase, Session
 
@@ -45,15 +45,13 @@ class CueKind(str, Enum):
     SESSION_COMPLETE = "session_complete"
 
 
-@dataclass(frozen=True)
-class Cue:
+class Cue(NamedTuple):
     at: float  # seconds from the start of its step
     kind: CueKind
     text: str
 
 
-@dataclass(frozen=True)
-class PhaseSpan:
+class PhaseSpan(NamedTuple):
     start: float  # seconds from the start of its step
     seconds: float
     label: str
@@ -65,7 +63,7 @@ class PhaseSpan:
         return self.start + self.seconds
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Step:
     index: int
     kind: StepKind
