@@ -149,6 +149,8 @@ def _toml_problem(name: str, exc: tomllib.TOMLDecodeError) -> Problem:
         msg = head.strip() + (f" (column {col})" if col else "")
     elif "(at end of document)" in msg:
         msg = msg.replace("(at end of document)", "at the end of the file").strip()
+    if msg.startswith("Illegal character '\\n'"):
+        msg = "a quoted text is not closed before the end of the line" + msg[len("Illegal character '\\n'"):]
     return Problem(name, line, "", f"is not valid TOML: {msg[:1].lower()}{msg[1:]}")
 
 
@@ -175,8 +177,29 @@ def _table_kind(loc: Loc) -> str | None:
     return None
 
 
-def suggest(key: str, allowed: Iterable[str]) -> str | None:
+# Words people reach for, by table, and the key they mean.
+SYNONYMS: dict[str, dict[str, str]] = {
+    "drill": {
+        "duration": "hold", "time": "hold", "seconds": "hold", "length": "hold", "hold_time": "hold",
+        "rest": "rest_after", "rest_between_drills": "rest_after", "rest_after_drill": "rest_after",
+        "phases": "tempo", "steps": "tempo", "pace": "tempo",
+        "rest_between_sides": "switch_sides", "switch": "switch_sides", "side_switch": "switch_sides",
+        "repetitions": "reps", "count": "reps", "side": "sides", "legs": "sides", "leg": "sides",
+        "instructions": "how", "description": "how", "notes": "how", "setup": "how",
+        "warning": "caution", "tips": "cues", "title": "name",
+    },
+    "phase": {"name": "phase", "label": "phase", "duration": "seconds", "secs": "seconds", "time": "seconds",
+              "text": "say", "speak": "say", "spoken": "say"},
+    "session": {"name": "title", "version": "format", "drills": "drill", "description": "summary"},
+    "defaults": {"rest": "rest_between_sets", "switch": "switch_sides", "getready": "get_ready"},
+}
+
+
+def suggest(key: str, allowed: Iterable[str], table: str = "") -> str | None:
     allowed = list(allowed)
+    synonym = SYNONYMS.get(table, {}).get(key.lower())
+    if synonym in allowed:
+        return synonym
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     if close:
         return close[0]
@@ -192,7 +215,10 @@ def _unknown_key(loc: Loc) -> str:
     key = str(loc[-1])
     kind = _table_kind(loc[:-1])
     allowed = TABLE_KEYS.get(kind or "", ())
-    guess = suggest(key, allowed)
+    if kind != "session" and key in TABLE_KEYS["session"] and key not in allowed:
+        return (f'unknown key "{key}" here; {key} belongs at the top of the file, '
+                "before the first [table] line")
+    guess = suggest(key, allowed, kind or "")
     if guess:
         return f'unknown key "{key}"; did you mean "{guess}"?'
     if allowed:
@@ -214,14 +240,31 @@ _TYPE_WORDS = {
 
 def _translate(exc: ValidationError, raw: dict[str, Any]) -> list[tuple[Loc, str]]:
     out: list[tuple[Loc, str]] = []
-    for err in exc.errors(include_url=False):
-        loc: Loc = tuple(p + 1 if isinstance(p, int) else p for p in err["loc"])
+    errors = exc.errors(include_url=False)
+    # Keys that are missing only because they were misspelt: the unknown key's message says it.
+    meant: set[Loc] = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            loc = tuple(p + 1 if isinstance(p, int) else p for p in err["loc"])
+            kind = _table_kind(loc[:-1]) or ""
+            key = str(loc[-1])
+            if key in TABLE_KEYS["session"] and kind != "session":
+                meant.add((key,))
+            guess = suggest(key, TABLE_KEYS.get(kind, ()), kind)
+            if guess:
+                meant.add(loc[:-1] + (guess,))
+    for err in errors:
+        loc = tuple(p + 1 if isinstance(p, int) else p for p in err["loc"])
         kind = err["type"]
         value = err.get("input")
         if kind == "extra_forbidden":
             out.append((loc, _unknown_key(loc)))
         elif kind == "missing":
-            out.append((loc, _missing(loc)))
+            if loc not in meant:
+                out.append((loc, _missing(loc)))
+        elif loc == ("drill",) and isinstance(value, dict):
+            out.append((loc, "each drill needs its own [[drill]] header, with two brackets; "
+                             "this file has a single [drill] table"))
         elif kind in _TYPE_WORDS:
             out.append((loc, f"expected {_TYPE_WORDS[kind]}, got {shown(value)}"))
         elif kind == "literal_error":
@@ -259,9 +302,6 @@ def _too_short(loc: Loc) -> str:
 def _cross_field(raw: dict[str, Any]) -> list[tuple[Loc, str]]:
     """Rules that involve more than one field, checked on the raw data."""
     out: list[tuple[Loc, str]] = []
-    fmt = raw.get("format")
-    if "format" in raw and (not isinstance(fmt, int) or isinstance(fmt, bool) or fmt < 1):
-        out.append((("format",), f"expected the format number {FORMAT_VERSION}, got {shown(fmt)}"))
     drills = raw.get("drill")
     if not isinstance(drills, list):
         return out
@@ -269,14 +309,19 @@ def _cross_field(raw: dict[str, Any]) -> list[tuple[Loc, str]]:
         if not isinstance(d, dict):
             continue
         has_hold, has_reps = "hold" in d, "reps" in d
+        # A misspelt "hold" or "reps" is reported as an unknown key with its correction; no need
+        # to also say that the drill has neither.
+        meant = {suggest(k, TABLE_KEYS["drill"], "drill") for k in d if k not in TABLE_KEYS["drill"]}
         if has_hold and has_reps:
             out.append((("drill", i, "reps"), "a drill has hold (seconds) or reps, not both"))
-        elif not has_hold and not has_reps:
+        elif not has_hold and not has_reps and not meant & {"hold", "reps"}:
             out.append((("drill", i), "needs hold (seconds per side) or reps (per set)"))
         if "cycle" in d and not has_hold:
-            out.append((("drill", i, "cycle"), "cycle repeats through a hold; it needs hold, not reps"))
+            out.append((("drill", i, "cycle"), "cycle repeats through a hold; it needs hold"
+                        + (", not reps" if has_reps else "")))
         if "tempo" in d and not has_reps:
-            out.append((("drill", i, "tempo"), "tempo paces each rep; it needs reps, not hold"))
+            out.append((("drill", i, "tempo"), "tempo paces each rep; it needs reps"
+                        + (", not hold" if has_hold else "")))
         if "switch_sides" in d and "sides" not in d:
             out.append((("drill", i, "switch_sides"), "only applies to a drill with sides"))
     return out

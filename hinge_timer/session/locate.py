@@ -39,7 +39,7 @@ class Locator:
         self.keys: dict[Path, int] = {}
         self.tables: dict[Path, int] = {}
         self.elements: dict[Path, list[int]] = {}
-        self._array_tables: dict[tuple[str, ...], int] = {}
+        self._array_tables: dict[Path, int] = {}  # resolved path of an array of tables -> count so far
         try:
             self._scan(text.splitlines())
         except Exception:  # pragma: no cover - positions are a courtesy only
@@ -62,13 +62,14 @@ class Locator:
 
     # -- scanning -------------------------------------------------------
     def _resolve(self, parts: list[str]) -> Path:
-        out: list[str | int] = []
+        """A header's parts as a path, with the current index of every enclosing array of tables."""
+        out: Path = ()
         for i, part in enumerate(parts):
-            out.append(part)
-            count = self._array_tables.get(tuple(parts[: i + 1]))
+            out = out + (part,)
+            count = self._array_tables.get(out)
             if count is not None and i < len(parts) - 1:
-                out.append(count)
-        return tuple(out)
+                out = out + (count,)
+        return out
 
     def _scan(self, lines: list[str]) -> None:
         table: Path = ()
@@ -79,9 +80,12 @@ class Locator:
             if header:
                 parts = _split_key(header.group(2))
                 if header.group(1) == "[[":
-                    n = self._array_tables.get(tuple(parts), 0) + 1
-                    self._array_tables[tuple(parts)] = n
-                    table = self._resolve(parts) + (n,)
+                    # Counted per parent: drill 2's [[drill.tempo]] starts again at 1.
+                    base = self._resolve(parts)
+                    n = self._array_tables.get(base, 0) + 1
+                    self._array_tables[base] = n
+                    self.tables.setdefault(base, i + 1)
+                    table = base + (n,)
                 else:
                     table = self._resolve(parts)
                 self.tables.setdefault(table, i + 1)
@@ -89,8 +93,10 @@ class Locator:
                 continue
             key = _KEY_RE.match(line)
             if key:
-                path = table + tuple(_split_key(key.group(1)))
-                self.keys.setdefault(path, i + 1)
+                keyparts: tuple[str, ...] = tuple(_split_key(key.group(1)))
+                for k in range(1, len(keyparts) + 1):  # a.b.c = 1 also places a and a.b
+                    self.keys.setdefault(table + keyparts[:k], i + 1)
+                path = table + keyparts
                 i = self._scan_value(lines, i, key.end(), path)
                 continue
             i += 1

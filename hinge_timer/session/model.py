@@ -11,6 +11,7 @@ in ``load.py`` so that all of a file's problems are reported at once.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Annotated, Any, Callable, Literal
 
@@ -45,6 +46,9 @@ def shown(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, dict):
         return "a table"
+    if isinstance(value, (datetime.date, datetime.time)):
+        kind = "time" if isinstance(value, datetime.time) else "date"
+        return f"the {kind} {value.isoformat()} (write seconds as a number, e.g. 90)"
     if isinstance(value, list):
         if len(value) <= 4 and all(isinstance(v, (int, float, str)) for v in value):
             return "[" + ", ".join(shown(v) for v in value) + "]"
@@ -178,8 +182,9 @@ def _sides(value: Any) -> tuple[Side, ...]:
     seen: list[Side] = []
     for v in value:
         if v not in ("left", "right"):
+            hint = f' (write "{v.lower()}" in small letters)' if isinstance(v, str) and v.lower() in ("left", "right") else ""
             raise PydanticCustomError(
-                "sides_value", 'each side must be "left" or "right", got {got}', {"got": shown(v)}
+                "sides_value", 'each side must be "left" or "right", got {got}{hint}', {"got": shown(v), "hint": hint}
             )
         if v in seen:
             raise PydanticCustomError("sides_repeat", 'lists "{side}" twice', {"side": v})
@@ -214,7 +219,8 @@ Sides = Annotated[
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # No populate_by_name: "drills" must not be accepted for "drill".
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Phase(_Model):
@@ -233,6 +239,15 @@ PhaseList = Annotated[tuple[Phase, ...], Field(min_length=1, max_length=MAX_PHAS
 
 
 class Drill(_Model):
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "oneOf": [{"required": ["hold"]}, {"required": ["reps"]}],
+            "dependentRequired": {"tempo": ["reps"], "cycle": ["hold"], "switch_sides": ["sides"]},
+        },
+    )
+
     name: Name
     hold: HoldSpan | None = Field(None, description="Seconds per side (per set)")
     reps: RepSpan | None = Field(None, description="Reps per set (per side)")
@@ -260,8 +275,18 @@ class Defaults(_Model):
     dose: Dose = "low"
 
 
+def _format_check(value: Any) -> int:
+    if not _is_int(value) or value < 1:
+        raise PydanticCustomError(
+            "format", "expected the format number {n}, got {got}", {"n": FORMAT_VERSION, "got": shown(value)}
+        )
+    return int(value)
+
+
 class Session(_Model):
-    format: int = Field(description=f"Session file format; this version reads {FORMAT_VERSION}")
+    format: Annotated[
+        int, PlainValidator(_format_check), WithJsonSchema({"const": FORMAT_VERSION})
+    ] = Field(description=f"Session file format; this version reads {FORMAT_VERSION}")
     title: Name
     summary: LongText | None = None
     defaults: Defaults = Defaults()
@@ -281,8 +306,26 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _drop_null(node: Any) -> Any:
+    """TOML has no null: an optional field is one that is left out."""
+    if isinstance(node, dict):
+        if "anyOf" in node:
+            options = [o for o in node["anyOf"] if o != {"type": "null"}]
+            if len(options) == 1:
+                rest = {k: v for k, v in node.items() if k not in ("anyOf", "default")}
+                node = {**options[0], **rest}
+            else:
+                node = {**node, "anyOf": options}
+        if node.get("default", 0) is None:
+            node = {k: v for k, v in node.items() if k != "default"}
+        return {k: _drop_null(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_drop_null(v) for v in node]
+    return node
+
+
 def json_schema() -> dict[str, Any]:
-    schema = Session.model_json_schema(by_alias=True)
+    schema: dict[str, Any] = _drop_null(Session.model_json_schema(by_alias=True))
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Hinge Timer session"
     schema["description"] = (

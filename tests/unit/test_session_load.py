@@ -303,3 +303,95 @@ def test_text_is_tidied_but_paragraphs_are_kept():
     )
     d = parse_session(text.encode(), "x.toml").drills[0]
     assert d.how == "First line continues.\n\nSecond paragraph."
+
+
+# -- found by trying the program as a new user ------------------------------------------------
+
+
+def test_plural_drills_is_an_unknown_key_not_a_crash():
+    msg = one_problem('format = 1\ntitle = "T"\n[[drills]]\nname = "A"\nsides = ["left"]\n')
+    assert msg == 'x.toml:3: drills: unknown key "drills"; did you mean "drill"?'
+
+
+def test_array_of_tables_lines_are_counted_per_drill():
+    found = problems(
+        """\
+        format = 1
+        title = "T"
+        [[drill]]
+        name = "A"
+        reps = 5
+        [[drill.tempo]]
+        phase = "Down"
+        seconds = 3
+        [[drill]]
+        name = "B"
+        reps = 5
+        [[drill.tempo]]
+        phase = "Down"
+        seconds = 3
+        [[drill.tempo]]
+        phase = "Up"
+        seconds = 0
+        """
+    )
+    assert found == ["x.toml:17: drill[2].tempo[2].seconds: must be between 1 and 60 seconds, got 0"]
+
+
+def test_dotted_keys_and_unknown_array_tables_have_lines():
+    found = problems('format = 1\ntitle = "T"\n[[drill]]\nname = "C"\nhold.min = 60\n[[dril]]\nname = "x"\n')
+    assert found == [
+        "x.toml:5: drill[1].hold: expected seconds as a whole number or [min, max], got a table",
+        'x.toml:6: dril: unknown key "dril"; did you mean "drill"?',
+    ]
+
+
+@pytest.mark.parametrize(
+    "key, meant",
+    [("duration", "hold"), ("rest", "rest_after"), ("rest_between_drills", "rest_after"), ("phases", "tempo"),
+     ("rest_between_sides", "switch_sides")],
+)
+def test_suggestions_follow_what_people_mean(key, meant):
+    msg = one_problem(GOOD.replace('sides = ["left", "right"]', f'sides = ["left", "right"]\n{key} = 1'))
+    assert msg.endswith(f'unknown key "{key}"; did you mean "{meant}"?')
+
+
+def test_a_misspelt_required_key_is_reported_once():
+    assert problems('format = 1\ntitle = "T"\n[[drill]]\nname = "A"\nhold_seconds = 60\n') == [
+        'x.toml:5: drill[1].hold_seconds: unknown key "hold_seconds"; did you mean "hold"?']
+    text = 'format = 1\ntitle = "T"\n[[drill]]\nname = "A"\nreps = 2\ntempo = [{ phase = "Up", secs = 2 }]\n'
+    assert problems(text) == ['x.toml:6: drill[1].tempo[1].secs: unknown key "secs"; did you mean "seconds"?']
+
+
+def test_title_below_a_table_says_where_it_belongs():
+    msg = one_problem('format = 1\n[defaults]\ntitle = "T"\n[[drill]]\nname = "A"\nhold = 60\n')
+    assert msg == ('x.toml:3: defaults.title: unknown key "title" here; title belongs at the top of the file, '
+                   "before the first [table] line")
+
+
+def test_format_problems_are_reported_once():
+    assert problems('format = "one"\ntitle = "T"\n[[drill]]\nname = "A"\nhold = 60\n') == [
+        'x.toml:1: format: expected the format number 1, got "one"']
+    assert problems('format = 1.5\ntitle = "T"\n[[drill]]\nname = "A"\nhold = 60\n') == [
+        "x.toml:1: format: expected the format number 1, got 1.5"]
+
+
+def test_toml_times_are_explained_not_shown_as_python():
+    msg = one_problem(GOOD.replace("hold = [60, 120]", "hold = 00:01:30"))
+    assert msg.endswith("got the time 00:01:30 (write seconds as a number, e.g. 90)")
+
+
+def test_single_bracket_drill_table_gets_a_hint():
+    msg = one_problem('format = 1\ntitle = "T"\n[drill]\nname = "A"\nhold = 60\n')
+    assert msg == ("x.toml:3: drill: each drill needs its own [[drill]] header, with two brackets; "
+                   "this file has a single [drill] table")
+
+
+def test_capitalised_side_gets_a_hint():
+    msg = one_problem(GOOD.replace('sides = ["left", "right"]', 'sides = ["Left", "right"]'))
+    assert msg.endswith('each side must be "left" or "right", got "Left" (write "left" in small letters)')
+
+
+def test_unclosed_string_is_said_in_plain_words():
+    msg = one_problem('format = 1\ntitle = "T\n')
+    assert msg.startswith("x.toml:2: is not valid TOML: a quoted text is not closed before the end of the line")
