@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test venv bench clean
+.PHONY: run test venv bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,11 +23,16 @@ test: venv
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
+# A PNG of every screen and state, drawn headless on a fake clock, for docs/screenshots/.
+screenshots: venv
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshots.py --out docs/screenshots
+
 # Benchmarks are not tests: they print figures (docs/PERFORMANCE.md) and write JSON.
 bench: venv
 	mkdir -p bench-results
 	$(BIN)/python benchmarks/load.py --json bench-results/load.json
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/timing.py --json bench-results/timing.json
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/window.py --json bench-results/window.json
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .hypothesis

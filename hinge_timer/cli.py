@@ -14,7 +14,7 @@ import sys
 from typing import Sequence, TextIO
 
 from .session.errors import SessionError
-from .session.load import builtin_session, builtin_session_files, load_session
+from .session.load import builtin_session, load_session
 from .session.model import json_schema
 from .session.timeline import StepKind, Timeline, compile_timeline
 
@@ -33,6 +33,11 @@ def fmt_time(seconds: float) -> str:
 def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
     """Options accepted both before and after the subcommand."""
     default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--data-dir", metavar="DIR", default=default,
+                        help="where settings live (default: the platform's user data folder, "
+                             "or $HINGE_TIMER_DATA_DIR)")
+    parser.add_argument("--sessions-dir", metavar="DIR", default=default,
+                        help="your own session files, listed on Home (default: DATA_DIR/sessions)")
     parser.add_argument(
         "--speed", metavar="FACTOR", type=_speed, default=argparse.SUPPRESS if suppress else 1.0,
         help="run the session clock this many times faster (demos and tests)",
@@ -75,12 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the JSON Schema of session files")
     _common(p, suppress=True)
 
-    p = sub.add_parser("run", help="run a session in this terminal (the window comes in a later version)")
-    p.add_argument("file", metavar="FILE", nargs="?", default=DEFAULT_SESSION)
+    p = sub.add_parser("run", help="open a session and start it at once")
+    p.add_argument("file", metavar="FILE", nargs="?", default=DEFAULT_SESSION,
+                   help=f"a session file or a built-in name (default: {DEFAULT_SESSION})")
     p.add_argument("--dose", choices=("low", "high"))
+    p.add_argument("--fullscreen", action="store_true", help="start in full screen")
+    p.add_argument("--terminal", action="store_true", help="run in this terminal, with captions, no window")
     p.add_argument(
         "--accept-cautions", action="store_true",
-        help="acknowledge every caution without asking (you have read them: see `plan`)",
+        help="with --terminal: confirm every caution without asking (you have read them: see `plan`)",
     )
     _common(p, suppress=True)
     return parser
@@ -137,12 +145,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     bad = 0
     for name in args.files:
         try:
-            session = load_session(name)
+            session = load_session(resolve_session_file(name), name=name)  # type: ignore[arg-type]
         except SessionError as exc:
             bad += 1
             print(exc, file=sys.stderr)
         else:
-            print(f"{name}: ok ({session.title}, {len(session.drills)} drills)")
+            n = len(session.drills)
+            print(f"{name}: ok ({session.title}, {n} drill{'' if n == 1 else 's'})")
     return 1 if bad else 0
 
 
@@ -167,27 +176,27 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_home(args: argparse.Namespace) -> int:
-    """No subcommand: until the window exists, show the built-in session's plan."""
-    timeline = load_timeline(DEFAULT_SESSION, None)
-    print_plan(timeline, sys.stdout)
-    print()
-    print("The Hinge Timer window comes in a later version. Meanwhile you can run this")
-    print("session in the terminal with:  hinge-timer run " + DEFAULT_SESSION)
-    print("Built-in sessions: " + ", ".join(f.name.removesuffix(".toml") for f in builtin_session_files()))
-    return 0
+    """No subcommand: open the window on Home."""
+    from .ui.app import run_gui
+
+    return run_gui(args)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .terminal import run_in_terminal
-
     try:
         timeline = load_timeline(args.file, args.dose)
     except SessionError as exc:
         print(exc, file=sys.stderr)
         return 1
-    return run_in_terminal(
-        timeline, speed=args.speed, event_log=args.event_log, accept_cautions=args.accept_cautions
-    )
+    if args.terminal:
+        from .terminal import run_in_terminal
+
+        return run_in_terminal(
+            timeline, speed=args.speed, event_log=args.event_log, accept_cautions=args.accept_cautions
+        )
+    from .ui.app import run_gui
+
+    return run_gui(args, start_file=args.file, dose=args.dose or timeline.dose, fullscreen=args.fullscreen)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

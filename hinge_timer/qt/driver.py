@@ -23,8 +23,29 @@ from ..engine.events import CommandResult, CueEvent, EventLog, Snapshot, State
 from ..engine.runner import Runner
 from ..session.timeline import Timeline
 
-DISPLAY_MS_TIMED = 40  # 25 Hz: a smooth progress ring, digits change once a second
+DISPLAY_MS_TIMED = 40  # at most 25 Hz: the short steps' ring moves smoothly
+DISPLAY_MS_SLOWEST = 1000  # at least once a second on a timed step
 DISPLAY_MS_WAITING = 500  # counted sets and cautions: only the coaching cue rotates
+RING_STEPS = 360  # the ring moves a degree at a time; a 2-minute hold needs 3 repaints a second, not 25
+
+
+def display_interval_ms(snap: Snapshot, step_seconds: float | None, speed: float) -> int:
+    """Wall milliseconds to the next display tick: the next digit change or the next ring degree.
+
+    Repainting the ring 25 times a second for a 2-minute hold costs several per cent of a core for
+    nothing anyone can see; the digits must still change on the second, so the tick lands just after.
+    """
+    if snap.step_left is None:
+        return DISPLAY_MS_WAITING
+    waits = [1.0]
+    for left in (snap.step_left, snap.phase_left):
+        if left is not None and left > 0:
+            frac = left - math.floor(left)
+            waits.append(frac if frac > 1e-6 else 1.0)
+    if step_seconds:
+        waits.append(step_seconds / RING_STEPS)
+    wall_ms = min(waits) / speed * 1000
+    return int(min(DISPLAY_MS_SLOWEST, max(DISPLAY_MS_TIMED, math.ceil(wall_ms - 1e-6) + 1)))
 
 
 class SessionDriver(QObject):
@@ -41,6 +62,7 @@ class SessionDriver(QObject):
         self._finished_sent = False
         self._display = QTimer(self)
         self._display.setTimerType(Qt.TimerType.PreciseTimer)
+        self._display.setSingleShot(True)
         self._display.timeout.connect(self.on_display_tick)
         self._cue_timer = QTimer(self)
         self._cue_timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -74,9 +96,7 @@ class SessionDriver(QObject):
         if state in (State.IDLE, State.PAUSED, State.DONE):
             self._display.stop()
             return
-        interval = DISPLAY_MS_TIMED if snap.step_left is not None else DISPLAY_MS_WAITING
-        if not self._display.isActive() or self._display.interval() != interval:
-            self._display.start(interval)
+        self._display.start(display_interval_ms(snap, self.runner.step.duration, self.speed))
 
     def on_display_tick(self) -> None:
         self.pump()
@@ -160,9 +180,11 @@ def open_session(
     speed: float = 1.0,
     event_log: str | None = None,
     parent: QObject | None = None,
+    clock: Clock | None = None,
 ) -> SessionDriver:
-    """Clock, event log, runner and driver for one run of a session."""
-    clock: Clock = system_clock if speed == 1.0 else ScaledClock(speed)
+    """Clock, event log, runner and driver for one run of a session (tests pass a FakeClock)."""
+    if clock is None:
+        clock = system_clock if speed == 1.0 else ScaledClock(speed)
     log = EventLog.open(event_log) if event_log else None
     if log is not None:
         log.write(

@@ -22,7 +22,7 @@ def run(*args, timeout=120):
 
 def test_run_prints_every_cue_and_logs_it(tmp_path):
     log = tmp_path / "events.jsonl"
-    proc = run("run", "quick-warm-up", "--speed", "200", "--event-log", str(log))
+    proc = run("run", "quick-warm-up", "--terminal", "--speed", "200", "--event-log", str(log))
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
     t = compile_timeline(load_session(builtin_session("quick-warm-up")))
@@ -37,18 +37,18 @@ def test_run_prints_every_cue_and_logs_it(tmp_path):
 
 
 def test_cautions_are_skipped_when_no_one_can_confirm_them():
-    proc = run("run", "hip-hinge-basics", "--speed", "500")
+    proc = run("run", "hip-hinge-basics", "--terminal", "--speed", "500")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("Skipping this drill") == 2
     assert "Sets completed: 0 of 3" in proc.stdout
-    proc = run("run", "hip-hinge-basics", "--speed", "500", "--accept-cautions")
+    proc = run("run", "hip-hinge-basics", "--terminal", "--speed", "500", "--accept-cautions")
     assert proc.returncode == 0 and "Sets completed: 3 of 3" in proc.stdout
 
 
 def test_ctrl_c_ends_the_session_cleanly(tmp_path):
     log = tmp_path / "events.jsonl"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    proc = subprocess.Popen([sys.executable, "-m", "hinge_timer", "run", "hip-hinge-mobility", "--event-log", str(log)],
+    proc = subprocess.Popen([sys.executable, "-m", "hinge_timer", "run", "hip-hinge-mobility", "--terminal", "--event-log", str(log)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env,
                             stdin=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
@@ -68,6 +68,39 @@ def test_a_bad_session_file_is_one_message(tmp_path):
     proc = run("run", str(bad))
     assert proc.returncode == 1
     assert proc.stderr.splitlines() == [
-        f"{bad}:3: drill[1]: needs hold (seconds per side) or reps (per set)",
         f'{bad}:5: drill[1].hold_seconds: unknown key "hold_seconds"; did you mean "hold"?',
     ]
+
+
+def test_the_window_runs_a_session_and_ctrl_c_records_it_as_interrupted(tmp_path):
+    """`hinge-timer run FILE` opens the window (offscreen here) and starts at once."""
+    log = tmp_path / "events.jsonl"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.Popen([sys.executable, "-m", "hinge_timer", "--data-dir", str(tmp_path / "data"),
+                             "run", "quick-warm-up", "--speed", "20", "--event-log", str(log)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env,
+                            stdin=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (log.exists() and '"kind":"go"' in log.read_text()):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    records = read_event_log(str(log))
+    cues = [r["kind"] for r in records if r["t"] == "cue"]
+    go = cues.index("go")
+    assert cues[go - 3:go] == ["countdown", "countdown", "countdown"]
+    commands = [r for r in records if r["t"] == "command"]
+    assert commands[0]["name"] == "start"
+    assert commands[-1]["name"] == "end_session" and commands[-1]["reason"] == "interrupted"
+    assert (tmp_path / "data" / "settings.json").exists()
+
+
+def test_without_a_screen_the_window_says_what_to_do_instead(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    proc = subprocess.run([sys.executable, "-m", "hinge_timer", "--data-dir", str(tmp_path)],
+                          capture_output=True, text=True, timeout=60, cwd=REPO, env=env, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 1
+    assert "no screen" in proc.stderr and "hinge-timer run --terminal" in proc.stderr
+    assert "Traceback" not in proc.stderr

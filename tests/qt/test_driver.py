@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from hinge_timer.engine.clock import NS
 from hinge_timer.engine.events import State, read_event_log
-from hinge_timer.qt.driver import DISPLAY_MS_TIMED, DISPLAY_MS_WAITING, open_session
+from hinge_timer.qt.driver import (
+    DISPLAY_MS_SLOWEST,
+    DISPLAY_MS_TIMED,
+    DISPLAY_MS_WAITING,
+    display_interval_ms,
+    open_session,
+)
 from hinge_timer.session.load import builtin_session, load_session
 from hinge_timer.session.timeline import compile_timeline
 from tests.conftest import REPO
@@ -49,7 +55,7 @@ def test_pause_stops_every_timer_and_resume_picks_up(qtbot):
     qtbot.wait(100)  # 2 s of session time pass while paused
     assert driver.runner.snapshot(driver.clock()).step_left == left
     driver.resume()
-    assert driver.timers_active and driver._display.interval() == DISPLAY_MS_TIMED
+    assert driver.timers_active and DISPLAY_MS_TIMED <= driver._display.interval() <= DISPLAY_MS_SLOWEST
     with qtbot.waitSignal(driver.cue_fired, timeout=5000) as cue:
         pass
     assert cue.args[0].text == "3"  # the countdown, on time after the pause
@@ -77,4 +83,23 @@ def test_waiting_steps_tick_slowly_and_commands_pump_at_once(qtbot):
     driver.cue_fired.connect(got.append)
     result = driver.count_rep()
     assert result.ok and [c.text for c in got] == ["1"]
+    driver.close()
+
+
+def test_display_ticks_land_on_digit_changes_and_slow_down_for_long_steps(qtbot):
+    import dataclasses
+
+    driver = open_session(compile_timeline(load_session(builtin_session("hip-hinge-mobility"))), speed=1.0)
+    snap = driver.runner.snapshot(driver.clock())
+    at = lambda left, phase=None: dataclasses.replace(snap, step_left=left, phase_left=phase)  # noqa: E731
+    # A 2-minute hold: the ring needs a degree every 333 ms; the digit 0:59 -> 0:58 comes first here.
+    assert display_interval_ms(at(59.3), 120, 1.0) == 301
+    assert display_interval_ms(at(59.9), 120, 1.0) == 335
+    # A paced phase's own countdown changes sooner than the step's digits.
+    assert display_interval_ms(at(59.9, 2.2), 120, 1.0) == 201
+    # Short steps are capped at 25 Hz; at --speed 10 the wall wait shrinks tenfold.
+    assert display_interval_ms(at(9.5), 10, 1.0) == DISPLAY_MS_TIMED
+    assert display_interval_ms(at(59.3), 120, 10.0) == DISPLAY_MS_TIMED
+    # A set the user counts has no clock.
+    assert display_interval_ms(at(None), None, 1.0) == DISPLAY_MS_WAITING
     driver.close()

@@ -77,6 +77,8 @@ def test_global_options_go_before_or_after_the_subcommand():
     assert before.event_log == after.event_log == "/x"
     assert before.speed == after.speed == 5.0
     assert parser.parse_args(["run"]).speed == 1.0
+    data = parser.parse_args(["--data-dir", "/d", "plan", "x"]), parser.parse_args(["plan", "x", "--data-dir", "/d"])
+    assert data[0].data_dir == data[1].data_dir == "/d"
 
 
 def test_bad_speed_is_a_usage_error(capsys):
@@ -84,13 +86,6 @@ def test_bad_speed_is_a_usage_error(capsys):
         main(["--speed", "fast", "plan", "quick-warm-up"])
     assert info.value.code == 2
     assert "expected a number such as 2 or 0.5, got 'fast'" in capsys.readouterr().err
-
-
-def test_no_command_prints_the_builtin_plan_and_says_the_window_is_coming(capsys):
-    assert main([]) == 0
-    out = capsys.readouterr().out
-    assert out.startswith("Hip hinge mobility: low dose")
-    assert "window comes in a later version" in out
 
 
 @pytest.mark.parametrize("args", [["-m", "hinge_timer", "validate"], ["-m", "hinge_timer", "plan", "nope.toml"]])

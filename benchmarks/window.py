@@ -1,0 +1,153 @@
+"""Window benchmark: start-up to the first painted Home screen, CPU while a countdown runs, peak memory.
+
+Each figure is compared with a bare PySide6 window measured in the same run, in the same way:
+    python benchmarks/window.py [--runs 5] [--seconds 60] [--json FILE]
+
+Start-up is the wall time from launching the process to the first paint event of the window
+(interpreter start and imports included, for both).  CPU is the process's user+system time over
+``--seconds`` of wall time once the window is up, as a share of one core.  Memory is the peak
+resident set (ru_maxrss) when the measurement ends.  Runs on the offscreen Qt platform unless
+QT_QPA_PLATFORM says otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _common import table, write_json  # noqa: E402
+
+
+def child(kind: str, seconds: float, data_dir: str) -> None:  # pragma: no cover - runs in a child process
+    """Open the window, report the first paint, optionally idle or count down, report CPU and memory."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    app = QApplication(sys.argv[:1])
+    if kind == "bare":
+        window = QWidget()
+        window.resize(1280, 720)
+        painted_widget = window
+    else:
+        from hinge_timer.session.timeline import StepKind
+        from hinge_timer.settings import SettingsStore, sessions_dir
+        from hinge_timer.ui.main_window import MainWindow
+
+        from pathlib import Path
+
+        store = SettingsStore(Path(data_dir))
+        window = MainWindow(store.load(), store, sessions_dir=sessions_dir(Path(data_dir), None))
+        window.resize(1280, 720)
+        painted_widget = window.home
+
+    def report(**fields: object) -> None:
+        print(json.dumps(fields), flush=True)
+
+    class FirstPaint(QObject):
+        done = False
+
+        def eventFilter(self, obj, event):  # noqa: N802
+            if not self.done and event.type() == QEvent.Type.Paint:
+                self.done = True
+                report(event="painted", wall=time.time())
+                QTimer.singleShot(0, after_paint)
+            return False
+
+    def cpu() -> float:
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        return r.ru_utime + r.ru_stime
+
+    def after_paint() -> None:
+        if seconds <= 0:
+            finish(0.0, 0.0)
+            return
+        if kind == "countdown":
+            # The banded hip distraction's 2-minute hold on the left leg: skip the steps before it.
+            entry = next(e for e in window.home.entries if e.key == "hip-hinge-mobility")
+            driver = window.start_session(entry, "high")
+            while not (driver.runner.step.drill_name == "Banded hip distraction"
+                       and driver.runner.step.kind is StepKind.WORK):
+                driver.next()
+        start_cpu, start_wall = cpu(), time.monotonic()
+        QTimer.singleShot(int(seconds * 1000), lambda: finish(cpu() - start_cpu, time.monotonic() - start_wall))
+
+    def finish(cpu_s: float, wall_s: float) -> None:
+        state = ""
+        if kind == "countdown":
+            state = window.driver.runner.snapshot(window.driver.clock()).state.value
+            window.end_driver()
+        report(event="end", cpu=cpu_s, wall=wall_s, maxrss_kib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+               state=state)
+        app.quit()
+
+    watcher = FirstPaint()
+    painted_widget.installEventFilter(watcher)
+    window.show()
+    app.exec()
+
+
+def launch(kind: str, seconds: float) -> dict[str, float]:
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    with tempfile.TemporaryDirectory() as data:
+        t0 = time.time()
+        out = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", kind, "--seconds", str(seconds),
+                              "--data-dir", data], capture_output=True, text=True, env=env, check=True,
+                             timeout=seconds + 120).stdout
+    records = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    painted = next(r for r in records if r["event"] == "painted")
+    end = next(r for r in records if r["event"] == "end")
+    return {"startup_ms": (painted["wall"] - t0) * 1000, "cpu_s": end["cpu"], "wall_s": end["wall"],
+            "maxrss_mib": end["maxrss_kib"] / 1024, "state": end["state"]}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="start-up runs of each window (median reported)")
+    parser.add_argument("--seconds", type=float, default=60.0, help="how long the countdown runs for the CPU figure")
+    parser.add_argument("--json", metavar="FILE")
+    parser.add_argument("--child", choices=("bare", "home", "countdown"), help=argparse.SUPPRESS)
+    parser.add_argument("--data-dir", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.seconds, args.data_dir)
+        return 0
+
+    startup: dict[str, list[float]] = {"bare": [], "home": []}
+    memory: dict[str, list[float]] = {"bare": [], "home": []}
+    for _ in range(args.runs):  # interleaved, so a slow moment hits both alike
+        for kind in ("bare", "home"):
+            r = launch(kind, 0)
+            startup[kind].append(r["startup_ms"])
+            memory[kind].append(r["maxrss_mib"])
+    bare_cpu = launch("bare", args.seconds)
+    countdown = launch("countdown", args.seconds)
+
+    s_bare, s_home = statistics.median(startup["bare"]), statistics.median(startup["home"])
+    m_bare, m_home = statistics.median(memory["bare"]), statistics.median(memory["home"])
+    cpu_bare = 100 * bare_cpu["cpu_s"] / bare_cpu["wall_s"]
+    cpu_run = 100 * countdown["cpu_s"] / countdown["wall_s"]
+    print(table([
+        ["start-up to first paint (ms, median)", s_bare, s_home, f"{s_home / s_bare:.2f}×", "≤ 1.5×"],
+        ["peak memory (MiB, median)", m_bare, m_home, f"{m_home / m_bare:.2f}×", "—"],
+        [f"CPU over {args.seconds:.0f} s (% of one core)", cpu_bare, cpu_run,
+         f"{cpu_run - cpu_bare:+.2f} pt", "≤ 2 %"],
+    ], ["", "bare window", "Hinge Timer", "ratio", "target"]))
+    print(f"countdown state at the end: {countdown['state']} (must be a running state, not done)")
+    if args.json:
+        write_json(args.json, {"startup_ms": startup, "maxrss_mib": memory, "cpu_percent_bare": cpu_bare,
+                               "cpu_percent_countdown": cpu_run, "seconds": args.seconds,
+                               "countdown_state": countdown["state"]})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""Start the window: the QApplication, logging of Qt messages and slot errors, settings."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication
+
+from ..settings import SettingsStore, data_dir, sessions_dir
+from . import dialogs
+from .main_window import MainWindow
+
+log = logging.getLogger("hinge_timer.ui")
+
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+
+
+def _qt_message(kind: QtMsgType, context: object, message: str) -> None:
+    logging.getLogger("qt").log(_QT_LEVELS.get(kind, logging.WARNING), message)
+
+
+def install_error_handling(window_getter) -> None:
+    """Log every uncaught error (in a slot too) and show it once, instead of dying silently."""
+    shown: list[str] = []
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+        summary = f"{kind.__name__}: {value}"
+        if summary not in shown:
+            shown.append(summary)
+            dialogs.show_error(window_getter(), "Something went wrong",
+                               f"{summary}\n\nThe details are in the log. The session goes on where it can.")
+
+    sys.excepthook = hook
+
+
+def missing_display() -> str | None:
+    """On Linux without X11 or Wayland Qt would abort; say what to do instead."""
+    if not sys.platform.startswith("linux"):
+        return None
+    if any(os.environ.get(name) for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")):
+        return None
+    return ("hinge-timer: no screen to open the window on (DISPLAY and WAYLAND_DISPLAY are not set).\n"
+            "Start it from a desktop session, or follow a session in this terminal with:\n"
+            "  hinge-timer run --terminal [FILE]")
+
+
+def _interrupt_on_sigint(app: QApplication, window: MainWindow) -> QTimer:
+    """Ctrl-C in the terminal ends the session (recorded as interrupted) and quits with 130."""
+
+    def handler(_signum: int, _frame: object) -> None:
+        window.interrupt()
+        app.exit(130)
+
+    signal.signal(signal.SIGINT, handler)
+    # Python runs signal handlers only between bytecodes; a light timer gives it the chance.
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
+    return timer
+
+
+def run_gui(args, start_file: str | None = None, dose: str | None = None, fullscreen: bool = False) -> int:
+    problem = missing_display()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    qInstallMessageHandler(_qt_message)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Hinge Timer")
+    folder = data_dir(args.data_dir)
+    store = SettingsStore(folder)
+    settings = store.load()
+    window = MainWindow(
+        settings, store, sessions_dir=sessions_dir(folder, args.sessions_dir),
+        speed=args.speed, event_log=args.event_log,
+    )
+    previous_hook, previous_sigint = sys.excepthook, signal.getsignal(signal.SIGINT)
+    install_error_handling(lambda: window)
+    _sigint_timer = _interrupt_on_sigint(app, window)  # noqa: F841 (kept alive for exec())
+    if store.problem:
+        log.warning(store.problem)
+        window.session_screen.status.setText(store.problem)
+    if fullscreen or settings.fullscreen:
+        window.showFullScreen()
+    else:
+        window.show()
+    if start_file is not None:
+        entry = window.open_file(start_file) if Path(start_file).exists() else None
+        if entry is None:
+            entry = next((e for e in window.home.entries if e.key == start_file.removesuffix(".toml")), None)
+        if entry is None:
+            dialogs.show_error(window, "No such session", f"{start_file}: no such file or built-in session")
+        elif entry.session is not None:
+            window.start_session(entry, dose or settings.dose)
+    try:
+        return app.exec()
+    finally:
+        signal.signal(signal.SIGINT, previous_sigint)
+        sys.excepthook = previous_hook
+        _sigint_timer.stop()

@@ -1,0 +1,23 @@
+"""Every modal dialog in one small function each, so tests can replace them."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+
+def show_error(parent: QWidget | None, title: str, text: str) -> None:
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.exec()
+
+
+def confirm(parent: QWidget | None, title: str, text: str, yes: str) -> bool:
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+    ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Keep going", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return box.clickedButton() is ok
+
+
+def choose_session_file(parent: QWidget | None, folder: str) -> str | None:
+    path, _ = QFileDialog.getOpenFileName(parent, "Open a session", folder, "Sessions (*.toml);;All files (*)")
+    return path or None

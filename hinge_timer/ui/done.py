@@ -1,0 +1,82 @@
+"""The done screen: what was completed, skipped or stopped, and the time it took."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ..engine.runner import Runner
+from ..session.timeline import StepKind
+from . import theme
+
+
+def summarise(runner: Runner, seconds_taken: float) -> str:
+    """An HTML summary, one line per drill."""
+    session = runner.timeline.session
+    lines = []
+    for i, drill in enumerate(session.drills):
+        planned = [s for s in runner.steps if s.kind is StepKind.WORK and s.drill == i]
+        outcomes = [runner.outcomes.get(s.index) for s in planned]
+        done = sum(1 for o in outcomes if o is not None and o.status == "done")
+        stopped = [o for o in outcomes if o is not None and o.status == "stopped"]
+        skipped = sum(1 for o in outcomes if o is not None and o.status == "skipped")
+        if stopped:
+            word, colour = f"stopped: {stopped[0].reason}", "#D55E00"
+        elif done == len(planned):
+            word, colour = "done", "#009E73"
+        elif done == 0:
+            word, colour = "skipped", "#999999"
+        else:
+            word, colour = f"{done} of {len(planned)} done" + (f", {skipped} skipped" if skipped else ""), "#E69F00"
+        lines.append(
+            f"<tr><td>{html.escape(drill.name)}</td><td style='color:{colour}; padding-left: 24px'>"
+            f"<b>{html.escape(word)}</b></td></tr>"
+        )
+    m, s = divmod(int(round(seconds_taken)), 60)
+    return f"<p>Time: <b>{m}:{s:02d}</b></p><table>{''.join(lines)}</table>"
+
+
+class DoneScreen(QWidget):
+    home_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("done_screen")
+        root = QVBoxLayout(self)
+        root.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title = QLabel("Session complete", self)
+        self.title.setObjectName("done_title")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title.setWordWrap(True)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("done_summary")
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.home_button = QPushButton("Back to home  (Enter)", self)
+        self.home_button.setObjectName("home")
+        self.home_button.setAccessibleName("Back to home")
+        self.home_button.clicked.connect(self.home_requested.emit)
+        root.addWidget(self.title)
+        root.addWidget(self.summary)
+        root.addWidget(self.home_button, 0, Qt.AlignmentFlag.AlignCenter)
+
+    def show_result(self, runner: Runner, seconds_taken: float, ended_early: bool) -> None:
+        self.title.setText("Session ended early" if ended_early else "Session complete. Well done!")
+        self.summary.setText(summarise(runner, seconds_taken))
+
+    def handle_key(self, key: int, text: str) -> bool:
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.home_requested.emit()
+            return True
+        return False
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        h = max(1, min(self.height(), int(self.width() * 0.75)))
+        self.title.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {max(20, int(h * 0.08))}px;"
+                                 " font-weight: bold;")
+        self.summary.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {max(12, int(h * 0.04))}px;")
+        self.home_button.setStyleSheet(f"font-size: {max(12, int(h * 0.035))}px; min-height:"
+                                       f" {max(44, int(h * 0.09))}px; padding: 0 24px;")

@@ -1,0 +1,235 @@
+"""Home: choose a session and a dose, see what it holds, start it."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..session.errors import SessionError
+from ..session.load import builtin_session_files, load_session
+from ..session.model import Session
+from ..session.timeline import compile_timeline
+from ..engine.events import State
+from . import theme
+
+
+@dataclass
+class SessionEntry:
+    key: str  # what settings remember: a built-in's name or a file's path
+    source: Traversable | Path
+    builtin: bool
+    session: Session | None = None
+    error: SessionError | None = None
+
+    @property
+    def label(self) -> str:
+        if self.session is not None:
+            return self.session.title + ("" if self.builtin else "  (yours)")
+        return f"⚠ {Path(str(self.key)).name}: cannot be opened"
+
+
+def load_entry(key: str, source: Traversable | Path, builtin: bool) -> SessionEntry:
+    entry = SessionEntry(key, source, builtin)
+    try:
+        entry.session = load_session(source, name=key if not builtin else None)
+    except SessionError as exc:
+        entry.error = exc
+    return entry
+
+
+def discover(sessions_dir: Path | None) -> list[SessionEntry]:
+    """The built-in sessions, then every .toml file in the user's sessions folder."""
+    entries = [load_entry(f.name.removesuffix(".toml"), f, True) for f in builtin_session_files()]
+    if sessions_dir is not None and sessions_dir.is_dir():
+        for path in sorted(sessions_dir.glob("*.toml")):
+            entries.append(load_entry(str(path), path, False))
+    return entries
+
+
+def fmt_minutes(seconds: float) -> str:
+    m, s = divmod(int(round(seconds)), 60)
+    return f"{m}:{s:02d}"
+
+
+class HomeScreen(QWidget):
+    start_requested = Signal(object, str)  # SessionEntry, dose
+    open_requested = Signal()
+    dose_changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("home_screen")
+        self.entries: list[SessionEntry] = []
+        root = QVBoxLayout(self)
+        root.setContentsMargins(24, 16, 24, 16)
+        self.heading = QLabel("Hinge Timer", self)
+        self.heading.setObjectName("heading")
+        root.addWidget(self.heading)
+        row = self.row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.list = QListWidget(self)
+        self.list.setObjectName("session_list")
+        self.list.setAccessibleName("Sessions")
+        row.addWidget(self.list, 2)
+        self.details = QLabel(self)
+        self.details.setObjectName("details")
+        self.details.setAccessibleName("Session details")
+        self.details.setWordWrap(True)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        row.addWidget(self.details, 3)
+        root.addLayout(row, 1)
+
+        controls = QHBoxLayout()
+        self.dose_low = QRadioButton("Low dose", self)
+        self.dose_high = QRadioButton("High dose", self)
+        self.dose_low.setToolTip("The low end of every range: fewer sets, shorter holds")
+        self.dose_high.setToolTip("The high end of every range: more sets, longer holds")
+        self.dose_low.setObjectName("dose_low")
+        self.dose_high.setObjectName("dose_high")
+        group = QButtonGroup(self)
+        group.addButton(self.dose_low)
+        group.addButton(self.dose_high)
+        self.dose_low.setChecked(True)
+        self.open_button = QPushButton("Open file…", self)
+        self.open_button.setObjectName("open_file")
+        self.start_button = QPushButton("Start  (Enter)", self)
+        self.start_button.setObjectName("start")
+        # Dose on one row, the buttons on the next, so portrait windows clip nothing.
+        dose_row = QHBoxLayout()
+        dose_row.addWidget(self.dose_low)
+        dose_row.addWidget(self.dose_high)
+        dose_row.addStretch(1)
+        root.addLayout(dose_row)
+        controls.addWidget(self.open_button)
+        controls.addStretch(1)
+        controls.addWidget(self.start_button)
+        root.addLayout(controls)
+
+        self.list.currentRowChanged.connect(lambda _row: self.refresh_details())
+        self.list.itemActivated.connect(lambda _item: self.request_start())
+        self.dose_low.toggled.connect(self._on_dose_toggled)
+        self.start_button.clicked.connect(self.request_start)
+        self.open_button.clicked.connect(self.open_requested.emit)
+
+    @property
+    def dose(self) -> str:
+        return "high" if self.dose_high.isChecked() else "low"
+
+    def set_dose(self, dose: str) -> None:
+        (self.dose_high if dose == "high" else self.dose_low).setChecked(True)
+
+    def _on_dose_toggled(self) -> None:
+        self.refresh_details()
+        self.dose_changed.emit(self.dose)
+
+    def set_entries(self, entries: list[SessionEntry], select: str = "") -> None:
+        self.entries = entries
+        self.list.clear()
+        for e in entries:
+            QListWidgetItem(e.label, self.list)
+        keys = [e.key for e in entries]
+        self.list.setCurrentRow(keys.index(select) if select in keys else 0)
+        self.refresh_details()
+
+    def add_entry(self, entry: SessionEntry) -> None:
+        """Add (or replace) a session opened from a file, and select it."""
+        keys = [e.key for e in self.entries]
+        if entry.key in keys:
+            self.entries[keys.index(entry.key)] = entry
+        else:
+            self.entries.append(entry)
+        self.set_entries(self.entries, entry.key)
+
+    @property
+    def current(self) -> SessionEntry | None:
+        row = self.list.currentRow()
+        return self.entries[row] if 0 <= row < len(self.entries) else None
+
+    def refresh_details(self) -> None:
+        e = self.current
+        if e is None:
+            self.details.setText("")
+            return
+        if e.session is None:
+            problems = "<br>".join(html.escape(str(p)) for p in (e.error.problems if e.error else ()))
+            self.details.setText(f"<h2>Cannot open this session</h2><p>{problems}</p>")
+            return
+        s = e.session
+        t = compile_timeline(s, self.dose)  # type: ignore[arg-type]
+        total = ("about " if t.has_open else "") + fmt_minutes(t.total)
+        drills = []
+        for d in s.drills:
+            if d.hold is not None:
+                what = f"{d.hold.pick(self.dose)} s" + (" each side" if len(d.sides) > 1 else "")  # type: ignore[arg-type]
+            else:
+                assert d.reps is not None
+                what = f"{d.reps.pick(self.dose)} reps"  # type: ignore[arg-type]
+            sets = d.sets.pick(self.dose)  # type: ignore[arg-type]
+            if sets > 1:
+                what = f"{sets} × {what}"
+            warn = " ⚠ caution" if d.caution else ""
+            drills.append(f"<li>{html.escape(d.name)}: {html.escape(what)}{warn}</li>")
+        equipment = sorted({item for d in s.drills for item in d.equipment})
+        self.details.setText(
+            f"<h2>{html.escape(s.title)}</h2>"
+            f"<p><b>{total}</b> at the {self.dose} dose</p>"
+            f"<p>{html.escape(s.summary or '')}</p>"
+            f"<ol>{''.join(drills)}</ol>"
+            + (f"<p><b>You need:</b> {html.escape(', '.join(equipment))}</p>" if equipment else "")
+        )
+
+    def request_start(self) -> None:
+        e = self.current
+        if e is not None:
+            self.start_requested.emit(e, self.dose)
+
+    def handle_key(self, key: int, text: str) -> bool:
+        K = Qt.Key
+        if key in (K.Key_Return, K.Key_Enter):
+            self.request_start()
+            return True
+        if key in (K.Key_PageDown, K.Key_Down):
+            self.list.setCurrentRow(min(self.list.count() - 1, self.list.currentRow() + 1))
+            return True
+        if key in (K.Key_PageUp, K.Key_Up):
+            self.list.setCurrentRow(max(0, self.list.currentRow() - 1))
+            return True
+        return False
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        portrait = self.height() > self.width()
+        self.row.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
+        h = max(1, min(self.height(), int(self.width() * 0.75)))
+        big, mid = max(18, int(h * 0.06)), max(12, int(h * 0.03))
+        self.heading.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {big}px; font-weight: bold;")
+        self.list.setStyleSheet(f"QListWidget {{ font-size: {mid}px; color: {theme.TEXT.name()};"
+                                f" background: {theme.PANEL.name()}; }} QListWidget::item {{ padding: 10px; }}")
+        self.details.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {mid}px;")
+        # Our own indicator: the platform's checked and unchecked dots look alike on a dark window.
+        dot = max(12, int(mid * 0.8))
+        for w in (self.dose_low, self.dose_high):
+            w.setStyleSheet(
+                f"QRadioButton {{ color: {theme.TEXT.name()}; font-size: {mid}px; spacing: {dot // 2}px; }}"
+                f" QRadioButton::indicator {{ width: {dot}px; height: {dot}px; border-radius: {dot // 2 + 2}px;"
+                f" border: 2px solid {theme.MUTED_TEXT.name()}; background: transparent; }}"
+                f" QRadioButton::indicator:checked {{ border: 2px solid {theme.TEXT.name()};"
+                f" background: {theme.STATE_COLOURS[State.REST].name()}; }}")
+        for b in (self.open_button, self.start_button):
+            b.setStyleSheet(f"font-size: {mid}px; min-height: {max(44, int(h * 0.08))}px; padding: 0 18px;")

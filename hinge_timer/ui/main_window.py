@@ -1,0 +1,264 @@
+"""The main window: Home, the session screen and the done screen, and the keys that work everywhere."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
+
+from ..engine.clock import NS, Clock
+from ..engine.events import State
+from ..qt.driver import SessionDriver, open_session
+from ..session.timeline import compile_timeline
+from ..settings import Settings, SettingsStore
+from . import dialogs, theme
+from .done import DoneScreen
+from .home import HomeScreen, SessionEntry, discover, load_entry
+from .session_screen import SessionScreen
+from .widgets import MessageOverlay
+
+log = logging.getLogger(__name__)
+
+KEYS_HELP = [
+    ("Space, B, .", "pause / resume"),
+    ("→, Page Down", "next: skip the rest of this step"),
+    ("←, Page Up", "back to the start of this step; twice: the step before"),
+    ("Enter", "count a rep (sets you count) · confirm a caution"),
+    ("Backspace", "undo a rep"),
+    ("D", "set done"),
+    ("+ / −", "add or remove 10 s"),
+    ("H", "stop this drill: it hurts"),
+    ("S", "skip the drill (at a caution)"),
+    ("I", "how to do this drill"),
+    ("M", "mute / unmute"),
+    ("F", "full screen"),
+    ("Esc", "leave full screen · end the session (asks first)"),
+    ("?", "this help"),
+]
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        settings: Settings,
+        store: SettingsStore | None = None,
+        sessions_dir: Path | None = None,
+        speed: float = 1.0,
+        event_log: str | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle("Hinge Timer")
+        self.setObjectName("main_window")
+        self.setMinimumSize(560, 480)
+        self.settings = settings
+        self.store = store
+        self.sessions_dir = sessions_dir
+        self.speed = speed
+        self.event_log = event_log
+        self.clock = clock
+        self.driver: SessionDriver | None = None
+        self._started_ns = 0
+        self._ended_early = False
+
+        self.setStyleSheet(f"QMainWindow, QStackedWidget {{ background: {theme.BACKGROUND.name()}; }}")
+        self.stack = QStackedWidget(self)
+        self.setCentralWidget(self.stack)
+        self.home = HomeScreen(self.stack)
+        self.session_screen = SessionScreen(self.stack)
+        self.done = DoneScreen(self.stack)
+        for w in (self.home, self.session_screen, self.done):
+            self.stack.addWidget(w)
+        self.help = MessageOverlay(self.stack, "help_overlay")
+        rows = "".join(f"<tr><td style='padding-right:24px'><b>{k}</b></td><td>{v}</td></tr>" for k, v in KEYS_HELP)
+        self.help.set_text("Keys", f"<table>{rows}</table><br>? or Esc to close")
+
+        self.session_screen.flash_enabled = settings.flash
+        self.session_screen.muted = settings.mute
+        self.home.set_dose(settings.dose)
+        self.home.start_requested.connect(self.on_start_requested)
+        self.home.open_requested.connect(self.on_open_requested)
+        self.home.dose_changed.connect(self.on_dose_changed)
+        self.session_screen.end_requested.connect(self.on_end_requested)
+        self.done.home_requested.connect(self.go_home)
+        self._build_menu()
+        self.reload_sessions()
+
+        if settings.geometry:
+            self.restoreGeometry(QByteArray.fromHex(settings.geometry.encode()))
+        else:
+            self.resize(1280, 720)
+
+    def _build_menu(self) -> None:
+        menu = self.menuBar().addMenu("&File")
+        open_action = QAction("&Open session…", self)
+        open_action.setShortcut(QKeySequence.StandardKey.Open)
+        open_action.triggered.connect(self.on_open_requested)
+        menu.addAction(open_action)
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        menu.addAction(quit_action)
+        view = self.menuBar().addMenu("&View")
+        self.fullscreen_action = QAction("&Full screen  (F)", self)
+        self.fullscreen_action.triggered.connect(self.toggle_fullscreen)
+        view.addAction(self.fullscreen_action)
+        self.mute_action = QAction("&Mute  (M)", self, checkable=True)
+        self.mute_action.setChecked(self.settings.mute)
+        self.mute_action.triggered.connect(lambda checked: self.set_mute(checked))
+        view.addAction(self.mute_action)
+        self.flash_action = QAction("Flash on &countdown", self, checkable=True)
+        self.flash_action.setChecked(self.settings.flash)
+        self.flash_action.triggered.connect(self.set_flash)
+        view.addAction(self.flash_action)
+        help_menu = self.menuBar().addMenu("&Help")
+        keys = QAction("&Keys  (?)", self)
+        keys.triggered.connect(self.toggle_help)
+        help_menu.addAction(keys)
+
+    # -- sessions -------------------------------------------------------------------------
+    def reload_sessions(self) -> None:
+        # The main built-in session is selected until the user has started another.
+        self.home.set_entries(discover(self.sessions_dir), self.settings.last_session or "hip-hinge-mobility")
+
+    def on_open_requested(self) -> None:
+        folder = str(self.sessions_dir) if self.sessions_dir else str(Path.home())
+        path = dialogs.choose_session_file(self, folder)
+        if path:
+            self.open_file(path)
+
+    def open_file(self, path: str) -> SessionEntry:
+        entry = load_entry(path, Path(path), False)
+        if entry.session is None:
+            dialogs.show_error(self, "This session cannot be opened", str(entry.error))
+            return entry
+        self.home.add_entry(entry)
+        return entry
+
+    def on_dose_changed(self, dose: str) -> None:
+        self.settings.dose = dose
+
+    def on_start_requested(self, entry: SessionEntry, dose: str) -> None:
+        if entry.session is None:
+            dialogs.show_error(self, "This session cannot be opened", str(entry.error))
+            return
+        self.settings.last_session = entry.key
+        self.start_session(entry, dose)
+
+    def start_session(self, entry: SessionEntry, dose: str) -> SessionDriver:
+        assert entry.session is not None
+        timeline = compile_timeline(entry.session, dose)  # type: ignore[arg-type]
+        self.end_driver()
+        driver = open_session(timeline, speed=self.speed, event_log=self.event_log, parent=self, clock=self.clock)
+        self.driver = driver
+        self._ended_early = False
+        self.session_screen.bind(driver)
+        driver.session_finished.connect(self.on_session_finished)
+        self.stack.setCurrentWidget(self.session_screen)
+        self._started_ns = driver.clock()
+        driver.start()
+        return driver
+
+    def end_driver(self) -> None:
+        if self.driver is not None:
+            self.session_screen.unbind()
+            self.driver.close()
+            self.driver.deleteLater()
+            self.driver = None
+
+    def on_end_requested(self) -> None:
+        if self.driver is None or self.driver.runner.finished:
+            return
+        if dialogs.confirm(self, "End the session?", "Your progress in this session will be summarised.", "End it"):
+            self._ended_early = True
+            self.driver.end_session("ended by the user")
+
+    def on_session_finished(self, _snap) -> None:
+        assert self.driver is not None
+        seconds = (self.driver.clock() - self._started_ns) / NS
+        self.done.show_result(self.driver.runner, seconds, self._ended_early)
+        self.driver.stop_timers()
+        self.stack.setCurrentWidget(self.done)
+
+    def go_home(self) -> None:
+        self.end_driver()
+        self.stack.setCurrentWidget(self.home)
+
+    # -- window-wide controls -------------------------------------------------------------------
+    def toggle_fullscreen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+
+    def set_mute(self, muted: bool) -> None:
+        self.settings.mute = muted
+        self.mute_action.setChecked(muted)
+        self.session_screen.muted = muted
+        self.session_screen.status.setText("Sound muted (captions stay on)" if muted else "Sound on")
+
+    def set_flash(self, on: bool) -> None:
+        self.settings.flash = on
+        self.session_screen.flash_enabled = on
+
+    def toggle_help(self) -> None:
+        self.help.setVisible(not self.help.isVisible())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key, text = event.key(), event.text()
+        K = Qt.Key
+        if self.help.isVisible() and key in (K.Key_Escape, K.Key_Question, K.Key_F1):
+            self.help.hide()
+            return
+        if key in (K.Key_Question, K.Key_F1) or text == "?":
+            self.toggle_help()
+            return
+        if key == K.Key_F:
+            self.toggle_fullscreen()
+            return
+        if key == K.Key_M:
+            self.set_mute(not self.settings.mute)
+            return
+        if key == K.Key_Escape:
+            if self.isFullScreen():
+                self.showNormal()
+            elif self.stack.currentWidget() is self.session_screen:
+                self.on_end_requested()
+            return
+        current = self.stack.currentWidget()
+        if current is self.session_screen and self.session_screen.handle_key(key, text):
+            return
+        if current is self.home and self.home.handle_key(key, text):
+            return
+        if current is self.done and self.done.handle_key(key, text):
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        running = self.driver is not None and not self.driver.runner.finished
+        if running and self.driver is not None and self.driver.runner.state is not State.IDLE:
+            if not dialogs.confirm(self, "Quit Hinge Timer?", "A session is running. Quit anyway?", "Quit"):
+                event.ignore()
+                return
+            self.driver.end_session("window closed")
+        self.save_settings()
+        self.end_driver()
+        super().closeEvent(event)
+
+    def interrupt(self) -> None:
+        """Ctrl-C from the terminal: end a running session as interrupted and keep the settings."""
+        if self.driver is not None and not self.driver.runner.finished:
+            self.driver.end_session("interrupted")
+        self.save_settings()
+        self.end_driver()
+
+    def save_settings(self) -> None:
+        self.settings.geometry = bytes(self.saveGeometry().data()).hex()
+        self.settings.dose = self.home.dose
+        if self.store is not None:
+            problem = self.store.save(self.settings)
+            if problem:
+                log.warning(problem)

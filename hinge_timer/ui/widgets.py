@@ -1,0 +1,177 @@
+"""Painted widgets: the countdown ring and the overlays that sit over a screen."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt, QTimer, QVariantAnimation
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from ..engine.events import State
+from . import theme
+
+
+class CountdownRing(QWidget):
+    """A progress ring with very large m:ss digits (or a rep count) in the middle.
+
+    Everything is sized from the widget's own size, so the digits scale with the
+    window: the ring fills the smaller side and the digits take about half of it.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumSize(120, 120)
+        self.text = "0:00"
+        self.caption = ""
+        self.progress = 0.0
+        self.colour = theme.STATE_COLOURS[State.IDLE]
+        self.setAccessibleName("countdown")
+
+    def set_value(self, text: str, caption: str, progress: float, colour: QColor) -> None:
+        if (text, caption, round(progress, 3), colour.name()) == (
+            self.text, self.caption, round(self.progress, 3), self.colour.name()
+        ):
+            return
+        self.text, self.caption, self.progress, self.colour = text, caption, progress, colour
+        self.setAccessibleDescription(f"{text} {caption}".strip())
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        side = min(self.width(), self.height())
+        pen_w = max(6.0, side * 0.06)
+        rect = QRectF((self.width() - side) / 2 + pen_w / 2, (self.height() - side) / 2 + pen_w / 2,
+                      side - pen_w, side - pen_w)
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(QPen(theme.TRACK, pen_w, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
+        p.drawEllipse(rect)
+        if self.progress > 0:
+            p.setPen(QPen(self.colour, pen_w, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
+            # Qt angles: 1/16 degree, counter-clockwise from 3 o'clock. Run clockwise from 12.
+            p.drawArc(rect, 90 * 16, -int(round(min(1.0, self.progress) * 360 * 16)))
+        inner = rect.adjusted(pen_w, pen_w, -pen_w, -pen_w)
+        font = QFont(self.font())
+        font.setBold(True)
+        digits = max(1, len(self.text))
+        font.setPixelSize(max(10, int(min(inner.height() * 0.42, inner.width() * 1.55 / digits))))
+        p.setFont(font)
+        p.setPen(theme.TEXT)
+        text_rect = QRectF(inner.left(), inner.top() + inner.height() * 0.12, inner.width(), inner.height() * 0.62)
+        p.drawText(text_rect, Qt.AlignmentFlag.AlignCenter, self.text)
+        if self.caption:
+            small = QFont(self.font())
+            px = max(8, int(inner.height() * 0.09))
+            small.setPixelSize(px)
+            # The circle narrows below its middle: keep the caption inside 70% of the width.
+            room = inner.width() * 0.7
+            width = QFontMetrics(small).horizontalAdvance(self.caption)
+            if width > room:
+                small.setPixelSize(max(8, int(px * room / width)))
+            p.setFont(small)
+            p.setPen(theme.MUTED_TEXT)
+            cap_rect = QRectF(inner.left(), inner.top() + inner.height() * 0.70, inner.width(), inner.height() * 0.16)
+            p.drawText(cap_rect, Qt.AlignmentFlag.AlignCenter, self.caption)
+        p.end()
+
+
+class Overlay(QWidget):
+    """A widget that covers its parent completely and follows its size."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.host = parent
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.hide()
+        parent.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.host and event.type() == event.Type.Resize:
+            self.setGeometry(self.host.rect())
+        return False
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        self.setGeometry(self.host.rect())
+        self.raise_()
+        super().showEvent(event)
+
+
+class FlashOverlay(Overlay):
+    """A full-window flash that fades out: a countdown beat you can see across the room."""
+
+    DURATION_MS = 350
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        self.colour = QColor("#ffffff")
+        self.flashes = 0
+        self._anim = QVariantAnimation(self)
+        self._anim.setDuration(self.DURATION_MS)
+        self._anim.setStartValue(0.85)
+        self._anim.setEndValue(0.0)
+        self._anim.valueChanged.connect(self._on_value)
+        self._anim.finished.connect(self.hide)
+        self._alpha = 0.0
+
+    def flash(self, colour: QColor) -> None:
+        self.flashes += 1
+        self.colour = QColor(colour)
+        self._anim.stop()
+        self.show()
+        self._anim.start()
+
+    @property
+    def running(self) -> bool:
+        return self._anim.state() == QVariantAnimation.State.Running
+
+    def stop(self) -> None:
+        self._anim.stop()
+        self.hide()
+
+    def _on_value(self, value: float) -> None:
+        self._alpha = float(value)
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        p = QPainter(self)
+        c = QColor(self.colour)
+        c.setAlphaF(max(0.0, min(1.0, self._alpha)))
+        p.fillRect(self.rect(), c)
+        p.end()
+
+
+class MessageOverlay(Overlay):
+    """A dimmed layer with a big title and a few lines (pause, help)."""
+
+    def __init__(self, parent: QWidget, name: str) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setStyleSheet(f"#{name} {{ background-color: rgba(10, 12, 14, 215); }}")
+        layout = QVBoxLayout(self)
+        layout.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title = QLabel(self)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.body = QLabel(self)
+        self.body.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.body.setWordWrap(True)
+        self.body.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.title)
+        layout.addWidget(self.body)
+
+    def set_text(self, title: str, body: str) -> None:
+        self.title.setText(title)
+        self.body.setText(body)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        h = max(1, self.height())
+        self.title.setStyleSheet(f"color: #ffffff; font-weight: bold; font-size: {max(16, int(h * 0.12))}px;")
+        self.body.setStyleSheet(f"color: #e0e0e0; font-size: {max(11, int(h * 0.035))}px;")
+        super().resizeEvent(event)
+
+
+def single_shot(parent: QWidget, ms: int, fn) -> QTimer:
+    """A single-shot timer owned by ``parent`` (so it dies with it), returned so it can be stopped."""
+    t = QTimer(parent)
+    t.setSingleShot(True)
+    t.timeout.connect(fn)
+    t.start(ms)
+    return t

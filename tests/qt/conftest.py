@@ -1,0 +1,92 @@
+"""Window tests: a real MainWindow on a fake clock, settings in a temporary folder."""
+
+from __future__ import annotations
+
+import pytest
+
+from hinge_timer.engine.clock import FakeClock
+from hinge_timer.settings import Settings, SettingsStore
+from hinge_timer.ui import dialogs
+from hinge_timer.ui.main_window import MainWindow
+
+
+class Dialogs:
+    """Stands in for the modal dialogs; records what was shown and answers as told."""
+
+    def __init__(self) -> None:
+        self.errors: list[tuple[str, str]] = []
+        self.confirms: list[str] = []
+        self.answer = True
+        self.file: str | None = None
+
+    def show_error(self, parent, title, text):
+        self.errors.append((title, text))
+
+    def confirm(self, parent, title, text, yes):
+        self.confirms.append(title)
+        return self.answer
+
+    def choose_session_file(self, parent, folder):
+        return self.file
+
+
+@pytest.fixture
+def fake_dialogs(monkeypatch):
+    d = Dialogs()
+    monkeypatch.setattr(dialogs, "show_error", d.show_error)
+    monkeypatch.setattr(dialogs, "confirm", d.confirm)
+    monkeypatch.setattr(dialogs, "choose_session_file", d.choose_session_file)
+    return d
+
+
+class App:
+    def __init__(self, qtbot, tmp_path, settings=None):
+        self.qtbot = qtbot
+        self.clock = FakeClock()
+        self.data = tmp_path / "data"
+        self.store = SettingsStore(self.data)
+        self.sessions = self.data / "sessions"
+        self.window = MainWindow(settings or self.store.load(), self.store, sessions_dir=self.sessions,
+                                 clock=self.clock)
+        qtbot.addWidget(self.window)
+        if not self.window.settings.geometry:
+            self.window.resize(1280, 720)
+        self.window.show()
+        qtbot.waitExposed(self.window)
+
+    @property
+    def screen(self):
+        return self.window.session_screen
+
+    @property
+    def driver(self):
+        return self.window.driver
+
+    def start(self, title: str, dose: str = "low"):
+        entry = next(e for e in self.window.home.entries if e.session and e.session.title == title)
+        return self.window.start_session(entry, dose)
+
+    def advance(self, seconds: float, dt: float = 0.25):
+        for _ in range(round(seconds / dt)):
+            self.clock.advance(dt)
+            if self.driver is not None:
+                self.driver.pump()
+
+    def key(self, key, text=""):
+        from PySide6.QtCore import Qt
+
+        self.qtbot.keyClick(self.window, key, Qt.KeyboardModifier.NoModifier)
+
+    def until(self, predicate, limit=3600):
+        for _ in range(limit * 4):
+            if predicate():
+                return
+            self.advance(0.25)
+        raise AssertionError("condition never met")
+
+
+@pytest.fixture
+def app(qtbot, tmp_path, fake_dialogs):
+    a = App(qtbot, tmp_path)
+    yield a
+    a.window.end_driver()

@@ -1,0 +1,157 @@
+"""Write a PNG of every screen and state to docs/screenshots/ (headless; `make screenshots`).
+
+The window runs on a fake clock, so every picture shows the same moment on every run:
+    python tools/screenshots.py [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from hinge_timer.engine.clock import FakeClock  # noqa: E402
+from hinge_timer.session.timeline import StepKind  # noqa: E402
+from hinge_timer.settings import Settings, SettingsStore  # noqa: E402
+from hinge_timer.ui.main_window import MainWindow  # noqa: E402
+
+SIZES = {"landscape": (1280, 720), "portrait": (720, 1280)}
+
+# A user's own session with a set they count themselves (the built-in sets are all paced).
+OWN_SESSION = """format = 1
+title = "My deadlift warm-up"
+summary = "Light deadlifts, counted by me, then a hamstring hold."
+[[drill]]
+name = "Romanian deadlift"
+reps = 10
+sets = 2
+equipment = ["barbell"]
+cues = ["Soft knees, hips back", "Bar close to the legs"]
+[[drill]]
+name = "Standing hamstring hold"
+hold = 45
+sides = ["left", "right"]
+"""
+
+
+class Shooter:
+    def __init__(self, app: QApplication, out: Path, size: tuple[int, int], tag: str, data: Path) -> None:
+        self.app, self.out, self.tag = app, out, tag
+        self.clock = FakeClock()
+        (data / "sessions").mkdir(parents=True, exist_ok=True)
+        (data / "sessions" / "my-deadlift-warm-up.toml").write_text(OWN_SESSION, encoding="utf-8")
+        self.window = MainWindow(Settings(), SettingsStore(data), sessions_dir=data / "sessions", clock=self.clock)
+        self.window.resize(*size)
+        self.window.show()
+        self.settle()
+        self.written: list[Path] = []
+
+    def settle(self) -> None:
+        for _ in range(3):
+            self.app.processEvents()
+
+    def advance(self, seconds: float) -> None:
+        for _ in range(round(seconds / 0.25)):
+            self.clock.advance(0.25)
+            if self.window.driver is not None:
+                self.window.driver.pump()
+
+    def until(self, predicate: Callable[[], bool]) -> None:
+        for _ in range(4 * 3600):
+            if predicate():
+                return
+            self.advance(0.25)
+        raise SystemExit("screenshots: a state never came; the script is out of date")
+
+    def shot(self, name: str) -> None:
+        # The 3-2-1/go flash fades in wall time; the fake clock jumps, so end it before the picture.
+        self.window.session_screen.flash_overlay.stop()
+        self.settle()
+        path = self.out / f"{name}-{self.tag}.png"
+        if not self.window.grab().save(str(path)):
+            raise SystemExit(f"screenshots: could not write {path}")
+        self.written.append(path)
+
+    def start(self, key: str) -> None:
+        entry = next(e for e in self.window.home.entries if Path(str(e.key)).name.removesuffix(".toml") == key)
+        self.window.start_session(entry, "low")
+
+    def step(self):
+        assert self.window.driver is not None
+        return self.window.driver.runner.step
+
+    def run(self) -> list[Path]:
+        w = self.window
+        self.shot("home")
+        w.toggle_help()
+        self.shot("help")
+        w.toggle_help()
+
+        self.start("hip-hinge-mobility")
+        self.advance(7.25)  # the 3-2-1 before "go"
+        self.shot("get-ready")
+        self.until(lambda: self.step().kind is StepKind.WORK and self.step().paced)
+        self.advance(6.5)  # into the second phase of the first rep
+        self.shot("work-paced-reps")
+        self.until(lambda: self.step().kind is StepKind.REST)
+        self.advance(3)
+        self.shot("rest")
+        self.until(lambda: self.step().kind is StepKind.WORK and self.step().side == "left")
+        self.advance(12)
+        self.shot("hold-left-leg")
+        self.until(lambda: self.step().kind is StepKind.SWITCH_SIDES)
+        self.advance(2)
+        self.shot("switch-sides")
+        self.until(lambda: self.step().kind is StepKind.WORK and self.step().side == "right")
+        self.advance(20)
+        w.driver.toggle_pause()  # type: ignore[union-attr]
+        self.shot("paused")
+        w.driver.toggle_pause()  # type: ignore[union-attr]
+        self.until(lambda: self.step().kind is StepKind.WORK and bool(self.step().phases))
+        self.advance(6)
+        self.shot("hold-relax-cycle")
+        self.until(lambda: self.step().kind is StepKind.CAUTION)
+        self.shot("caution")
+        w.end_driver()
+
+        self.start("my-deadlift-warm-up")
+        self.until(lambda: self.step().kind is StepKind.WORK)
+        for _ in range(7):
+            w.driver.count_rep()  # type: ignore[union-attr]
+        self.shot("counted-set")
+        w.end_driver()
+
+        self.start("quick-warm-up")
+        driver = w.driver
+        assert driver is not None
+        self.until(lambda: w.stack.currentWidget() is w.done)
+        self.shot("done")
+        return self.written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "docs" / "screenshots"))
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory() as data:
+        for tag, size in SIZES.items():
+            written += Shooter(app, out, size, tag, Path(data)).run()  # type: ignore[arg-type]
+    for path in written:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
