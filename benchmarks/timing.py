@@ -149,7 +149,8 @@ def main() -> int:
     print(table(rows, ["machine", "cues", "median", "p99", "max", "early", "ref median", "ref p99",
                        "ref max", "median ratio", "end drift"]))
     for label, r in results.items():
-        print(f"{label}: session ran {r['wall_s']:.1f} s wall; schedule drift at the end "
+        print(f"{label}: {r['wall_s']:.1f} s wall from the last confirmed caution to the end "
+              "(every cue's lateness above is its drift from the plan); schedule drift at the end "
               f"{r['drift_schedule_ms']:.3f} ms, session-complete cue fired {r['drift_end_ms']:.2f} ms after the plan")
     write_json(args.json, {"session": args.session, "speed": args.speed, **results})
     return 0
