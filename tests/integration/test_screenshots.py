@@ -1,0 +1,30 @@
+"""`make screenshots` keeps working: every screen at both sizes, as real PNGs of the right size."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from PySide6.QtGui import QImage
+
+from tests.conftest import REPO
+
+STATES = ["home", "help", "get-ready", "work-paced-reps", "rest", "hold-left-leg", "switch-sides", "paused",
+          "hold-relax-cycle", "caution", "counted-set", "done"]
+
+
+def test_screenshots_are_written_for_every_state_and_size(tmp_path, qapp):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run([sys.executable, str(REPO / "tools" / "screenshots.py"), "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=300, cwd=REPO, env=env)
+    assert proc.returncode == 0, proc.stderr
+    for tag, size in (("landscape", (1280, 720)), ("portrait", (720, 1280))):
+        for state in STATES:
+            image = QImage(str(tmp_path / f"{state}-{tag}.png"))
+            assert (image.width(), image.height()) == size, f"{state}-{tag}"
+    # The README shows the committed copies; each one it links exists.
+    readme = (REPO / "README.md").read_text()
+    for state in STATES:
+        assert f"docs/screenshots/{state}-landscape.png" in readme
+        assert (REPO / "docs" / "screenshots" / f"{state}-landscape.png").exists()
