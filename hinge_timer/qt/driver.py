@@ -129,8 +129,8 @@ class SessionDriver(QObject):
     def start(self) -> CommandResult:
         return self._do("start", self.runner.start)
 
-    def pause(self) -> CommandResult:
-        return self._do("pause", self.runner.pause)
+    def pause(self, reason: str = "Paused") -> CommandResult:
+        return self._do("pause", lambda now: self.runner.pause(now, reason))
 
     def resume(self) -> CommandResult:
         return self._do("resume", self.runner.resume)

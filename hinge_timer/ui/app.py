@@ -92,9 +92,9 @@ def run_gui(args, start_file: str | None = None, dose: str | None = None, fullsc
     previous_hook, previous_sigint = sys.excepthook, signal.getsignal(signal.SIGINT)
     install_error_handling(lambda: window)
     _sigint_timer = _interrupt_on_sigint(app, window)  # noqa: F841 (kept alive for exec())
-    if store.problem:
+    if store.problem:  # e.g. a corrupt settings.json, moved aside: say so once, then go on with defaults
         log.warning(store.problem)
-        window.session_screen.status.setText(store.problem)
+        QTimer.singleShot(0, lambda: dialogs.show_error(window, "Settings were reset", store.problem or ""))
     if fullscreen or settings.fullscreen:
         window.showFullScreen()
     else:

@@ -26,6 +26,8 @@ def summarise(runner: Runner, seconds_taken: float) -> str:
             word, colour = f"stopped: {stopped[0].reason}", "#D55E00"
         elif done == len(planned):
             word, colour = "done", "#009E73"
+        elif done == 0 and all(o is None for o in outcomes):
+            word, colour = "not reached", "#999999"
         elif done == 0:
             word, colour = "skipped", "#999999"
         else:
@@ -63,7 +65,15 @@ class DoneScreen(QWidget):
         root.addWidget(self.home_button, 0, Qt.AlignmentFlag.AlignCenter)
 
     def show_result(self, runner: Runner, seconds_taken: float, ended_early: bool) -> None:
-        self.title.setText("Session ended early" if ended_early else "Session complete. Well done!")
+        work = [s.index for s in runner.steps if s.kind is StepKind.WORK]
+        all_done = all(runner.outcomes.get(i) is not None and runner.outcomes[i].status == "done" for i in work)
+        if ended_early:
+            title = "Session ended early"
+        elif all_done:
+            title = "Session complete. Well done!"
+        else:
+            title = "Session complete"  # something was skipped or stopped: no cheering over it
+        self.title.setText(title)
         self.summary.setText(summarise(runner, seconds_taken))
 
     def handle_key(self, key: int, text: str) -> bool:

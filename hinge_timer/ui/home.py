@@ -122,7 +122,11 @@ class HomeScreen(QWidget):
         root.addLayout(controls)
 
         self.list.currentRowChanged.connect(lambda _row: self.refresh_details())
-        self.list.itemActivated.connect(lambda _item: self.request_start())
+        self.list.itemDoubleClicked.connect(lambda _item: self.request_start())
+        # Keys belong to the window (Enter starts, M/F/? work everywhere): nothing here takes the focus,
+        # so the list cannot swallow a letter or pass an Enter on to the screen that follows.
+        for w in (self.list, self.dose_low, self.dose_high, self.open_button, self.start_button):
+            w.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.dose_low.toggled.connect(self._on_dose_toggled)
         self.start_button.clicked.connect(self.request_start)
         self.open_button.clicked.connect(self.open_requested.emit)
@@ -209,6 +213,12 @@ class HomeScreen(QWidget):
             return True
         if key in (K.Key_PageUp, K.Key_Up):
             self.list.setCurrentRow(max(0, self.list.currentRow() - 1))
+            return True
+        if key in (K.Key_Left, K.Key_Right):
+            self.set_dose("low" if key == K.Key_Left else "high")
+            return True
+        if key == K.Key_O:
+            self.open_requested.emit()
             return True
         return False
 

@@ -37,6 +37,7 @@ KEYS_HELP = [
     ("F", "full screen"),
     ("Esc", "leave full screen · end the session (asks first)"),
     ("?", "this help"),
+    ("On Home", "↑ / ↓ choose a session · ← / → low or high dose · Enter start · O open a file"),
 ]
 
 
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         for w in (self.home, self.session_screen, self.done):
             self.stack.addWidget(w)
         self.help = MessageOverlay(self.stack, "help_overlay")
+        self.help.clicked.connect(self.help.hide)
         rows = "".join(f"<tr><td style='padding-right:24px'><b>{k}</b></td><td>{v}</td></tr>" for k, v in KEYS_HELP)
         self.help.set_text("Keys", f"<table>{rows}</table><br>? or Esc to close")
 
@@ -172,9 +174,14 @@ class MainWindow(QMainWindow):
     def on_end_requested(self) -> None:
         if self.driver is None or self.driver.runner.finished:
             return
+        # The clock stops while the question is open; "no" carries on from the same moment.
+        was_paused = self.driver.runner.state is State.PAUSED
+        self.driver.pause("Asking whether to end the session")
         if dialogs.confirm(self, "End the session?", "Your progress in this session will be summarised.", "End it"):
             self._ended_early = True
             self.driver.end_session("ended by the user")
+        elif not was_paused:
+            self.driver.resume()
 
     def on_session_finished(self, _snap) -> None:
         assert self.driver is not None
@@ -210,9 +217,12 @@ class MainWindow(QMainWindow):
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         key, text = event.key(), event.text()
         K = Qt.Key
-        if self.help.isVisible() and key in (K.Key_Escape, K.Key_Question, K.Key_F1):
-            self.help.hide()
-            return
+        if event.isAutoRepeat():
+            return  # a key held down is one press: holding Enter must not count ten reps
+        if self.help.isVisible():
+            if key in (K.Key_Escape, K.Key_Question, K.Key_F1) or text == "?":
+                self.help.hide()
+            return  # nothing acts behind the help
         if key in (K.Key_Question, K.Key_F1) or text == "?":
             self.toggle_help()
             return
@@ -240,7 +250,11 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         running = self.driver is not None and not self.driver.runner.finished
         if running and self.driver is not None and self.driver.runner.state is not State.IDLE:
+            was_paused = self.driver.runner.state is State.PAUSED
+            self.driver.pause("Asking whether to quit")
             if not dialogs.confirm(self, "Quit Hinge Timer?", "A session is running. Quit anyway?", "Quit"):
+                if not was_paused:
+                    self.driver.resume()
                 event.ignore()
                 return
             self.driver.end_session("window closed")
@@ -257,8 +271,10 @@ class MainWindow(QMainWindow):
 
     def save_settings(self) -> None:
         self.settings.geometry = bytes(self.saveGeometry().data()).hex()
+        self.settings.fullscreen = self.isFullScreen()
         self.settings.dose = self.home.dose
         if self.store is not None:
             problem = self.store.save(self.settings)
             if problem:
                 log.warning(problem)
+                dialogs.show_error(self, "Settings not saved", problem)

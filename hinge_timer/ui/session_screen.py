@@ -35,7 +35,6 @@ def _show(widget: QWidget, on: bool) -> None:
 def _label(name: str, parent: QWidget, wrap: bool = False) -> QLabel:
     label = QLabel(parent)
     label.setObjectName(name)
-    label.setAccessibleName(name.replace("_", " "))
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     label.setWordWrap(wrap)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
@@ -173,6 +172,7 @@ class SessionScreen(QWidget):
         self.b_end.clicked.connect(self.end_requested.emit)
         self.ack_button.clicked.connect(lambda: self._do("acknowledge"))
         self.skip_button.clicked.connect(lambda: self._do("skip_drill"))
+        self.pause_overlay.clicked.connect(lambda: self._do("resume"))
         self._apply_sizes()
 
     # -- binding ----------------------------------------------------------------------
@@ -328,7 +328,7 @@ class SessionScreen(QWidget):
                 "PAUSED",
                 (f"{reason}<br><br>" if reason else "")
                 + f"{snap.drill_name} · {theme.mmss(snap.step_left)} left in this step"
-                "<br><br>Space or the Resume button to go on",
+                "<br><br>Tap here or press Space to go on",
             )
             self.pause_overlay.show()
             self.flash_overlay.stop()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt, QTimer, QVariantAnimation
+from PySide6.QtCore import Signal, QRectF, Qt, QTimer, QVariantAnimation
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -140,7 +140,9 @@ class FlashOverlay(Overlay):
 
 
 class MessageOverlay(Overlay):
-    """A dimmed layer with a big title and a few lines (pause, help)."""
+    """A dimmed layer with a big title and a few lines (pause, help); a tap or click on it says so."""
+
+    clicked = Signal()
 
     def __init__(self, parent: QWidget, name: str) -> None:
         super().__init__(parent)
@@ -160,6 +162,11 @@ class MessageOverlay(Overlay):
     def set_text(self, title: str, body: str) -> None:
         self.title.setText(title)
         self.body.setText(body)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        # The overlay covers the buttons below it, so it must answer a finger itself.
+        event.accept()
+        self.clicked.emit()
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         h = max(1, self.height())

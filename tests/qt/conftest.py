@@ -17,6 +17,8 @@ class Dialogs:
         self.errors: list[tuple[str, str]] = []
         self.confirms: list[str] = []
         self.answer = True
+        self.during = None  # called while a question is open; its results go to .seen
+        self.seen: list = []
         self.file: str | None = None
 
     def show_error(self, parent, title, text):
@@ -24,6 +26,8 @@ class Dialogs:
 
     def confirm(self, parent, title, text, yes):
         self.confirms.append(title)
+        if self.during is not None:
+            self.seen.append(self.during())
         return self.answer
 
     def choose_session_file(self, parent, folder):
@@ -72,10 +76,23 @@ class App:
             if self.driver is not None:
                 self.driver.pump()
 
-    def key(self, key, text=""):
+    def key(self, key, text=""):  # text: for readers; QTest derives it from the key
         from PySide6.QtCore import Qt
 
-        self.qtbot.keyClick(self.window, key, Qt.KeyboardModifier.NoModifier)
+        from PySide6.QtWidgets import QApplication
+
+        # Where a real key press goes: the focused widget, else the window.
+        target = QApplication.focusWidget() or self.window
+        self.qtbot.keyClick(target, key, Qt.KeyboardModifier.NoModifier)
+
+    def click_at(self, widget):
+        """Click where ``widget`` is on screen: whatever lies on top there gets the click."""
+        from PySide6.QtCore import Qt
+
+        centre = widget.mapTo(self.window, widget.rect().center())
+        top = self.window.childAt(centre)
+        self.qtbot.mouseClick(top, Qt.MouseButton.LeftButton, pos=top.mapFrom(self.window, centre))
+        return top
 
     def until(self, predicate, limit=3600):
         for _ in range(limit * 4):

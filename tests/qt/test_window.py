@@ -185,8 +185,11 @@ def test_h_stops_the_drill_it_hurts(app):
 def test_escape_asks_before_ending(app, fake_dialogs):
     app.start("Quick warm-up before lifting")
     fake_dialogs.answer = False
+    fake_dialogs.during = lambda: app.driver.runner.state
     app.key(K.Key_Escape)
     assert fake_dialogs.confirms == ["End the session?"] and app.window.stack.currentWidget() is app.screen
+    # The session holds still while the question is open, and goes on after "no".
+    assert fake_dialogs.seen == [State.PAUSED] and app.driver.runner.state is State.GET_READY
     fake_dialogs.answer = True
     app.key(K.Key_Escape)
     assert app.window.stack.currentWidget() is app.window.done
@@ -199,6 +202,7 @@ def test_a_whole_session_ends_on_the_done_screen(app):
     app.start("Quick warm-up before lifting")
     app.until(lambda: app.window.stack.currentWidget() is app.window.done)
     done = app.window.done
+    assert done.title.text() == "Session complete. Well done!"
     assert done.title.text() == "Session complete. Well done!"
     summary = done.summary.text()
     assert "Time: <b>4:39</b>" in summary and summary.count(">done<") == 2
@@ -287,6 +291,7 @@ def test_closing_during_a_session_asks_first(app, fake_dialogs):
     fake_dialogs.answer = False
     app.window.close()
     assert app.window.isVisible() and fake_dialogs.confirms == ["Quit Hinge Timer?"]
+    assert app.driver.runner.state is State.GET_READY  # carries on after "no"
 
 
 # -- sizes ----------------------------------------------------------------------------------------
@@ -435,3 +440,71 @@ def test_run_opens_the_session_and_starts_its_get_ready(qtbot, tmp_path, monkeyp
     monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
     assert main(["run", "quick-warm-up", "--dose", "high", "--fullscreen", "--data-dir", str(tmp_path)]) == 0
     assert seen == {"state": State.GET_READY, "dose": "high", "fullscreen": True}
+
+
+# -- keys and taps reach the right place -------------------------------------------------------------
+
+
+def test_enter_on_home_starts_the_session_and_shows_its_caution(app):
+    home = app.window.home
+    home.list.setCurrentRow(next(i for i, e in enumerate(home.entries) if e.key == "hip-hinge-basics"))
+    app.key(K.Key_Return)
+    assert app.window.stack.currentWidget() is app.screen
+    # The same Enter must not also confirm the back-injury caution.
+    assert app.screen.band.text() == "CAUTION" and app.screen.caution_box.isVisible()
+
+
+def test_window_keys_work_on_home_and_arrows_choose_session_and_dose(app):
+    home = app.window.home
+    app.key(K.Key_M)
+    assert app.window.settings.mute
+    app.key(K.Key_Question, "?")
+    assert app.window.help.isVisible()
+    app.key(K.Key_Escape)
+    assert not app.window.help.isVisible()
+    row = home.list.currentRow()
+    app.key(K.Key_Down)
+    assert home.list.currentRow() == row + 1
+    app.key(K.Key_Right)
+    assert home.dose == "high" and home.dose_high.isChecked()
+    app.key(K.Key_Left)
+    assert home.dose == "low"
+
+
+def test_a_tap_on_the_pause_screen_resumes(app):
+    app.start("Hip hinge mobility")
+    app.advance(2)
+    app.key(K.Key_Space)
+    assert app.screen.pause_overlay.isVisible()
+    hit = app.click_at(app.screen.b_pause)  # the overlay covers the Resume button
+    assert hit is app.screen.pause_overlay or hit.parent() is app.screen.pause_overlay
+    assert app.driver.runner.state is State.GET_READY and not app.screen.pause_overlay.isVisible()
+
+
+def test_help_blocks_the_keys_behind_it_and_a_held_key_counts_once(app):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    app.start("Hip hinge mobility")
+    app.advance(2)
+    app.key(K.Key_Question, "?")
+    app.key(K.Key_Space)
+    assert app.driver.runner.state is State.GET_READY  # not paused behind the help
+    app.key(K.Key_Escape)
+    for repeat in (False, True, True):  # a held Space: one press, then auto-repeats
+        QApplication.sendEvent(app.window, QKeyEvent(QEvent.Type.KeyPress, K.Key_Space,
+                                                     Qt.KeyboardModifier.NoModifier, " ", repeat))
+    assert app.driver.runner.state is State.PAUSED
+
+
+def test_closing_mid_session_and_saying_yes_records_it_and_saves(app, fake_dialogs, tmp_path):
+    app.start("Hip hinge mobility")
+    app.advance(2)
+    fake_dialogs.answer = True
+    runner = app.driver.runner
+    app.window.close()
+    assert runner.finished
+    assert {o.reason for o in runner.outcomes.values()} == {"window closed"}  # every drill left is recorded so
+    saved = json.loads((tmp_path / "data" / "settings.json").read_text())
+    assert saved["fullscreen"] is False and saved["geometry"]
