@@ -266,10 +266,10 @@ class MainWindow(QMainWindow):
         """Ctrl-C from the terminal: end a running session as interrupted and keep the settings."""
         if self.driver is not None and not self.driver.runner.finished:
             self.driver.end_session("interrupted")
-        self.save_settings()
+        self.save_settings(tell=False)  # no dialog: nobody may be at the screen to close it
         self.end_driver()
 
-    def save_settings(self) -> None:
+    def save_settings(self, tell: bool = True) -> None:
         self.settings.geometry = bytes(self.saveGeometry().data()).hex()
         self.settings.fullscreen = self.isFullScreen()
         self.settings.dose = self.home.dose
@@ -277,4 +277,5 @@ class MainWindow(QMainWindow):
             problem = self.store.save(self.settings)
             if problem:
                 log.warning(problem)
-                dialogs.show_error(self, "Settings not saved", problem)
+                if tell:
+                    dialogs.show_error(self, "Settings not saved", problem)

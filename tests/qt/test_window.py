@@ -508,3 +508,16 @@ def test_closing_mid_session_and_saying_yes_records_it_and_saves(app, fake_dialo
     assert {o.reason for o in runner.outcomes.values()} == {"window closed"}  # every drill left is recorded so
     saved = json.loads((tmp_path / "data" / "settings.json").read_text())
     assert saved["fullscreen"] is False and saved["geometry"]
+
+
+def test_settings_that_cannot_be_saved_are_reported_but_never_block_ctrl_c(app, fake_dialogs, tmp_path):
+    from hinge_timer.settings import SettingsStore
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be")
+    app.window.store = SettingsStore(blocker)
+    app.window.interrupt()  # Ctrl-C: logged only, no dialog nobody may be there to close
+    assert fake_dialogs.errors == []
+    app.window.save_settings()
+    assert [title for title, _ in fake_dialogs.errors] == ["Settings not saved"]
+    assert str(blocker) in fake_dialogs.errors[0][1]
