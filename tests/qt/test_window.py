@@ -521,3 +521,22 @@ def test_settings_that_cannot_be_saved_are_reported_but_never_block_ctrl_c(app, 
     app.window.save_settings()
     assert [title for title, _ in fake_dialogs.errors] == ["Settings not saved"]
     assert str(blocker) in fake_dialogs.errors[0][1]
+
+
+def test_a_stopped_drill_is_not_cheered_on_the_done_screen(app):
+    app.start("Quick warm-up before lifting")
+    app.advance(12)
+    app.key(K.Key_H)  # the first drill hurts
+    app.until(lambda: app.window.stack.currentWidget() is app.window.done)
+    done = app.window.done
+    assert done.title.text() == "Session complete"
+    assert "stopped: it hurts" in done.summary.text()
+
+
+def test_screen_readers_read_what_the_labels_say(app):
+    from PySide6.QtGui import QAccessible
+
+    app.start("Hip hinge mobility")
+    name = lambda w: QAccessible.queryAccessibleInterface(w).text(QAccessible.Text.Name)  # noqa: E731
+    assert name(app.screen.drill) == "Weighted hip hinge"
+    assert name(app.screen.time_left) == app.screen.time_left.text() != ""
