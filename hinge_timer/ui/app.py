@@ -99,13 +99,10 @@ def run_gui(args, start_file: str | None = None, dose: str | None = None, fullsc
         window.showFullScreen()
     else:
         window.show()
-    if start_file is not None:
-        entry = window.open_file(start_file) if Path(start_file).exists() else None
-        if entry is None:
-            entry = next((e for e in window.home.entries if e.key == start_file.removesuffix(".toml")), None)
-        if entry is None:
-            dialogs.show_error(window, "No such session", f"{start_file}: no such file or built-in session")
-        elif entry.session is not None:
+    if start_file is not None:  # `run FILE`: the command line has already checked that it loads
+        entry = window.open_file(start_file) if Path(start_file).exists() else next(
+            (e for e in window.home.entries if e.key == start_file.removesuffix(".toml")), None)
+        if entry is not None and entry.session is not None:
             window.start_session(entry, dose or settings.dose)
     try:
         return app.exec()

@@ -66,7 +66,7 @@ class SessionScreen(QWidget):
         self.muted = False
         self.captions: list[str] = []
         self._show_how = False
-        self._announced = ""
+        self._announced: tuple[object, ...] | None = None
 
         root = QVBoxLayout(self)
         root.setContentsMargins(12, 8, 12, 8)
@@ -337,6 +337,11 @@ class SessionScreen(QWidget):
 
     def _announce_state(self, snap: Snapshot, words: str, side: str) -> None:
         """Tell screen readers when the state, drill or side changes (not every second)."""
+        # Checked first: this runs on every display tick and almost always has nothing to say.
+        key = (snap.state, snap.underlying, snap.drill_index, snap.side, snap.set_no)
+        if key == self._announced:
+            return
+        self._announced = key
         parts = [words.capitalize()]
         if snap.underlying is State.CAUTION:
             parts.append(f"before {snap.drill_name}: {snap.caution or ''} Enter to continue, S to skip.")
@@ -349,10 +354,6 @@ class SessionScreen(QWidget):
             elif snap.step_left is not None:
                 parts.append(theme.mmss(snap.step_left) if snap.state is State.PAUSED else
                              f"{int(round(snap.step_left))} seconds")
-        key = f"{snap.state}|{snap.underlying}|{snap.drill_index}|{snap.side}|{snap.set_no}"
-        if key == self._announced:
-            return
-        self._announced = key
         message = ". ".join(p for p in parts if p)
         self.band.setAccessibleName(message)
         event = QAccessibleAnnouncementEvent(self.band, message)

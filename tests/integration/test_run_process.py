@@ -45,20 +45,26 @@ def test_cautions_are_skipped_when_no_one_can_confirm_them():
     assert proc.returncode == 0 and "Sets completed: 3 of 3" in proc.stdout
 
 
-def test_ctrl_c_ends_the_session_cleanly(tmp_path):
-    log = tmp_path / "events.jsonl"
+def interrupt_once_logged(args, log, marker, wait=30):
+    """Start hinge-timer, send SIGINT once ``marker`` is in the event log, check a clean 130 exit."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    proc = subprocess.Popen([sys.executable, "-m", "hinge_timer", "run", "hip-hinge-mobility", "--terminal", "--event-log", str(log)],
+    proc = subprocess.Popen([sys.executable, "-m", "hinge_timer", *args, "--event-log", str(log)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env,
                             stdin=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not (log.exists() and "get_ready" in log.read_text()):
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline and not (log.exists() and marker in log.read_text()):
         time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
     assert "Traceback" not in err
-    commands = [r for r in read_event_log(str(log)) if r["t"] == "command"]
+    return read_event_log(str(log))
+
+
+def test_ctrl_c_ends_the_session_cleanly(tmp_path):
+    log = tmp_path / "events.jsonl"
+    records = interrupt_once_logged(["run", "hip-hinge-mobility", "--terminal"], log, "get_ready")
+    commands = [r for r in records if r["t"] == "command"]
     assert commands[-1]["name"] == "end_session" and commands[-1]["reason"] == "interrupted"
 
 
@@ -75,19 +81,8 @@ def test_a_bad_session_file_is_one_message(tmp_path):
 def test_the_window_runs_a_session_and_ctrl_c_records_it_as_interrupted(tmp_path):
     """`hinge-timer run FILE` opens the window (offscreen here) and starts at once."""
     log = tmp_path / "events.jsonl"
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    proc = subprocess.Popen([sys.executable, "-m", "hinge_timer", "--data-dir", str(tmp_path / "data"),
-                             "run", "quick-warm-up", "--speed", "20", "--event-log", str(log)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env,
-                            stdin=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (log.exists() and '"kind":"go"' in log.read_text()):
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 130, err
-    assert "Traceback" not in err
-    records = read_event_log(str(log))
+    records = interrupt_once_logged(["--data-dir", str(tmp_path / "data"), "run", "quick-warm-up", "--speed", "20"],
+                                    log, '"kind":"go"', wait=60)
     cues = [r["kind"] for r in records if r["t"] == "cue"]
     go = cues.index("go")
     assert cues[go - 3:go] == ["countdown", "countdown", "countdown"]
