@@ -59,17 +59,27 @@ def missing_display() -> str | None:
 
 
 def _interrupt_on_sigint(app: QApplication, window: MainWindow) -> QTimer:
-    """Ctrl-C in the terminal ends the session (recorded as interrupted) and quits with 130."""
+    """Ctrl-C in the terminal ends the session (recorded as interrupted) and quits with 130.
 
-    def handler(_signum: int, _frame: object) -> None:
-        window.interrupt()
-        app.exit(130)
+    Python runs a signal handler between any two bytecodes, which can be in the middle of a
+    paintEvent; touching widgets from there crashed Qt. The handler only raises a flag; a light
+    timer (which also gives Python the chance to run the handler at all) acts on it from the loop.
+    """
+    asked: list[int] = []
+
+    def handler(signum: int, _frame: object) -> None:
+        asked.append(signum)
+
+    def check() -> None:
+        if asked:
+            timer.stop()
+            window.interrupt()
+            app.exit(130)
 
     signal.signal(signal.SIGINT, handler)
-    # Python runs signal handlers only between bytecodes; a light timer gives it the chance.
     timer = QTimer(app)
-    timer.timeout.connect(lambda: None)
-    timer.start(250)
+    timer.timeout.connect(check)
+    timer.start(100)
     return timer
 
 
