@@ -11,12 +11,15 @@ import argparse
 import json
 import logging
 import sys
-from typing import Sequence, TextIO
+from typing import TYPE_CHECKING, Sequence, TextIO
 
 from .session.errors import SessionError
-from .session.load import builtin_session, load_session
-from .session.model import json_schema
-from .session.timeline import StepKind, Timeline, compile_timeline
+
+# session.load and session.model (pydantic) are imported where they are used, so that the window's
+# first paint does not wait for them (docs/PERFORMANCE.md).
+
+if TYPE_CHECKING:
+    from .session.timeline import Timeline
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +101,8 @@ def resolve_session_file(name: str) -> object:
     """A path, or the name of a built-in session (with or without .toml)."""
     from pathlib import Path
 
+    from .session.load import builtin_session
+
     if Path(name).exists() or "/" in name or "\\" in name:
         return name
     try:
@@ -107,12 +112,17 @@ def resolve_session_file(name: str) -> object:
 
 
 def load_timeline(name: str, dose: str | None) -> Timeline:
+    from .session.load import load_session
+    from .session.timeline import compile_timeline
+
     source = resolve_session_file(name)
     session = load_session(source, name=name)  # type: ignore[arg-type]
     return compile_timeline(session, dose)  # type: ignore[arg-type]
 
 
 def print_plan(timeline: Timeline, out: TextIO) -> None:
+    from .session.timeline import StepKind
+
     s = timeline.session
     out.write(f"{s.title}: {timeline.dose} dose\n")
     out.write(f"{'start':>8} {'length':>7}  step\n")
@@ -142,6 +152,8 @@ def print_plan(timeline: Timeline, out: TextIO) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .session.load import load_session
+
     bad = 0
     for name in args.files:
         try:
@@ -170,6 +182,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from .session.model import json_schema
+
     json.dump(json_schema(), sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
     return 0

@@ -8,17 +8,9 @@ from enum import Enum
 from typing import IO, Any
 
 from ..session.timeline import CueKind, StepKind
+from .state import State
 
-
-class State(str, Enum):
-    IDLE = "idle"
-    CAUTION = "caution"
-    GET_READY = "get_ready"
-    WORK = "work"
-    REST = "rest"
-    SWITCH_SIDES = "switch_sides"
-    PAUSED = "paused"
-    DONE = "done"
+__all__ = ["State", "STATE_OF_STEP", "CueEvent", "CommandResult", "Snapshot", "EventLog", "read_event_log"]
 
 
 STATE_OF_STEP = {

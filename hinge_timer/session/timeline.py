@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .model import Dose, Drill, Phase, Session
+if TYPE_CHECKING:  # only for types: the engine and the window's first paint do not need pydantic
+    from .model import Dose, Drill, Phase, Session
 
 # A user-counted rep has no clock; plans estimate it at this many seconds.
 OPEN_REP_ESTIMATE = 4.0

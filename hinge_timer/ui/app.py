@@ -97,7 +97,7 @@ def run_gui(args, start_file: str | None = None, dose: str | None = None, fullsc
     settings = store.load()
     window = MainWindow(
         settings, store, sessions_dir=sessions_dir(folder, args.sessions_dir),
-        speed=args.speed, event_log=args.event_log,
+        speed=args.speed, event_log=args.event_log, defer_sessions=start_file is None,
     )
     previous_hook, previous_sigint = sys.excepthook, signal.getsignal(signal.SIGINT)
     install_error_handling(lambda: window)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ..engine.runner import Runner
 from ..session.timeline import StepKind
 from . import theme
+
+if TYPE_CHECKING:
+    from ..engine.runner import Runner
 
 
 def summarise(runner: Runner, seconds_taken: float) -> str:

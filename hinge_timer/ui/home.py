@@ -6,6 +6,7 @@ import html
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -21,12 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..engine.state import State
 from ..session.errors import SessionError
-from ..session.load import builtin_session_files, load_session
-from ..session.model import Session
-from ..session.timeline import compile_timeline
-from ..engine.events import State
 from . import theme
+
+if TYPE_CHECKING:
+    from ..session.model import Session
 
 
 @dataclass
@@ -45,6 +46,8 @@ class SessionEntry:
 
 
 def load_entry(key: str, source: Traversable | Path, builtin: bool) -> SessionEntry:
+    from ..session.load import load_session  # pydantic: loaded after the first paint (docs/PERFORMANCE.md)
+
     entry = SessionEntry(key, source, builtin)
     try:
         entry.session = load_session(source, name=key if not builtin else None)
@@ -55,6 +58,8 @@ def load_entry(key: str, source: Traversable | Path, builtin: bool) -> SessionEn
 
 def discover(sessions_dir: Path | None) -> list[SessionEntry]:
     """The built-in sessions, then every .toml file in the user's sessions folder."""
+    from ..session.load import builtin_session_files
+
     entries = [load_entry(f.name.removesuffix(".toml"), f, True) for f in builtin_session_files()]
     if sessions_dir is not None and sessions_dir.is_dir():
         for path in sorted(sessions_dir.glob("*.toml")):
@@ -175,6 +180,8 @@ class HomeScreen(QWidget):
             self.details.setText(f"<h2>Cannot open this session</h2><p>{problems}</p>")
             return
         s = e.session
+        from ..session.timeline import compile_timeline
+
         t = compile_timeline(s, self.dose)  # type: ignore[arg-type]
         total = ("about " if t.has_open else "") + fmt_minutes(t.total)
         drills = []

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 from ..engine.clock import NS, Clock
-from ..engine.events import State
-from ..qt.driver import SessionDriver, open_session
-from ..session.timeline import compile_timeline
+from ..engine.state import State
 from ..settings import Settings, SettingsStore
 from . import dialogs, theme
-from .done import DoneScreen
 from .home import HomeScreen, SessionEntry, discover, load_entry
-from .session_screen import SessionScreen
-from .widgets import MessageOverlay
+
+if TYPE_CHECKING:
+    from ..qt.driver import SessionDriver
+    from .done import DoneScreen
+    from .session_screen import SessionScreen
+    from .widgets import MessageOverlay
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,8 @@ KEYS_HELP = [
 
 
 class MainWindow(QMainWindow):
+    sessions_listed = Signal()
+
     def __init__(
         self,
         settings: Settings,
@@ -50,6 +54,7 @@ class MainWindow(QMainWindow):
         speed: float = 1.0,
         event_log: str | None = None,
         clock: Clock | None = None,
+        defer_sessions: bool = False,
     ) -> None:
         super().__init__()
         self.setWindowTitle("Hinge Timer")
@@ -69,30 +74,65 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(self)
         self.setCentralWidget(self.stack)
         self.home = HomeScreen(self.stack)
-        self.session_screen = SessionScreen(self.stack)
-        self.done = DoneScreen(self.stack)
-        for w in (self.home, self.session_screen, self.done):
-            self.stack.addWidget(w)
-        self.help = MessageOverlay(self.stack, "help_overlay")
-        self.help.clicked.connect(self.help.hide)
-        rows = "".join(f"<tr><td style='padding-right:24px'><b>{k}</b></td><td>{v}</td></tr>" for k, v in KEYS_HELP)
-        self.help.set_text("Keys", f"<table>{rows}</table><br>? or Esc to close")
-
-        self.session_screen.flash_enabled = settings.flash
-        self.session_screen.muted = settings.mute
+        self.stack.addWidget(self.home)
+        # The session screen, the done screen and the help are built the first time they are needed,
+        # so Home paints sooner (docs/PERFORMANCE.md).
+        self._session_screen: SessionScreen | None = None
+        self._done: DoneScreen | None = None
+        self._help: MessageOverlay | None = None
         self.home.set_dose(settings.dose)
         self.home.start_requested.connect(self.on_start_requested)
         self.home.open_requested.connect(self.on_open_requested)
         self.home.dose_changed.connect(self.on_dose_changed)
-        self.session_screen.end_requested.connect(self.on_end_requested)
-        self.done.home_requested.connect(self.go_home)
         self._build_menu()
-        self.reload_sessions()
+        self.sessions_loaded = False
+        if defer_sessions:
+            # Paint Home at once and list the sessions on the next turn of the event loop: reading and
+            # validating them needs pydantic, which would otherwise delay the first frame (PERFORMANCE.md).
+            self.home.details.setText("<h2>Loading sessions…</h2>")
+            self.home.installEventFilter(self)
+        else:
+            self.reload_sessions()
 
         if settings.geometry:
             self.restoreGeometry(QByteArray.fromHex(settings.geometry.encode()))
         else:
             self.resize(1280, 720)
+
+    @property
+    def session_screen(self) -> SessionScreen:
+        if self._session_screen is None:
+            from .session_screen import SessionScreen
+
+            screen = SessionScreen(self.stack)
+            screen.flash_enabled = self.settings.flash
+            screen.muted = self.settings.mute
+            screen.end_requested.connect(self.on_end_requested)
+            self.stack.addWidget(screen)
+            self._session_screen = screen
+        return self._session_screen
+
+    @property
+    def done(self) -> DoneScreen:
+        if self._done is None:
+            from .done import DoneScreen
+
+            self._done = DoneScreen(self.stack)
+            self._done.home_requested.connect(self.go_home)
+            self.stack.addWidget(self._done)
+        return self._done
+
+    @property
+    def help(self) -> MessageOverlay:
+        if self._help is None:
+            from .widgets import MessageOverlay
+
+            self._help = MessageOverlay(self.stack, "help_overlay")
+            self._help.clicked.connect(self._help.hide)
+            rows = "".join(f"<tr><td style='padding-right:24px'><b>{k}</b></td><td>{v}</td></tr>"
+                           for k, v in KEYS_HELP)
+            self._help.set_text("Keys", f"<table>{rows}</table><br>? or Esc to close")
+        return self._help
 
     def _build_menu(self) -> None:
         menu = self.menuBar().addMenu("&File")
@@ -122,9 +162,22 @@ class MainWindow(QMainWindow):
         help_menu.addAction(keys)
 
     # -- sessions -------------------------------------------------------------------------
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        if watched is self.home and event.type() == QEvent.Type.Paint:
+            self.home.removeEventFilter(self)
+            QTimer.singleShot(0, self.ensure_sessions)
+        return False
+
+    def ensure_sessions(self) -> None:
+        """List the sessions on Home if that has not happened yet (it waits for the first paint)."""
+        if not self.sessions_loaded:
+            self.reload_sessions()
+
     def reload_sessions(self) -> None:
         # The main built-in session is selected until the user has started another.
+        self.sessions_loaded = True
         self.home.set_entries(discover(self.sessions_dir), self.settings.last_session or "hip-hinge-mobility")
+        self.sessions_listed.emit()
 
     def on_open_requested(self) -> None:
         folder = str(self.sessions_dir) if self.sessions_dir else str(Path.home())
@@ -133,6 +186,7 @@ class MainWindow(QMainWindow):
             self.open_file(path)
 
     def open_file(self, path: str) -> SessionEntry:
+        self.ensure_sessions()
         entry = load_entry(path, Path(path), False)
         if entry.session is None:
             dialogs.show_error(self, "This session cannot be opened", str(entry.error))
@@ -151,6 +205,9 @@ class MainWindow(QMainWindow):
         self.start_session(entry, dose)
 
     def start_session(self, entry: SessionEntry, dose: str) -> SessionDriver:
+        from ..qt.driver import open_session  # the engine is loaded when a session starts, not before Home
+        from ..session.timeline import compile_timeline
+
         assert entry.session is not None
         timeline = compile_timeline(entry.session, dose)  # type: ignore[arg-type]
         self.end_driver()
@@ -166,7 +223,8 @@ class MainWindow(QMainWindow):
 
     def end_driver(self) -> None:
         if self.driver is not None:
-            self.session_screen.unbind()
+            if self._session_screen is not None:
+                self._session_screen.unbind()
             self.driver.close()
             self.driver.deleteLater()
             self.driver = None
@@ -204,12 +262,14 @@ class MainWindow(QMainWindow):
     def set_mute(self, muted: bool) -> None:
         self.settings.mute = muted
         self.mute_action.setChecked(muted)
-        self.session_screen.muted = muted
-        self.session_screen.status.setText("Sound muted (captions stay on)" if muted else "Sound on")
+        if self._session_screen is not None:
+            self._session_screen.muted = muted
+            self._session_screen.status.setText("Sound muted (captions stay on)" if muted else "Sound on")
 
     def set_flash(self, on: bool) -> None:
         self.settings.flash = on
-        self.session_screen.flash_enabled = on
+        if self._session_screen is not None:
+            self._session_screen.flash_enabled = on
 
     def toggle_help(self) -> None:
         self.help.setVisible(not self.help.isVisible())
@@ -219,7 +279,7 @@ class MainWindow(QMainWindow):
         K = Qt.Key
         if event.isAutoRepeat():
             return  # a key held down is one press: holding Enter must not count ten reps
-        if self.help.isVisible():
+        if self._help is not None and self._help.isVisible():
             if key in (K.Key_Escape, K.Key_Question, K.Key_F1) or text == "?":
                 self.help.hide()
             return  # nothing acts behind the help
@@ -235,15 +295,15 @@ class MainWindow(QMainWindow):
         if key == K.Key_Escape:
             if self.isFullScreen():
                 self.showNormal()
-            elif self.stack.currentWidget() is self.session_screen:
+            elif self._session_screen is not None and self.stack.currentWidget() is self._session_screen:
                 self.on_end_requested()
             return
         current = self.stack.currentWidget()
-        if current is self.session_screen and self.session_screen.handle_key(key, text):
+        if current is self._session_screen and self.session_screen.handle_key(key, text):
             return
         if current is self.home and self.home.handle_key(key, text):
             return
-        if current is self.done and self.done.handle_key(key, text):
+        if current is self._done and self.done.handle_key(key, text):
             return
         super().keyPressEvent(event)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QColor, QFontMetrics
 from PySide6.QtWidgets import (
@@ -18,10 +20,12 @@ from PySide6.QtWidgets import (
 )
 
 from ..engine.events import CueEvent, Snapshot, State
-from ..qt.driver import SessionDriver
 from ..session.timeline import CueKind
 from . import theme
 from .widgets import CountdownRing, FlashOverlay, MessageOverlay
+
+if TYPE_CHECKING:
+    from ..qt.driver import SessionDriver
 
 FLASH_KINDS = (CueKind.COUNTDOWN, CueKind.GO)
 

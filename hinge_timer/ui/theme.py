@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
-from ..engine.events import State
+from ..engine.state import State
 
 BACKGROUND = QColor("#101214")
 PANEL = QColor("#1c2024")

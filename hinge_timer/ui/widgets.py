@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal, QRectF, Qt, QTimer, QVariantAnimation
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from ..engine.events import State
+from ..engine.state import State
 from . import theme
 
 

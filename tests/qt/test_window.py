@@ -409,6 +409,7 @@ def test_hinge_timer_with_no_command_opens_home(qtbot, tmp_path, monkeypatch):
     def fake_exec():  # the event loop would wait for the user; look at the window instead
         window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "main_window" and w.isVisible())
         seen["screen"] = window.stack.currentWidget().objectName()
+        qtbot.waitUntil(lambda: window.sessions_loaded)  # listed just after Home's first paint
         seen["sessions"] = [e.key for e in window.home.entries]
         window.close()
         return 0
