@@ -49,6 +49,9 @@ def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
         "--event-log", metavar="FILE", default=default,
         help="write every cue and command as JSON Lines with scheduled and actual times",
     )
+    parser.add_argument("--audio", choices=("qt", "simpleaudio", "none"), default=default,
+                        help="how sound is played: Qt Multimedia (default), simpleaudio (the optional extra) "
+                             "or none (overrides the audio setting for this run)")
     parser.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS if suppress else False)
 
 
@@ -81,6 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p, suppress=True)
 
     p = sub.add_parser("schema", help="print the JSON Schema of session files")
+    _common(p, suppress=True)
+
+    p = sub.add_parser("audio-check", help="play each tone and a spoken prompt once; print backend, device, problems")
+    p.add_argument("--all", action="store_true", help="play every spoken prompt too (a few minutes)")
     _common(p, suppress=True)
 
     p = sub.add_parser("run", help="open a session and start it at once")
@@ -189,6 +196,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audio_check(args: argparse.Namespace) -> int:
+    from .audio_check import audio_check
+
+    return audio_check(args)
+
+
 def cmd_home(args: argparse.Namespace) -> int:
     """No subcommand: open the window on Home."""
     from .ui.app import run_gui
@@ -226,6 +239,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "plan": cmd_plan,
         "schema": cmd_schema,
         "run": cmd_run,
+        "audio-check": cmd_audio_check,
     }
     try:
         return commands[args.command](args)

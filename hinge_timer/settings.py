@@ -41,6 +41,8 @@ def sessions_dir(data: Path, override: str | None = None) -> Path:
 class Settings:
     dose: str = "low"  # "low" or "high"
     mute: bool = False
+    volume: float = 0.9  # 0..1, of the sounds' own level
+    audio: str = "qt"  # "qt", "simpleaudio" or "none" (--audio overrides it for one run)
     flash: bool = True  # full-window flash on 3-2-1 and go
     geometry: str = ""  # the window's saved geometry (hex of Qt's bytes)
     fullscreen: bool = False
@@ -54,14 +56,17 @@ class Settings:
         for key, value in data.items():
             if key in known:
                 default = getattr(s, key)
-                if type(value) is type(default):
-                    setattr(s, key, value)
+                if type(value) is type(default) or (type(default) is float and type(value) is int):
+                    setattr(s, key, type(default)(value))
                 else:
                     log.warning("settings: ignoring %s=%r (expected %s)", key, value, type(default).__name__)
             else:
                 s.extra[key] = value
         if s.dose not in ("low", "high"):
             s.dose = "low"
+        if s.audio not in ("qt", "simpleaudio", "none"):
+            s.audio = "qt"
+        s.volume = max(0.0, min(1.0, s.volume))
         return s
 
     def to_json(self) -> dict[str, Any]:

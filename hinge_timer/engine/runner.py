@@ -138,6 +138,34 @@ class Runner:
             best = end if best is None else min(best, end)
         return best
 
+    def upcoming(self, now: int, horizon_ns: int) -> list[tuple[int, CueKind, str]]:
+        """The cues still due within ``horizon_ns`` of ``now``, with their clock times, in order.
+
+        It looks past the current step into the steps after it while they are timed (a set the
+        user counts or a caution ends the view: nobody knows when it will end).  Nothing is due
+        while paused, waiting or done.  The audio layer uses it to keep a sound from overrunning
+        the next cue.
+        """
+        if self._state in (State.IDLE, State.DONE, State.CAUTION) or self.paused:
+            return []
+        out: list[tuple[int, CueKind, str]] = []
+        until = now + horizon_ns
+        step, start, first = self._step, self._start_ns, self._fired
+        i = self._i
+        while True:
+            for cue in step.cues[first:]:
+                due = start + _ns(cue.at)
+                if due > until:
+                    return out
+                out.append((due, cue.kind, cue.text))
+            if step.duration is None or i + 1 >= len(self.steps):
+                return out
+            start += _ns(step.duration)
+            i += 1
+            step, first = self.steps[i], 0
+            if start > until or step.kind is StepKind.CAUTION:
+                return out
+
     # -- ticking ------------------------------------------------------------
     def tick(self, now: int) -> list[CueEvent]:
         """Catch up with the clock and return every cue fired since the last call."""

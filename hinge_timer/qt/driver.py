@@ -51,6 +51,7 @@ def display_interval_ms(snap: Snapshot, step_seconds: float | None, speed: float
 class SessionDriver(QObject):
     snapshot_changed = Signal(object)  # Snapshot
     cue_fired = Signal(object)  # CueEvent
+    cues_fired = Signal(object)  # list[CueEvent]: every cue of one tick together (sound plans them as a batch)
     command_done = Signal(str, object)  # command name, CommandResult
     session_finished = Signal(object)  # the final Snapshot
 
@@ -74,6 +75,8 @@ class SessionDriver(QObject):
         """Tick the runner now, emit what happened, and re-arm the timers."""
         now = self.clock()
         events: list[CueEvent] = self.runner.tick(now)
+        if events:
+            self.cues_fired.emit(events)  # first: sound starts before the screen is redrawn
         for ev in events:
             self.cue_fired.emit(ev)
         snap = self.runner.snapshot(now)

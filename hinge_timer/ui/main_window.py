@@ -17,6 +17,7 @@ from . import dialogs, theme
 from .home import HomeScreen, SessionEntry, discover, load_entry
 
 if TYPE_CHECKING:
+    from ..qt.audio import CueAudio
     from ..qt.driver import SessionDriver
     from .done import DoneScreen
     from .session_screen import SessionScreen
@@ -36,6 +37,7 @@ KEYS_HELP = [
     ("S", "skip the drill (at a caution)"),
     ("I", "how to do this drill"),
     ("M", "mute / unmute"),
+    ("Ctrl+↑ / Ctrl+↓", "louder / quieter"),
     ("F", "full screen"),
     ("Esc", "leave full screen · end the session (asks first)"),
     ("?", "this help"),
@@ -55,6 +57,7 @@ class MainWindow(QMainWindow):
         event_log: str | None = None,
         clock: Clock | None = None,
         defer_sessions: bool = False,
+        audio: str | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle("Hinge Timer")
@@ -67,6 +70,8 @@ class MainWindow(QMainWindow):
         self.event_log = event_log
         self.clock = clock
         self.driver: SessionDriver | None = None
+        self.audio_choice = audio or settings.audio
+        self.audio: CueAudio | None = None  # built when the first session starts (Qt Multimedia loads then)
         self._started_ns = 0
         self._ended_early = False
 
@@ -152,6 +157,14 @@ class MainWindow(QMainWindow):
         self.mute_action.setChecked(self.settings.mute)
         self.mute_action.triggered.connect(lambda checked: self.set_mute(checked))
         view.addAction(self.mute_action)
+        louder = QAction("&Louder", self)
+        louder.setShortcut(QKeySequence("Ctrl+Up"))
+        louder.triggered.connect(lambda: self.change_volume(+0.1))
+        view.addAction(louder)
+        quieter = QAction("&Quieter", self)
+        quieter.setShortcut(QKeySequence("Ctrl+Down"))
+        quieter.triggered.connect(lambda: self.change_volume(-0.1))
+        view.addAction(quieter)
         self.flash_action = QAction("Flash on &countdown", self, checkable=True)
         self.flash_action.setChecked(self.settings.flash)
         self.flash_action.triggered.connect(self.set_flash)
@@ -215,6 +228,9 @@ class MainWindow(QMainWindow):
         self.driver = driver
         self._ended_early = False
         self.session_screen.bind(driver)
+        audio = self.ensure_audio()
+        audio.bind(driver)
+        self.session_screen.status.setText(self._sound_status(audio.notice))
         driver.session_finished.connect(self.on_session_finished)
         self.stack.setCurrentWidget(self.session_screen)
         self._started_ns = driver.clock()
@@ -225,6 +241,8 @@ class MainWindow(QMainWindow):
         if self.driver is not None:
             if self._session_screen is not None:
                 self._session_screen.unbind()
+            if self.audio is not None:
+                self.audio.unbind()
             self.driver.close()
             self.driver.deleteLater()
             self.driver = None
@@ -259,9 +277,48 @@ class MainWindow(QMainWindow):
         else:
             self.showFullScreen()
 
+    def ensure_audio(self) -> CueAudio:
+        """The sound for sessions: the chosen backend, or the next that works, or silence (said once)."""
+        if self.audio is None:
+            from ..audio.backend import SilentBackend
+            from ..audio.vocabulary import Catalog
+            from ..qt.audio import CueAudio, make_backend
+
+            try:
+                catalog = Catalog.load()
+                backend = make_backend(self.audio_choice)
+            except ValueError as exc:  # the shipped sounds are missing or broken
+                catalog = Catalog(Path("."), {})
+                backend = SilentBackend(str(exc))
+            self.audio = CueAudio(backend, catalog, volume=self.settings.volume, muted=self.settings.mute,
+                                  parent=self)
+            self.audio.notice_changed.connect(self.on_sound_notice)
+            if backend.problem:
+                log.warning("sound: %s", backend.problem)
+        return self.audio
+
+    @staticmethod
+    def _sound_status(problem: str) -> str:
+        return f"Sound is off: {problem}" if problem else ""
+
+    def on_sound_notice(self, problem: str) -> None:
+        if self._session_screen is not None:
+            self._session_screen.status.setText(self._sound_status(problem) if problem else "Sound is back on")
+
+    def change_volume(self, step: float) -> None:
+        self.settings.volume = round(max(0.0, min(1.0, self.settings.volume + step)), 2)
+        if self.audio is not None:
+            self.audio.set_volume(self.settings.volume)
+        if self._session_screen is not None:
+            self._session_screen.status.setText(f"Volume {round(self.settings.volume * 100)} %")
+
     def set_mute(self, muted: bool) -> None:
         self.settings.mute = muted
         self.mute_action.setChecked(muted)
+        if self.audio is not None:
+            self.audio.muted = muted
+            if muted:
+                self.audio.backend.stop()
         if self._session_screen is not None:
             self._session_screen.muted = muted
             self._session_screen.status.setText("Sound muted (captions stay on)" if muted else "Sound on")
@@ -320,6 +377,8 @@ class MainWindow(QMainWindow):
             self.driver.end_session("window closed")
         self.save_settings()
         self.end_driver()
+        if self.audio is not None:
+            self.audio.close()
         super().closeEvent(event)
 
     def interrupt(self) -> None:
@@ -328,6 +387,8 @@ class MainWindow(QMainWindow):
             self.driver.end_session("interrupted")
         self.save_settings(tell=False)  # no dialog: nobody may be at the screen to close it
         self.end_driver()
+        if self.audio is not None:
+            self.audio.close()
 
     def save_settings(self, tell: bool = True) -> None:
         self.settings.geometry = bytes(self.saveGeometry().data()).hex()

@@ -50,8 +50,9 @@ class App:
         self.data = tmp_path / "data"
         self.store = SettingsStore(self.data)
         self.sessions = self.data / "sessions"
+        # Sound is tested for real in tests/integration/test_sound*.py; here it stays silent.
         self.window = MainWindow(settings or self.store.load(), self.store, sessions_dir=self.sessions,
-                                 clock=self.clock)
+                                 clock=self.clock, audio="none")
         qtbot.addWidget(self.window)
         if not self.window.settings.geometry:
             self.window.resize(1280, 720)

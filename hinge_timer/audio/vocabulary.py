@@ -1,0 +1,193 @@
+"""Which sound a cue gets: a tone, spoken words from the pre-rendered prompts, or both.
+
+The prompts are rendered ahead of time (``tools/make_sounds.py``) and listed in
+``assets/sounds/index.json`` under a normalised key (lower case, no punctuation,
+numbers as words).  A cue's text is spoken from the prompt for the whole text when
+there is one, else chunk by chunk (split at punctuation), else by the longest runs
+of words that have a prompt.  Text that cannot be put together that way has no
+speech here: the caller may use a speech engine or the cue's tone.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from ..session.timeline import CueKind
+
+INDEX = "index.json"
+MAX_WORDS = 8  # longest prompt looked for inside a chunk
+
+# Priorities: the higher sound finishes; a lower one waits, is shortened, or is dropped.
+CRITICAL = 100  # never dropped: the Jefferson curl's "breathe out, relax" at the bottom of each rep
+PRIORITY: dict[CueKind, int] = {
+    CueKind.SESSION_COMPLETE: 90,
+    CueKind.SWITCH_SIDES: 85,
+    CueKind.GO: 80,
+    CueKind.PHASE: 75,
+    CueKind.SET_COMPLETE: 70,
+    CueKind.REST: 65,
+    CueKind.CAUTION: 62,
+    CueKind.LAST_REP: 60,
+    CueKind.HALFWAY: 50,
+    CueKind.NEXT_UP: 40,
+    CueKind.REP: 35,
+    CueKind.COUNTDOWN: 30,
+}
+
+# The tone that opens a cue's sound (the countdown is a tone alone).
+TONE: dict[CueKind, str] = {
+    CueKind.COUNTDOWN: "countdown",
+    CueKind.GO: "go",
+    CueKind.HALFWAY: "halfway",
+    CueKind.REST: "rest",
+    CueKind.SWITCH_SIDES: "switch_sides",
+    CueKind.SESSION_COMPLETE: "done",
+}
+TONE_ONLY = frozenset({CueKind.COUNTDOWN})
+# Tones, for a cue that has no tone of its own and no speech: a phase's tone is the go tone.
+FALLBACK_TONE = "go"
+
+_NUMBERS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+            "sixteen seventeen eighteen nineteen").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def number_words(n: int) -> str:
+    if n < 20:
+        return _NUMBERS[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return _TENS[tens - 2] + ("" if ones == 0 else " " + _NUMBERS[ones])
+    return " ".join(_NUMBERS[int(d)] for d in str(n))
+
+
+def normalise(text: str) -> str:
+    """The key a phrase is filed under: lower case, words only, numbers spelled out."""
+    words = re.findall(r"[a-z0-9']+", text.lower())
+    return " ".join(number_words(int(w)) if w.isdigit() else w.strip("'") for w in words if w.strip("'"))
+
+
+def chunks(text: str) -> list[str]:
+    """The text split where a speaker would pause: at : ; , . ! ?"""
+    return [c for c in (normalise(part) for part in re.split(r"[:;,.!?]", text)) if c]
+
+
+def is_critical(kind: CueKind, text: str) -> bool:
+    return kind is CueKind.PHASE and "breathe out" in normalise(text)
+
+
+def priority(kind: CueKind, text: str) -> int:
+    return CRITICAL if is_critical(kind, text) else PRIORITY.get(kind, 30)
+
+
+@dataclass(frozen=True)
+class Clip:
+    key: str
+    file: str
+    seconds: float
+
+
+class Catalog:
+    """The shipped tones and prompts, and how a cue's text is spoken with them."""
+
+    def __init__(self, folder: Traversable | Path, index: dict[str, Any]) -> None:
+        self.folder = folder
+        self.rate = int(index.get("rate", 22050))
+        self.tones = {k: Clip(k, v["file"], float(v["seconds"])) for k, v in index.get("tones", {}).items()}
+        self.phrases = {k: Clip(k, v["file"], float(v["seconds"])) for k, v in index.get("phrases", {}).items()}
+
+    @classmethod
+    def load(cls, folder: Traversable | Path | None = None) -> "Catalog":
+        """Read ``index.json``; a missing or broken index is a ``ValueError`` naming the file."""
+        folder = folder if folder is not None else files("hinge_timer.assets") / "sounds"
+        path = folder / INDEX
+        try:
+            index = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ValueError(f"{path}: the list of sounds is missing (run tools/make_sounds.py)") from None
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ValueError(f"{path}: the list of sounds cannot be read ({exc})") from None
+        if not isinstance(index, dict):
+            raise ValueError(f"{path}: expected a JSON object")
+        return cls(folder, index)
+
+    def path(self, clip: Clip) -> Traversable | Path:
+        return self.folder / clip.file
+
+    def speech(self, text: str) -> tuple[str, ...] | None:
+        """Prompt keys that say ``text``, in order; None when some word has no prompt."""
+        whole = normalise(text)
+        if not whole:
+            return None
+        if whole in self.phrases:
+            return (whole,)
+        keys: list[str] = []
+        for chunk in chunks(text):
+            if chunk in self.phrases:
+                keys.append(chunk)
+                continue
+            words = chunk.split()
+            i = 0
+            while i < len(words):
+                for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
+                    key = " ".join(words[i:i + n])
+                    if key in self.phrases:
+                        keys.append(key)
+                        i += n
+                        break
+                else:
+                    return None
+        return tuple(keys)
+
+
+@dataclass(frozen=True)
+class CueSound:
+    """What one cue sounds like: an optional tone, then speech; and a shorter form if one exists."""
+
+    kind: CueKind
+    text: str
+    priority: int
+    tone: str | None
+    speech: tuple[str, ...] | None  # None: no prompt for this text
+    short: tuple[str, ...] | None  # the words after the first ':' ("Next up: X" → "X"), if speakable
+
+    @property
+    def critical(self) -> bool:
+        return self.priority >= CRITICAL
+
+    @property
+    def speaks(self) -> bool:
+        return bool(self.speech)
+
+    def parts(self, short: bool = False) -> tuple[str, ...]:
+        """Clip names in playing order: ``tone:NAME`` and ``say:KEY``."""
+        tone = (f"tone:{self.tone}",) if self.tone else ()
+        words = self.short if short else self.speech
+        if self.kind in TONE_ONLY or words is None:
+            return tone or (f"tone:{FALLBACK_TONE}",)
+        return tone + tuple(f"say:{k}" for k in words)
+
+
+def cue_sound(catalog: Catalog, kind: CueKind, text: str) -> CueSound:
+    speech = None if kind in TONE_ONLY else catalog.speech(text)
+    short = None
+    if speech and ":" in text:
+        rest = catalog.speech(text.split(":", 1)[1])
+        if rest and rest != speech:
+            short = rest
+    return CueSound(kind, text, priority(kind, text), TONE.get(kind), speech, short)
+
+
+def duration(catalog: Catalog, parts: tuple[str, ...], gap: float) -> float:
+    total = 0.0
+    for i, part in enumerate(parts):
+        kind, _, key = part.partition(":")
+        clip = catalog.tones[key] if kind == "tone" else catalog.phrases[key]
+        total += clip.seconds + (gap if i else 0.0)
+    return total
