@@ -11,6 +11,9 @@ $(BIN)/python:
 # Reinstall whenever the project definition changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# The simpleaudio backend is optional: it builds only where gcc, python3-dev and libasound2-dev are.
+	@$(BIN)/python -m pip install --quiet -e '.[simpleaudio]' >/dev/null 2>&1 \
+		|| echo "note: the optional simpleaudio backend was not built (it needs: apt-get install gcc python3-dev libasound2-dev)"
 	touch $@
 
 venv: $(VENV)/.installed
