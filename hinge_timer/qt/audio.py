@@ -1,7 +1,7 @@
 """Sound for a running session: the Qt Multimedia backend and the glue from cue events to sounds.
 
-``CueAudio`` listens to the driver's ``cues_fired`` (every cue of one tick, before the
-screen is redrawn), asks ``audio.planner`` what each cue may play, and plays it on a
+``CueAudio`` listens to the driver's ``cues_fired`` (every cue of one tick, after the
+screen has taken in the change; the window draws it before the sound starts), asks ``audio.planner`` what each cue may play, and plays it on a
 backend.  Every decision goes to the event log as a ``sound`` record with the
 monotonic time the sound was started, which the audio tests and
 ``benchmarks/audio_latency.py`` compare with the recording.

@@ -51,7 +51,7 @@ def display_interval_ms(snap: Snapshot, step_seconds: float | None, speed: float
 class SessionDriver(QObject):
     snapshot_changed = Signal(object)  # Snapshot
     cue_fired = Signal(object)  # CueEvent
-    cues_fired = Signal(object)  # list[CueEvent]: every cue of one tick together (sound plans them as a batch)
+    cues_fired = Signal(object)  # list[CueEvent]: every cue of one tick, after snapshot_changed (for sound)
     command_done = Signal(str, object)  # command name, CommandResult
     session_finished = Signal(object)  # the final Snapshot
 
@@ -75,12 +75,14 @@ class SessionDriver(QObject):
         """Tick the runner now, emit what happened, and re-arm the timers."""
         now = self.clock()
         events: list[CueEvent] = self.runner.tick(now)
-        if events:
-            self.cues_fired.emit(events)  # first: sound starts before the screen is redrawn
         for ev in events:
             self.cue_fired.emit(ev)
         snap = self.runner.snapshot(now)
         self.snapshot_changed.emit(snap)
+        if events:
+            # Last: the screen has taken in the change, so the window can draw it before the sound
+            # starts (a sound ahead of the picture is noticed sooner than one behind it).
+            self.cues_fired.emit(events)
         self._arm(now, snap)
         if self.runner.finished and not self._finished_sent:
             self._finished_sent = True

@@ -114,7 +114,8 @@ def run_gui(args, start_file: str | None = None, dose: str | None = None, fullsc
         entry = window.open_file(start_file) if Path(start_file).exists() else next(
             (e for e in window.home.entries if e.key == start_file.removesuffix(".toml")), None)
         if entry is not None and entry.session is not None:
-            window.start_session(entry, dose or settings.dose)
+            chosen = entry
+            window.when_shown(lambda: window.start_session(chosen, dose or settings.dose))
     try:
         return app.exec()
     finally:

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
@@ -17,6 +17,8 @@ from . import dialogs, theme
 from .home import HomeScreen, SessionEntry, discover, load_entry
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..qt.audio import CueAudio
     from ..qt.driver import SessionDriver
     from .done import DoneScreen
@@ -228,6 +230,7 @@ class MainWindow(QMainWindow):
         self.driver = driver
         self._ended_early = False
         self.session_screen.bind(driver)
+        driver.cues_fired.connect(self.draw_now)  # before the sound's slot: slots run in the order connected
         audio = self.ensure_audio()
         audio.bind(driver)
         self.session_screen.status.setText(self._sound_status(audio.notice))
@@ -236,6 +239,42 @@ class MainWindow(QMainWindow):
         self._started_ns = driver.clock()
         driver.start()
         return driver
+
+    def when_shown(self, action: Callable[[], object], wait_ms: int = 2000) -> None:
+        """Run ``action`` once the window is on screen (exposed), or after ``wait_ms`` if the platform
+        never says so.  ``run FILE`` starts its session this way, so the first "get ready" is not heard
+        before the window that shows it has appeared."""
+        handle = self.windowHandle()
+        if handle is not None and handle.isExposed():
+            action()
+            return
+        done = False
+
+        def fire() -> None:
+            nonlocal done
+            if not done:
+                done = True
+                if handle is not None:
+                    handle.removeEventFilter(watcher)
+                action()
+
+        class ExposeWatch(QObject):
+            def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+                if event.type() == QEvent.Type.Expose and handle is not None and handle.isExposed():
+                    QTimer.singleShot(0, fire)  # after the expose has been handled and drawn
+                return False
+
+        watcher = ExposeWatch(self)
+        if handle is not None:
+            handle.installEventFilter(watcher)
+        QTimer.singleShot(wait_ms, fire)
+
+    def draw_now(self, _events: object = None) -> None:
+        """Draw what the cues just changed, before their sound starts: a sound is never ahead of the
+        screen (benchmarks/audio_latency.py measures it).  Only the parts marked for update are drawn."""
+        if self.isVisible():
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)  # a screen just switched to
+            QCoreApplication.sendPostedEvents(self, QEvent.Type.UpdateRequest)
 
     def end_driver(self) -> None:
         if self.driver is not None:

@@ -431,6 +431,9 @@ def test_run_opens_the_session_and_starts_its_get_ready(qtbot, tmp_path, monkeyp
 
     def fake_exec():
         window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "main_window" and w.isVisible())
+        # The session starts once the window is on screen, so its first sound never comes before it.
+        qtbot.waitUntil(lambda: window.driver is not None, timeout=3000)
+        seen["exposed_first"] = window.windowHandle().isExposed()
         seen["state"] = window.driver.runner.snapshot(window.driver.clock()).state
         seen["dose"] = window.driver.runner.timeline.dose
         seen["fullscreen"] = window.isFullScreen()
@@ -440,7 +443,7 @@ def test_run_opens_the_session_and_starts_its_get_ready(qtbot, tmp_path, monkeyp
 
     monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
     assert main(["run", "quick-warm-up", "--dose", "high", "--fullscreen", "--data-dir", str(tmp_path)]) == 0
-    assert seen == {"state": State.GET_READY, "dose": "high", "fullscreen": True}
+    assert seen == {"exposed_first": True, "state": State.GET_READY, "dose": "high", "fullscreen": True}
 
 
 # -- keys and taps reach the right place -------------------------------------------------------------
