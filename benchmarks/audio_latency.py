@@ -29,6 +29,7 @@ simpleaudio is measured when the extra is installed and ALSA can reach PulseAudi
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import shutil
 import sys
@@ -74,29 +75,39 @@ def onsets(recording: Recording, starts: list[int]) -> list[int | None]:
 
 
 def reference_qt(app, clips: list) -> list[int]:
+    """Each clip through a QAudioSink of its own, closed once it has played, as the app does."""
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer
-    from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices
+    from PySide6.QtMultimedia import QAudio, QAudioFormat, QAudioSink, QMediaDevices
 
     fmt = QAudioFormat()
     fmt.setChannelCount(1)
     fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
     starts: list[int] = []
-    keep: list = []
+    playing: dict[int, tuple] = {}
     device = QMediaDevices.defaultAudioOutput()
     timer = QTimer()
     timer.setTimerType(Qt.TimerType.PreciseTimer)
     timer.setSingleShot(True)
 
+    def finished(n: int, state) -> None:
+        if state == QAudio.State.IdleState and n in playing:
+            sink, buf = playing.pop(n)
+            sink.stop()
+            buf.close()
+            sink.deleteLater()
+
     def play() -> None:
-        pcm = clips[len(starts)]
+        n = len(starts)
+        pcm = clips[n]
         fmt.setSampleRate(pcm.rate)
         sink = QAudioSink(device, fmt)
         buf = QBuffer()
         buf.setData(QByteArray(pcm.samples))
         buf.open(QIODevice.OpenModeFlag.ReadOnly)
+        sink.stateChanged.connect(lambda state: finished(n, state))
+        playing[n] = (sink, buf)
         starts.append(time.monotonic_ns())
         sink.start(buf)
-        keep.append((sink, buf))
         if len(starts) < len(clips):
             timer.start(gap_ms(pcm))
         else:
@@ -105,9 +116,8 @@ def reference_qt(app, clips: list) -> list[int]:
     timer.timeout.connect(play)
     timer.start(300)
     app.exec()
-    for sink, buf in keep:
-        sink.stop()
-        buf.close()
+    for n in list(playing):
+        finished(n, QAudio.State.IdleState)
     return starts
 
 
@@ -159,6 +169,16 @@ def run_app(app, backend: str, tmp: Path) -> dict:
 
     watch = PaintWatch()
     app.installEventFilter(watch)
+    collections: list[tuple[int, int, int]] = []  # Python's garbage collector: start, end, generation
+    gc_started = [0]
+
+    def on_gc(phase: str, info: dict) -> None:
+        if phase == "start":
+            gc_started[0] = time.monotonic_ns()
+        else:
+            collections.append((gc_started[0], time.monotonic_ns(), info["generation"]))
+
+    gc.callbacks.append(on_gc)
     entry = load_entry(str(SESSION), SESSION, builtin=False)
     assert entry.session is not None, entry.error
     assert window.ensure_audio().backend.name == backend, f"{backend} did not start: {window.audio.notice}"
@@ -170,6 +190,7 @@ def run_app(app, backend: str, tmp: Path) -> dict:
     window.when_shown(start)
     app.exec()
     app.removeEventFilter(watch)
+    gc.callbacks.remove(on_gc)
     from hinge_timer.audio.wavs import join
     from hinge_timer.qt.audio import GAP_S
 
@@ -190,6 +211,9 @@ def run_app(app, backend: str, tmp: Path) -> dict:
         cue = cues.get((r["kind"], r["scheduled_ns"]))
         fired = (cue["actual_ns"] - offset) if cue else r["cue_mono_ns"]
         r["paint_mono_ns"] = next((p for p in paints if p >= fired), None)
+        # Time the garbage collector held the app between the cue's time and the sound's start.
+        r["gc_ms"] = sum(min(b, r["mono_ns"]) - max(a, r["cue_mono_ns"]) for a, b, _g in collections
+                         if a < r["mono_ns"] and b > r["cue_mono_ns"]) / 1e6
     # The same sounds, for the reference to play through the library alone.
     clips = [join([audio.clip(p) for p in r["parts"]], GAP_S) for r in sounds]
     audio.close()
@@ -212,6 +236,7 @@ def measure(recording: Recording, run: dict, shift_ms: float) -> dict:
             "after_paint_ms": None if r["paint_mono_ns"] is None else (onset - r["paint_mono_ns"]) / 1e6 + shift_ms,
             # Started (the earliest it can be heard) after the screen's paint began: no capture involved.
             "started_after_paint": r["paint_mono_ns"] is not None and r["mono_ns"] >= r["paint_mono_ns"],
+            "gc_ms": r["gc_ms"],
         })
     at_once = [p for p in per_sound if p["action"] == "play"]  # not waiting its turn behind another
     return {"after_start_ms": stats([p["after_start_ms"] for p in per_sound]),
@@ -219,12 +244,13 @@ def measure(recording: Recording, run: dict, shift_ms: float) -> dict:
             "after_paint_ms": stats([p["after_paint_ms"] for p in at_once if p["after_paint_ms"] is not None]),
             "started_after_paint": sum(1 for p in at_once if p["started_after_paint"]),
             "played_at_once": len(at_once), "queued": sum(1 for r in sounds if r["action"] == "queue"),
-            "dropped": run["dropped"], "not_heard": missing, "sounds": len(sounds), "per_sound": per_sound}
+            "dropped": run["dropped"], "not_heard": missing,
+            "gc_max_ms": max((p["gc_ms"] for p in at_once), default=0.0), "sounds": len(sounds), "per_sound": per_sound}
 
 
-def reference_ms(recording: Recording, starts: list[int]) -> tuple[list[float], int]:
+def reference_ms(recording: Recording, starts: list[int]) -> tuple[list[float], list[int]]:
     heard = onsets(recording, starts)
-    return [(o - s) / 1e6 for s, o in zip(starts, heard) if o is not None], sum(1 for o in heard if o is None)
+    return [(o - s) / 1e6 for s, o in zip(starts, heard) if o is not None], [i for i, o in enumerate(heard) if o is None]
 
 
 def simpleaudio_ready() -> str | None:
@@ -293,7 +319,7 @@ def run_all(args, server: PulseServer, tmp: Path) -> dict:
         shift = max(0.0, -min(ref_raw)) if ref_raw else 0.0
         ref = stats([x + shift for x in ref_raw])
         got = measure(recording, run, shift)
-        got.update(reference_after_start_ms=ref, reference_not_heard=ref_missing, calibration_ms=shift,
+        got.update(reference_after_start_ms=ref, reference_not_heard=[run["sounds"][i]["text"] for i in ref_missing], calibration_ms=shift,
                    ratio_median=got["after_start_ms"]["median"] / ref["median"] if ref["median"] else float("nan"),
                    ratio_p95=got["after_start_ms"]["p95"] / ref["p95"] if ref["p95"] else float("nan"))
         results["backends"][backend] = got
@@ -310,8 +336,9 @@ def run_all(args, server: PulseServer, tmp: Path) -> dict:
         print(f"{backend}: {got['sounds']} sounds started ({got['queued']} waited their turn behind another), "
               f"{got['dropped']} dropped by the planner, not heard: {got['not_heard'] or 'none'}; "
               f"{got['started_after_paint']} of {got['played_at_once']} played at once were started after the "
-              f"screen was drawn; capture calibration +{got['calibration_ms']:.2f} ms; "
-              f"reference plays not heard: {got['reference_not_heard']}")
+              f"screen was drawn; longest garbage collection between a cue and its sound {got['gc_max_ms']:.1f} ms; "
+              f"capture calibration +{got['calibration_ms']:.2f} ms; "
+              f"reference plays not heard: {', '.join(got['reference_not_heard']) or 'none'}")
     return results
 
 

@@ -9,6 +9,7 @@ with its captions and flashes.
 from __future__ import annotations
 
 import logging
+import threading
 from abc import ABC, abstractmethod
 from typing import Any, Callable
 
@@ -74,7 +75,13 @@ class SilentBackend(AudioBackend):
 
 
 class SimpleAudioBackend(AudioBackend):
-    """ALSA (Linux), WinMM or Core Audio through simpleaudio, the optional ``simpleaudio`` extra."""
+    """ALSA (Linux), WinMM or Core Audio through simpleaudio, the optional ``simpleaudio`` extra.
+
+    simpleaudio has no volume control, so each clip is scaled before it is played.  Scaling in
+    Python takes ~10 ms per second of sound, far too long to do when a cue fires, so a worker
+    thread scales every loaded clip whenever sounds are loaded or the volume changes; a play
+    that comes before the worker has reached its clip scales it there and then.
+    """
 
     name = "simpleaudio"
 
@@ -84,16 +91,66 @@ class SimpleAudioBackend(AudioBackend):
 
         self._sa: Any = simpleaudio
         self._sounds: dict[str, Pcm] = {}
-        self._scaled: dict[str, bytes] = {}
+        self._scaled: dict[tuple[str, float], bytes] = {}  # (key, volume) → samples to play
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._worker: threading.Thread | None = None
+        self._closed = False
         self._play: Any = None
 
     def load(self, key: str, pcm: Pcm) -> None:
-        self._sounds[key] = pcm
-        self._scaled.pop(key, None)
+        if not self._sounds:
+            self._warm_up(pcm.rate)
+        with self._lock:
+            self._sounds[key] = pcm
+            self._scaled = {k: v for k, v in self._scaled.items() if k[0] != key}
+        self._scale_soon()
+
+    def _warm_up(self, rate: int) -> None:
+        """Play 10 ms of silence, so ALSA reads its configuration and loads its plugins now rather
+        than when the session's first cue plays."""
+        try:
+            self._sa.play_buffer(bytes(2 * (rate // 100)), 1, 2, rate)
+        except Exception as exc:
+            self._set_problem(f"no sound: {exc}. Captions and flashes go on.")
 
     def set_volume(self, volume: float) -> None:
         super().set_volume(volume)
-        self._scaled.clear()
+        self._scale_soon()
+
+    def _scale_soon(self) -> None:
+        if self.volume >= 0.999:
+            return  # played as loaded
+        self._wake.set()
+        if self._worker is None:
+            self._worker = threading.Thread(target=self._scale_all, name="simpleaudio-volume", daemon=True)
+            self._worker.start()
+
+    def _scale_all(self) -> None:
+        while not self._closed:
+            self._wake.wait()
+            self._wake.clear()
+            with self._lock:
+                volume, todo = self.volume, list(self._sounds.items())
+                self._scaled = {k: v for k, v in self._scaled.items() if k[1] == volume}
+            for key, pcm in todo:
+                if self._closed or self._wake.is_set() or volume != self.volume:
+                    break  # the volume changed again: start over with the new one
+                if (key, volume) not in self._scaled:
+                    data = scaled(pcm, volume).samples
+                    with self._lock:
+                        self._scaled[(key, volume)] = data
+
+    def _samples(self, key: str, pcm: Pcm) -> bytes:
+        volume = self.volume
+        if volume >= 0.999:
+            return pcm.samples
+        data = self._scaled.get((key, volume))
+        if data is None:  # the worker has not reached it yet
+            data = scaled(pcm, volume).samples
+            with self._lock:
+                self._scaled[(key, volume)] = data
+        return data
 
     def device(self) -> str:
         return "the system's default output (ALSA 'default' on Linux)"
@@ -102,10 +159,7 @@ class SimpleAudioBackend(AudioBackend):
         pcm = self._sounds.get(key)
         if pcm is None:
             return False
-        data = self._scaled.get(key)
-        if data is None:
-            data = pcm.samples if self.volume >= 0.999 else scaled(pcm, self.volume).samples
-            self._scaled[key] = data
+        data = self._samples(key, pcm)
         try:
             self._play = self._sa.play_buffer(data, 1, 2, pcm.rate)
         except Exception as exc:  # simpleaudio raises its own SimpleaudioError, among others
@@ -123,4 +177,8 @@ class SimpleAudioBackend(AudioBackend):
 
     def close(self) -> None:
         self.stop()
-        self._sounds.clear()
+        self._closed = True
+        self._wake.set()
+        with self._lock:
+            self._sounds.clear()
+            self._scaled.clear()

@@ -89,5 +89,8 @@ def rms_dbfs(pcm: Pcm) -> float:
 def scaled(pcm: Pcm, factor: float) -> Pcm:
     """The clip with every sample multiplied by ``factor`` and clipped to 16 bits (volume)."""
     a = to_array(pcm)
-    out = array.array("h", (max(-32768, min(32767, int(x * factor))) for x in a))
+    if 0.0 <= factor <= 1.0:  # a volume: nothing can leave the 16-bit range
+        out = array.array("h", [int(x * factor) for x in a])
+    else:
+        out = array.array("h", [max(-32768, min(32767, int(x * factor))) for x in a])
     return Pcm(out.tobytes(), pcm.rate)

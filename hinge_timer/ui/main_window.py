@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -236,6 +237,12 @@ class MainWindow(QMainWindow):
         self.session_screen.status.setText(self._sound_status(audio.notice))
         driver.session_finished.connect(self.on_session_finished)
         self.stack.setCurrentWidget(self.session_screen)
+        # Python's cyclic garbage collector can hold the app for ~30 ms when it sweeps everything
+        # (benchmarks/audio_latency.py caught one delaying a countdown beep).  Sweep now, before the
+        # first cue, and set what exists aside until the session ends: later sweeps only look at
+        # what the session itself makes.
+        gc.collect()
+        gc.freeze()
         self._started_ns = driver.clock()
         driver.start()
         return driver
@@ -285,6 +292,7 @@ class MainWindow(QMainWindow):
             self.driver.close()
             self.driver.deleteLater()
             self.driver = None
+            gc.unfreeze()  # between sessions, everything can be collected again
 
     def on_end_requested(self) -> None:
         if self.driver is None or self.driver.runner.finished:

@@ -86,3 +86,44 @@ def test_simpleaudio_plays_every_sound_whole_and_in_order(alsa_home, tmp_path):
         assert all(b == 0 for b in captured[at:found]), f"something else was played before {r['text']!r}"
         at = found + len(expected)
     assert all(b == 0 for b in captured[at:]), "something was played that the app did not log"
+
+
+VOLUME_SCRIPT = """
+import sys, time
+from hinge_timer.audio.backend import SimpleAudioBackend
+from hinge_timer.audio.vocabulary import Catalog
+from hinge_timer.audio.wavs import read_wav
+from pathlib import Path
+
+catalog = Catalog.load()
+backend = SimpleAudioBackend()
+backend.set_volume(0.5)
+clip = read_wav(Path(str(catalog.path(catalog.tones["go"]))))
+backend.load("go", clip)
+deadline = time.monotonic() + 5
+while ("go", 0.5) not in backend._scaled and time.monotonic() < deadline:
+    time.sleep(0.01)
+print("ready" if ("go", 0.5) in backend._scaled else "not scaled ahead")
+assert backend.play("go"), backend.problem
+backend._play.wait_done()
+backend.close()
+"""
+
+
+def test_simpleaudio_volume_is_applied_ahead_and_heard_at_half_level(alsa_home, tmp_path):
+    """simpleaudio has no volume of its own: the app scales each clip in a worker thread before a
+    cue needs it, and what reaches the device is the clip at the chosen volume."""
+    home, played = alsa_home
+    env = dict(os.environ, HOME=str(home))
+    done = subprocess.run([sys.executable, "-c", VOLUME_SCRIPT], cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ready"
+    from array import array
+
+    catalog = Catalog.load()
+    original = array("h", read_wav(Path(str(catalog.path(catalog.tones["go"])))).samples)
+    half = array("h", [int(x / 2) for x in original]).tobytes()
+    captured = played.read_bytes()
+    assert captured.find(half) >= 0, "the clip at half volume was not played whole"
+    assert max(abs(x) for x in array("h", captured)) == max(abs(x) for x in original) // 2
