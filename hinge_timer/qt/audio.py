@@ -46,6 +46,10 @@ def quiet_qt_multimedia() -> None:
     QLoggingCategory.setFilterRules(QT_LOG_RULES)
 
 
+NO_DEVICE = "no sound output device: sound is off until one is connected (captions and flashes go on)"
+WENT_AWAY = "the sound output went away: sound is off until one is back (captions and flashes go on)"
+
+
 class QtBackend(AudioBackend):
     """Qt Multimedia: every sound preloaded as PCM in memory, played through a QAudioSink.
 
@@ -79,9 +83,10 @@ class QtBackend(AudioBackend):
         self._settle.setInterval(SETTLE_MS)
         self._settle.timeout.connect(self._follow_outputs)
         self._device = QMediaDevices.defaultAudioOutput()
-        if not QMediaDevices.audioOutputs():
+        self._had_device = bool(QMediaDevices.audioOutputs())  # "went away" only if there was one
+        if not self._had_device:
             self._lost = True
-            self.problem = "no sound output device: sound is off until one is connected (captions and flashes go on)"
+            self.problem = NO_DEVICE
 
     def device(self) -> str:
         return self._device.description() if not self._device.isNull() else "none"
@@ -117,6 +122,7 @@ class QtBackend(AudioBackend):
         check.timeout.connect(lambda: self._finished(entry))
         check.start(int((pcm.seconds + CHECK_AFTER_S) * 1000))
         self._active.append(entry)
+        self._had_device = True
         if self._lost:
             self._lost = False
             self._set_problem(None)
@@ -141,10 +147,10 @@ class QtBackend(AudioBackend):
         check.deleteLater()
 
     def _output_failed(self, why: str) -> None:
-        log.warning("sound: the output failed (%s)", why)
+        log.info("sound: the output failed (%s)", why)
         self._lost = True
         self._last_try = time.monotonic()
-        self._set_problem("the sound output went away: sound is off until one is back (captions and flashes go on)")
+        self._set_problem(WENT_AWAY if self._had_device else NO_DEVICE)
 
     def stop(self) -> None:
         for entry in list(self._active):
@@ -169,6 +175,7 @@ class QtBackend(AudioBackend):
             self._output_failed("no output device")
             return
         self._lost = False
+        self._had_device = True
         self._set_problem(None)
 
     def close(self) -> None:
