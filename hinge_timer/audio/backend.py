@@ -63,7 +63,7 @@ class SilentBackend(AudioBackend):
 
     name = "none"
 
-    def __init__(self, reason: str = "sound is turned off (--audio none)") -> None:
+    def __init__(self, reason: str = "sound is turned off (View → Sound output, or --audio): captions and flashes only") -> None:
         super().__init__()
         self.problem = reason
 

@@ -50,6 +50,20 @@ NO_DEVICE = "no sound output device: sound is off until one is connected (captio
 WENT_AWAY = "the sound output went away: sound is off until one is back (captions and flashes go on)"
 
 
+def brief(problem: str) -> str:
+    """The few words of a sound problem that fit the session screen's status line (the whole
+    message is in the log, in the status line's tooltip and in ``audio-check``)."""
+    if problem == NO_DEVICE:
+        return "Sound is off: no output device"
+    if problem == WENT_AWAY:
+        return "Sound is off: the output went away"
+    if problem.startswith("sound is turned off"):
+        return "Sound is off (View → Sound output)"
+    if "sound file" in problem:
+        return "Sound is off: a sound file is missing"
+    return "Sound is off: it cannot play here"
+
+
 class QtBackend(AudioBackend):
     """Qt Multimedia: every sound preloaded as PCM in memory, played through a QAudioSink.
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 from ..engine.clock import NS, Clock
@@ -168,6 +168,17 @@ class MainWindow(QMainWindow):
         quieter.setShortcut(QKeySequence("Ctrl+Down"))
         quieter.triggered.connect(lambda: self.change_volume(-0.1))
         view.addAction(quieter)
+        output = view.addMenu("Sound &output")
+        group = QActionGroup(self)
+        self.output_actions: dict[str, QAction] = {}
+        for name, label in (("qt", "&Qt Multimedia"), ("simpleaudio", "&simpleaudio (optional extra)"),
+                            ("none", "&No sound (captions only)")):
+            action = QAction(label, self, checkable=True)
+            action.setChecked(name == self.audio_choice)
+            action.triggered.connect(lambda _checked, n=name: self.set_audio_output(n))
+            group.addAction(action)
+            output.addAction(action)
+            self.output_actions[name] = action
         self.flash_action = QAction("Flash on &countdown", self, checkable=True)
         self.flash_action.setChecked(self.settings.flash)
         self.flash_action.triggered.connect(self.set_flash)
@@ -234,7 +245,7 @@ class MainWindow(QMainWindow):
         driver.cues_fired.connect(self.draw_now)  # before the sound's slot: slots run in the order connected
         audio = self.ensure_audio()
         audio.bind(driver)
-        self.session_screen.status.setText(self._sound_status(audio.notice))
+        self.session_screen.set_sound_notice(self._sound_status(audio.notice), audio.notice)
         driver.session_finished.connect(self.on_session_finished)
         self.stack.setCurrentWidget(self.session_screen)
         # Python's cyclic garbage collector can hold the app for ~30 ms when it sweeps everything
@@ -346,11 +357,35 @@ class MainWindow(QMainWindow):
 
     @staticmethod
     def _sound_status(problem: str) -> str:
-        return f"Sound is off: {problem}" if problem else ""
+        from ..qt.audio import brief
+
+        return brief(problem) if problem else ""
 
     def on_sound_notice(self, problem: str) -> None:
         if self._session_screen is not None:
-            self._session_screen.status.setText(self._sound_status(problem) if problem else "Sound is back on")
+            self._session_screen.set_sound_notice(self._sound_status(problem), problem)
+            if not problem:
+                self._session_screen.status.setText("Sound is back on")
+
+    def set_audio_output(self, choice: str) -> None:
+        """Play through another backend from now on (a running session switches at once); remembered."""
+        self.settings.audio = self.audio_choice = choice
+        self.output_actions[choice].setChecked(True)
+        if self.audio is None:
+            return
+        self.audio.close()
+        self.audio.deleteLater()
+        self.audio = None
+        audio = self.ensure_audio()
+        if self.driver is not None:
+            audio.bind(self.driver)
+        wanted = {"qt": "Qt Multimedia", "simpleaudio": "simpleaudio", "none": "no sound"}
+        text = (f"Sound through {wanted[audio.backend.name]}" if audio.backend.name == choice
+                else f"{wanted[choice]} cannot play here; sound through {wanted[audio.backend.name]}")
+        if self._session_screen is not None:
+            self._session_screen.set_sound_notice(self._sound_status(audio.notice), audio.notice)
+            if not audio.notice or choice == "none":
+                self._session_screen.status.setText(text)
 
     def change_volume(self, step: float) -> None:
         self.settings.volume = round(max(0.0, min(1.0, self.settings.volume + step)), 2)

@@ -69,6 +69,7 @@ class SessionScreen(QWidget):
         self.flash_enabled = True
         self.muted = False
         self.captions: list[str] = []
+        self.sound_notice = ""
         self._show_how = False
         self._announced: tuple[object, ...] | None = None
 
@@ -241,9 +242,18 @@ class SessionScreen(QWidget):
         self.how.setVisible(self._show_how and bool(self.how.text()))
 
     # -- updates ---------------------------------------------------------------------------
+    def set_sound_notice(self, text: str, detail: str = "") -> None:
+        """A standing notice ("Sound is off: …") that stays in the status line until sound is back;
+        ``detail`` (the whole message) is its tooltip and what a screen reader reads."""
+        self.sound_notice = text
+        self.status.setText(text)
+        self.status.setToolTip(detail)
+        self.status.setAccessibleDescription(detail)
+
     def on_command_done(self, name: str, result) -> None:
-        # Say why a key did nothing; a command that worked shows itself on screen.
-        self.status.setText("" if result.ok else result.message)
+        # Say why a key did nothing; a command that worked shows itself on screen (and the
+        # sound notice, if any, comes back).
+        self.status.setText(self.sound_notice if result.ok else result.message)
 
     def on_cue_fired(self, cue: CueEvent) -> None:
         text = cue.text
