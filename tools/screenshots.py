@@ -48,7 +48,8 @@ class Shooter:
         self.clock = FakeClock()
         (data / "sessions").mkdir(parents=True, exist_ok=True)
         (data / "sessions" / "my-deadlift-warm-up.toml").write_text(OWN_SESSION, encoding="utf-8")
-        self.window = MainWindow(Settings(), SettingsStore(data), sessions_dir=data / "sessions", clock=self.clock)
+        self.window = MainWindow(Settings(), SettingsStore(data), sessions_dir=data / "sessions", clock=self.clock,
+                                 audio="none")  # pictures only
         self.window.resize(*size)
         self.window.show()
         self.settle()

@@ -418,8 +418,10 @@ class CueAudio(QObject):
             self._queued = [(t, r) for t, r in self._queued if t is not timer]
             timer.deleteLater()
         s = d.sound
+        # Text to speech only while sound works: with no output device, speech-dispatcher can
+        # block its caller (seen with Qt 6.11 and speech-dispatcher 0.11), and nothing would be heard.
         if (not s.speaks and s.kind not in vocabulary.TONE_ONLY and self.backend.name != "none"
-                and self.speech.available):
+                and not self.backend.problem and self.speech.available):
             record.update(action="tts", mono_ns=time.monotonic_ns())
             self.speech.say(s.text, self.backend.volume)
             self._log(record)
