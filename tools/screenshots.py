@@ -84,6 +84,7 @@ class Shooter:
     def start(self, key: str) -> None:
         entry = next(e for e in self.window.home.entries if Path(str(e.key)).name.removesuffix(".toml") == key)
         self.window.start_session(entry, "low")
+        self.window.session_screen.set_sound_notice("")  # the pictures show a machine whose sound works
 
     def step(self):
         assert self.window.driver is not None

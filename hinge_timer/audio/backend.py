@@ -18,6 +18,7 @@ from .wavs import Pcm, scaled
 log = logging.getLogger(__name__)
 
 BACKENDS = ("qt", "simpleaudio", "none")
+CANNOT_PLAY = "Sound is off: it cannot play here"
 
 
 class AudioBackend(ABC):
@@ -25,6 +26,7 @@ class AudioBackend(ABC):
 
     def __init__(self) -> None:
         self.problem: str | None = None
+        self.brief = ""  # the problem in the few words the session screen's status line has room for
         self.volume = 1.0
         self.on_notice: Callable[[str | None], None] = lambda _text: None
 
@@ -48,9 +50,10 @@ class AudioBackend(ABC):
     def close(self) -> None:
         """Release the device and any files."""
 
-    def _set_problem(self, problem: str | None) -> None:
+    def _set_problem(self, problem: str | None, brief: str = CANNOT_PLAY) -> None:
         if problem != self.problem:
             self.problem = problem
+            self.brief = brief if problem else ""
             if problem:
                 log.warning("sound: %s", problem)
             else:
@@ -63,9 +66,10 @@ class SilentBackend(AudioBackend):
 
     name = "none"
 
-    def __init__(self, reason: str = "sound is turned off (View → Sound output, or --audio): captions and flashes only") -> None:
+    def __init__(self, reason: str = "sound is turned off (View → Sound output, or --audio): captions and flashes only",
+                 brief: str = "Sound is off (View → Sound output)") -> None:
         super().__init__()
-        self.problem = reason
+        self.problem, self.brief = reason, brief
 
     def load(self, key: str, pcm: Pcm) -> None:
         pass

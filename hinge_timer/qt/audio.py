@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from ..audio import vocabulary
-from ..audio.backend import AudioBackend, SilentBackend, SimpleAudioBackend
+from ..audio.backend import CANNOT_PLAY, AudioBackend, SilentBackend, SimpleAudioBackend
 from ..audio.planner import NS, Decision, Playing, Upcoming, plan
 from ..audio.vocabulary import Catalog, CueSound, cue_sound
 from ..audio.wavs import Pcm, WavError, join, read_wav
@@ -48,20 +48,6 @@ def quiet_qt_multimedia() -> None:
 
 NO_DEVICE = "no sound output device: sound is off until one is connected (captions and flashes go on)"
 WENT_AWAY = "the sound output went away: sound is off until one is back (captions and flashes go on)"
-
-
-def brief(problem: str) -> str:
-    """The few words of a sound problem that fit the session screen's status line (the whole
-    message is in the log, in the status line's tooltip and in ``audio-check``)."""
-    if problem == NO_DEVICE:
-        return "Sound is off: no output device"
-    if problem == WENT_AWAY:
-        return "Sound is off: the output went away"
-    if problem.startswith("sound is turned off"):
-        return "Sound is off (View → Sound output)"
-    if "sound file" in problem:
-        return "Sound is off: a sound file is missing"
-    return "Sound is off: it cannot play here"
 
 
 class QtBackend(AudioBackend):
@@ -100,7 +86,7 @@ class QtBackend(AudioBackend):
         self._had_device = bool(QMediaDevices.audioOutputs())  # "went away" only if there was one
         if not self._had_device:
             self._lost = True
-            self.problem = NO_DEVICE
+            self.problem, self.brief = NO_DEVICE, "Sound is off: no output device"
 
     def device(self) -> str:
         return self._device.description() if not self._device.isNull() else "none"
@@ -164,7 +150,10 @@ class QtBackend(AudioBackend):
         log.info("sound: the output failed (%s)", why)
         self._lost = True
         self._last_try = time.monotonic()
-        self._set_problem(WENT_AWAY if self._had_device else NO_DEVICE)
+        if self._had_device:
+            self._set_problem(WENT_AWAY, "Sound is off: the output went away")
+        else:
+            self._set_problem(NO_DEVICE, "Sound is off: no output device")
 
     def stop(self) -> None:
         for entry in list(self._active):
@@ -216,7 +205,8 @@ def make_backend(choice: str) -> AudioBackend:
         return backend
     if choice == "none":
         return SilentBackend()
-    return SilentBackend("no way to play sound here (" + "; ".join(problems) + "): captions and flashes only")
+    return SilentBackend("no way to play sound here (" + "; ".join(problems) + "): captions and flashes only",
+                         CANNOT_PLAY)
 
 
 class Speech:
@@ -336,7 +326,7 @@ class CueAudio(QObject):
                     self.load(s.parts(short=True))
         except (WavError, KeyError) as exc:
             self.backend._set_problem(f"a sound file is missing or broken: {exc}. The session goes on with "
-                                      "captions and flashes.")
+                                      "captions and flashes.", "Sound is off: a sound file is missing")
 
     def bind(self, driver: Any) -> None:
         self.unbind()

@@ -245,7 +245,7 @@ class MainWindow(QMainWindow):
         driver.cues_fired.connect(self.draw_now)  # before the sound's slot: slots run in the order connected
         audio = self.ensure_audio()
         audio.bind(driver)
-        self.session_screen.set_sound_notice(self._sound_status(audio.notice), audio.notice)
+        self.session_screen.set_sound_notice(audio.backend.brief, audio.notice)
         driver.session_finished.connect(self.on_session_finished)
         self.stack.setCurrentWidget(self.session_screen)
         # Python's cyclic garbage collector can hold the app for ~30 ms when it sweeps everything
@@ -347,7 +347,7 @@ class MainWindow(QMainWindow):
                 backend = make_backend(self.audio_choice)
             except ValueError as exc:  # the shipped sounds are missing or broken
                 catalog = Catalog(Path("."), {})
-                backend = SilentBackend(str(exc))
+                backend = SilentBackend(str(exc), "Sound is off: a sound file is missing")
             self.audio = CueAudio(backend, catalog, volume=self.settings.volume, muted=self.settings.mute,
                                   parent=self)
             self.audio.notice_changed.connect(self.on_sound_notice)
@@ -355,15 +355,9 @@ class MainWindow(QMainWindow):
                 log.warning("sound: %s", backend.problem)
         return self.audio
 
-    @staticmethod
-    def _sound_status(problem: str) -> str:
-        from ..qt.audio import brief
-
-        return brief(problem) if problem else ""
-
     def on_sound_notice(self, problem: str) -> None:
         if self._session_screen is not None:
-            self._session_screen.set_sound_notice(self._sound_status(problem), problem)
+            self._session_screen.set_sound_notice(self.audio.backend.brief if self.audio else "", problem)
             if not problem:
                 self._session_screen.status.setText("Sound is back on")
 
@@ -383,7 +377,7 @@ class MainWindow(QMainWindow):
         text = (f"Sound through {wanted[audio.backend.name]}" if audio.backend.name == choice
                 else f"{wanted[choice]} cannot play here; sound through {wanted[audio.backend.name]}")
         if self._session_screen is not None:
-            self._session_screen.set_sound_notice(self._sound_status(audio.notice), audio.notice)
+            self._session_screen.set_sound_notice(audio.backend.brief, audio.notice)
             if not audio.notice or choice == "none":
                 self._session_screen.status.setText(text)
 
