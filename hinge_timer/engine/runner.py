@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from ..session.timeline import (
     OPEN_REP_ESTIMATE,
@@ -66,6 +66,13 @@ class Outcome:
     reps_done: int | None
     seconds_done: float
     planned_seconds: float | None
+    pauses: int = 0  # times this step was paused (by the user or by a clock jump)
+    paused_seconds: float = 0.0
+
+
+# Called at every step boundary, before the step's line goes into the event log and before its cues fire:
+# (runner, the new step's index, its start on the runner's clock).
+StepHook = Callable[["Runner", int, int], None]
 
 
 class Runner:
@@ -76,6 +83,7 @@ class Runner:
         *,
         log: EventLog | None = None,
         suspend_gap_ns: int = DEFAULT_SUSPEND_GAP_NS,
+        on_step: StepHook | None = None,
     ) -> None:
         self.timeline = timeline
         self.clock = clock
@@ -100,6 +108,12 @@ class Runner:
         self._message: str | None = None
         self._command_step = 0  # the step a command acted on (for the event log)
         self.acknowledged: list[int] = []  # drills whose caution was acknowledged
+        self.on_step = on_step  # the store's checkpoint: written at step boundaries, never on ticks
+        self.end_reason: str | None = None  # why end_session ended the run early
+        self.pauses = 0  # in the whole run
+        self.paused_ns = 0
+        self._step_pauses = 0
+        self._step_paused_ns = 0
 
     # -- queries ----------------------------------------------------------
     @property
@@ -184,6 +198,7 @@ class Runner:
             if not self.finished:
                 gap = (now - last) / NS
                 self._paused_at = last
+                self.pauses += 1
                 self._pause_reason = (
                     f"Paused by itself: the clock jumped {gap:.0f} s "
                     "(the computer slept or the app was stopped). Resume when ready."
@@ -237,7 +252,11 @@ class Runner:
         self._fired = 0
         self._said = set()
         self._reps_done = 0
+        self._step_pauses = 0
+        self._step_paused_ns = 0
         self._state = STATE_OF_STEP[self._step.kind]
+        if self.on_step is not None:
+            self.on_step(self, i, start)
         self._write({"t": "step", "step": i, "kind": self._step.kind.value, "start_ns": start})
 
     # -- records --------------------------------------------------------------
@@ -267,7 +286,20 @@ class Runner:
             reps_done=self._reps_in(step, elapsed_s) if step.reps is not None else None,
             seconds_done=round(elapsed_s, 3),
             planned_seconds=step.duration,
+            pauses=self._step_pauses + (1 if self._paused_at is not None else 0),
+            paused_seconds=round((self._step_paused_ns + self._open_pause_ns(now)) / NS, 3),
         )
+
+    def _open_pause_ns(self, now: int) -> int:
+        return max(0, now - self._paused_at) if self._paused_at is not None else 0
+
+    def _count_pause(self, now: int) -> None:
+        """A pause is over (resumed, or the step it was in ended): add it to the step's and the run's."""
+        if self._paused_at is not None:
+            span = self._open_pause_ns(now)
+            self._step_pauses += 1
+            self._step_paused_ns += span
+            self.paused_ns += span
 
     def _record_untouched(self, first: int, last: int, status: str, reason: str | None) -> None:
         for j in range(first, last):
@@ -300,13 +332,23 @@ class Runner:
             return "The session is over."
         return None
 
-    def start(self, now: int) -> CommandResult:
+    def start(self, now: int, at_step: int = 0, outcomes: dict[int, Outcome] | None = None) -> CommandResult:
+        """Start the session; ``at_step`` resumes an interrupted run at the start of that step, with the
+        ``outcomes`` it had already recorded (so the summary at the end covers the whole run)."""
         self._command_step = self._i
         if self._state is not State.IDLE:
             return self._run("start", now, CommandResult(False, "Already started."))
+        if not 0 <= at_step < len(self.steps):
+            return self._run("start", now, CommandResult(False, f"There is no step {at_step} to resume at."))
+        if outcomes:
+            self.outcomes.update({k: v for k, v in outcomes.items() if k < at_step})
         self._last_tick = now
-        self._enter(0, now)
+        self._enter(at_step, now)
+        self._progress_floor = self._base_progress(0.0)
         self._advance(now, now)
+        if at_step:
+            return self._run("start", now, CommandResult(True, f"Resumed at: {self._step.describe()}"),
+                             at_step=at_step)
         return self._run("start", now, CommandResult(True, "Started."))
 
     def pause(self, now: int, reason: str = "Paused") -> CommandResult:
@@ -320,6 +362,7 @@ class Runner:
             return self._run("pause", now, CommandResult(False, why))
         self._paused_at = now
         self._pause_reason = reason
+        self.pauses += 1
         return self._run("pause", now, CommandResult(True, reason))
 
     def resume(self, now: int) -> CommandResult:
@@ -327,6 +370,7 @@ class Runner:
         if self._paused_at is None:
             return self._run("resume", now, CommandResult(False, "Not paused."))
         self._start_ns += now - self._paused_at
+        self._count_pause(now)
         self._paused_at = None
         self._pause_reason = None
         self._last_tick = now
@@ -338,6 +382,7 @@ class Runner:
 
     def _jump(self, i: int, now: int) -> None:
         """Go to step ``i`` at ``now``; a paused session stays paused there, unless it is over."""
+        self._count_pause(now)  # a pause that goes on into the next step counts there from now
         self._enter(i, now)
         if self._state is State.DONE:
             self._paused_at = None
@@ -504,7 +549,9 @@ class Runner:
         last = len(self.steps) - 1
         self._record("stopped", reason, now)
         self._record_untouched(self._i, last, "skipped", reason)
+        self._count_pause(now)
         self._paused_at = None
+        self.end_reason = reason
         self._enter(last, now)
         self._fired = len(self._step.cues)
         self._say_now(CueKind.SESSION_COMPLETE, "Session ended.", now)

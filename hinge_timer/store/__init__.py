@@ -1,0 +1,1 @@
+"""The history: SQLite, Qt-free (db: opening and migrations; recorder: writing a run; history: reading)."""

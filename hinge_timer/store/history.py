@@ -1,0 +1,207 @@
+"""Reading the history: runs, one run's sets, days trained, streak, minutes per week,
+the dose suggestion, interrupted runs, and CSV.  Qt-free; every function takes the connection."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import IO, Iterable
+
+from .recorder import owner_alive
+
+
+@dataclass(frozen=True)
+class RunRow:
+    id: int
+    key: str
+    title: str
+    dose: str
+    started: datetime  # local time
+    seconds: float
+    status: str  # running, completed, ended, interrupted
+    end_reason: str | None
+    sets_planned: int  # work steps recorded (done, skipped or stopped)
+    sets_done: int
+    skipped: int
+    stopped: int
+    stopped_drills: str | None  # "Jefferson curl (it hurts)"
+    resume_step: int | None
+    resume_label: str | None
+
+    @property
+    def clean(self) -> bool:
+        """Reached the end with nothing skipped or stopped."""
+        return self.status == "completed" and self.skipped == 0 and self.stopped == 0
+
+    @property
+    def outcome(self) -> str:
+        if self.status == "running":
+            return "in progress"
+        if self.status == "interrupted":
+            return "interrupted"
+        if self.stopped:
+            return "stopped: " + (self.stopped_drills or "")
+        if self.status == "ended":
+            return f"ended early ({self.end_reason})" if self.end_reason else "ended early"
+        return "complete" if self.clean else f"complete, {self.skipped} skipped"
+
+
+@dataclass(frozen=True)
+class SetRow:
+    step: int
+    drill_name: str
+    set_no: int
+    sets: int
+    side: str | None
+    planned_reps: int | None
+    planned_seconds: float | None
+    status: str
+    reason: str | None
+    reps_done: int | None
+    seconds_done: float
+    at: datetime
+    pauses: int
+    paused_seconds: float
+
+
+def local(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone()
+
+
+# A set "stopped" with the run's own end reason was cut short by ending the session, not by a stop in the drill.
+_STOP = "(s.status = 'stopped' AND s.reason IS NOT r.end_reason)"
+_RUNS_SQL = f"""
+SELECT r.id, r.session_key, r.title, r.dose, r.started_at, r.seconds, r.status, r.end_reason,
+       count(s.step), coalesce(sum(s.status = 'done'), 0), coalesce(sum(s.status = 'skipped'), 0),
+       coalesce(sum({_STOP}), 0),
+       group_concat(DISTINCT CASE WHEN {_STOP} THEN s.drill_name || ' (' || coalesce(s.reason, 'stopped') || ')' END),
+       r.resume_step, r.resume_label
+FROM runs r LEFT JOIN sets s ON s.run_id = r.id
+{{where}}
+GROUP BY r.id
+ORDER BY r.started_at DESC, r.id DESC
+{{limit}}
+"""
+
+
+def _run_rows(conn: sqlite3.Connection, where: str = "", args: tuple[object, ...] = (), limit: str = "") -> list[RunRow]:
+    rows = conn.execute(_RUNS_SQL.format(where=where, limit=limit), args).fetchall()
+    return [RunRow(r[0], r[1], r[2], r[3], local(r[4]), float(r[5]), r[6], r[7], r[8], r[9], r[10], r[11],
+                   r[12].replace(",", ", ") if r[12] else None, r[13], r[14]) for r in rows]
+
+
+def runs(conn: sqlite3.Connection) -> list[RunRow]:
+    """Every run, newest first."""
+    return _run_rows(conn)
+
+
+def run_sets(conn: sqlite3.Connection, run_id: int) -> list[SetRow]:
+    rows = conn.execute(
+        "SELECT step, drill_name, set_no, sets, side, planned_reps, planned_seconds, status, reason, reps_done,"
+        " seconds_done, at, pauses, paused_seconds FROM sets WHERE run_id = ? ORDER BY step", (run_id,)).fetchall()
+    return [SetRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], local(r[11]), r[12], r[13])
+            for r in rows]
+
+
+def interrupted(conn: sqlite3.Connection) -> list[RunRow]:
+    """Runs left running by a process that is gone (a crash, a power cut, a kill): newest first."""
+    found = conn.execute("SELECT id, owner FROM runs WHERE status = 'running' AND resume_step IS NOT NULL"
+                         " ORDER BY started_at DESC").fetchall()
+    ids = [rid for rid, owner in found if not owner_alive(owner)]
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    return _run_rows(conn, f"WHERE r.id IN ({marks})", tuple(ids))
+
+
+def discard(conn: sqlite3.Connection, run_id: int) -> None:
+    """Give up resuming: the run stays in the history, as interrupted."""
+    conn.execute("UPDATE runs SET status = 'interrupted', ended_at = updated_at, resume_step = NULL"
+                 " WHERE id = ? AND status = 'running'", (run_id,))
+
+
+# -- the calendar, the streak and the chart ------------------------------------------------------
+def days_trained(rows: Iterable[RunRow]) -> Counter[date]:
+    """How many runs were started on each local day."""
+    return Counter(r.started.date() for r in rows)
+
+
+def current_streak(days: Iterable[date], today: date) -> int:
+    """Days in a row with a run, ending today (or yesterday, when today's run is still to come)."""
+    have = set(days)
+    day = today if today in have else today - timedelta(days=1)
+    n = 0
+    while day in have:
+        n += 1
+        day -= timedelta(days=1)
+    return n
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def minutes_per_week(rows: Iterable[RunRow], today: date, weeks: int = 26) -> list[tuple[date, float]]:
+    """Minutes trained in each of the last ``weeks`` weeks (Monday first), oldest first."""
+    last = week_start(today)
+    first = last - timedelta(weeks=weeks - 1)
+    totals: dict[date, float] = {first + timedelta(weeks=k): 0.0 for k in range(weeks)}
+    for r in rows:
+        w = week_start(r.started.date())
+        if w in totals:
+            totals[w] += r.seconds / 60
+    return sorted(totals.items())
+
+
+# -- progression ----------------------------------------------------------------------------------
+def suggestion(conn: sqlite3.Connection, key: str) -> tuple[str, str] | None:
+    """("high" or "low", why) for the session ``key``, from its last runs; None when there is nothing to say.
+
+    A stop ("it hurts") in the latest run says stay at the low dose.  The last two runs at the low
+    dose, both to the end with nothing skipped or stopped, say try the high dose.
+    """
+    recent = [r for r in _run_rows(conn, "WHERE r.session_key = ? AND r.status != 'running'", (key,), "LIMIT 10")]
+    if not recent:
+        return None
+    latest = recent[0]
+    if latest.stopped:
+        what = latest.stopped_drills or "a drill"
+        return "low", (f"Stay at the low dose: you stopped {what} on {latest.started:%a %d %b}. "
+                       "Go up only once it feels fine.")
+    last_two = recent[:2]
+    if len(last_two) == 2 and all(r.dose == "low" and r.clean for r in last_two):
+        days = " and ".join(f"{r.started:%a %d %b}" for r in reversed(last_two))
+        return "high", (f"Ready for the high dose: your last two runs at the low dose ({days}) were "
+                        "finished with nothing skipped or stopped.")
+    return None
+
+
+# -- export ---------------------------------------------------------------------------------------
+CSV_COLUMNS = [
+    "run", "started", "session", "dose", "run_status", "run_minutes", "step", "drill", "set", "sets", "side",
+    "planned_reps", "reps_done", "planned_seconds", "seconds_done", "status", "reason", "pauses",
+    "paused_seconds", "ended",
+]
+
+
+def export_csv(conn: sqlite3.Connection, out: IO[str]) -> int:
+    """One row per set and side of every run (a run with no sets yet still gets a row); return the count."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    cur = conn.execute(
+        "SELECT r.id, r.started_at, r.title, r.dose, r.status, r.seconds, s.step, s.drill_name, s.set_no, s.sets,"
+        " s.side, s.planned_reps, s.reps_done, s.planned_seconds, s.seconds_done, s.status, s.reason, s.pauses,"
+        " s.paused_seconds, s.at FROM runs r LEFT JOIN sets s ON s.run_id = r.id ORDER BY r.started_at, r.id, s.step")
+    n = 0
+    for row in cur:
+        out_row = list(row)
+        out_row[5] = round(row[5] / 60, 2)
+        writer.writerow(["" if v is None else v for v in out_row])
+        n += 1
+    return n
