@@ -131,8 +131,9 @@ class SessionDriver(QObject):
         self.pump()
         return result
 
-    def start(self) -> CommandResult:
-        return self._do("start", self.runner.start)
+    def start(self, at_step: int = 0, outcomes: dict | None = None) -> CommandResult:
+        """Start; ``at_step`` and ``outcomes`` resume an interrupted run at the start of that step."""
+        return self._do("start", lambda now: self.runner.start(now, at_step, outcomes))
 
     def pause(self, reason: str = "Paused") -> CommandResult:
         return self._do("pause", lambda now: self.runner.pause(now, reason))

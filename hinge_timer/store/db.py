@@ -152,6 +152,15 @@ def _header(path: Path) -> bytes | None:
         return None
 
 
+def _header_sane(head: bytes) -> bool:
+    """The fixed fields of SQLite's header: a damaged header must not pass for a newer version."""
+    if len(head) < 100:
+        return False
+    page = int.from_bytes(head[16:18], "big")
+    page_ok = page == 1 or (512 <= page <= 32768 and page & (page - 1) == 0)
+    return page_ok and head[21:24] == b"\x40\x20\x20"
+
+
 def _move_aside(path: Path, why: str) -> Path:
     """Rename the file (and its -wal and -shm) to ``history.sqlite3.<why>-<time>``; never delete."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -203,6 +212,8 @@ def open_history(folder: Path) -> History:
     if head:  # an empty file is a new database to SQLite
         if not head.startswith(SQLITE_MAGIC):
             return _start_over(path, "not a database", "not-a-database")
+        if not _header_sane(head):
+            return _start_over(path, "damaged (its header is not valid)", "damaged")
         version = int.from_bytes(head[60:64], "big") if len(head) >= 64 else 0
         if version > SCHEMA_VERSION:
             return History(

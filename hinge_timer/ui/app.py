@@ -98,7 +98,7 @@ def run_gui(args, start_file: str | None = None, dose: str | None = None, fullsc
     window = MainWindow(
         settings, store, sessions_dir=sessions_dir(folder, args.sessions_dir),
         speed=args.speed, event_log=args.event_log, defer_sessions=start_file is None,
-        audio=getattr(args, "audio", None),
+        audio=getattr(args, "audio", None), history_dir=folder,
     )
     previous_hook, previous_sigint = sys.excepthook, signal.getsignal(signal.SIGINT)
     install_error_handling(lambda: window)

@@ -30,3 +30,10 @@ def choose_session_file(parent: QWidget | None, folder: str) -> str | None:
 
     path, _ = QFileDialog.getOpenFileName(parent, "Open a session", folder, "Sessions (*.toml);;All files (*)")
     return path or None
+
+
+def choose_save_file(parent: QWidget | None, suggested: str) -> str | None:
+    from PySide6.QtWidgets import QFileDialog
+
+    path, _ = QFileDialog.getSaveFileName(parent, "Export the history", suggested, "CSV files (*.csv)")
+    return path or None

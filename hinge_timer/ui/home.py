@@ -6,12 +6,13 @@ import html
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QBoxLayout,
     QButtonGroup,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -76,6 +77,9 @@ class HomeScreen(QWidget):
     start_requested = Signal(object, str)  # SessionEntry, dose
     open_requested = Signal()
     dose_changed = Signal(str)
+    history_requested = Signal()
+    resume_requested = Signal()
+    discard_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,6 +90,34 @@ class HomeScreen(QWidget):
         self.heading = QLabel("Hinge Timer", self)
         self.heading.setObjectName("heading")
         root.addWidget(self.heading)
+        # A standing notice about the history (moved aside, newer version, cannot be saved).
+        self.notice = QLabel(self)
+        self.notice.setObjectName("home_notice")
+        self.notice.setWordWrap(True)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice.hide()
+        root.addWidget(self.notice)
+        # After a crash or power cut: "Resume: Jefferson curl, set 2 of 3, right side".
+        self.resume_box = QFrame(self)
+        self.resume_box.setObjectName("resume_box")
+        box = QHBoxLayout(self.resume_box)
+        self.resume_label = QLabel(self.resume_box)
+        self.resume_label.setObjectName("resume_label")
+        self.resume_label.setWordWrap(True)
+        self.resume_button = QPushButton("Resume  (R)", self.resume_box)
+        self.resume_button.setObjectName("resume")
+        self.discard_button = QPushButton("Discard", self.resume_box)
+        self.discard_button.setObjectName("discard")
+        self.discard_button.setToolTip("Do not resume; the part already done stays in the history")
+        box.addWidget(self.resume_label, 1)
+        box.addWidget(self.resume_button)
+        box.addWidget(self.discard_button)
+        self.resume_box.hide()
+        root.addWidget(self.resume_box)
+        self.resume_button.clicked.connect(self.resume_requested.emit)
+        self.discard_button.clicked.connect(self.discard_requested.emit)
+        # What the history says about the dose for a session: ("high" or "low", why) or None.
+        self.suggest: Callable[[str], tuple[str, str] | None] | None = None
         row = self.row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.list = QListWidget(self)
         self.list.setObjectName("session_list")
@@ -113,6 +145,8 @@ class HomeScreen(QWidget):
         self.dose_low.setChecked(True)
         self.open_button = QPushButton("Open file…", self)
         self.open_button.setObjectName("open_file")
+        self.history_button = QPushButton("History  (Ctrl+H)", self)
+        self.history_button.setObjectName("history")
         self.start_button = QPushButton("Start  (Enter)", self)
         self.start_button.setObjectName("start")
         # Dose on one row, the buttons on the next, so portrait windows clip nothing.
@@ -122,6 +156,7 @@ class HomeScreen(QWidget):
         dose_row.addStretch(1)
         root.addLayout(dose_row)
         controls.addWidget(self.open_button)
+        controls.addWidget(self.history_button)
         controls.addStretch(1)
         controls.addWidget(self.start_button)
         root.addLayout(controls)
@@ -130,11 +165,23 @@ class HomeScreen(QWidget):
         self.list.itemDoubleClicked.connect(lambda _item: self.request_start())
         # Keys belong to the window (Enter starts, M/F/? work everywhere): nothing here takes the focus,
         # so the list cannot swallow a letter or pass an Enter on to the screen that follows.
-        for w in (self.list, self.dose_low, self.dose_high, self.open_button, self.start_button):
+        for w in (self.list, self.dose_low, self.dose_high, self.open_button, self.start_button,
+                  self.history_button, self.resume_button, self.discard_button):
             w.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.dose_low.toggled.connect(self._on_dose_toggled)
         self.start_button.clicked.connect(self.request_start)
         self.open_button.clicked.connect(self.open_requested.emit)
+        self.history_button.clicked.connect(self.history_requested.emit)
+
+    def set_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+
+    def show_resume(self, text: str | None, can_resume: bool = True) -> None:
+        """Offer to resume an interrupted run (``text`` says where), or hide the offer (None)."""
+        self.resume_box.setVisible(text is not None)
+        self.resume_label.setText(text or "")
+        self.resume_button.setVisible(can_resume)
 
     @property
     def dose(self) -> str:
@@ -197,9 +244,14 @@ class HomeScreen(QWidget):
             warn = " ⚠ caution" if d.caution else ""
             drills.append(f"<li>{html.escape(d.name)}: {html.escape(what)}{warn}</li>")
         equipment = sorted({item for d in s.drills for item in d.equipment})
+        advice = self.suggest(e.key) if self.suggest is not None else None
+        tip = ""
+        if advice is not None:
+            colour = theme.STATE_COLOURS[State.REST].name() if advice[0] == "high" else "#E69F00"
+            tip = f"<p style='color:{colour}'><b>{html.escape(advice[1])}</b></p>"
         self.details.setText(
             f"<h2>{html.escape(s.title)}</h2>"
-            f"<p><b>{total}</b> at the {self.dose} dose</p>"
+            f"<p><b>{total}</b> at the {self.dose} dose</p>{tip}"
             f"<p>{html.escape(s.summary or '')}</p>"
             f"<ol>{''.join(drills)}</ol>"
             + (f"<p><b>You need:</b> {html.escape(', '.join(equipment))}</p>" if equipment else "")
@@ -227,6 +279,9 @@ class HomeScreen(QWidget):
         if key == K.Key_O:
             self.open_requested.emit()
             return True
+        if key == K.Key_R and self.resume_box.isVisible() and self.resume_button.isVisible():
+            self.resume_requested.emit()
+            return True
         return False
 
     def resizeEvent(self, event) -> None:  # noqa: N802
@@ -248,5 +303,10 @@ class HomeScreen(QWidget):
                 f" border: 2px solid {theme.MUTED_TEXT.name()}; background: transparent; }}"
                 f" QRadioButton::indicator:checked {{ border: 2px solid {theme.TEXT.name()};"
                 f" background: {theme.STATE_COLOURS[State.REST].name()}; }}")
-        for b in (self.open_button, self.start_button):
+        self.notice.setStyleSheet(f"color: #E69F00; font-size: {max(11, int(mid * 0.8))}px;")
+        self.resume_box.setStyleSheet(f"QFrame#resume_box {{ background: {theme.PANEL.name()};"
+                                      f" border: 2px solid #E69F00; border-radius: 6px; }}")
+        self.resume_label.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {mid}px; border: none;")
+        for b in (self.open_button, self.start_button, self.history_button, self.resume_button,
+                  self.discard_button):
             b.setStyleSheet(f"font-size: {mid}px; min-height: {max(44, int(h * 0.08))}px; padding: 0 18px;")

@@ -22,7 +22,11 @@ if TYPE_CHECKING:
 
     from ..qt.audio import CueAudio
     from ..qt.driver import SessionDriver
+    from ..store.db import History
+    from ..store.history import RunRow
+    from ..store.recorder import Recorder
     from .done import DoneScreen
+    from .history_screen import HistoryScreen
     from .session_screen import SessionScreen
     from .widgets import MessageOverlay
 
@@ -44,7 +48,9 @@ KEYS_HELP = [
     ("F", "full screen"),
     ("Esc", "leave full screen · end the session (asks first)"),
     ("?", "this help"),
-    ("On Home", "↑ / ↓ choose a session · ← / → low or high dose · Enter start · O open a file"),
+    ("On Home", "↑ / ↓ choose a session · ← / → low or high dose · Enter start · O open a file"
+                " · R resume an interrupted run · Ctrl+H history"),
+    ("In History", "↑ / ↓ choose a run · Esc back to home"),
 ]
 
 
@@ -61,6 +67,7 @@ class MainWindow(QMainWindow):
         clock: Clock | None = None,
         defer_sessions: bool = False,
         audio: str | None = None,
+        history_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle("Hinge Timer")
@@ -77,6 +84,13 @@ class MainWindow(QMainWindow):
         self.audio: CueAudio | None = None  # built when the first session starts (Qt Multimedia loads then)
         self._started_ns = 0
         self._ended_early = False
+        # The history (SQLite) opens with the session list, after Home's first paint; None: not kept.
+        self.history_dir = history_dir
+        self.history: History | None = None
+        self.recorder: Recorder | None = None
+        self.interrupted_run: RunRow | None = None  # offered on Home for resuming
+        self._resume_entry: SessionEntry | None = None
+        self._history_screen: HistoryScreen | None = None
 
         self.setStyleSheet(f"QMainWindow, QStackedWidget {{ background: {theme.BACKGROUND.name()}; }}")
         self.stack = QStackedWidget(self)
@@ -92,6 +106,9 @@ class MainWindow(QMainWindow):
         self.home.start_requested.connect(self.on_start_requested)
         self.home.open_requested.connect(self.on_open_requested)
         self.home.dose_changed.connect(self.on_dose_changed)
+        self.home.history_requested.connect(self.show_history)
+        self.home.resume_requested.connect(self.resume_interrupted)
+        self.home.discard_requested.connect(self.discard_interrupted)
         self._build_menu()
         self.sessions_loaded = False
         if defer_sessions:
@@ -131,6 +148,18 @@ class MainWindow(QMainWindow):
         return self._done
 
     @property
+    def history_screen(self) -> HistoryScreen:
+        if self._history_screen is None:
+            from .history_screen import HistoryScreen  # Qt Charts loads here, not before Home
+
+            screen = HistoryScreen(self.stack)
+            screen.home_requested.connect(self.go_home)
+            screen.export_requested.connect(self.export_history)
+            self.stack.addWidget(screen)
+            self._history_screen = screen
+        return self._history_screen
+
+    @property
     def help(self) -> MessageOverlay:
         if self._help is None:
             from .widgets import MessageOverlay
@@ -156,6 +185,10 @@ class MainWindow(QMainWindow):
         self.fullscreen_action = QAction("&Full screen  (F)", self)
         self.fullscreen_action.triggered.connect(self.toggle_fullscreen)
         view.addAction(self.fullscreen_action)
+        history_action = QAction("&History", self)
+        history_action.setShortcut(QKeySequence("Ctrl+H"))
+        history_action.triggered.connect(self.show_history)
+        view.addAction(history_action)
         self.mute_action = QAction("&Mute  (M)", self, checkable=True)
         self.mute_action.setChecked(self.settings.mute)
         self.mute_action.triggered.connect(lambda checked: self.set_mute(checked))
@@ -203,8 +236,121 @@ class MainWindow(QMainWindow):
     def reload_sessions(self) -> None:
         # The main built-in session is selected until the user has started another.
         self.sessions_loaded = True
+        self.ensure_history()
         self.home.set_entries(discover(self.sessions_dir), self.settings.last_session or "hip-hinge-mobility")
+        self.offer_resume()
         self.sessions_listed.emit()
+
+    # -- history ------------------------------------------------------------------------------------
+    def ensure_history(self) -> History | None:
+        """Open the history once (moving a damaged file aside, leaving a newer one alone) and say
+        on Home what went wrong, if anything; None when no data folder was given."""
+        if self.history is None and self.history_dir is not None:
+            from ..store import history as queries
+            from ..store.db import open_history
+
+            self.history = open_history(self.history_dir)
+            if self.history.problem:
+                log.warning("history: %s", self.history.problem)
+            self.home.set_notice(self.history.problem or "")
+            conn = self.history.conn
+            if conn is not None:
+                self.home.suggest = lambda key: queries.suggestion(conn, key)
+        return self.history
+
+    def offer_resume(self) -> None:
+        """After a crash, a power cut or a kill: offer to resume the newest interrupted run on Home."""
+        h = self.history
+        self.interrupted_run = self._resume_entry = None
+        if h is None or not h.writable or h.conn is None:
+            self.home.show_resume(None)
+            return
+        from ..store import history as queries
+        from ..store.recorder import content_hash
+
+        found = queries.interrupted(h.conn)
+        for older in found[1:]:  # only the newest can be picked up; the others stay in the history
+            queries.discard(h.conn, older.id)
+        if not found:
+            self.home.show_resume(None)
+            return
+        run = self.interrupted_run = found[0]
+        where = f"{run.title} ({run.dose} dose, started {run.started:%a %d %b %H:%M})"
+        entry = next((e for e in self.home.entries if e.key == run.key), None)
+        if entry is None and Path(run.key).exists():
+            entry = load_entry(run.key, Path(run.key), False)
+        problem = None
+        if entry is None or entry.session is None:
+            problem = "its session file cannot be found or opened"
+        else:
+            try:
+                if content_hash(entry.source.read_bytes()) != self._run_hash(run.id):
+                    problem = "its session file has changed since"
+            except OSError as exc:
+                problem = f"its session file cannot be read ({exc.strerror})"
+        if problem:
+            self.home.show_resume(f"A run was interrupted: {where}. It cannot be resumed: {problem}. "
+                                  "Discard it; the part you did stays in your history.", can_resume=False)
+            return
+        self._resume_entry = entry
+        self.home.show_resume(f"Resume: {run.resume_label}. {where} was interrupted.")
+
+    def _run_hash(self, run_id: int) -> str:
+        assert self.history is not None and self.history.conn is not None
+        row = self.history.conn.execute("SELECT content_hash FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return row[0] if row else ""
+
+    def resume_interrupted(self) -> SessionDriver | None:
+        run, entry = self.interrupted_run, self._resume_entry
+        if run is None or entry is None:
+            return None
+        self.home.show_resume(None)
+        self.interrupted_run = self._resume_entry = None
+        return self.start_session(entry, run.dose, resume=run)
+
+    def discard_interrupted(self) -> None:
+        run = self.interrupted_run
+        if run is not None and self.history is not None and self.history.conn is not None:
+            from ..store import history as queries
+
+            try:
+                queries.discard(self.history.conn, run.id)
+            except Exception as exc:  # sqlite3.Error: a read-only or full disk
+                log.warning("history: %s", exc)
+        self.interrupted_run = self._resume_entry = None
+        self.home.show_resume(None)
+
+    def show_history(self) -> None:
+        if self.driver is not None and not self.driver.runner.finished:
+            return  # not in the middle of a session
+        self.ensure_sessions()
+        h = self.history
+        notice = h.problem or "" if h is not None else "History is not kept in this run (no data folder)."
+        self.history_screen.load(h.conn if h is not None else None, notice)
+        self.stack.setCurrentWidget(self.history_screen)
+
+    def export_history(self) -> None:
+        h = self.history
+        if h is None or h.conn is None:
+            return
+        from ..store import history as queries
+
+        path = dialogs.choose_save_file(self, str(Path.home() / "hinge-timer-history.csv"))
+        if not path:
+            return
+        try:
+            with open(path, "w", encoding="utf-8", newline="") as fh:
+                n = queries.export_csv(h.conn, fh)
+        except OSError as exc:
+            dialogs.show_error(self, "History not exported", f"{path}: {exc.strerror or exc}")
+            return
+        self.history_screen.notice.setText(f"{n} rows written to {path}")
+
+    def on_history_problem(self, problem: str) -> None:
+        if self._session_screen is not None:
+            self._session_screen.set_history_notice("History not saved" if problem else "", problem)
+            if not problem:
+                self._session_screen.status.setText("History is being saved again")
 
     def on_open_requested(self) -> None:
         folder = str(self.sessions_dir) if self.sessions_dir else str(Path.home())
@@ -231,15 +377,18 @@ class MainWindow(QMainWindow):
         self.settings.last_session = entry.key
         self.start_session(entry, dose)
 
-    def start_session(self, entry: SessionEntry, dose: str) -> SessionDriver:
+    def start_session(self, entry: SessionEntry, dose: str, resume: RunRow | None = None) -> SessionDriver:
         from ..qt.driver import open_session  # the engine is loaded when a session starts, not before Home
         from ..session.timeline import compile_timeline
 
         assert entry.session is not None
         timeline = compile_timeline(entry.session, dose)  # type: ignore[arg-type]
         self.end_driver()
+        if resume is None and self.interrupted_run is not None:
+            self.discard_interrupted()  # a new run instead: the interrupted one stays in the history as it is
         driver = open_session(timeline, speed=self.speed, event_log=self.event_log, parent=self, clock=self.clock)
         self.driver = driver
+        at_step, outcomes = self.start_recording(entry, timeline, driver, resume)
         self._ended_early = False
         self.session_screen.bind(driver)
         driver.cues_fired.connect(self.draw_now)  # before the sound's slot: slots run in the order connected
@@ -255,8 +404,35 @@ class MainWindow(QMainWindow):
         gc.collect()
         gc.freeze()
         self._started_ns = driver.clock()
-        driver.start()
+        driver.start(at_step, outcomes)
         return driver
+
+    def start_recording(self, entry: SessionEntry, timeline, driver: SessionDriver, resume: RunRow | None):
+        """Hook the history's recorder onto the runner (a new run, or the interrupted one taken over);
+        return where to start and what the run already holds."""
+        h = self.ensure_history()
+        self.session_screen.set_history_notice("")
+        if h is None:
+            return 0, None
+        if not h.writable or h.conn is None:
+            self.on_history_problem(h.problem or "History cannot be saved.")
+            return 0, None
+        from ..store.recorder import Recorder, RunSource, content_hash
+
+        try:
+            data = entry.source.read_bytes()
+        except OSError:
+            data = b""
+        source = RunSource(entry.key, timeline.session.title,
+                           str(entry.source) if isinstance(entry.source, Path) else entry.source.name,
+                           content_hash(data))
+        rec = self.recorder = Recorder(h.conn, source, timeline, on_problem=self.on_history_problem,
+                                       db_path=str(h.path))
+        if resume is not None and resume.resume_step is not None:
+            outcomes = rec.take_over(driver.runner, resume.id)
+            return resume.resume_step, outcomes
+        rec.begin(driver.runner)
+        return 0, None
 
     def when_shown(self, action: Callable[[], object], wait_ms: int = 2000) -> None:
         """Run ``action`` once the window is on screen (exposed), or after ``wait_ms`` if the platform
@@ -295,6 +471,9 @@ class MainWindow(QMainWindow):
             QCoreApplication.sendPostedEvents(self, QEvent.Type.UpdateRequest)
 
     def end_driver(self) -> None:
+        if self.recorder is not None:
+            self.recorder.close()
+            self.recorder = None
         if self.driver is not None:
             if self._session_screen is not None:
                 self._session_screen.unbind()
@@ -326,6 +505,7 @@ class MainWindow(QMainWindow):
 
     def go_home(self) -> None:
         self.end_driver()
+        self.home.refresh_details()  # the dose suggestion may have changed with the run just done
         self.stack.setCurrentWidget(self.home)
 
     # -- window-wide controls -------------------------------------------------------------------
@@ -426,7 +606,9 @@ class MainWindow(QMainWindow):
             self.set_mute(not self.settings.mute)
             return
         if key == K.Key_Escape:
-            if self.isFullScreen():
+            if self._history_screen is not None and self.stack.currentWidget() is self._history_screen:
+                self.go_home()
+            elif self.isFullScreen():
                 self.showNormal()
             elif self._session_screen is not None and self.stack.currentWidget() is self._session_screen:
                 self.on_end_requested()
@@ -437,6 +619,8 @@ class MainWindow(QMainWindow):
         if current is self.home and self.home.handle_key(key, text):
             return
         if current is self._done and self.done.handle_key(key, text):
+            return
+        if current is self._history_screen and self.history_screen.handle_key(key, text):
             return
         super().keyPressEvent(event)
 
@@ -455,6 +639,8 @@ class MainWindow(QMainWindow):
         self.end_driver()
         if self.audio is not None:
             self.audio.close()
+        if self.history is not None:
+            self.history.close()
         super().closeEvent(event)
 
     def interrupt(self) -> None:

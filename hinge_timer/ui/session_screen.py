@@ -70,6 +70,9 @@ class SessionScreen(QWidget):
         self.muted = False
         self.captions: list[str] = []
         self.sound_notice = ""
+        self.history_notice = ""  # "History is not being saved: …" while the disk says no
+        self._sound_detail = ""
+        self._history_detail = ""
         self._show_how = False
         self._announced: tuple[object, ...] | None = None
 
@@ -246,14 +249,29 @@ class SessionScreen(QWidget):
         """A standing notice ("Sound is off: …") that stays in the status line until sound is back;
         ``detail`` (the whole message) is its tooltip and what a screen reader reads."""
         self.sound_notice = text
-        self.status.setText(text)
+        self._sound_detail = detail
+        self._show_standing()
+
+    def set_history_notice(self, brief: str, detail: str = "") -> None:
+        """A standing notice that history cannot be saved (a full or read-only disk); "" when it can again."""
+        self.history_notice = brief
+        self._history_detail = detail
+        self._show_standing()
+
+    @property
+    def standing_notice(self) -> str:
+        return " · ".join(t for t in (self.sound_notice, self.history_notice) if t)
+
+    def _show_standing(self) -> None:
+        self.status.setText(self.standing_notice)
+        detail = "\n".join(t for t in (self._sound_detail, self._history_detail) if t)
         self.status.setToolTip(detail)
         self.status.setAccessibleDescription(detail)
 
     def on_command_done(self, name: str, result) -> None:
         # Say why a key did nothing; a command that worked shows itself on screen (and the
-        # sound notice, if any, comes back).
-        self.status.setText(self.sound_notice if result.ok else result.message)
+        # standing notices, if any, come back).
+        self.status.setText(self.standing_notice if result.ok else result.message)
 
     def on_cue_fired(self, cue: CueEvent) -> None:
         text = cue.text

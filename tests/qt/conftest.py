@@ -33,6 +33,9 @@ class Dialogs:
     def choose_session_file(self, parent, folder):
         return self.file
 
+    def choose_save_file(self, parent, suggested):
+        return self.file
+
 
 @pytest.fixture
 def fake_dialogs(monkeypatch):
@@ -40,6 +43,7 @@ def fake_dialogs(monkeypatch):
     monkeypatch.setattr(dialogs, "show_error", d.show_error)
     monkeypatch.setattr(dialogs, "confirm", d.confirm)
     monkeypatch.setattr(dialogs, "choose_session_file", d.choose_session_file)
+    monkeypatch.setattr(dialogs, "choose_save_file", d.choose_save_file)
     return d
 
 
@@ -52,7 +56,7 @@ class App:
         self.sessions = self.data / "sessions"
         # Sound is tested for real in tests/integration/test_sound*.py; here it stays silent.
         self.window = MainWindow(settings or self.store.load(), self.store, sessions_dir=self.sessions,
-                                 clock=self.clock, audio="none")
+                                 clock=self.clock, audio="none", history_dir=self.data)
         qtbot.addWidget(self.window)
         if not self.window.settings.geometry:
             self.window.resize(1280, 720)
@@ -108,3 +112,5 @@ def app(qtbot, tmp_path, fake_dialogs):
     a = App(qtbot, tmp_path)
     yield a
     a.window.end_driver()
+    if a.window.history is not None:
+        a.window.history.close()

@@ -1,0 +1,308 @@
+"""The history screen: the calendar of days trained and the streak, every run, one run's sets,
+and a chart of minutes per week (Qt Charts).
+
+Built the first time it is opened (Qt Charts takes ~0.1 s to load).  The run list is a model
+over the rows already read, so ten years of daily runs open as fast as ten
+(benchmarks/history.py).
+"""
+
+from __future__ import annotations
+
+import html
+import sqlite3
+from datetime import date
+from typing import Any
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPainter, QTextCharFormat
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCalendarWidget,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..engine.state import State
+from ..store import history
+from ..store.history import RunRow
+from . import theme
+
+WEEKS_SHOWN = 26
+COLUMNS = ("Date", "Session", "Dose", "Minutes", "Result")
+
+
+class RunsModel(QAbstractTableModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[RunRow] = []
+
+    def set_rows(self, rows: list[RunRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (f"{r.started:%a %d %b %Y %H:%M}", r.title, r.dose, f"{r.seconds / 60:.0f}", r.outcome)[col]
+        if role == Qt.ItemDataRole.ForegroundRole and col == 4:
+            if r.stopped:
+                return QBrush(QColor("#E69F00"))
+            if r.clean:
+                return QBrush(theme.STATE_COLOURS[State.WORK])
+            return QBrush(theme.MUTED_TEXT)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+
+def describe_sets(run: RunRow, sets: list[history.SetRow]) -> str:
+    """One run's sets as an HTML table: what was planned and what was done."""
+    lines = []
+    for s in sets:
+        what = s.drill_name + (f", set {s.set_no} of {s.sets}" if s.sets > 1 else "") + (
+            f", {s.side}" if s.side else "")
+        if s.planned_reps is not None:
+            planned = f"{s.planned_reps} reps"
+            done = f"{s.reps_done or 0} reps"
+        else:
+            planned = f"{s.planned_seconds or 0:.0f} s"
+            done = f"{s.seconds_done:.0f} s"
+        result = s.status if s.status == "done" else f"{s.status} ({s.reason})" if s.reason else s.status
+        if s.status == "stopped":
+            done += f" — stopped {s.seconds_done:.0f} s in, {s.at:%H:%M}"
+        if s.pauses:
+            done += f", paused {s.pauses}× ({s.paused_seconds:.0f} s)"
+        colour = "#009E73" if s.status == "done" else "#E69F00" if s.status == "stopped" else "#999999"
+        lines.append(f"<tr><td>{html.escape(what)}</td><td>{html.escape(planned)}</td><td>{html.escape(done)}</td>"
+                     f"<td style='color:{colour}'>{html.escape(result)}</td></tr>")
+    head = (f"<h3>{html.escape(run.title)} · {run.dose} dose</h3>"
+            f"<p>{run.started:%A %d %B %Y, %H:%M} · {run.seconds / 60:.0f} min · {html.escape(run.outcome)}</p>")
+    if not lines:
+        return head + "<p>No set was finished.</p>"
+    return (head + "<table cellspacing=4><tr><th align=left>Set</th><th align=left>Planned</th>"
+            "<th align=left>Done</th><th align=left></th></tr>" + "".join(lines) + "</table>")
+
+
+class HistoryScreen(QWidget):
+    home_requested = Signal()
+    export_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("history_screen")
+        self.conn: sqlite3.Connection | None = None
+        self.rows: list[RunRow] = []
+        self._marked: list[date] = []
+        root = QVBoxLayout(self)
+        root.setContentsMargins(16, 12, 16, 12)
+        top = QHBoxLayout()
+        self.heading = QLabel("History", self)
+        self.heading.setObjectName("history_heading")
+        self.streak = QLabel(self)
+        self.streak.setObjectName("streak")
+        top.addWidget(self.heading)
+        top.addWidget(self.streak, 1)
+        root.addLayout(top)
+
+        grid = QGridLayout()
+        self.calendar = QCalendarWidget(self)
+        self.calendar.setObjectName("calendar")
+        self.calendar.setAccessibleName("Days trained")
+        self.calendar.setGridVisible(False)
+        self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
+        self.calendar.clicked.connect(self.on_day_clicked)
+        self.table = QTableView(self)
+        self.table.setObjectName("runs")
+        self.table.setAccessibleName("Runs")
+        self.model = RunsModel(self.table)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate((170, 190, 50, 70)):
+            header.resizeSection(col, width)
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self.show_run(cur.row()))
+        self.details = QLabel(self)
+        self.details.setObjectName("run_details")
+        self.details.setAccessibleName("Run details")
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setWordWrap(True)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+
+        self.chart = QChart()
+        self.chart.setBackgroundBrush(QBrush(theme.PANEL))
+        self.chart.legend().hide()
+        self.chart.setTitle("Minutes per week")
+        self.chart.setTitleBrush(QBrush(theme.TEXT))
+        self.chart_view = QChartView(self.chart, self)
+        self.chart_view.setObjectName("minutes_chart")
+        self.chart_view.setAccessibleName("Minutes per week")
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setMinimumHeight(160)
+
+        grid.addWidget(self.calendar, 0, 0)
+        grid.addWidget(self.table, 0, 1)
+        grid.addWidget(self.details, 1, 1)
+        grid.addWidget(self.chart_view, 1, 0)
+        grid.setColumnStretch(0, 2)
+        grid.setColumnStretch(1, 3)
+        grid.setRowStretch(0, 3)
+        grid.setRowStretch(1, 2)
+        root.addLayout(grid, 1)
+
+        bottom = QHBoxLayout()
+        self.notice = QLabel(self)
+        self.notice.setObjectName("history_notice")
+        self.notice.setWordWrap(True)
+        self.export_button = QPushButton("Export CSV…", self)
+        self.export_button.setObjectName("export_csv")
+        self.export_button.clicked.connect(self.export_requested.emit)
+        self.home_button = QPushButton("Back to home  (Esc)", self)
+        self.home_button.setObjectName("history_home")
+        self.home_button.clicked.connect(self.home_requested.emit)
+        bottom.addWidget(self.notice, 1)
+        bottom.addWidget(self.export_button)
+        bottom.addWidget(self.home_button)
+        root.addLayout(bottom)
+        for w in (self.export_button, self.home_button):
+            w.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._style()
+
+    # -- filling it ------------------------------------------------------------------------
+    def load(self, conn: sqlite3.Connection | None, notice: str = "", today: date | None = None) -> None:
+        """Read the runs and fill every part; ``notice`` says why the history may be incomplete."""
+        today = today or date.today()
+        self.conn = conn
+        self.rows = history.runs(conn) if conn is not None else []
+        self.model.set_rows(self.rows)
+        days = history.days_trained(self.rows)
+        streak = history.current_streak(days, today)
+        week = history.minutes_per_week(self.rows, today, weeks=1)[0][1]
+        self.streak.setText(
+            f"Current streak: <b>{streak} day{'' if streak == 1 else 's'}</b> · {len(self.rows)} "
+            f"run{'' if len(self.rows) == 1 else 's'} in all · {week:.0f} min this week")
+        self._mark_days(days)
+        self._fill_chart(history.minutes_per_week(self.rows, today, WEEKS_SHOWN))
+        self.notice.setText(notice if conn is not None or notice else "No history yet.")
+        self.export_button.setEnabled(conn is not None and bool(self.rows))
+        if self.rows:
+            self.table.selectRow(0)
+            self.show_run(0)
+        else:
+            self.details.setText("<p>No runs yet. Finish a set and it shows here.</p>")
+
+    def _mark_days(self, days: dict[date, int]) -> None:
+        plain = QTextCharFormat()
+        for d in self._marked:
+            self.calendar.setDateTextFormat(QDate(d.year, d.month, d.day), plain)
+        trained = QTextCharFormat()
+        trained.setBackground(QBrush(theme.STATE_COLOURS[State.WORK]))
+        trained.setForeground(QBrush(theme.ink_on(theme.STATE_COLOURS[State.WORK])))
+        trained.setFontWeight(700)
+        for d in days:
+            self.calendar.setDateTextFormat(QDate(d.year, d.month, d.day), trained)
+        self._marked = list(days)
+
+    def _fill_chart(self, weeks: list[tuple[date, float]]) -> None:
+        chart = self.chart
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+        bars = QBarSet("Minutes")
+        bars.setColor(theme.STATE_COLOURS[State.WORK])
+        for _, minutes in weeks:
+            bars.append(round(minutes, 1))
+        series = QBarSeries()
+        series.append(bars)
+        chart.addSeries(series)
+        x = QBarCategoryAxis()
+        x.append([f"{w:%d %b}" if k % 4 == 0 else " " * (k % 4 + 1) for k, (w, _) in enumerate(weeks)])
+        x.setLabelsBrush(QBrush(theme.MUTED_TEXT))
+        y = QValueAxis()
+        top = max([m for _, m in weeks] + [10.0])
+        y.setRange(0, top * 1.1)
+        y.setLabelFormat("%.0f")
+        y.setLabelsBrush(QBrush(theme.MUTED_TEXT))
+        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(x)
+        series.attachAxis(y)
+
+    @property
+    def chart_values(self) -> list[float]:
+        series = self.chart.series()
+        if not series:
+            return []
+        bars = series[0].barSets()[0]  # type: ignore[attr-defined]
+        return [bars.at(i) for i in range(bars.count())]
+
+    def show_run(self, row: int) -> None:
+        if self.conn is None or not 0 <= row < len(self.rows):
+            return
+        run = self.rows[row]
+        self.details.setText(describe_sets(run, history.run_sets(self.conn, run.id)))
+
+    def on_day_clicked(self, qdate: QDate) -> None:
+        day = date(qdate.year(), qdate.month(), qdate.day())
+        for i, r in enumerate(self.rows):
+            if r.started.date() == day:
+                self.table.selectRow(i)
+                self.table.scrollTo(self.model.index(i, 0))
+                return
+
+    def handle_key(self, key: int, text: str) -> bool:
+        K = Qt.Key
+        if key in (K.Key_Escape, K.Key_Backspace):
+            self.home_requested.emit()
+            return True
+        if key in (K.Key_Down, K.Key_Up, K.Key_PageDown, K.Key_PageUp) and self.rows:
+            step = {K.Key_Down: 1, K.Key_Up: -1, K.Key_PageDown: 10, K.Key_PageUp: -10}[Qt.Key(key)]
+            row = max(0, min(len(self.rows) - 1, self.table.currentIndex().row() + step))
+            self.table.selectRow(row)
+            return True
+        return False
+
+    def _style(self) -> None:
+        text, panel, muted = theme.TEXT.name(), theme.PANEL.name(), theme.MUTED_TEXT.name()
+        self.heading.setStyleSheet(f"color: {text}; font-size: 26px; font-weight: bold;")
+        self.streak.setStyleSheet(f"color: {text}; font-size: 17px; padding-left: 18px;")
+        self.details.setStyleSheet(f"color: {text}; font-size: 14px; background: {panel}; padding: 8px;")
+        self.notice.setStyleSheet("color: #E69F00; font-size: 13px;")
+        self.table.setStyleSheet(
+            f"QTableView {{ background: {panel}; color: {text}; font-size: 14px; gridline-color: {theme.TRACK.name()};"
+            f" selection-background-color: {theme.STATE_COLOURS[State.IDLE].name()}; }}"
+            f" QHeaderView::section {{ background: {theme.TRACK.name()}; color: {muted}; padding: 4px; border: none; }}")
+        self.calendar.setStyleSheet(
+            f"QCalendarWidget QWidget {{ alternate-background-color: {panel}; }}"
+            f" QCalendarWidget QAbstractItemView:enabled {{ background: {panel}; color: {text};"
+            f" selection-background-color: {theme.STATE_COLOURS[State.IDLE].name()}; }}"
+            f" QCalendarWidget QToolButton {{ color: {text}; font-size: 15px; }}"
+            f" QCalendarWidget QWidget#qt_calendar_navigationbar {{ background: {theme.TRACK.name()}; }}")
+        for b in (self.export_button, self.home_button):
+            b.setStyleSheet("font-size: 15px; min-height: 40px; padding: 0 16px;")
