@@ -1,4 +1,4 @@
-"""Command line: ``hinge-timer [validate|plan|schema|run] ...``.
+"""Command line: ``hinge-timer [validate|plan|schema|run|resume|history|audio-check] ...``.
 
 ``build_parser()`` is separate from ``main(argv) -> int`` so both can be tested
 without a process.  A user's mistake (a bad file, a bad option) ends with a
@@ -88,6 +88,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("audio-check", help="play each tone and a spoken prompt once; print backend, device, problems")
     p.add_argument("--all", action="store_true", help="play every spoken prompt too (a few minutes)")
+    _common(p, suppress=True)
+
+    p = sub.add_parser("history", help="print every run (newest first), or export them all as CSV")
+    p.add_argument("--csv", metavar="FILE", help="write one row per set and side of every run to FILE ('-': stdout)")
+    _common(p, suppress=True)
+
+    p = sub.add_parser("resume", help="open the window and resume the run a crash or power cut interrupted")
+    p.add_argument("--fullscreen", action="store_true", help="start in full screen")
     _common(p, suppress=True)
 
     p = sub.add_parser("run", help="open a session and start it at once")
@@ -202,6 +210,53 @@ def cmd_audio_check(args: argparse.Namespace) -> int:
     return audio_check(args)
 
 
+def cmd_history(args: argparse.Namespace) -> int:
+    from .settings import data_dir
+    from .store import history
+    from .store.db import FILE_NAME, open_history
+
+    folder = data_dir(args.data_dir)
+    if not (folder / FILE_NAME).exists():
+        print(f"No history yet ({folder / FILE_NAME} does not exist).", file=sys.stderr)
+        return 0 if args.csv is None else 1
+    h = open_history(folder)
+    if h.problem:
+        print(f"hinge-timer: {h.problem}", file=sys.stderr)
+    if h.conn is None:
+        return 1
+    try:
+        if args.csv is not None:
+            if args.csv == "-":
+                n = history.export_csv(h.conn, sys.stdout)
+            else:
+                with open(args.csv, "w", encoding="utf-8", newline="") as fh:
+                    n = history.export_csv(h.conn, fh)
+                print(f"{n} rows written to {args.csv}", file=sys.stderr)
+            return 0
+        rows = history.runs(h.conn)
+        days = history.days_trained(rows)
+        from datetime import date
+
+        streak = history.current_streak(days, date.today())
+        print(f"{len(rows)} run{'' if len(rows) == 1 else 's'} · current streak {streak} day"
+              f"{'' if streak == 1 else 's'}")
+        if rows:
+            print(f"{'started':<17} {'session':<30} {'dose':<4} {'min':>4}  {'sets':>5}  result")
+        for r in rows:
+            sets = f"{r.sets_done}/{r.sets_planned}"
+            print(f"{r.started:%Y-%m-%d %H:%M} {r.title[:30]:<30} {r.dose:<4} {r.seconds / 60:>4.0f}  {sets:>5}  "
+                  f"{r.outcome}")
+        return 0
+    finally:
+        h.close()
+
+
+def cmd_resume(args: argparse.Namespace) -> int:
+    from .ui.app import run_gui
+
+    return run_gui(args, resume=True, fullscreen=args.fullscreen)
+
+
 def cmd_home(args: argparse.Namespace) -> int:
     """No subcommand: open the window on Home."""
     from .ui.app import run_gui
@@ -240,6 +295,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "schema": cmd_schema,
         "run": cmd_run,
         "audio-check": cmd_audio_check,
+        "history": cmd_history,
+        "resume": cmd_resume,
     }
     try:
         return commands[args.command](args)

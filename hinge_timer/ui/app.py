@@ -83,7 +83,8 @@ def _interrupt_on_sigint(app: QApplication, window: MainWindow) -> QTimer:
     return timer
 
 
-def run_gui(args, start_file: str | None = None, dose: str | None = None, fullscreen: bool = False) -> int:
+def run_gui(args, start_file: str | None = None, dose: str | None = None, fullscreen: bool = False,
+            resume: bool = False) -> int:
     problem = missing_display()
     if problem:
         print(problem, file=sys.stderr)
@@ -97,7 +98,7 @@ def run_gui(args, start_file: str | None = None, dose: str | None = None, fullsc
     settings = store.load()
     window = MainWindow(
         settings, store, sessions_dir=sessions_dir(folder, args.sessions_dir),
-        speed=args.speed, event_log=args.event_log, defer_sessions=start_file is None,
+        speed=args.speed, event_log=args.event_log, defer_sessions=start_file is None and not resume,
         audio=getattr(args, "audio", None), history_dir=folder,
     )
     previous_hook, previous_sigint = sys.excepthook, signal.getsignal(signal.SIGINT)
@@ -117,6 +118,13 @@ def run_gui(args, start_file: str | None = None, dose: str | None = None, fullsc
             chosen = entry
             window.when_shown(lambda: window.start_session(chosen, dose or settings.dose))
     try:
+        if resume:  # `resume`: pick up the interrupted run, or say there is none
+            if window.interrupted_run is None or window._resume_entry is None:
+                why = window.home.resume_label.text() if window.interrupted_run is not None else ""
+                print("hinge-timer: there is no interrupted run to resume." + (f" {why}" if why else ""), file=sys.stderr)
+                window.close()
+                return 1
+            window.when_shown(window.resume_interrupted)
         return app.exec()
     finally:
         signal.signal(signal.SIGINT, previous_sigint)

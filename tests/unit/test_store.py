@@ -298,3 +298,17 @@ def test_a_newer_database_is_left_untouched(tmp_path):
     h = open_history(tmp_path)
     assert not h.available and "newer Hinge Timer" in h.problem and str(path) in h.problem
     assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == [FILE_NAME]
+
+
+def test_csv_quotes_names_and_keeps_a_run_with_no_sets(db):
+    rid = add_run(db.conn, date(2026, 11, 1))
+    db.conn.execute("UPDATE runs SET title = 'Mine, \"the hard one\"' WHERE id = ?", (rid,))
+    db.conn.execute("UPDATE sets SET drill_name = 'Curl, \"slow\"', side = NULL WHERE run_id = ?", (rid,))
+    start_run(db.conn)  # just started: no set finished yet
+    out = io.StringIO()
+    assert history.export_csv(db.conn, out) == 4
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [len(r) for r in rows] == [len(history.CSV_COLUMNS)] * 4 and None not in rows[0]
+    assert rows[0]["session"] == 'Mine, "the hard one"' and rows[0]["drill"] == 'Curl, "slow"'
+    assert rows[0]["side"] == "" and rows[0]["reps_done"] == ""
+    assert rows[3]["session"] == "Hip hinge mobility" and rows[3]["step"] == "" and rows[3]["run_status"] == "running"
