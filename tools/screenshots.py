@@ -49,7 +49,7 @@ class Shooter:
         (data / "sessions").mkdir(parents=True, exist_ok=True)
         (data / "sessions" / "my-deadlift-warm-up.toml").write_text(OWN_SESSION, encoding="utf-8")
         self.window = MainWindow(Settings(), SettingsStore(data), sessions_dir=data / "sessions", clock=self.clock,
-                                 audio="none")  # pictures only
+                                 audio="none", history_dir=data)  # pictures only
         self.window.resize(*size)
         self.window.show()
         self.settle()
@@ -136,7 +136,66 @@ class Shooter:
         assert driver is not None
         self.until(lambda: w.stack.currentWidget() is w.done)
         self.shot("done")
+        w.go_home()
+
+        # Resume after a crash: a run cut off in the Jefferson curl, set 2, by a process that is gone.
+        self.start("hip-hinge-mobility")
+        self.until(lambda: self.step().kind is StepKind.CAUTION)
+        w.driver.acknowledge()  # type: ignore[union-attr]
+        self.until(lambda: self.step().kind is StepKind.WORK and self.step().set_no == 2
+                   and self.step().drill_name == "Jefferson curl")
+        self.advance(3)
+        assert w.history is not None and w.history.conn is not None
+        w.driver.runner.on_step = None  # type: ignore[union-attr]
+        w.recorder = None  # the process "dies": nothing is closed
+        w.end_driver()
+        w.history.conn.execute("UPDATE runs SET owner = 'gone:1' WHERE status = 'running'")
+        w.go_home()
+        w.offer_resume()
+        self.shot("resume")
+        w.discard_interrupted()
+
+        seed_history(w.history.conn)
+        w.show_history()
+        self.shot("history")
+        w.go_home()
         return self.written
+
+
+def seed_history(conn) -> None:
+    """Eight weeks of runs before today, as the recorder writes them (a few skipped, one stop)."""
+    import random
+    from datetime import datetime, timedelta, timezone
+
+    from hinge_timer.session.load import builtin_session, load_session
+    from hinge_timer.session.timeline import compile_timeline
+
+    rng = random.Random(4)
+    if conn.execute("SELECT count(*) FROM runs").fetchone()[0] > 10:
+        return  # the second size: already there
+    for back in range(56, 0, -1):
+        if rng.random() < 0.4:
+            continue
+        dose = "low" if back > 20 else "high"
+        tl = compile_timeline(load_session(builtin_session("hip-hinge-mobility")), dose)
+        when = (datetime.now().astimezone() - timedelta(days=back)).replace(hour=7 + rng.randint(0, 11), minute=0)
+        when = when.astimezone(timezone.utc)
+        stop_drill = 4 if back == 9 else None
+        rid = conn.execute(
+            "INSERT INTO runs (session_key, title, file, content_hash, dose, started_at, ended_at, status, seconds)"
+            " VALUES (?,?,?,?,?,?,?,?,?)", ("hip-hinge-mobility", tl.session.title, "hip-hinge-mobility.toml", "-",
+                                            dose, when.isoformat(), when.isoformat(), "completed", tl.total)).lastrowid
+        for st in tl.steps:
+            if st.kind is not StepKind.WORK:
+                continue
+            status = "stopped" if st.drill == stop_drill else "skipped" if rng.random() < 0.03 else "done"
+            conn.execute(
+                "INSERT INTO sets (run_id, step, drill, drill_name, set_no, sets, side, planned_reps, planned_seconds,"
+                " status, reason, reps_done, seconds_done, at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (rid, st.index, st.drill, st.drill_name, st.set_no, st.sets, st.side, st.reps, st.duration, status,
+                 "it hurts" if status == "stopped" else "next" if status == "skipped" else None,
+                 st.reps if status == "done" else (1 if st.reps else None),
+                 (st.duration or 20.0) if status == "done" else 12.0, when.isoformat()))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPainter, QTextCharFormat
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QTextCharFormat
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCalendarWidget,
@@ -35,6 +35,7 @@ from ..store.history import RunRow
 from . import theme
 
 WEEKS_SHOWN = 26
+TABLE_PX = 14
 COLUMNS = ("Date", "Session", "Dose", "Minutes", "Result")
 
 
@@ -145,8 +146,6 @@ class HistoryScreen(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((170, 190, 50, 70)):
-            header.resizeSection(col, width)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self.show_run(cur.row()))
         self.details = QLabel(self)
         self.details.setObjectName("run_details")
@@ -164,6 +163,8 @@ class HistoryScreen(QWidget):
         self.chart_view.setObjectName("minutes_chart")
         self.chart_view.setAccessibleName("Minutes per week")
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setBackgroundBrush(QBrush(theme.BACKGROUND))
+        self.chart.setBackgroundRoundness(0)
         self.chart_view.setMinimumHeight(160)
 
         grid.addWidget(self.calendar, 0, 0)
@@ -193,6 +194,11 @@ class HistoryScreen(QWidget):
         for w in (self.export_button, self.home_button):
             w.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._style()
+        font = QFont(self.table.font())
+        font.setPixelSize(TABLE_PX)  # the style sheet's size: the columns fit their longest usual text
+        metrics = QFontMetrics(font)
+        for col, sample in enumerate(("Wed 30 Sep 2026 23:59", "Quick warm-up before lift", "high", "Minutes")):
+            header.resizeSection(col, metrics.horizontalAdvance(sample) + 20)
 
     # -- filling it ------------------------------------------------------------------------
     def load(self, conn: sqlite3.Connection | None, notice: str = "", today: date | None = None) -> None:
@@ -242,8 +248,12 @@ class HistoryScreen(QWidget):
         series.append(bars)
         chart.addSeries(series)
         x = QBarCategoryAxis()
-        x.append([f"{w:%d %b}" if k % 4 == 0 else " " * (k % 4 + 1) for k, (w, _) in enumerate(weeks)])
-        x.setLabelsBrush(QBrush(theme.MUTED_TEXT))
+        # One category per week (an axis keeps one bar per distinct label); 26 dates do not fit under
+        # the bars, so the title gives the span and the weeks run left to right up to this one.
+        x.append([f"{w:%d %b %Y}" for w, _ in weeks])
+        x.setLabelsVisible(False)
+        if weeks:
+            chart.setTitle(f"Minutes per week, {weeks[0][0]:%d %b} to this week")
         y = QValueAxis()
         top = max([m for _, m in weeks] + [10.0])
         y.setRange(0, top * 1.1)
@@ -295,7 +305,7 @@ class HistoryScreen(QWidget):
         self.details.setStyleSheet(f"color: {text}; font-size: 14px; background: {panel}; padding: 8px;")
         self.notice.setStyleSheet("color: #E69F00; font-size: 13px;")
         self.table.setStyleSheet(
-            f"QTableView {{ background: {panel}; color: {text}; font-size: 14px; gridline-color: {theme.TRACK.name()};"
+            f"QTableView {{ background: {panel}; color: {text}; font-size: {TABLE_PX}px; gridline-color: {theme.TRACK.name()};"
             f" selection-background-color: {theme.STATE_COLOURS[State.IDLE].name()}; }}"
             f" QHeaderView::section {{ background: {theme.TRACK.name()}; color: {muted}; padding: 4px; border: none; }}")
         self.calendar.setStyleSheet(
