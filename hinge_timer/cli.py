@@ -20,6 +20,7 @@ from .session.errors import SessionError
 
 if TYPE_CHECKING:
     from .session.timeline import Timeline
+    from .store.recorder import RunSource
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +125,20 @@ def resolve_session_file(name: str) -> object:
         return builtin_session(name)
     except KeyError:
         return name  # let the loader say "no such file"
+
+
+def run_source(name: str, timeline: Timeline) -> RunSource:
+    """What the history records about the session file (the same key the window uses)."""
+    from pathlib import Path
+
+    from .store.recorder import RunSource, content_hash
+
+    source = resolve_session_file(name)
+    if isinstance(source, (str, Path)):
+        return RunSource(str(source), timeline.session.title, str(source), content_hash(Path(source).read_bytes()))
+    data = source.read_bytes()  # type: ignore[attr-defined]  # a built-in session (importlib.resources)
+    return RunSource(name.removesuffix(".toml"), timeline.session.title, source.name,  # type: ignore[attr-defined]
+                     content_hash(data))
 
 
 def load_timeline(name: str, dose: str | None) -> Timeline:
@@ -271,10 +286,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 1
     if args.terminal:
+        from .settings import data_dir
         from .terminal import run_in_terminal
 
         return run_in_terminal(
-            timeline, speed=args.speed, event_log=args.event_log, accept_cautions=args.accept_cautions
+            timeline, speed=args.speed, event_log=args.event_log, accept_cautions=args.accept_cautions,
+            history_dir=data_dir(args.data_dir), source=run_source(args.file, timeline),
         )
     from .ui.app import run_gui
 

@@ -6,13 +6,20 @@ QCoreApplication, no display needed) and prints every cue as a caption line.
 
 from __future__ import annotations
 
+import logging
 import signal
 import sys
-from typing import TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from .engine.clock import NS
 from .engine.events import CueEvent, Snapshot, State
 from .session.timeline import StepKind, Timeline
+
+if TYPE_CHECKING:
+    from .store.recorder import RunSource
+
+log = logging.getLogger(__name__)
 
 
 def _clock_text(seconds: float) -> str:
@@ -27,6 +34,8 @@ def run_in_terminal(
     event_log: str | None = None,
     accept_cautions: bool = False,
     out: TextIO | None = None,
+    history_dir: Path | None = None,
+    source: RunSource | None = None,
 ) -> int:
     from PySide6.QtCore import QCoreApplication, QTimer
 
@@ -35,6 +44,19 @@ def run_in_terminal(
     out = out or sys.stdout
     app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
     driver = open_session(timeline, speed=speed, event_log=event_log)
+    history = recorder = None
+    if history_dir is not None and source is not None:
+        # The run goes into the history as in the window; a problem is said once and the session goes on.
+        from .store.db import open_history
+        from .store.recorder import Recorder
+
+        history = open_history(history_dir)
+        if history.problem:
+            print(f"hinge-timer: {history.problem}", file=sys.stderr)
+        if history.writable and history.conn is not None:
+            recorder = Recorder(history.conn, source, timeline, db_path=str(history.path),
+                                on_problem=lambda m: print(f"hinge-timer: {m}", file=sys.stderr) if m else None)
+            recorder.begin(driver.runner)
     origin = driver.clock()
     interrupted = False
 
@@ -88,6 +110,10 @@ def run_in_terminal(
         signal.signal(signal.SIGINT, previous)
         wake.stop()
         driver.close()
+        if recorder is not None:
+            recorder.close()
+        if history is not None:
+            history.close()
     done = sum(1 for o in driver.runner.outcomes.values() if o.status == "done")
     total = sum(1 for s in timeline.steps if s.kind is StepKind.WORK)
     try:

@@ -17,6 +17,12 @@ from hinge_timer.session.timeline import Timeline, compile_timeline  # noqa: E40
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def _data_dir_in_tmp(tmp_path, monkeypatch):
+    """No test (nor a process it starts) writes settings or history into the real user data folder."""
+    monkeypatch.setenv("HINGE_TIMER_DATA_DIR", str(tmp_path / "default-data"))
+
+
 @pytest.fixture
 def mobility() -> Timeline:
     return compile_timeline(load_session(builtin_session("hip-hinge-mobility")), "low")

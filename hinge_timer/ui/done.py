@@ -59,12 +59,17 @@ class DoneScreen(QWidget):
         self.summary.setObjectName("done_summary")
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.saved = QLabel(self)
+        self.saved.setObjectName("done_saved")
+        self.saved.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.saved.setWordWrap(True)
         self.home_button = QPushButton("Back to home  (Enter)", self)
         self.home_button.setObjectName("home")
         self.home_button.setAccessibleName("Back to home")
         self.home_button.clicked.connect(self.home_requested.emit)
         root.addWidget(self.title)
         root.addWidget(self.summary)
+        root.addWidget(self.saved)
         root.addWidget(self.home_button, 0, Qt.AlignmentFlag.AlignCenter)
 
     def show_result(self, runner: Runner, seconds_taken: float, ended_early: bool) -> None:
@@ -79,6 +84,17 @@ class DoneScreen(QWidget):
         self.title.setText(title)
         self.summary.setText(summarise(runner, seconds_taken))
 
+    def set_saved(self, text: str, problem: bool = False) -> None:
+        """Whether the run went into the history ("" when no history is kept)."""
+        self.saved.setText(text)
+        self.saved.setProperty("problem", problem)
+        self._style_saved()
+
+    def _style_saved(self) -> None:
+        h = max(1, min(self.height(), int(self.width() * 0.75)))
+        colour = "#E69F00" if self.saved.property("problem") else theme.MUTED_TEXT.name()
+        self.saved.setStyleSheet(f"color: {colour}; font-size: {max(11, int(h * 0.028))}px;")
+
     def handle_key(self, key: int, text: str) -> bool:
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
             self.home_requested.emit()
@@ -91,5 +107,6 @@ class DoneScreen(QWidget):
         self.title.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {max(20, int(h * 0.08))}px;"
                                  " font-weight: bold;")
         self.summary.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {max(12, int(h * 0.04))}px;")
+        self._style_saved()
         self.home_button.setStyleSheet(f"font-size: {max(12, int(h * 0.035))}px; min-height:"
                                        f" {max(44, int(h * 0.09))}px; padding: 0 24px;")

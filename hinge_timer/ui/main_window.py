@@ -500,6 +500,14 @@ class MainWindow(QMainWindow):
         assert self.driver is not None
         seconds = (self.driver.clock() - self._started_ns) / NS
         self.done.show_result(self.driver.runner, seconds, self._ended_early)
+        rec = self.recorder
+        if rec is not None and rec.problem is None and rec.run_id is not None:
+            self.done.set_saved("Saved in your history (Ctrl+H).")
+        elif rec is not None or (self.history is not None and self.history.problem):
+            problem = (rec.problem if rec is not None else None) or (self.history.problem if self.history else "")
+            self.done.set_saved(f"Not saved in your history: {problem}", problem=True)
+        else:
+            self.done.set_saved("")
         self.driver.stop_timers()
         self.stack.setCurrentWidget(self.done)
 

@@ -45,6 +45,7 @@ def dead_pid() -> int:
 def test_a_finished_run_shows_on_the_history_screen(app, qtbot):
     app.start(WARM_UP)
     finish_session(app)
+    assert app.window.done.saved.text() == "Saved in your history (Ctrl+H)."
     app.key(Qt.Key.Key_Return)  # done -> home
     assert app.window.stack.currentWidget() is app.window.home
     app.qtbot.keyClick(app.window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
@@ -180,6 +181,9 @@ def test_a_newer_history_is_left_alone_and_the_session_still_runs(qtbot, tmp_pat
     assert "History not saved" in app.screen.status.text()
     app.advance(30)
     assert app.driver.runner.step_index > 0  # the session runs
+    finish_session(app)
+    assert app.window.done.saved.text().startswith("Not saved in your history:")
+    assert "newer Hinge Timer" in app.window.done.saved.text()
     app.window.end_driver()
     assert (data / FILE_NAME).read_bytes() == before
     assert fake_dialogs.errors == []  # told on screen, not with a dialog in the way

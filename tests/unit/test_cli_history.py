@@ -52,3 +52,12 @@ def test_history_with_none_yet_and_with_a_newer_file(tmp_path, capsys):
     assert main(["history", "--data-dir", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "newer Hinge Timer" in err and "Traceback" not in err
+
+
+def test_a_run_in_the_terminal_goes_into_the_history(tmp_path, capsys):
+    assert main(["run", "quick-warm-up", "--terminal", "--speed", "500", "--data-dir", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert main(["history", "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("1 run") and "Quick warm-up before lifting" in out[2] and " 4/4 " in out[2]
+    assert out[2].rstrip().endswith("complete")
