@@ -53,6 +53,9 @@ def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
     parser.add_argument("--audio", choices=("qt", "simpleaudio", "none"), default=default,
                         help="how sound is played: Qt Multimedia (default), simpleaudio (the optional extra) "
                              "or none (overrides the audio setting for this run)")
+    parser.add_argument("--kiosk", action="store_true", default=argparse.SUPPRESS if suppress else False,
+                        help="kiosk mode for a shared PC: full screen, large tiles, cannot be closed by accident "
+                             "(also [kiosk] enabled = true in the site config file; docs/kiosk.md)")
     parser.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS if suppress else False)
 
 
@@ -97,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("resume", help="open the window and resume the run a crash or power cut interrupted")
     p.add_argument("--fullscreen", action="store_true", help="start in full screen")
+    _common(p, suppress=True)
+
+    p = sub.add_parser("kiosk-pin", help="make the salted hash of an administrator PIN for the kiosk config file")
     _common(p, suppress=True)
 
     p = sub.add_parser("run", help="open a session and start it at once")
@@ -266,6 +272,25 @@ def cmd_history(args: argparse.Namespace) -> int:
         h.close()
 
 
+def cmd_kiosk_pin(args: argparse.Namespace) -> int:
+    """Ask for a PIN twice (not echoed) and print the line for the [kiosk] section; the PIN itself is never stored."""
+    import getpass
+
+    from .kiosk.config import site_config_file
+    from .kiosk.pin import hash_pin
+
+    first = getpass.getpass("New kiosk PIN (4 or more characters): ")
+    if len(first) < 4:
+        print("hinge-timer: the PIN needs at least 4 characters", file=sys.stderr)
+        return 1
+    if getpass.getpass("The same PIN again: ") != first:
+        print("hinge-timer: the two PINs differ; nothing was made", file=sys.stderr)
+        return 1
+    print(f"# put this line in the [kiosk] section of {site_config_file()}")
+    print(f'pin_hash = "{hash_pin(first)}"')
+    return 0
+
+
 def cmd_resume(args: argparse.Namespace) -> int:
     from .ui.app import run_gui
 
@@ -313,6 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "run": cmd_run,
         "audio-check": cmd_audio_check,
         "history": cmd_history,
+        "kiosk-pin": cmd_kiosk_pin,
         "resume": cmd_resume,
     }
     try:

@@ -76,6 +76,10 @@ MIGRATIONS: list[str] = [
     CREATE INDEX runs_by_start ON runs(started_at);
     CREATE INDEX runs_by_session ON runs(session_key, started_at);
     """,
+    # 2 -> 3: runs on a kiosk (anonymous: strangers on a gym PC), kept apart from a person's own.
+    """
+    ALTER TABLE runs ADD COLUMN kiosk INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

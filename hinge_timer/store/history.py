@@ -120,6 +120,15 @@ def interrupted(conn: sqlite3.Connection) -> list[RunRow]:
     return _run_rows(conn, f"WHERE r.id IN ({marks})", tuple(ids))
 
 
+def kiosk_runs_today(conn: sqlite3.Connection, today: date | None = None) -> int:
+    """Kiosk runs started today (local time): all a kiosk's home screen shows of its history."""
+    today = today or date.today()
+    rows = conn.execute("SELECT started_at FROM runs WHERE kiosk = 1 AND started_at >= ?",
+                        ((datetime.combine(today, datetime.min.time()).astimezone() - timedelta(days=1))
+                         .astimezone(timezone.utc).isoformat(),)).fetchall()
+    return sum(1 for (started,) in rows if local(started).date() == today)
+
+
 def discard(conn: sqlite3.Connection, run_id: int) -> None:
     """Give up resuming: the run stays in the history, as interrupted."""
     conn.execute("UPDATE runs SET status = 'interrupted', ended_at = updated_at, resume_step = NULL"

@@ -92,6 +92,7 @@ class RunSource:
     title: str
     file: str
     content_hash: str
+    kiosk: bool = False  # a stranger's run on a kiosk: anonymous, not offered for resume
 
 
 class Recorder:
@@ -133,9 +134,9 @@ class Recorder:
         rid = self._write(
             lambda c: c.execute(
                 "INSERT INTO runs (session_key, title, file, content_hash, dose, started_at, status, owner,"
-                " updated_at, resume_step, resume_label) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                " updated_at, resume_step, resume_label, kiosk) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (s.key, s.title, s.file, s.content_hash, self.timeline.dose, now, "running", this_owner(),
-                 now, 0, resume_label(self.timeline.steps[0])),
+                 now, 0, resume_label(self.timeline.steps[0]), int(s.kiosk)),
             ).lastrowid
         )
         self.run_id = rid if type(rid) is int else None  # False: the write failed (said already)

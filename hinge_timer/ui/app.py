@@ -83,6 +83,24 @@ def _interrupt_on_sigint(app: QApplication, window: MainWindow) -> QTimer:
     return timer
 
 
+def _systemd_watchdog(app: QApplication) -> QTimer | None:
+    """Under systemd (Type=notify, WatchdogSec=): READY=1 now, WATCHDOG=1 from the GUI thread's event
+    loop, so a frozen loop stops the pings and systemd restarts the app (docs/kiosk.md)."""
+    from ..kiosk.sdnotify import Notifier
+
+    notifier = Notifier()
+    if not notifier.enabled:
+        return None
+    notifier.ready()
+    if not notifier.ping_interval_ms:
+        return None
+    timer = QTimer(app)
+    timer.timeout.connect(notifier.ping)
+    timer.start(notifier.ping_interval_ms)
+    log.info("systemd watchdog: pinging every %d ms", notifier.ping_interval_ms)
+    return timer
+
+
 def run_gui(args, start_file: str | None = None, dose: str | None = None, fullscreen: bool = False,
             resume: bool = False) -> int:
     problem = missing_display()
@@ -96,18 +114,26 @@ def run_gui(args, start_file: str | None = None, dose: str | None = None, fullsc
     folder = data_dir(args.data_dir)
     store = SettingsStore(folder)
     settings = store.load()
+    from ..kiosk.config import load_kiosk_config
+
+    kiosk_config = load_kiosk_config()
+    for problem in kiosk_config.problems:  # an administrator's typo: said in the log and on stderr, never a dialog
+        log.warning(problem)
+        print(f"hinge-timer: {problem}", file=sys.stderr)
+    kiosk = kiosk_config if (getattr(args, "kiosk", False) or kiosk_config.enabled) else None
     window = MainWindow(
         settings, store, sessions_dir=sessions_dir(folder, args.sessions_dir),
         speed=args.speed, event_log=args.event_log, defer_sessions=start_file is None and not resume,
-        audio=getattr(args, "audio", None), history_dir=folder,
+        audio=getattr(args, "audio", None), history_dir=folder, kiosk=kiosk,
     )
     previous_hook, previous_sigint = sys.excepthook, signal.getsignal(signal.SIGINT)
     install_error_handling(lambda: window)
     _sigint_timer = _interrupt_on_sigint(app, window)  # noqa: F841 (kept alive for exec())
-    if store.problem:  # e.g. a corrupt settings.json, moved aside: say so once, then go on with defaults
+    if store.problem and kiosk is None:  # e.g. a corrupt settings.json, moved aside: say so once, go on
         log.warning(store.problem)
         QTimer.singleShot(0, lambda: dialogs.show_error(window, "Settings were reset", store.problem or ""))
-    if fullscreen or settings.fullscreen:
+    watchdog = _systemd_watchdog(app)  # noqa: F841 (kept alive for exec())
+    if kiosk is not None or fullscreen or settings.fullscreen:  # a kiosk is full screen from its first frame
         window.showFullScreen()
     else:
         window.show()

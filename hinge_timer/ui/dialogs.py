@@ -37,3 +37,10 @@ def choose_save_file(parent: QWidget | None, suggested: str) -> str | None:
 
     path, _ = QFileDialog.getSaveFileName(parent, "Export the history", suggested, "CSV files (*.csv)")
     return path or None
+
+
+def ask_pin(parent: QWidget | None, prompt: str) -> str | None:
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    pin, ok = QInputDialog.getText(parent, "Kiosk", prompt, QLineEdit.EchoMode.Password)
+    return pin if ok else None

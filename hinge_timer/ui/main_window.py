@@ -20,6 +20,8 @@ from .home import HomeScreen, SessionEntry, discover, load_entry
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from ..kiosk.config import KioskConfig
+    from ..kiosk.inhibit import Inhibitor
     from ..qt.audio import CueAudio
     from ..qt.driver import SessionDriver
     from ..store.db import History
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from ..store.recorder import Recorder
     from .done import DoneScreen
     from .history_screen import HistoryScreen
+    from .kiosk import KioskController, KioskHome
     from .session_screen import SessionScreen
     from .widgets import MessageOverlay
 
@@ -68,6 +71,9 @@ class MainWindow(QMainWindow):
         defer_sessions: bool = False,
         audio: str | None = None,
         history_dir: Path | None = None,
+        kiosk: KioskConfig | None = None,
+        kiosk_clock: Callable[[], float] | None = None,
+        inhibitor: Inhibitor | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle("Hinge Timer")
@@ -91,6 +97,11 @@ class MainWindow(QMainWindow):
         self.interrupted_run: RunRow | None = None  # offered on Home for resuming
         self._resume_entry: SessionEntry | None = None
         self._history_screen: HistoryScreen | None = None
+        # Screen sleep is held off while a session runs (made when the first session starts).
+        self.inhibitor = inhibitor
+        self.kiosk_config = kiosk
+        self.kiosk: KioskController | None = None
+        self.kiosk_home: KioskHome | None = None
 
         self.setStyleSheet(f"QMainWindow, QStackedWidget {{ background: {theme.BACKGROUND.name()}; }}")
         self.stack = QStackedWidget(self)
@@ -110,6 +121,8 @@ class MainWindow(QMainWindow):
         self.home.resume_requested.connect(self.resume_interrupted)
         self.home.discard_requested.connect(self.discard_interrupted)
         self._build_menu()
+        if kiosk is not None:
+            self._enter_kiosk(kiosk, kiosk_clock)
         self.sessions_loaded = False
         if defer_sessions:
             # Paint Home at once and list the sessions on the next turn of the event loop: reading and
@@ -123,6 +136,32 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(QByteArray.fromHex(settings.geometry.encode()))
         else:
             self.resize(1280, 720)
+
+    def _enter_kiosk(self, config: KioskConfig, clock: Callable[[], float] | None) -> None:
+        """Frameless, no menus, large tiles for Home, and the kiosk rules (ui/kiosk.py)."""
+        import time
+
+        from .kiosk import KioskController, KioskHome, kiosk_summary
+
+        self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+        self.menuBar().hide()
+        for action in self.findChildren(QAction):
+            action.setEnabled(False)  # no shortcut may quit, open a file or show anyone's history
+        self.kiosk_home = KioskHome(self.stack)
+        self.kiosk_home.start_requested.connect(self.on_start_requested)
+        self.stack.addWidget(self.kiosk_home)
+        self.stack.setCurrentWidget(self.kiosk_home)
+        self.kiosk = KioskController(self, config, clock or time.monotonic)
+        log.info(kiosk_summary(config))
+
+    @property
+    def home_page(self) -> QWidget:
+        """Where "home" is: the tiles in kiosk mode, else Home."""
+        return self.kiosk_home if self.kiosk_home is not None else self.home
+
+    @property
+    def anonymous(self) -> bool:
+        return self.kiosk_config is not None and self.kiosk_config.anonymous
 
     @property
     def session_screen(self) -> SessionScreen:
@@ -238,8 +277,26 @@ class MainWindow(QMainWindow):
         self.sessions_loaded = True
         self.ensure_history()
         self.home.set_entries(discover(self.sessions_dir), self.settings.last_session or "hip-hinge-mobility")
+        if self.kiosk_home is not None:
+            self.kiosk_home.set_entries(self.home.entries)
+            self.refresh_today()
         self.offer_resume()
         self.sessions_listed.emit()
+
+    def refresh_today(self) -> None:
+        """The one thing a kiosk shows of its history: how many sessions were done here today."""
+        if self.kiosk_home is None:
+            return
+        h = self.history
+        count = None
+        if h is not None and h.conn is not None:
+            from ..store import history as queries
+
+            try:
+                count = queries.kiosk_runs_today(h.conn)
+            except Exception as exc:  # sqlite3.Error: the count is a nicety
+                log.warning("history: %s", exc)
+        self.kiosk_home.set_today(count)
 
     # -- history ------------------------------------------------------------------------------------
     def ensure_history(self) -> History | None:
@@ -254,7 +311,7 @@ class MainWindow(QMainWindow):
                 log.warning("history: %s", self.history.problem)
             self.home.set_notice(self.history.problem or "")
             conn = self.history.conn
-            if conn is not None:
+            if conn is not None and not self.anonymous:
                 self.home.suggest = lambda key: queries.suggestion(conn, key)
         return self.history
 
@@ -269,6 +326,11 @@ class MainWindow(QMainWindow):
         from ..store.recorder import content_hash
 
         found = queries.interrupted(h.conn)
+        if self.anonymous:  # a stranger's run is not offered to the next stranger; it stays in the history
+            for run in found:
+                queries.discard(h.conn, run.id)
+            self.home.show_resume(None)
+            return
         for older in found[1:]:  # only the newest can be picked up; the others stay in the history
             queries.discard(h.conn, older.id)
         if not found:
@@ -323,6 +385,8 @@ class MainWindow(QMainWindow):
     def show_history(self) -> None:
         if self.driver is not None and not self.driver.runner.finished:
             return  # not in the middle of a session
+        if self.anonymous:
+            return  # a kiosk shows no one's history
         self.ensure_sessions()
         h = self.history
         notice = h.problem or "" if h is not None else "History is not kept in this run (no data folder)."
@@ -404,8 +468,23 @@ class MainWindow(QMainWindow):
         gc.collect()
         gc.freeze()
         self._started_ns = driver.clock()
+        self.keep_screen_on(True)
         driver.start(at_step, outcomes)
         return driver
+
+    def keep_screen_on(self, on: bool) -> None:
+        """Hold off screen blanking and sleep while a session runs; let go between sessions."""
+        if self.inhibitor is None:
+            if not on:
+                return
+            from ..qt.inhibit_dbus import make_inhibitor
+
+            self.inhibitor = make_inhibitor()
+            log.info("screen sleep: using %s", self.inhibitor.name)
+        if on:
+            self.inhibitor.inhibit("A guided mobility session is running")
+        else:
+            self.inhibitor.uninhibit()
 
     def start_recording(self, entry: SessionEntry, timeline, driver: SessionDriver, resume: RunRow | None):
         """Hook the history's recorder onto the runner (a new run, or the interrupted one taken over);
@@ -425,7 +504,7 @@ class MainWindow(QMainWindow):
             data = b""
         source = RunSource(entry.key, timeline.session.title,
                            str(entry.source) if isinstance(entry.source, Path) else entry.source.name,
-                           content_hash(data))
+                           content_hash(data), kiosk=self.kiosk is not None)
         rec = self.recorder = Recorder(h.conn, source, timeline, on_problem=self.on_history_problem,
                                        db_path=str(h.path))
         if resume is not None and resume.resume_step is not None:
@@ -471,6 +550,7 @@ class MainWindow(QMainWindow):
             QCoreApplication.sendPostedEvents(self, QEvent.Type.UpdateRequest)
 
     def end_driver(self) -> None:
+        self.keep_screen_on(False)
         if self.recorder is not None:
             self.recorder.close()
             self.recorder = None
@@ -509,12 +589,14 @@ class MainWindow(QMainWindow):
         else:
             self.done.set_saved("")
         self.driver.stop_timers()
+        self.keep_screen_on(False)
         self.stack.setCurrentWidget(self.done)
 
     def go_home(self) -> None:
         self.end_driver()
         self.home.refresh_details()  # the dose suggestion may have changed with the run just done
-        self.stack.setCurrentWidget(self.home)
+        self.refresh_today()
+        self.stack.setCurrentWidget(self.home_page)
 
     # -- window-wide controls -------------------------------------------------------------------
     def toggle_fullscreen(self) -> None:
@@ -607,6 +689,12 @@ class MainWindow(QMainWindow):
         if key in (K.Key_Question, K.Key_F1) or text == "?":
             self.toggle_help()
             return
+        if self.kiosk is not None:
+            if key in (K.Key_Escape, K.Key_F, K.Key_O) or event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                return  # nothing leaves full screen, opens a file or ends the session from the keyboard
+            current = self.stack.currentWidget()
+            if self.kiosk_home is not None and current is self.kiosk_home and self.kiosk_home.handle_key(key, text):
+                return
         if key == K.Key_F:
             self.toggle_fullscreen()
             return
@@ -633,6 +721,15 @@ class MainWindow(QMainWindow):
         super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.kiosk is not None:
+            if not self.kiosk.allow_exit:
+                log.info("kiosk: a close request was ignored (hold Ctrl+Alt+Q to leave)")
+                event.ignore()
+                return
+            if self.driver is not None and not self.driver.runner.finished:
+                self.driver.end_session("kiosk closed by the administrator")
+            self.kiosk.close()
+            self.kiosk = None
         running = self.driver is not None and not self.driver.runner.finished
         if running and self.driver is not None and self.driver.runner.state is not State.IDLE:
             was_paused = self.driver.runner.state is State.PAUSED
@@ -649,6 +746,8 @@ class MainWindow(QMainWindow):
             self.audio.close()
         if self.history is not None:
             self.history.close()
+        if self.inhibitor is not None:
+            self.inhibitor.uninhibit()
         super().closeEvent(event)
 
     def interrupt(self) -> None:

@@ -36,6 +36,10 @@ class Dialogs:
     def choose_save_file(self, parent, suggested):
         return self.file
 
+    def ask_pin(self, parent, prompt):
+        self.pin_prompts = getattr(self, "pin_prompts", 0) + 1
+        return self.pins.pop(0) if getattr(self, "pins", None) else None
+
 
 @pytest.fixture
 def fake_dialogs(monkeypatch):
@@ -44,11 +48,12 @@ def fake_dialogs(monkeypatch):
     monkeypatch.setattr(dialogs, "confirm", d.confirm)
     monkeypatch.setattr(dialogs, "choose_session_file", d.choose_session_file)
     monkeypatch.setattr(dialogs, "choose_save_file", d.choose_save_file)
+    monkeypatch.setattr(dialogs, "ask_pin", d.ask_pin)
     return d
 
 
 class App:
-    def __init__(self, qtbot, tmp_path, settings=None):
+    def __init__(self, qtbot, tmp_path, settings=None, **window_options):
         self.qtbot = qtbot
         self.clock = FakeClock()
         self.data = tmp_path / "data"
@@ -56,7 +61,7 @@ class App:
         self.sessions = self.data / "sessions"
         # Sound is tested for real in tests/integration/test_sound*.py; here it stays silent.
         self.window = MainWindow(settings or self.store.load(), self.store, sessions_dir=self.sessions,
-                                 clock=self.clock, audio="none", history_dir=self.data)
+                                 clock=self.clock, audio="none", history_dir=self.data, **window_options)
         qtbot.addWidget(self.window)
         if not self.window.settings.geometry:
             self.window.resize(1280, 720)

@@ -25,13 +25,20 @@ SAMPLE = {
         " seconds_done, at) VALUES (2, 9, 2, 'Jefferson curl', 1, 3, 5, 'stopped', 'it hurts', 2, 31.5,"
         " '2026-11-03T08:05:00+00:00')",
     ],
+    2: [
+        "INSERT INTO runs (id, session_key, title, file, content_hash, dose, started_at, status, seconds, pauses,"
+        " paused_seconds, resume_step, resume_label, owner, updated_at) VALUES (3, 'quick-warm-up',"
+        " 'Quick warm-up before lifting', 'quick-warm-up.toml', 'def', 'low', '2026-11-04T08:00:00+00:00',"
+        " 'running', 60, 1, 12.5, 4, 'Banded hip distraction, left side', 'gone:1', '2026-11-04T08:01:00+00:00')",
+    ],
 }
 
 
 def make_at(path, version: int) -> None:
+    """A file as a user of ``version`` has it: each version's data written while it was current."""
     conn = sqlite3.connect(path, isolation_level=None)
-    migrate(conn, target=version)
     for v in range(1, version + 1):
+        migrate(conn, target=v)
         for sql in SAMPLE.get(v, []):
             conn.execute(sql)
     conn.close()
@@ -51,10 +58,15 @@ def test_every_earlier_version_migrates_and_keeps_its_runs(tmp_path, version):
     else:
         assert rows[1].status == "completed" and rows[1].seconds == 1800 and rows[1].sets_done == 1
         # a run left running by a version that could not resume is interrupted, not offered again
-        assert rows[2].status == "interrupted" and history.interrupted(h.conn) == []
+        assert rows[2].status == "interrupted" and 2 not in [r.id for r in history.interrupted(h.conn)]
         assert rows[2].stopped_drills == "Jefferson curl (it hurts)"
         (stop,) = history.run_sets(h.conn, 2)
         assert (stop.reps_done, stop.seconds_done, stop.pauses) == (2, 31.5, 0)
+        assert h.conn.execute("SELECT count(*) FROM runs WHERE kiosk = 0").fetchone()[0] == len(rows)
+    if version >= 2:
+        # a run cut off under version 2 can still be resumed after the migration
+        (found,) = history.interrupted(h.conn)
+        assert (found.id, found.resume_step, found.seconds) == (3, 4, 60)
     h.close()
 
 
