@@ -21,6 +21,7 @@ REPO = Path(__file__).resolve().parent.parent
 def _data_dir_in_tmp(tmp_path, monkeypatch):
     """No test (nor a process it starts) writes settings or history into the real user data folder."""
     monkeypatch.setenv("HINGE_TIMER_DATA_DIR", str(tmp_path / "default-data"))
+    monkeypatch.setenv("HINGE_TIMER_SITE_CONFIG", str(tmp_path / "no-site-config.toml"))  # not /etc/xdg
 
 
 @pytest.fixture

@@ -72,9 +72,12 @@ class NullInhibitor(Inhibitor):
     def __init__(self, why: str = "no screen-sleep inhibitor on this platform") -> None:
         super().__init__()
         self.why = why
+        self._said = False
 
     def _inhibit(self, reason: str) -> None:
-        log.warning("screen sleep: not inhibited: %s", self.why)
+        # Said once as a warning (a kiosk's log is read later), then only in the debug log.
+        log.log(logging.DEBUG if self._said else logging.WARNING, "screen sleep: not inhibited: %s", self.why)
+        self._said = True
 
     def _uninhibit(self) -> None:
         pass

@@ -95,7 +95,9 @@ def _systemd_watchdog(app: QApplication) -> QTimer | None:
     if not notifier.ping_interval_ms:
         return None
     timer = QTimer(app)
-    timer.timeout.connect(notifier.ping)
+    # A lambda holds the notifier: a bound method alone is held weakly by the connection, and the
+    # notifier would be collected (no pings, and systemd would restart a healthy app).
+    timer.timeout.connect(lambda: notifier.ping())
     timer.start(notifier.ping_interval_ms)
     log.info("systemd watchdog: pinging every %d ms", notifier.ping_interval_ms)
     return timer
