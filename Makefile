@@ -38,6 +38,7 @@ bench: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/window.py --json bench-results/window.json
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/audio_latency.py --json bench-results/audio_latency.json
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/history.py --json bench-results/history.json
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/kiosk_soak.py --json bench-results/kiosk_soak.json
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .hypothesis

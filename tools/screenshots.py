@@ -162,6 +162,26 @@ class Shooter:
         return self.written
 
 
+def kiosk_shot(app: QApplication, out: Path, size: tuple[int, int], tag: str, data: Path) -> Path:
+    """The kiosk's tiles, as a stranger at the gym PC sees them."""
+    from hinge_timer.kiosk.config import KioskConfig
+    from hinge_timer.kiosk.inhibit import NullInhibitor
+
+    w = MainWindow(Settings(), None, audio="none", history_dir=data, kiosk=KioskConfig(enabled=True),
+                   inhibitor=NullInhibitor("screenshots"))
+    w.resize(*size)
+    w.show()
+    for _ in range(3):
+        app.processEvents()
+    path = out / f"kiosk-{tag}.png"
+    if not w.grab().save(str(path)):
+        raise SystemExit(f"screenshots: could not write {path}")
+    assert w.kiosk is not None
+    w.kiosk.allow_exit = True
+    w.close()
+    return path
+
+
 def seed_history(conn) -> None:
     """Eight weeks of runs before today, as the recorder writes them (a few skipped, one stop)."""
     import random
@@ -209,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as data:
         for tag, size in SIZES.items():
             written += Shooter(app, out, size, tag, Path(data)).run()  # type: ignore[arg-type]
+            written.append(kiosk_shot(app, out, size, tag, Path(data) / "kiosk"))
     for path in written:
         print(path)
     return 0

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCursor, QKeyEvent
-from PySide6.QtWidgets import QApplication, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QGridLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from ..engine.state import State
 from ..kiosk.config import KioskConfig
@@ -50,6 +50,7 @@ class KioskHome(QWidget):
         self.setObjectName("kiosk_home")
         self.entries: list[SessionEntry] = []
         self.tiles: list[QPushButton] = []
+        self._columns = 0
         root = QVBoxLayout(self)
         root.setContentsMargins(40, 28, 40, 28)
         root.setSpacing(18)
@@ -76,21 +77,45 @@ class KioskHome(QWidget):
         self.entries = [e for e in entries if e.session is not None and e.builtin]
         from ..session.timeline import compile_timeline
 
-        cols = 3 if len(self.entries) > 4 else max(1, min(3, len(self.entries)))
         for i, e in enumerate(self.entries):
             assert e.session is not None
             t = compile_timeline(e.session, "low")
-            drills = ", ".join(d.name for d in e.session.drills)
             tile = QPushButton(self)
             tile.setObjectName(f"tile_{e.key}")
-            tile.setText(f"{e.session.title}\n{fmt_minutes(t.total)} min\n\n{drills}")
             tile.setAccessibleName(f"Start {e.session.title}, about {round(t.total / 60)} minutes")
             tile.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            tile.setSizePolicy(tile.sizePolicy().horizontalPolicy(), tile.sizePolicy().Policy.Expanding)
+            tile.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            box = QVBoxLayout(tile)
+            box.setContentsMargins(22, 22, 22, 22)
+            parts = []
+            for name, text in (("title", e.session.title), ("minutes", f"{round(t.total / 60)} min"),
+                               ("drills", " · ".join(d.name for d in e.session.drills)), ("go", "Tap to start ▶")):
+                label = QLabel(text, tile)
+                label.setObjectName(f"tile_{name}")
+                label.setWordWrap(True)
+                label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)  # the tile takes the tap
+                parts.append(label)
+            box.addWidget(parts[0])
+            box.addWidget(parts[1])
+            box.addWidget(parts[2], 1)
+            box.addWidget(parts[3])
             tile.clicked.connect(lambda _c=False, entry=e: self.start_requested.emit(entry, "low"))
-            self.grid.addWidget(tile, i // cols, i % cols)
             self.tiles.append(tile)
+        self._columns = 0
+        self._place()
         self._style()
+
+    def _place(self) -> None:
+        """Tiles side by side on a landscape screen, one above the other on a portrait one."""
+        cols = 1 if self.height() > self.width() else max(1, min(3, len(self.tiles)))
+        if cols == self._columns:
+            return
+        self._columns = cols
+        for tile in self.tiles:
+            self.grid.removeWidget(tile)
+        for i, tile in enumerate(self.tiles):
+            self.grid.addWidget(tile, i // cols, i % cols)
 
     def set_today(self, count: int | None) -> None:
         if count is None:
@@ -107,6 +132,7 @@ class KioskHome(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
+        self._place()
         self._style()
 
     def _style(self) -> None:
@@ -116,12 +142,18 @@ class KioskHome(QWidget):
         self.today.setStyleSheet(f"color: {theme.MUTED_TEXT.name()}; font-size: {max(14, int(h * 0.03))}px;")
         self.hint.setStyleSheet(f"color: {theme.MUTED_TEXT.name()}; font-size: {max(13, int(h * 0.026))}px;")
         colour = theme.STATE_COLOURS[State.WORK]
+        text, muted = theme.TEXT.name(), theme.MUTED_TEXT.name()
         for tile in self.tiles:
             tile.setStyleSheet(
-                f"QPushButton {{ background: {theme.PANEL.name()}; color: {theme.TEXT.name()};"
-                f" font-size: {max(16, int(h * 0.034))}px; border: 3px solid {colour.name()}; border-radius: 14px;"
-                f" padding: 18px; text-align: center; }}"
-                f" QPushButton:pressed {{ background: {colour.name()}; color: {theme.ink_on(colour).name()}; }}")
+                f"QPushButton {{ background: {theme.PANEL.name()}; border: 3px solid {colour.name()};"
+                f" border-radius: 14px; }}"
+                f" QPushButton:pressed {{ background: {theme.TRACK.name()}; }}"
+                f" QLabel {{ background: transparent; border: none; }}"
+                f" QLabel#tile_title {{ color: {text}; font-size: {max(18, int(h * 0.05))}px; font-weight: bold; }}"
+                f" QLabel#tile_minutes {{ color: {colour.name()}; font-size: {max(22, int(h * 0.08))}px;"
+                f" font-weight: bold; }}"
+                f" QLabel#tile_drills {{ color: {muted}; font-size: {max(13, int(h * 0.026))}px; }}"
+                f" QLabel#tile_go {{ color: {text}; font-size: {max(15, int(h * 0.032))}px; }}")
 
 
 class KioskController(QObject):
