@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
             # Paint Home at once and list the sessions on the next turn of the event loop: reading and
             # validating them needs pydantic, which would otherwise delay the first frame (PERFORMANCE.md).
             self.home.details.setText("<h2>Loading sessions…</h2>")
-            self.home.installEventFilter(self)
+            self.home_page.installEventFilter(self)  # the kiosk's tiles are its Home
         else:
             self.reload_sessions()
 
@@ -262,8 +262,8 @@ class MainWindow(QMainWindow):
 
     # -- sessions -------------------------------------------------------------------------
     def eventFilter(self, watched, event) -> bool:  # noqa: N802
-        if watched is self.home and event.type() == QEvent.Type.Paint:
-            self.home.removeEventFilter(self)
+        if watched is self.home_page and event.type() == QEvent.Type.Paint:
+            self.home_page.removeEventFilter(self)
             QTimer.singleShot(0, self.ensure_sessions)
         return False
 

@@ -237,3 +237,20 @@ def test_many_sessions_leave_no_timers_or_widgets_behind(kiosk):
         if cycle == 1:
             warm = counts()
     assert counts() == warm
+
+
+def test_the_tiles_appear_when_sessions_load_after_the_first_paint(qtbot, tmp_path, fake_dialogs):
+    """As `hinge-timer --kiosk` starts: the list is read after the tiles' page has painted once."""
+    from hinge_timer.settings import Settings
+    from hinge_timer.ui.main_window import MainWindow
+
+    w = MainWindow(Settings(), None, audio="none", history_dir=tmp_path / "data", defer_sessions=True,
+                   kiosk=KioskConfig(enabled=True), inhibitor=RecordingInhibitor())
+    qtbot.addWidget(w)
+    w.showFullScreen()
+    qtbot.waitUntil(lambda: len(w.kiosk_home.tiles) == 3)
+    assert w.isFullScreen() and w.windowFlags() & Qt.WindowType.FramelessWindowHint
+    assert "today: <b>0</b>" in w.kiosk_home.today.text()
+    w.kiosk.allow_exit = True
+    w.close()
+    w.history.close()
