@@ -312,11 +312,37 @@ class MainWindow(QMainWindow):
             self.home.set_notice(self.history.problem or "")
             conn = self.history.conn
             if conn is not None and not self.anonymous:
-                self.home.suggest = lambda key: queries.suggestion(conn, key)
+                self.home.suggest = lambda key: self._suggestion(queries, conn, key)
         return self.history
+
+    def history_failed(self, what: str, exc: Exception) -> None:
+        """A read of the history failed while the app runs (a locked or damaged file): say it on Home, go on."""
+        h = self.history
+        message = f"History: {what} failed ({exc}){f': {h.path}' if h is not None else ''}."
+        log.warning(message)
+        self.home.set_notice(message)
+
+    def _suggestion(self, queries, conn, key: str):
+        import sqlite3
+
+        try:
+            return queries.suggestion(conn, key)
+        except sqlite3.Error as exc:
+            self.history_failed("reading the last runs", exc)
+            return None
 
     def offer_resume(self) -> None:
         """After a crash, a power cut or a kill: offer to resume the newest interrupted run on Home."""
+        import sqlite3
+
+        try:
+            self._offer_resume()
+        except sqlite3.Error as exc:
+            self.interrupted_run = self._resume_entry = None
+            self.home.show_resume(None)
+            self.history_failed("looking for an interrupted run", exc)
+
+    def _offer_resume(self) -> None:
         h = self.history
         self.interrupted_run = self._resume_entry = None
         if h is None or not h.writable or h.conn is None:
@@ -389,8 +415,14 @@ class MainWindow(QMainWindow):
             return  # a kiosk shows no one's history
         self.ensure_sessions()
         h = self.history
-        notice = h.problem or "" if h is not None else "History is not kept in this run (no data folder)."
-        self.history_screen.load(h.conn if h is not None else None, notice)
+        notice = (h.problem or "") if h is not None else "History is not kept in this run (no data folder)."
+        import sqlite3
+
+        try:
+            self.history_screen.load(h.conn if h is not None else None, notice)
+        except sqlite3.Error as exc:
+            self.history_failed("reading the runs", exc)
+            return
         self.stack.setCurrentWidget(self.history_screen)
 
     def export_history(self) -> None:
@@ -402,11 +434,16 @@ class MainWindow(QMainWindow):
         path = dialogs.choose_save_file(self, str(Path.home() / "hinge-timer-history.csv"))
         if not path:
             return
+        import sqlite3
+
         try:
             with open(path, "w", encoding="utf-8", newline="") as fh:
                 n = queries.export_csv(h.conn, fh)
         except OSError as exc:
             dialogs.show_error(self, "History not exported", f"{path}: {exc.strerror or exc}")
+            return
+        except sqlite3.Error as exc:
+            dialogs.show_error(self, "History not exported", f"{h.path}: {exc}")
             return
         self.history_screen.notice.setText(f"{n} rows written to {path}")
 
@@ -508,7 +545,14 @@ class MainWindow(QMainWindow):
         rec = self.recorder = Recorder(h.conn, source, timeline, on_problem=self.on_history_problem,
                                        db_path=str(h.path))
         if resume is not None and resume.resume_step is not None:
-            outcomes = rec.take_over(driver.runner, resume.id)
+            import sqlite3
+
+            try:
+                outcomes = rec.take_over(driver.runner, resume.id)
+            except sqlite3.Error as exc:  # the run cannot be read back: start it over, said in the status line
+                self.on_history_problem(f"The interrupted run could not be read back ({exc}); starting over.")
+                rec.begin(driver.runner)
+                return 0, None
             return resume.resume_step, outcomes
         rec.begin(driver.runner)
         return 0, None
