@@ -172,10 +172,11 @@ def minutes_per_week(rows: Iterable[RunRow], today: date, weeks: int = 26) -> li
 def suggestion(conn: sqlite3.Connection, key: str) -> tuple[str, str] | None:
     """("high" or "low", why) for the session ``key``, from its last runs; None when there is nothing to say.
 
-    A stop ("it hurts") in the latest run says stay at the low dose.  The last two runs at the low
+    Only a person's own runs count, not a kiosk's strangers'.  A stop ("it hurts") in the latest run
+    says stay at the low dose.  The last two runs at the low
     dose, both to the end with nothing skipped or stopped, say try the high dose.
     """
-    recent = [r for r in _run_rows(conn, "WHERE r.session_key = ? AND r.status != 'running'", (key,), "LIMIT 10")]
+    recent = _run_rows(conn, "WHERE r.session_key = ? AND r.status != 'running' AND r.kiosk = 0", (key,), "LIMIT 10")
     if not recent:
         return None
     latest = recent[0]

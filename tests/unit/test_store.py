@@ -312,3 +312,15 @@ def test_csv_quotes_names_and_keeps_a_run_with_no_sets(db):
     assert rows[0]["session"] == 'Mine, "the hard one"' and rows[0]["drill"] == 'Curl, "slow"'
     assert rows[0]["side"] == "" and rows[0]["reps_done"] == ""
     assert rows[3]["session"] == "Hip hinge mobility" and rows[3]["step"] == "" and rows[3]["run_status"] == "running"
+
+
+def test_a_kiosks_runs_give_no_advice_and_count_for_today(db):
+    today = date.today()
+    for back in (2, 1):
+        rid = add_run(db.conn, today - timedelta(days=back))
+        db.conn.execute("UPDATE runs SET kiosk = 1 WHERE id = ?", (rid,))
+    assert history.suggestion(db.conn, MOBILITY) is None  # strangers' runs say nothing about you
+    rid = add_run(db.conn, today)
+    db.conn.execute("UPDATE runs SET kiosk = 1 WHERE id = ?", (rid,))
+    add_run(db.conn, today)  # a person's own run today is not the kiosk's
+    assert history.kiosk_runs_today(db.conn, today) == 1
