@@ -234,6 +234,7 @@ class KioskController(QObject):
                 self.done_since = now
             if now - self.done_since >= cfg.done_seconds:
                 log.info("kiosk: back to the tiles after the session")
+                self.close_dialogs()
                 w.go_home()
             return
         self.done_since = None
@@ -242,9 +243,19 @@ class KioskController(QObject):
         if self._running() or now - self.last_input < cfg.idle_minutes * 60:
             return
         log.info("kiosk: back to the tiles after %.0f min without input", cfg.idle_minutes)
+        self.close_dialogs()
         if w.driver is not None and not w.driver.runner.finished:
             w.driver.end_session(f"abandoned (no input for {cfg.idle_minutes:g} min)")
         w.go_home()
+
+    @staticmethod
+    def close_dialogs() -> None:
+        """A question nobody answered ("End the session?") must not stand over the tiles."""
+        for _ in range(5):
+            dialog = QApplication.activeModalWidget()
+            if dialog is None:
+                return
+            dialog.close()
 
     def _running(self) -> bool:
         """A timed step is going: never cut short, whatever the input."""

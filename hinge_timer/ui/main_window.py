@@ -613,12 +613,17 @@ class MainWindow(QMainWindow):
             return
         # The clock stops while the question is open; "no" carries on from the same moment.
         was_paused = self.driver.runner.state is State.PAUSED
-        self.driver.pause("Asking whether to end the session")
-        if dialogs.confirm(self, "End the session?", "Your progress in this session will be summarised.", "End it"):
+        driver = self.driver
+        driver.pause("Asking whether to end the session")
+        answer = dialogs.confirm(self, "End the session?", "Your progress in this session will be summarised.",
+                                 "End it")
+        if self.driver is not driver or driver.runner.finished:
+            return  # while the question was open, the kiosk went back to its tiles (nobody answered)
+        if answer:
             self._ended_early = True
-            self.driver.end_session("ended by the user")
+            driver.end_session("ended by the user")
         elif not was_paused:
-            self.driver.resume()
+            driver.resume()
 
     def on_session_finished(self, _snap) -> None:
         assert self.driver is not None
@@ -637,6 +642,8 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.done)
 
     def go_home(self) -> None:
+        if self._help is not None:
+            self._help.hide()
         self.end_driver()
         self.home.refresh_details()  # the dose suggestion may have changed with the run just done
         self.refresh_today()

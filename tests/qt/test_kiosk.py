@@ -254,3 +254,43 @@ def test_the_tiles_appear_when_sessions_load_after_the_first_paint(qtbot, tmp_pa
     w.kiosk.allow_exit = True
     w.close()
     w.history.close()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")  # offscreen: a real message box
+def test_a_question_nobody_answers_does_not_stand_over_the_tiles(qtbot, tmp_path):
+    """The real "End the session?" box (no stand-in dialogs here): a stranger taps End and walks off."""
+    k = Kiosk(qtbot, tmp_path)
+    w = k.window
+    try:
+        k.tap(2)
+        k.wait(30)
+        seen = []
+
+        def nobody_answers():
+            seen.append(QApplication.activeModalWidget())
+            k.wait(3 * 60 + 5, dt=1.0)  # inside the box's own event loop, as the kiosk's timer would be
+
+        QTimer.singleShot(0, nobody_answers)
+        k.click_at(w.session_screen.b_end)
+        assert seen and seen[0] is not None  # the question was up
+        assert QApplication.activeModalWidget() is None
+        assert w.stack.currentWidget() is w.kiosk_home and w.driver is None
+        row = w.history.conn.execute("SELECT status, end_reason FROM runs").fetchone()
+        assert row == ("ended", "abandoned (no input for 3 min)")
+    finally:
+        w.kiosk.allow_exit = True
+        w.close()
+        w.history.close()
+
+
+def test_help_left_open_is_closed_when_the_kiosk_goes_home(kiosk):
+    w = kiosk.window
+    kiosk.tap(2)
+    kiosk.key(Qt.Key.Key_Question)
+    assert w.help.isVisible()
+    kiosk.key(Qt.Key.Key_Space)  # behind the help nothing acts: the session keeps running
+    for _ in range(4000):
+        if w.stack.currentWidget() is w.kiosk_home:
+            break
+        kiosk.wait(1.0, dt=1.0)
+    assert w.stack.currentWidget() is w.kiosk_home and not w.help.isVisible()
