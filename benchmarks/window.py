@@ -145,10 +145,31 @@ def main() -> int:
     parser.add_argument("--json", metavar="FILE")
     parser.add_argument("--child", choices=("bare", "home", "countdown"), help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", help=argparse.SUPPRESS)
+    parser.add_argument("--no-compile", action="store_true",
+                        help="do not byte-compile hinge_timer first: every start compiles its sources (as under "
+                             "PYTHONDONTWRITEBYTECODE=1 with no __pycache__), which PySide6's own installed files do not")
     args = parser.parse_args()
     if args.child:
         child(args.child, args.seconds, args.data_dir)
         return 0
+    import hinge_timer
+
+    package = os.path.dirname(hinge_timer.__file__)
+    if args.no_compile:
+        import shutil
+
+        for folder, dirs, _files in os.walk(package):
+            if "__pycache__" in dirs:
+                shutil.rmtree(os.path.join(folder, "__pycache__"))
+        os.environ["PYTHONDONTWRITEBYTECODE"] = "1"  # and none written by the runs themselves
+    else:
+        # As installed (pip writes .pyc files) or after a first start: the project's modules are loaded from
+        # bytecode like PySide6's.  This machine sets PYTHONDONTWRITEBYTECODE=1, so without this every start
+        # would compile every module of ours from source, and only ours.
+        import compileall
+
+        compileall.compile_dir(package, quiet=1)
+    print("hinge_timer loaded from " + ("source, compiled at every start" if args.no_compile else "bytecode"))
 
     startup: dict[str, list[float]] = {"bare": [], "home": []}
     listed: list[float] = []

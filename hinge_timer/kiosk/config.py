@@ -18,23 +18,10 @@ file and the field; the fields that are fine are used, the others keep their def
 
 from __future__ import annotations
 
-import os
-import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-SITE_CONFIG_ENV = "HINGE_TIMER_SITE_CONFIG"
-APP_NAME = "hinge-timer"
-
-
-def site_config_file() -> Path:
-    env = os.environ.get(SITE_CONFIG_ENV)
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.site_config_dir(APP_NAME, appauthor=False)) / "config.toml"
-
+from . import APP_NAME as APP_NAME, SITE_CONFIG_ENV as SITE_CONFIG_ENV, site_config_file as site_config_file
 
 # (lowest, highest) for the numbers, so a typo cannot lock the kiosk (exit_hold of an hour) or spin it.
 LIMITS: dict[str, tuple[float, float]] = {
@@ -68,6 +55,8 @@ def load_kiosk_config(path: Path | None = None) -> KioskConfig:
     except OSError as exc:
         cfg.problems.append(f"{path}: cannot be read ({exc.strerror}); kiosk defaults are used")
         return cfg
+    import tomllib
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

@@ -86,6 +86,8 @@ def _interrupt_on_sigint(app: QApplication, window: MainWindow) -> QTimer:
 def _systemd_watchdog(app: QApplication) -> QTimer | None:
     """Under systemd (Type=notify, WatchdogSec=): READY=1 now, WATCHDOG=1 from the GUI thread's event
     loop, so a frozen loop stops the pings and systemd restarts the app (docs/kiosk.md)."""
+    if not os.environ.get("NOTIFY_SOCKET"):
+        return None  # not under systemd: nothing to import or do before the first frame
     from ..kiosk.sdnotify import Notifier
 
     notifier = Notifier()
@@ -116,13 +118,18 @@ def run_gui(args, start_file: str | None = None, dose: str | None = None, fullsc
     folder = data_dir(args.data_dir)
     store = SettingsStore(folder)
     settings = store.load()
-    from ..kiosk.config import load_kiosk_config
+    from ..kiosk import site_config_file
 
-    kiosk_config = load_kiosk_config()
-    for problem in kiosk_config.problems:  # an administrator's typo: said in the log and on stderr, never a dialog
-        log.warning(problem)
-        print(f"hinge-timer: {problem}", file=sys.stderr)
-    kiosk = kiosk_config if (getattr(args, "kiosk", False) or kiosk_config.enabled) else None
+    kiosk = None
+    site = site_config_file()
+    if getattr(args, "kiosk", False) or site.exists():  # else nothing more to load before the first frame
+        from ..kiosk.config import load_kiosk_config
+
+        kiosk_config = load_kiosk_config(site)
+        for problem in kiosk_config.problems:  # an administrator's typo: in the log and on stderr, never a dialog
+            log.warning(problem)
+            print(f"hinge-timer: {problem}", file=sys.stderr)
+        kiosk = kiosk_config if (getattr(args, "kiosk", False) or kiosk_config.enabled) else None
     window = MainWindow(
         settings, store, sessions_dir=sessions_dir(folder, args.sessions_dir),
         speed=args.speed, event_log=args.event_log, defer_sessions=start_file is None and not resume,

@@ -97,25 +97,9 @@ class HomeScreen(QWidget):
         self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.notice.hide()
         root.addWidget(self.notice)
-        # After a crash or power cut: "Resume: Jefferson curl, set 2 of 3, right side".
-        self.resume_box = QFrame(self)
-        self.resume_box.setObjectName("resume_box")
-        box = QHBoxLayout(self.resume_box)
-        self.resume_label = QLabel(self.resume_box)
-        self.resume_label.setObjectName("resume_label")
-        self.resume_label.setWordWrap(True)
-        self.resume_button = QPushButton("Resume  (R)", self.resume_box)
-        self.resume_button.setObjectName("resume")
-        self.discard_button = QPushButton("Discard", self.resume_box)
-        self.discard_button.setObjectName("discard")
-        self.discard_button.setToolTip("Do not resume; the part already done stays in the history")
-        box.addWidget(self.resume_label, 1)
-        box.addWidget(self.resume_button)
-        box.addWidget(self.discard_button)
-        self.resume_box.hide()
-        root.addWidget(self.resume_box)
-        self.resume_button.clicked.connect(self.resume_requested.emit)
-        self.discard_button.clicked.connect(self.discard_requested.emit)
+        # After a crash or power cut: "Resume: Jefferson curl, set 2 of 3, right side" (built when needed).
+        self._root = root
+        self._resume_box: QFrame | None = None
         # What the history says about the dose for a session: ("high" or "low", why) or None.
         self.suggest: Callable[[str], tuple[str, str] | None] | None = None
         row = self.row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
@@ -166,7 +150,7 @@ class HomeScreen(QWidget):
         # Keys belong to the window (Enter starts, M/F/? work everywhere): nothing here takes the focus,
         # so the list cannot swallow a letter or pass an Enter on to the screen that follows.
         for w in (self.list, self.dose_low, self.dose_high, self.open_button, self.start_button,
-                  self.history_button, self.resume_button, self.discard_button):
+                  self.history_button):
             w.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.dose_low.toggled.connect(self._on_dose_toggled)
         self.start_button.clicked.connect(self.request_start)
@@ -176,12 +160,56 @@ class HomeScreen(QWidget):
     def set_notice(self, text: str) -> None:
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
+        if text:
+            mid = max(12, int(max(1, min(self.height(), int(self.width() * 0.75))) * 0.03))
+            self.notice.setStyleSheet(f"color: #E69F00; font-size: {max(11, int(mid * 0.8))}px;")
+
+    @property
+    def resume_box(self) -> QFrame:
+        """The offer to resume, made the first time there is one (Home paints sooner without it)."""
+        if self._resume_box is None:
+            box_frame = QFrame(self)
+            box_frame.setObjectName("resume_box")
+            box = QHBoxLayout(box_frame)
+            self.resume_label = QLabel(box_frame)
+            self.resume_label.setObjectName("resume_label")
+            self.resume_label.setWordWrap(True)
+            self.resume_button = QPushButton("Resume  (R)", box_frame)
+            self.resume_button.setObjectName("resume")
+            self.discard_button = QPushButton("Discard", box_frame)
+            self.discard_button.setObjectName("discard")
+            self.discard_button.setToolTip("Do not resume; the part already done stays in the history")
+            for w in (self.resume_button, self.discard_button):
+                w.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            box.addWidget(self.resume_label, 1)
+            box.addWidget(self.resume_button)
+            box.addWidget(self.discard_button)
+            box_frame.hide()
+            self._root.insertWidget(2, box_frame)  # under the heading and the notice
+            self.resume_button.clicked.connect(self.resume_requested.emit)
+            self.discard_button.clicked.connect(self.discard_requested.emit)
+            self._resume_box = box_frame
+            self._style_resume()
+        return self._resume_box
 
     def show_resume(self, text: str | None, can_resume: bool = True) -> None:
         """Offer to resume an interrupted run (``text`` says where), or hide the offer (None)."""
+        if text is None and self._resume_box is None:
+            return
         self.resume_box.setVisible(text is not None)
         self.resume_label.setText(text or "")
         self.resume_button.setVisible(can_resume)
+
+    def _style_resume(self) -> None:
+        if self._resume_box is None:
+            return
+        h = max(1, min(self.height(), int(self.width() * 0.75)))
+        mid = max(12, int(h * 0.03))
+        self._resume_box.setStyleSheet(f"QFrame#resume_box {{ background: {theme.PANEL.name()};"
+                                       f" border: 2px solid #E69F00; border-radius: 6px; }}")
+        self.resume_label.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {mid}px; border: none;")
+        for b in (self.resume_button, self.discard_button):
+            b.setStyleSheet(f"font-size: {mid}px; min-height: {max(44, int(h * 0.08))}px; padding: 0 18px;")
 
     @property
     def dose(self) -> str:
@@ -279,7 +307,8 @@ class HomeScreen(QWidget):
         if key == K.Key_O:
             self.open_requested.emit()
             return True
-        if key == K.Key_R and self.resume_box.isVisible() and self.resume_button.isVisible():
+        if key == K.Key_R and self._resume_box is not None and self._resume_box.isVisible() \
+                and self.resume_button.isVisible():
             self.resume_requested.emit()
             return True
         return False
@@ -303,10 +332,8 @@ class HomeScreen(QWidget):
                 f" border: 2px solid {theme.MUTED_TEXT.name()}; background: transparent; }}"
                 f" QRadioButton::indicator:checked {{ border: 2px solid {theme.TEXT.name()};"
                 f" background: {theme.STATE_COLOURS[State.REST].name()}; }}")
-        self.notice.setStyleSheet(f"color: #E69F00; font-size: {max(11, int(mid * 0.8))}px;")
-        self.resume_box.setStyleSheet(f"QFrame#resume_box {{ background: {theme.PANEL.name()};"
-                                      f" border: 2px solid #E69F00; border-radius: 6px; }}")
-        self.resume_label.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {mid}px; border: none;")
-        for b in (self.open_button, self.start_button, self.history_button, self.resume_button,
-                  self.discard_button):
+        if self.notice.text():
+            self.notice.setStyleSheet(f"color: #E69F00; font-size: {max(11, int(mid * 0.8))}px;")
+        self._style_resume()
+        for b in (self.open_button, self.start_button, self.history_button):
             b.setStyleSheet(f"font-size: {mid}px; min-height: {max(44, int(h * 0.08))}px; padding: 0 18px;")

@@ -81,3 +81,16 @@ def test_systemd_notify_sends_ready_and_watchdog_pings(tmp_path):
         server.close()
     off = Notifier({})
     assert not off.enabled and not off.ping() and off.ping_interval_ms == 0
+
+
+@pytest.mark.parametrize("dirs", [None, "/opt/site:/etc/xdg"])
+def test_the_site_folder_is_the_one_platformdirs_names(monkeypatch, dirs):
+    import platformdirs
+
+    monkeypatch.delenv(SITE_CONFIG_ENV, raising=False)
+    if dirs is None:
+        monkeypatch.delenv("XDG_CONFIG_DIRS", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CONFIG_DIRS", dirs)
+    expected = platformdirs.site_config_dir("hinge-timer", appauthor=False)
+    assert site_config_file().parent == __import__("pathlib").Path(expected)
