@@ -18,9 +18,11 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+from ..safeio import read_regular_text
 from ..session.timeline import CueKind
 
 INDEX = "index.json"
+MAX_INDEX_BYTES = 1024 * 1024
 MAX_WORDS = 8  # longest prompt looked for inside a chunk
 
 # Priorities: the higher sound finishes; a lower one waits, is shortened, or is dropped.
@@ -108,10 +110,14 @@ class Catalog:
         folder = folder if folder is not None else files("hinge_timer.assets") / "sounds"
         path = folder / INDEX
         try:
-            index = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(path, Path):  # an installed copy: only a regular file, never a FIFO left in its place
+                text = read_regular_text(path, MAX_INDEX_BYTES)
+            else:
+                text = path.read_text(encoding="utf-8")
+            index = json.loads(text)
         except FileNotFoundError:
             raise ValueError(f"{path}: the list of sounds is missing (run tools/make_sounds.py)") from None
-        except (OSError, json.JSONDecodeError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:  # ValueError: bad UTF-8 or bad JSON
             raise ValueError(f"{path}: the list of sounds cannot be read ({exc})") from None
         if not isinstance(index, dict):
             raise ValueError(f"{path}: expected a JSON object")

@@ -7,12 +7,17 @@ byte for byte.
 from __future__ import annotations
 
 import array
+import io
 import math
 import wave
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..safeio import NotRegularFile, TooLarge, read_regular
+
 RATE = 22050
+# A spoken prompt is a few seconds; no sound file the app plays is anywhere near this.
+MAX_WAV_BYTES = 16 * 1024 * 1024
 SAMPLE_BYTES = 2
 
 
@@ -33,14 +38,22 @@ class WavError(ValueError):
 
 
 def read_wav(path: str | Path) -> Pcm:
+    """A sound file's samples.  Only a regular file of at most ``MAX_WAV_BYTES`` is read (a FIFO or a
+    device in its place is refused at once, never waited on); every failure is a ``WavError``."""
     try:
-        with wave.open(str(path), "rb") as w:
+        data = read_regular(path, MAX_WAV_BYTES)
+    except FileNotFoundError:
+        raise WavError(f"{path}: the sound file is missing") from None
+    except (NotRegularFile, TooLarge) as exc:
+        raise WavError(f"{path}: not a usable sound file ({exc.strerror})") from None
+    except OSError as exc:
+        raise WavError(f"{path}: the sound file cannot be read ({exc.strerror or exc})") from None
+    try:
+        with wave.open(io.BytesIO(data), "rb") as w:
             if w.getsampwidth() != SAMPLE_BYTES or w.getnchannels() != 1:
                 raise WavError(f"{path}: expected 16-bit mono PCM, got {8 * w.getsampwidth()}-bit with "
                                f"{w.getnchannels()} channels")
             return Pcm(w.readframes(w.getnframes()), w.getframerate())
-    except FileNotFoundError:
-        raise WavError(f"{path}: the sound file is missing") from None
     except (wave.Error, EOFError) as exc:
         raise WavError(f"{path}: not a readable WAV file ({exc})") from None
 

@@ -14,6 +14,7 @@ def test_core_imports_no_qt():
         "import hinge_timer.session.load, hinge_timer.session.timeline\n"
         "import hinge_timer.engine.runner, hinge_timer.engine.clock, hinge_timer.engine.events\n"
         "import hinge_timer.store.db, hinge_timer.store.recorder, hinge_timer.store.history\n"
+        "import hinge_timer.safeio, hinge_timer.plaintext, hinge_timer.settings, hinge_timer.kiosk.config\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6')"
         " or m.startswith('hinge_timer.qt'))\n"
         "print(','.join(bad))\n"

@@ -1,0 +1,121 @@
+"""Reading files a user (or an attacker) may have put anywhere: only regular files, never blocking.
+
+Qt-free.  Every file the app reads on a person's behalf (session files, settings, the site config, sound
+files) comes through :func:`read_regular`, so a FIFO, a device, a socket or a folder in its place is
+refused at once with a clear reason instead of hanging the caller, and nothing larger than the caller's
+limit is ever read into memory.
+
+The file is opened with ``O_NONBLOCK`` (so opening a FIFO returns at once instead of waiting for a
+writer) and checked with ``fstat`` on the descriptor that was opened, so the file cannot be swapped
+between the check and the read.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+
+
+class NotRegularFile(OSError):
+    """The path names something other than a regular file (a folder, FIFO, device or socket)."""
+
+    def __init__(self, path: str | os.PathLike[str], what: str) -> None:
+        super().__init__(f"{what}, not a regular file")
+        self.filename = os.fspath(path)
+        self.what = what
+        self.strerror = f"is {what}, not a regular file"
+
+
+class TooLarge(OSError):
+    """The file is larger than the caller's limit; nothing of it was read."""
+
+    def __init__(self, path: str | os.PathLike[str], size: int, limit: int) -> None:
+        super().__init__(f"{size} bytes, more than the limit of {limit}")
+        self.filename = os.fspath(path)
+        self.size = size
+        self.limit = limit
+        self.strerror = f"is {size} bytes, more than the {limit} allowed"
+
+
+def kind_of(mode: int) -> str:
+    """A person's word for what a non-regular file is."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
+
+
+def is_regular(path: str | os.PathLike[str]) -> bool:
+    """True if ``path`` (following symlinks) is a regular file; never opens it, never raises."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def read_regular(path: str | os.PathLike[str], limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes.
+
+    Raises ``FileNotFoundError``/``PermissionError``/other ``OSError`` as ``open`` does,
+    :class:`NotRegularFile` for anything that is not a regular file (without blocking on it), and
+    :class:`TooLarge` when the file is bigger than ``limit`` (also when it grows while being read).
+    """
+    p = os.fspath(path)
+    try:
+        fd = os.open(p, _FLAGS)
+    except IsADirectoryError:
+        raise NotRegularFile(p, "a folder") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegularFile(p, kind_of(st.st_mode))
+        if st.st_size > limit:
+            raise TooLarge(p, st.st_size, limit)
+        # A regular file never blocks, but O_NONBLOCK is cleared anyway so reads behave as usual.
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        chunks: list[bytes] = []
+        got = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - got))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+            if got > limit:
+                raise TooLarge(p, got, limit)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def read_regular_text(path: str | os.PathLike[str], limit: int, encoding: str = "utf-8") -> str:
+    """:func:`read_regular`, decoded (``UnicodeDecodeError`` if it is not that encoding)."""
+    return read_regular(path, limit).decode(encoding)
+
+
+def describe(exc: OSError) -> str:
+    """A short reason for an ``OSError`` from this module or ``open``, for a message naming the file."""
+    if isinstance(exc, (NotRegularFile, TooLarge)):
+        return exc.strerror or str(exc)
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return exc.strerror or str(exc)
+
+
+def regular_files(folder: Path, pattern: str) -> list[Path]:
+    """The regular files in ``folder`` matching ``pattern``, sorted; FIFOs, folders and devices left out."""
+    try:
+        return sorted(p for p in folder.glob(pattern) if is_regular(p))
+    except OSError:
+        return []
