@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..plaintext import printable
+
+# A file with 60,000 mistakes gets the first MAX_SHOWN of them and a count of the rest, not a 6 MB message.
+MAX_SHOWN = 50
+# The longest file name and field path written in one problem line (a path is data too).
+_MAX_WHERE = 200
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -22,22 +29,37 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        """Always one line: control, line-break and format characters from the file are shown escaped."""
+        name = printable(self.file, limit=_MAX_WHERE)
+        where = name if self.line is None else f"{name}:{self.line}"
+        message = printable(self.message)
         if self.field:
-            return f"{where}: {self.field}: {self.message}"
-        return f"{where}: {self.message}"
+            return f"{where}: {printable(self.field, limit=_MAX_WHERE)}: {message}"
+        return f"{where}: {message}"
 
 
 class SessionError(Exception):
-    """A session file could not be loaded.  Carries every problem found."""
+    """A session file could not be loaded.
 
-    def __init__(self, problems: list[Problem]) -> None:
+    ``problems`` holds the first :data:`MAX_SHOWN` problems in file order; ``count`` is how many there
+    were in all (``count - len(problems)`` were left out).
+    """
+
+    def __init__(self, problems: list[Problem], count: int | None = None) -> None:
         if not problems:
             raise ValueError("SessionError needs at least one problem")
-        self.problems: tuple[Problem, ...] = tuple(
-            sorted(problems, key=lambda p: (p.file, p.line or 0, p.field, p.message))
-        )
+        ordered = sorted(problems, key=lambda p: (p.file, p.line or 0, p.field, p.message))
+        self.problems: tuple[Problem, ...] = tuple(ordered[:MAX_SHOWN])
+        self.count: int = max(len(problems), count or 0)
         super().__init__(str(self))
 
+    @property
+    def more(self) -> int:
+        """How many problems are not in ``problems``."""
+        return self.count - len(self.problems)
+
     def __str__(self) -> str:
-        return "\n".join(str(p) for p in self.problems)
+        lines = [str(p) for p in self.problems]
+        if self.more:
+            lines.append(f"… and {self.more} more problem{'' if self.more == 1 else 's'}")
+        return "\n".join(lines)

@@ -4,6 +4,13 @@ The only exception that leaves this module for a user's file is
 ``SessionError``; it lists every problem found, each with the file, the line
 where it can be found, and the field path.  Nothing in a file is executed:
 it is parsed with ``tomllib`` and checked against the model.
+
+Hostile files are refused cheaply, before any work grows with them: only regular
+files are read (a FIFO or device is refused at once, never waited on), at most
+1 MiB; the shape of the text (nesting, key length, counts, lines, escapes) is
+checked in one linear pass before ``tomllib`` sees it (``shape.py``); and however
+many problems a file has, only the first ``MAX_SHOWN`` are worded and located
+in full, the rest counted.
 """
 
 from __future__ import annotations
@@ -11,21 +18,33 @@ from __future__ import annotations
 import difflib
 import os
 import tomllib
+from functools import partial
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from pydantic import ValidationError
 
-from .errors import Problem, SessionError
+from ..safeio import NotRegularFile, TooLarge, read_regular
+from .errors import MAX_SHOWN, Problem, SessionError
 from .locate import Locator
 from .model import FORMAT_VERSION, TABLE_KEYS, Session, shown
+from .shape import check_parsed, check_shape
 
 MAX_FILE_BYTES = 1024 * 1024
 BUILTIN_PACKAGE = "hinge_timer.builtin_sessions"
+# Counted on the whole text before anything else (str.count runs at C speed).  tomllib spends a few
+# microseconds on each line and each escape, so a 1 MiB file of empty comments or of "\t" would
+# otherwise take over half a second.  A session at the model's maximums has about 25,000 lines.
+MAX_LINES = 50_000
+MAX_BACKSLASHES = 10_000
+# However many unknown keys a file has, "did you mean" is worked out for at most this many of them
+# when deciding which "is required" problems a misspelling explains (each guess costs ~30 µs).
+GUESS_BUDGET = 200
 
 Loc = tuple[str | int, ...]
+Message = str | Callable[[], str]  # worded only if it is one of the problems shown
 
 
 def builtin_session_files() -> list[Traversable]:
@@ -41,21 +60,31 @@ def builtin_session(stem: str) -> Traversable:
     raise KeyError(stem)
 
 
+def session_bytes(path: str | os.PathLike[str] | Traversable) -> bytes:
+    """A session file's bytes as the loader reads them (a regular file of at most 1 MiB), for hashing it.
+
+    Raises ``OSError`` (``safeio.NotRegularFile``, ``safeio.TooLarge``...) instead of blocking or reading
+    a file swapped for a FIFO or a huge one after it was loaded."""
+    if isinstance(path, (str, os.PathLike)):
+        return read_regular(path, MAX_FILE_BYTES)
+    return path.read_bytes()
+
+
 def load_session(path: str | os.PathLike[str] | Traversable, name: str | None = None) -> Session:
     """Load and validate one session file; raise ``SessionError`` if it is not usable."""
     label = name or (path.name if isinstance(path, Traversable) and not isinstance(path, Path) else str(path))
     try:
         if isinstance(path, (str, os.PathLike)):
-            p = Path(path)
-            if p.is_dir():
-                raise SessionError([Problem(label, None, "", "is a folder, not a session file")])
-            size = p.stat().st_size
-            if size > MAX_FILE_BYTES:
-                raise SessionError([_too_big(label, size)])
-            with p.open("rb") as fh:
-                data = fh.read(MAX_FILE_BYTES + 1)
+            # Regular files only, opened non-blocking: a FIFO here is refused, never waited on.
+            data = read_regular(path, MAX_FILE_BYTES)
         else:
             data = path.read_bytes()
+    except NotRegularFile as exc:
+        what = "is a folder, not a session file" if exc.what == "a folder" else (
+            f"is {exc.what}, not a session file; only regular files are read")
+        raise SessionError([Problem(label, None, "", what)]) from None
+    except TooLarge as exc:
+        raise SessionError([_too_big(label, exc.size)]) from None
     except FileNotFoundError:
         raise SessionError([Problem(label, None, "", "no such file")]) from None
     except PermissionError:
@@ -87,19 +116,28 @@ def parse_session(data: bytes | str, name: str = "<session>") -> Session:
         text = data
     if not text.strip():
         raise SessionError([Problem(name, None, "", "is empty")])
+    _check_text(text, name)
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SessionError([_toml_problem(name, exc)]) from None
     except RecursionError:
         raise SessionError([Problem(name, None, "", "is nested too deeply to be a session file")]) from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise SessionError([Problem(name, None, "", f"is not valid TOML: {shown(str(exc))}")]) from None
+    too_much = check_parsed(raw)  # a second line of defence; check_shape has already seen all of this
+    if too_much:
+        raise SessionError([Problem(name, None, "", too_much)])
 
     located: list[Locator] = []  # scanned only if something is wrong: valid files skip it
 
-    def problem(loc: Loc, message: str) -> Problem:
+    def locator() -> Locator:
         if not located:
             located.append(Locator(text))
-        return Problem(name, located[0].line_of(loc), field_path(loc), message)
+        return located[0]
+
+    def problem(loc: Loc, message: str) -> Problem:
+        return Problem(name, locator().line_of(loc), field_path(loc), message)
 
     # A newer format may use anything: say that alone rather than a page of errors.
     fmt = raw.get("format")
@@ -113,25 +151,72 @@ def parse_session(data: bytes | str, name: str = "<session>") -> Session:
                 )
             ]
         )
-    problems = [problem(loc, msg) for loc, msg in _cross_field(raw)]
+    guess = _Guesser()
+    pending: list[tuple[Loc, Message]] = list(_cross_field(raw, guess))
     try:
         session = Session.model_validate(raw)
     except ValidationError as exc:
-        problems.extend(problem(loc, msg) for loc, msg in _translate(exc, raw))
-        raise SessionError(_dedupe(problems)) from None
-    if problems:
-        raise SessionError(_dedupe(problems))
+        pending.extend(_translate(exc, raw, guess))
+    if pending:
+        raise _session_error(name, pending, locator())
     return session
 
 
-def _dedupe(problems: list[Problem]) -> list[Problem]:
-    seen: set[Problem] = set()
-    out = []
-    for p in problems:
-        if p not in seen:
-            seen.add(p)
-            out.append(p)
-    return out
+def _check_text(text: str, name: str) -> None:
+    """Refuse text whose shape would cost far more to parse or report on than any session needs."""
+    lines = text.count("\n")
+    if lines > MAX_LINES:
+        raise SessionError([Problem(name, MAX_LINES + 1, "", (
+            f"has {lines + 1:,} lines; session files are limited to {MAX_LINES:,}"))])
+    backslashes = text.count("\\")
+    if backslashes > MAX_BACKSLASHES:
+        at = -1
+        for _ in range(MAX_BACKSLASHES + 1):
+            at = text.find("\\", at + 1)
+        raise SessionError([Problem(name, text.count("\n", 0, at) + 1, "", (
+            f"has {backslashes:,} backslashes (escapes); session files are limited to "
+            f"{MAX_BACKSLASHES:,}"))])
+    shape = check_shape(text)
+    if shape is not None:
+        raise SessionError([Problem(name, text.count("\n", 0, shape.offset) + 1, "", shape.message)])
+
+
+def _session_error(name: str, pending: list[tuple[Loc, Message]], locator: Locator) -> SessionError:
+    """Every problem counted; only the first ``MAX_SHOWN`` (in file order) worded, so 60,000 cost little."""
+    seen: set[tuple[Loc, str | None]] = set()
+    rows: list[tuple[int, Loc, Message]] = []
+    for loc, message in pending:
+        key = (loc, message if isinstance(message, str) else None)
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append((locator.line_of(loc) or 0, loc, message))
+    rows.sort(key=lambda r: r[0])  # stable: problems on one line keep the order they were found in
+    first = [
+        Problem(name, line or None, field_path(loc), message if isinstance(message, str) else message())
+        for line, loc, message in rows[: MAX_SHOWN * 2]
+    ]
+    # Two unknown-key messages may word the same; the count is of distinct problems.
+    unique = list(dict.fromkeys(first))
+    return SessionError(unique, count=len(rows) - (len(first) - len(unique)))
+
+
+class _Guesser:
+    """``suggest`` with a budget, for deciding what unknown keys explain; remembered per key."""
+
+    def __init__(self, budget: int = GUESS_BUDGET) -> None:
+        self.left = budget
+        self.known: dict[tuple[str, str], str | None] = {}
+
+    def __call__(self, key: str, table: str) -> str | None:
+        found = self.known.get((key, table), "")
+        if found != "":
+            return found
+        if self.left <= 0:
+            return None
+        self.left -= 1
+        guess = self.known[(key, table)] = suggest(key, TABLE_KEYS.get(table, ()), table)
+        return guess
 
 
 def _toml_problem(name: str, exc: tomllib.TOMLDecodeError) -> Problem:
@@ -218,12 +303,13 @@ def _unknown_key(loc: Loc) -> str:
     if kind != "session" and key in TABLE_KEYS["session"] and key not in allowed:
         return (f'unknown key "{key}" here; {key} belongs at the top of the file, '
                 "before the first [table] line")
+    quoted = shown(key)  # at most SHOWN_MAX characters of it
     guess = suggest(key, allowed, kind or "")
     if guess:
-        return f'unknown key "{key}"; did you mean "{guess}"?'
+        return f'unknown key {quoted}; did you mean "{guess}"?'
     if allowed:
-        return f'unknown key "{key}"; allowed here: {", ".join(allowed)}'
-    return f'unknown key "{key}"'
+        return f'unknown key {quoted}; allowed here: {", ".join(allowed)}'
+    return f"unknown key {quoted}"
 
 
 _TYPE_WORDS = {
@@ -238,27 +324,27 @@ _TYPE_WORDS = {
 }
 
 
-def _translate(exc: ValidationError, raw: dict[str, Any]) -> list[tuple[Loc, str]]:
-    out: list[tuple[Loc, str]] = []
+def _translate(exc: ValidationError, raw: dict[str, Any], guess: _Guesser) -> list[tuple[Loc, Message]]:
+    out: list[tuple[Loc, Message]] = []
     errors = exc.errors(include_url=False)
+    locs = [tuple(p + 1 if isinstance(p, int) else p for p in err["loc"]) for err in errors]
     # Keys that are missing only because they were misspelt: the unknown key's message says it.
     meant: set[Loc] = set()
-    for err in errors:
-        if err["type"] == "extra_forbidden":
-            loc = tuple(p + 1 if isinstance(p, int) else p for p in err["loc"])
-            kind = _table_kind(loc[:-1]) or ""
-            key = str(loc[-1])
-            if key in TABLE_KEYS["session"] and kind != "session":
-                meant.add((key,))
-            guess = suggest(key, TABLE_KEYS.get(kind, ()), kind)
-            if guess:
-                meant.add(loc[:-1] + (guess,))
-    for err in errors:
-        loc = tuple(p + 1 if isinstance(p, int) else p for p in err["loc"])
+    if any(err["type"] == "missing" for err in errors):
+        for err, loc in zip(errors, locs):
+            if err["type"] == "extra_forbidden":
+                kind = _table_kind(loc[:-1]) or ""
+                key = str(loc[-1])
+                if key in TABLE_KEYS["session"] and kind != "session":
+                    meant.add((key,))
+                meant_key = guess(key, kind)
+                if meant_key:
+                    meant.add(loc[:-1] + (meant_key,))
+    for err, loc in zip(errors, locs):
         kind = err["type"]
         value = err.get("input")
         if kind == "extra_forbidden":
-            out.append((loc, _unknown_key(loc)))
+            out.append((loc, partial(_unknown_key, loc)))
         elif kind == "missing":
             if loc not in meant:
                 out.append((loc, _missing(loc)))
@@ -299,7 +385,7 @@ def _too_short(loc: Loc) -> str:
     return "must have at least one item, or be left out"
 
 
-def _cross_field(raw: dict[str, Any]) -> list[tuple[Loc, str]]:
+def _cross_field(raw: dict[str, Any], guess: _Guesser) -> list[tuple[Loc, str]]:
     """Rules that involve more than one field, checked on the raw data."""
     out: list[tuple[Loc, str]] = []
     drills = raw.get("drill")
@@ -311,10 +397,11 @@ def _cross_field(raw: dict[str, Any]) -> list[tuple[Loc, str]]:
         has_hold, has_reps = "hold" in d, "reps" in d
         # A misspelt "hold" or "reps" is reported as an unknown key with its correction; no need
         # to also say that the drill has neither.
-        meant = {suggest(k, TABLE_KEYS["drill"], "drill") for k in d if k not in TABLE_KEYS["drill"]}
         if has_hold and has_reps:
             out.append((("drill", i, "reps"), "a drill has hold (seconds) or reps, not both"))
-        elif not has_hold and not has_reps and not meant & {"hold", "reps"}:
+        elif not has_hold and not has_reps and not any(
+            guess(k, "drill") in ("hold", "reps") for k in d if k not in TABLE_KEYS["drill"]
+        ):
             out.append((("drill", i), "needs hold (seconds per side) or reps (per set)"))
         if "cycle" in d and not has_hold:
             out.append((("drill", i, "cycle"), "cycle repeats through a hold; it needs hold"

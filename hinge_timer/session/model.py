@@ -37,11 +37,24 @@ Dose = Literal["low", "high"]
 Side = Literal["left", "right"]
 
 
+# The most characters of a value from the file quoted back in one message; the rest is counted.
+SHOWN_MAX = 60
+
+
+def _cut(text: str) -> tuple[str, str]:
+    if len(text) <= SHOWN_MAX:
+        return text, ""
+    return text[:SHOWN_MAX] + "…", f" ({len(text) - SHOWN_MAX} more characters)"
+
+
 def shown(value: Any) -> str:
-    """How a value from the file is quoted back in an error message."""
+    """How a value from the file is quoted back in an error message: at most ``SHOWN_MAX`` characters.
+
+    Control characters are left as they are here; ``Problem.__str__`` escapes them when it is written.
+    """
     if isinstance(value, str):
-        text = value if len(value) <= 40 else value[:37] + "..."
-        return '"' + text.replace('"', '\\"') + '"'
+        text, more = _cut(value)
+        return f'"{text}"{more}'
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
@@ -53,7 +66,8 @@ def shown(value: Any) -> str:
         if len(value) <= 4 and all(isinstance(v, (int, float, str)) for v in value):
             return "[" + ", ".join(shown(v) for v in value) + "]"
         return f"a list of {len(value)} items"
-    return repr(value)
+    text, more = _cut(repr(value))
+    return text + more
 
 
 def _is_int(value: Any) -> bool:
@@ -93,7 +107,7 @@ def _span_check(what: str, lo: int, hi: int, unit: str) -> Callable[[Any], Span]
                 raise PydanticCustomError(
                     "span_bounds",
                     "must be between {lo} and {hi}{unit}, got {got}",
-                    {"lo": lo, "hi": hi, "unit": unit, "got": v},
+                    {"lo": lo, "hi": hi, "unit": unit, "got": shown(v)},
                 )
         if pair[0] > pair[1]:
             raise PydanticCustomError(
@@ -124,7 +138,7 @@ def _seconds_check(lo: int, hi: int) -> Callable[[Any], int]:
             raise PydanticCustomError(
                 "int_bounds",
                 "must be between {lo} and {hi} seconds, got {got}",
-                {"lo": lo, "hi": hi, "got": value},
+                {"lo": lo, "hi": hi, "got": shown(value)},
             )
         return int(value)
 
