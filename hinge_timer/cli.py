@@ -3,6 +3,12 @@
 ``build_parser()`` is separate from ``main(argv) -> int`` so both can be tested
 without a process.  A user's mistake (a bad file, a bad option) ends with a
 message and exit code 1 or 2, never a traceback.
+
+Text from a file, a setting or the history is data: it never reaches the terminal raw.  Titles,
+cues and names go through :func:`~hinge_timer.plaintext.printable`; messages (which may name a
+file or hold an already escaped problem) through :func:`~hinge_timer.plaintext.controls_escaped`.
+Either way an escape sequence cannot change the terminal's title, clear it or write the clipboard,
+and a line break in a value cannot forge another line.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import logging
 import sys
 from typing import TYPE_CHECKING, Sequence, TextIO
 
+from .plaintext import controls_escaped, printable
 from .session.errors import SessionError
 
 # session.load and session.model (pydantic) are imported where they are used, so that the window's
@@ -20,6 +27,8 @@ from .session.errors import SessionError
 
 if TYPE_CHECKING:
     from .session.timeline import Timeline
+    from importlib.resources.abc import Traversable
+
     from .store.recorder import RunSource
 
 log = logging.getLogger(__name__)
@@ -32,6 +41,34 @@ def fmt_time(seconds: float) -> str:
     h, rest = divmod(s, 3600)
     m, s = divmod(rest, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def say(message: object, *, err: bool = False) -> None:
+    """Print one message line (or a few) with every control character escaped."""
+    print(controls_escaped(message), file=sys.stderr if err else sys.stdout)
+
+
+def say_problems(exc: SessionError) -> None:
+    """Every problem of a session file on its own line, on stderr (a value's line break stays escaped)."""
+    for line in str(exc).split("\n"):
+        say(line, err=True)
+
+
+def json_text(data: object, indent: int) -> str:
+    """JSON for a terminal or a pipe: non-ASCII text kept readable, but C1 controls, line separators and
+    bidi overrides written as \\u escapes (``json`` escapes only the C0 controls)."""
+    text = json.dumps(data, indent=indent, ensure_ascii=False)
+    # Outside strings json.dumps writes only ASCII, so every such character is inside a string.
+    return "".join(
+        ch if ord(ch) < 0x7F or controls_escaped(ch) == ch
+        else "".join(f"\\u{unit:04x}" for unit in _utf16_units(ch))
+        for ch in text
+    )
+
+
+def _utf16_units(ch: str) -> list[int]:
+    data = ch.encode("utf-16-be", "surrogatepass")
+    return [int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2)]
 
 
 def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -119,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def resolve_session_file(name: str) -> object:
+def resolve_session_file(name: str) -> "str | Traversable":
     """A path, or the name of a built-in session (with or without .toml)."""
     from pathlib import Path
 
@@ -139,11 +176,16 @@ def run_source(name: str, timeline: Timeline) -> RunSource:
 
     from .store.recorder import RunSource, content_hash
 
+    from .session.load import session_bytes
+
     source = resolve_session_file(name)
+    try:
+        data = session_bytes(source)
+    except OSError:
+        data = b""  # it was read a moment ago; a file swapped since is not waited on (the run cannot resume)
     if isinstance(source, (str, Path)):
-        return RunSource(str(source), timeline.session.title, str(source), content_hash(Path(source).read_bytes()))
-    data = source.read_bytes()  # type: ignore[attr-defined]  # a built-in session (importlib.resources)
-    return RunSource(name.removesuffix(".toml"), timeline.session.title, source.name,  # type: ignore[attr-defined]
+        return RunSource(str(source), timeline.session.title, str(source), content_hash(data))
+    return RunSource(name.removesuffix(".toml"), timeline.session.title, source.name,
                      content_hash(data))
 
 
@@ -152,7 +194,7 @@ def load_timeline(name: str, dose: str | None) -> Timeline:
     from .session.timeline import compile_timeline
 
     source = resolve_session_file(name)
-    session = load_session(source, name=name)  # type: ignore[arg-type]
+    session = load_session(source, name=name)
     return compile_timeline(session, dose)  # type: ignore[arg-type]
 
 
@@ -160,7 +202,7 @@ def print_plan(timeline: Timeline, out: TextIO) -> None:
     from .session.timeline import StepKind
 
     s = timeline.session
-    out.write(f"{s.title}: {timeline.dose} dose\n")
+    out.write(f"{printable(s.title)}: {timeline.dose} dose\n")
     out.write(f"{'start':>8} {'length':>7}  step\n")
     for step in timeline.steps:
         start = ("~" if step.estimated else "") + fmt_time(step.start)
@@ -179,7 +221,7 @@ def print_plan(timeline: Timeline, out: TextIO) -> None:
             line += " · cycle " + ", ".join(f"{p.phase} {p.seconds} s" for p in cycle)
         elif step.kind is StepKind.CAUTION:
             line += " (waits until you confirm)"
-        out.write(f"{start:>8} {length:>7}  {line}\n")
+        out.write(f"{start:>8} {length:>7}  {printable(line)}\n")  # drill, side and phase names are data
     approx = "about " if timeline.has_open else ""
     out.write(f"Total: {approx}{fmt_time(timeline.total)}")
     if timeline.has_open:
@@ -193,13 +235,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     bad = 0
     for name in args.files:
         try:
-            session = load_session(resolve_session_file(name), name=name)  # type: ignore[arg-type]
+            session = load_session(resolve_session_file(name), name=name)
         except SessionError as exc:
             bad += 1
-            print(exc, file=sys.stderr)
+            say_problems(exc)
         else:
             n = len(session.drills)
-            print(f"{name}: ok ({session.title}, {n} drill{'' if n == 1 else 's'})")
+            say(f"{name}: ok ({printable(session.title)}, {n} drill{'' if n == 1 else 's'})")
     return 1 if bad else 0
 
 
@@ -207,11 +249,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
     try:
         timeline = load_timeline(args.file, args.dose)
     except SessionError as exc:
-        print(exc, file=sys.stderr)
+        say_problems(exc)
         return 1
     if args.json:
-        json.dump(timeline.to_json(), sys.stdout, indent=1, ensure_ascii=False)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_text(timeline.to_json(), indent=1) + "\n")
     else:
         print_plan(timeline, sys.stdout)
     return 0
@@ -220,8 +261,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     from .session.model import json_schema
 
-    json.dump(json_schema(), sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    sys.stdout.write(json_text(json_schema(), indent=2) + "\n")
     return 0
 
 
@@ -238,21 +278,39 @@ def cmd_history(args: argparse.Namespace) -> int:
 
     folder = data_dir(args.data_dir)
     if not (folder / FILE_NAME).exists():
-        print(f"No history yet ({folder / FILE_NAME} does not exist).", file=sys.stderr)
+        say(f"No history yet ({folder / FILE_NAME} does not exist).", err=True)
         return 0 if args.csv is None else 1
     h = open_history(folder)
     if h.problem:
-        print(f"hinge-timer: {h.problem}", file=sys.stderr)
+        say(f"hinge-timer: {h.problem}", err=True)
     if h.conn is None:
         return 1
+    if h.writable:
+        from .store.writer import import_pending
+
+        kept = import_pending(h.path, h.conn).message  # runs kept out while another program held the lock
+        if kept:
+            say(f"hinge-timer: {kept}", err=True)
     try:
         if args.csv is not None:
-            if args.csv == "-":
+            if args.csv == "-" and sys.stdout.isatty():
+                # A person reads it: titles and reasons with their control characters escaped.  Piped or
+                # written to a file, the CSV is exact.
+                import csv
+                import io
+
+                buf = io.StringIO(newline="")
+                n = history.export_csv(h.conn, buf)
+                buf.seek(0)
+                shown = csv.writer(sys.stdout, lineterminator="\n")
+                for row in csv.reader(buf):
+                    shown.writerow([controls_escaped(field) for field in row])
+            elif args.csv == "-":
                 n = history.export_csv(h.conn, sys.stdout)
             else:
                 with open(args.csv, "w", encoding="utf-8", newline="") as fh:
                     n = history.export_csv(h.conn, fh)
-                print(f"{n} rows written to {args.csv}", file=sys.stderr)
+                say(f"{n} rows written to {args.csv}", err=True)
             return 0
         rows = history.runs(h.conn)
         days = history.days_trained(rows)
@@ -265,8 +323,10 @@ def cmd_history(args: argparse.Namespace) -> int:
             print(f"{'started':<17} {'session':<30} {'dose':<4} {'min':>4}  {'sets':>5}  result")
         for r in rows:
             sets = f"{r.sets_done}/{r.sets_planned}"
-            print(f"{r.started:%Y-%m-%d %H:%M} {r.title[:30]:<30} {r.dose:<4} {r.seconds / 60:>4.0f}  {sets:>5}  "
-                  f"{r.outcome}")
+            title = printable(r.title)
+            title = title if len(title) <= 30 else title[:29] + "…"
+            print(f"{r.started:%Y-%m-%d %H:%M} {title:<30} {printable(r.dose):<4} {r.seconds / 60:>4.0f}  {sets:>5}  "
+                  f"{printable(r.outcome)}")
         return 0
     finally:
         h.close()
@@ -286,7 +346,7 @@ def cmd_kiosk_pin(args: argparse.Namespace) -> int:
     if getpass.getpass("The same PIN again: ") != first:
         print("hinge-timer: the two PINs differ; nothing was made", file=sys.stderr)
         return 1
-    print(f"# put this line in the [kiosk] section of {site_config_file()}")
+    say(f"# put this line in the [kiosk] section of {site_config_file()}")
     print(f'pin_hash = "{hash_pin(first)}"')
     return 0
 
@@ -308,7 +368,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         timeline = load_timeline(args.file, args.dose)
     except SessionError as exc:
-        print(exc, file=sys.stderr)
+        say_problems(exc)
         return 1
     if args.terminal:
         from .settings import data_dir
@@ -323,13 +383,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_gui(args, start_file=args.file, dose=args.dose or timeline.dose, fullscreen=args.fullscreen)
 
 
+class EscapingFormatter(logging.Formatter):
+    """Log lines on stderr: a logged title or path cannot send escape sequences to the terminal."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return controls_escaped(super().format(record), keep_newlines=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    handler = logging.StreamHandler()
+    handler.setFormatter(EscapingFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, handlers=[handler])
     commands = {
         None: cmd_home,
         "validate": cmd_validate,
@@ -348,7 +414,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except OSError as exc:
-        print(f"hinge-timer: {exc}", file=sys.stderr)
+        say(f"hinge-timer: {exc}", err=True)
         return 1
 
 

@@ -58,6 +58,22 @@ def printable(text: object, *, keep_newlines: bool = False, limit: int | None = 
     return result
 
 
+def _must_escape(ch: str) -> bool:
+    code = ord(ch)
+    return code < 0x20 or 0x7F <= code <= 0x9F or (
+        code > 0x7F and unicodedata.category(ch) in _ESCAPED_CATEGORIES)
+
+
+def controls_escaped(text: object, *, keep_newlines: bool = False) -> str:
+    """``text`` with only its control and format characters escaped; backslashes are left alone.
+
+    For messages our code composed that may already hold :func:`printable` output (a problem, a path):
+    running it twice changes nothing, and a Windows path keeps its single backslashes.
+    """
+    s = text if isinstance(text, str) else str(text)
+    return "".join(_escape(ch) if _must_escape(ch) and not (ch == "\n" and keep_newlines) else ch for ch in s)
+
+
 def shorten(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` characters with how many more there were (no escaping)."""
     if len(text) <= limit:

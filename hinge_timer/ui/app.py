@@ -13,6 +13,7 @@ from types import TracebackType
 from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
+from ..plaintext import controls_escaped
 from ..settings import SettingsStore, data_dir, sessions_dir
 from . import dialogs
 from .main_window import MainWindow
@@ -109,7 +110,7 @@ def run_gui(args, start_file: str | None = None, dose: str | None = None, fullsc
             resume: bool = False) -> int:
     problem = missing_display()
     if problem:
-        print(problem, file=sys.stderr)
+        print(controls_escaped(problem), file=sys.stderr)
         return 1
     qInstallMessageHandler(_qt_message)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -118,17 +119,19 @@ def run_gui(args, start_file: str | None = None, dose: str | None = None, fullsc
     folder = data_dir(args.data_dir)
     store = SettingsStore(folder)
     settings = store.load()
-    from ..kiosk import site_config_file
+    from ..kiosk import site_config_file, site_config_present
 
     kiosk = None
     site = site_config_file()
-    if getattr(args, "kiosk", False) or site.exists():  # else nothing more to load before the first frame
+    # Else nothing more to load before the first frame.  Anything at the path counts (a FIFO, a
+    # dangling link, a file we may not read): it fails closed (kiosk/config.py).
+    if getattr(args, "kiosk", False) or site_config_present(site):
         from ..kiosk.config import load_kiosk_config
 
         kiosk_config = load_kiosk_config(site)
         for problem in kiosk_config.problems:  # an administrator's typo: in the log and on stderr, never a dialog
             log.warning(problem)
-            print(f"hinge-timer: {problem}", file=sys.stderr)
+            print(controls_escaped(f"hinge-timer: {problem}"), file=sys.stderr)
         kiosk = kiosk_config if (getattr(args, "kiosk", False) or kiosk_config.enabled) else None
     window = MainWindow(
         settings, store, sessions_dir=sessions_dir(folder, args.sessions_dir),
@@ -156,7 +159,8 @@ def run_gui(args, start_file: str | None = None, dose: str | None = None, fullsc
         if resume:  # `resume`: pick up the interrupted run, or say there is none
             if window.interrupted_run is None or window._resume_entry is None:
                 why = window.home.resume_label.text() if window.interrupted_run is not None else ""
-                print("hinge-timer: there is no interrupted run to resume." + (f" {why}" if why else ""), file=sys.stderr)
+                print(controls_escaped("hinge-timer: there is no interrupted run to resume." + (f" {why}" if why else "")),
+                      file=sys.stderr)  # `why` names a drill from the user's file
                 window.close()
                 return 1
             window.when_shown(window.resume_interrupted)

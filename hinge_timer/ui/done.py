@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from ..session.timeline import StepKind
 from . import theme
+from .widgets import plain_label
 
 if TYPE_CHECKING:
     from ..engine.runner import Runner
 
 
 def summarise(runner: Runner, seconds_taken: float) -> str:
-    """An HTML summary, one line per drill."""
+    """The time taken, then one line per drill (plain text: drill names come from the user's file)."""
     session = runner.timeline.session
     lines = []
     for i, drill in enumerate(session.drills):
@@ -26,21 +26,18 @@ def summarise(runner: Runner, seconds_taken: float) -> str:
         stopped = [o for o in outcomes if o is not None and o.status == "stopped"]
         skipped = sum(1 for o in outcomes if o is not None and o.status == "skipped")
         if stopped:
-            word, colour = f"stopped: {stopped[0].reason}", "#D55E00"
+            word = f"stopped: {stopped[0].reason}"
         elif done == len(planned):
-            word, colour = "done", "#009E73"
+            word = "done"
         elif done == 0 and all(o is None for o in outcomes):
-            word, colour = "not reached", "#999999"
+            word = "not reached"
         elif done == 0:
-            word, colour = "skipped", "#999999"
+            word = "skipped"
         else:
-            word, colour = f"{done} of {len(planned)} done" + (f", {skipped} skipped" if skipped else ""), "#E69F00"
-        lines.append(
-            f"<tr><td>{html.escape(drill.name)}</td><td style='color:{colour}; padding-left: 24px'>"
-            f"<b>{html.escape(word)}</b></td></tr>"
-        )
+            word = f"{done} of {len(planned)} done" + (f", {skipped} skipped" if skipped else "")
+        lines.append(f"{drill.name}: {word}")
     m, s = divmod(int(round(seconds_taken)), 60)
-    return f"<p>Time: <b>{m}:{s:02d}</b></p><table>{''.join(lines)}</table>"
+    return "\n".join([f"Time: {m}:{s:02d}", "", *lines])
 
 
 class DoneScreen(QWidget):
@@ -51,18 +48,12 @@ class DoneScreen(QWidget):
         self.setObjectName("done_screen")
         root = QVBoxLayout(self)
         root.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.title = QLabel("Session complete", self)
-        self.title.setObjectName("done_title")
+        self.title = plain_label(self, "Session complete", name="done_title", wrap=True)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.title.setWordWrap(True)
-        self.summary = QLabel(self)
-        self.summary.setObjectName("done_summary")
-        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary = plain_label(self, name="done_summary", wrap=True)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.saved = QLabel(self)
-        self.saved.setObjectName("done_saved")
+        self.saved = plain_label(self, name="done_saved", wrap=True)
         self.saved.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.saved.setWordWrap(True)
         self.home_button = QPushButton("Back to home  (Enter)", self)
         self.home_button.setObjectName("home")
         self.home_button.setAccessibleName("Back to home")

@@ -8,7 +8,6 @@ over the rows already read, so ten years of daily runs open as fast as ten
 
 from __future__ import annotations
 
-import html
 import sqlite3
 from datetime import date
 from typing import Any
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -33,6 +31,7 @@ from ..engine.state import State
 from ..store import history
 from ..store.history import RunRow
 from . import theme
+from .widgets import plain_label
 
 WEEKS_SHOWN = 26
 TABLE_PX = 14
@@ -78,7 +77,7 @@ class RunsModel(QAbstractTableModel):
 
 
 def describe_sets(run: RunRow, sets: list[history.SetRow]) -> str:
-    """One run's sets as an HTML table: what was planned and what was done."""
+    """One run's sets, one line each: what was planned and what was done (plain text: names are data)."""
     lines = []
     for s in sets:
         what = s.drill_name + (f", set {s.set_no} of {s.sets}" if s.sets > 1 else "") + (
@@ -94,15 +93,10 @@ def describe_sets(run: RunRow, sets: list[history.SetRow]) -> str:
             done += f" — stopped {s.seconds_done:.0f} s in, {s.at:%H:%M}"
         if s.pauses:
             done += f", paused {s.pauses}× ({s.paused_seconds:.0f} s)"
-        colour = "#009E73" if s.status == "done" else "#E69F00" if s.status == "stopped" else "#999999"
-        lines.append(f"<tr><td>{html.escape(what)}</td><td>{html.escape(planned)}</td><td>{html.escape(done)}</td>"
-                     f"<td style='color:{colour}'>{html.escape(result)}</td></tr>")
-    head = (f"<h3>{html.escape(run.title)} · {run.dose} dose</h3>"
-            f"<p>{run.started:%A %d %B %Y, %H:%M} · {run.seconds / 60:.0f} min · {html.escape(run.outcome)}</p>")
-    if not lines:
-        return head + "<p>No set was finished.</p>"
-    return (head + "<table cellspacing=4><tr><th align=left>Set</th><th align=left>Planned</th>"
-            "<th align=left>Done</th><th align=left></th></tr>" + "".join(lines) + "</table>")
+        lines.append(f"{what}: planned {planned}, done {done} · {result}")
+    head = [f"{run.title} · {run.dose} dose",
+            f"{run.started:%A %d %B %Y, %H:%M} · {run.seconds / 60:.0f} min · {run.outcome}", ""]
+    return "\n".join(head + (lines or ["No set was finished."]))
 
 
 class HistoryScreen(QWidget):
@@ -118,10 +112,8 @@ class HistoryScreen(QWidget):
         root = QVBoxLayout(self)
         root.setContentsMargins(16, 12, 16, 12)
         top = QHBoxLayout()
-        self.heading = QLabel("History", self)
-        self.heading.setObjectName("history_heading")
-        self.streak = QLabel(self)
-        self.streak.setObjectName("streak")
+        self.heading = plain_label(self, "History", name="history_heading")
+        self.streak = plain_label(self, name="streak")
         top.addWidget(self.heading)
         top.addWidget(self.streak, 1)
         root.addLayout(top)
@@ -147,11 +139,8 @@ class HistoryScreen(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self.show_run(cur.row()))
-        self.details = QLabel(self)
-        self.details.setObjectName("run_details")
+        self.details = plain_label(self, name="run_details", wrap=True)  # titles and drill names are data
         self.details.setAccessibleName("Run details")
-        self.details.setTextFormat(Qt.TextFormat.RichText)
-        self.details.setWordWrap(True)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
 
         self.chart = QChart()
@@ -178,9 +167,7 @@ class HistoryScreen(QWidget):
         root.addLayout(grid, 1)
 
         bottom = QHBoxLayout()
-        self.notice = QLabel(self)
-        self.notice.setObjectName("history_notice")
-        self.notice.setWordWrap(True)
+        self.notice = plain_label(self, name="history_notice", wrap=True)  # may name a file
         self.export_button = QPushButton("Export CSV…", self)
         self.export_button.setObjectName("export_csv")
         self.export_button.clicked.connect(self.export_requested.emit)
@@ -211,7 +198,7 @@ class HistoryScreen(QWidget):
         streak = history.current_streak(days, today)
         week = history.minutes_per_week(self.rows, today, weeks=1)[0][1]
         self.streak.setText(
-            f"Current streak: <b>{streak} day{'' if streak == 1 else 's'}</b> · {len(self.rows)} "
+            f"Current streak: {streak} day{'' if streak == 1 else 's'} · {len(self.rows)} "
             f"run{'' if len(self.rows) == 1 else 's'} in all · {week:.0f} min this week")
         self._mark_days(days)
         self._fill_chart(history.minutes_per_week(self.rows, today, WEEKS_SHOWN))
@@ -221,7 +208,7 @@ class HistoryScreen(QWidget):
             self.table.selectRow(0)
             self.show_run(0)
         else:
-            self.details.setText("<p>No runs yet. Finish a set and it shows here.</p>")
+            self.details.setText("No runs yet. Finish a set and it shows here.")
 
     def _mark_days(self, days: dict[date, int]) -> None:
         plain = QTextCharFormat()

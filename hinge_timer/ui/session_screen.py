@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from ..engine.events import CueEvent, Snapshot, State
 from ..session.timeline import CueKind
 from . import theme
-from .widgets import CountdownRing, FlashOverlay, MessageOverlay
+from .widgets import CountdownRing, FlashOverlay, MessageOverlay, plain_label, set_plain_tooltip
 
 if TYPE_CHECKING:
     from ..qt.driver import SessionDriver
@@ -37,10 +37,9 @@ def _show(widget: QWidget, on: bool) -> None:
 
 
 def _label(name: str, parent: QWidget, wrap: bool = False) -> QLabel:
-    label = QLabel(parent)
-    label.setObjectName(name)
+    # Drill names, cues, cautions and `how` come from the user's file: plain text, never rich text.
+    label = plain_label(parent, name=name, wrap=wrap)
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setWordWrap(wrap)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
     return label
 
@@ -265,7 +264,7 @@ class SessionScreen(QWidget):
     def _show_standing(self) -> None:
         self.status.setText(self.standing_notice)
         detail = "\n".join(t for t in (self._sound_detail, self._history_detail) if t)
-        self.status.setToolTip(detail)
+        set_plain_tooltip(self.status, detail)
         self.status.setAccessibleDescription(detail)
 
     def on_command_done(self, name: str, result) -> None:
@@ -336,7 +335,7 @@ class SessionScreen(QWidget):
         drill = None
         if self.driver is not None and snap.drill_index >= 0:
             drill = self.driver.runner.timeline.session.drills[snap.drill_index]
-        self.how.setText(drill.how.replace("\n\n", "<br><br>") if drill is not None and drill.how else "")
+        self.how.setText(drill.how if drill is not None and drill.how else "")  # plain: paragraphs stay "\n\n"
         _show(self.how, self._show_how and bool(self.how.text()))
 
         self.next_up.setText(f"Next: {snap.next_up}" if snap.next_up else "")
@@ -358,9 +357,9 @@ class SessionScreen(QWidget):
             reason = snap.pause_reason if snap.pause_reason and snap.pause_reason != "Paused" else ""
             self.pause_overlay.set_text(
                 "PAUSED",
-                (f"{reason}<br><br>" if reason else "")
+                (f"{reason}\n\n" if reason else "")
                 + f"{snap.drill_name} · {theme.mmss(snap.step_left)} left in this step"
-                "<br><br>Tap here or press Space to go on",
+                "\n\nTap here or press Space to go on",
             )
             self.pause_overlay.show()
             self.flash_overlay.stop()

@@ -1,6 +1,8 @@
-"""Painted widgets: the countdown ring and the overlays that sit over a screen."""
+"""Painted widgets: the countdown ring and the overlays that sit over a screen; plain-text labels."""
 
 from __future__ import annotations
+
+import html
 
 from PySide6.QtCore import Signal, QRectF, Qt, QTimer, QVariantAnimation
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
@@ -8,6 +10,28 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..engine.state import State
 from . import theme
+
+
+def plain_label(parent: QWidget | None, text: str = "", *, name: str = "", wrap: bool = False) -> QLabel:
+    """A label that shows its text as plain text, never as rich text.
+
+    Text from a session file, a setting, the history or a file name is data: on Qt's default
+    ``AutoText`` a drill name such as ``<img src='/some/file.png'>`` would draw that local image.
+    Every label in the app is made here (tests/qt/test_plain_text.py walks them all).
+    """
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    if name:
+        label.setObjectName(name)
+    label.setWordWrap(wrap)
+    if text:
+        label.setText(text)
+    return label
+
+
+def set_plain_tooltip(widget: QWidget, text: str) -> None:
+    """A tooltip that shows ``text`` literally (tooltips have no text format: Qt guesses, so escape it)."""
+    widget.setToolTip(f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>" if text else "")
 
 
 class CountdownRing(QWidget):
@@ -150,12 +174,10 @@ class MessageOverlay(Overlay):
         self.setStyleSheet(f"#{name} {{ background-color: rgba(10, 12, 14, 215); }}")
         layout = QVBoxLayout(self)
         layout.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.title = QLabel(self)
+        self.title = plain_label(self)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.body = QLabel(self)
+        self.body = plain_label(self, wrap=True)  # a drill name or a reason: plain text, lines split by "\n"
         self.body.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.body.setWordWrap(True)
-        self.body.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.title)
         layout.addWidget(self.body)
 
