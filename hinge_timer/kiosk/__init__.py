@@ -7,6 +7,7 @@ is not a kiosk only looks for the file before its first frame.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from pathlib import Path
@@ -31,3 +32,19 @@ def site_config_file() -> Path:
     import platformdirs
 
     return Path(platformdirs.site_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+def site_config_present(path: Path) -> bool:
+    """True unless nothing is at ``path``: a dangling link, a folder, a FIFO or a path we may not look
+    at all count as "there" (and then fail closed when they cannot be read)."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return False
+    except NotADirectoryError:
+        return False  # a parent is a file: nothing can be there
+    except OSError as exc:
+        return exc.errno not in (errno.ENOENT, errno.ENOTDIR)
+    except ValueError:
+        return False  # an embedded NUL: not a path anything could be at
+    return True

@@ -12,16 +12,30 @@ Linux; ``$HINGE_TIMER_SITE_CONFIG`` names another file)::
     pin_hash = "pbkdf2_sha256$..."  # from `hinge-timer kiosk-pin`; absent: no PIN asked
     anonymous = true        # no history, resume offer or dose advice on screen; only today's count
 
-A missing file means the defaults.  A file with mistakes gives one message per problem, naming the
-file and the field; the fields that are fine are used, the others keep their defaults.
+A missing file means the defaults.  Security settings fail closed (docs/kiosk.md, "When the site
+config is wrong"):
+
+- A file that is there but cannot be used (unreadable, not a regular file, too large, not UTF-8, not
+  TOML, lines too long, ``kiosk`` not a table) turns kiosk mode **on** and **locks** it: we cannot
+  know what it asked for, and a gym PC that relies on it must not start as the normal app.
+- A problem in a security field (``enabled``, ``pin_hash``, or an unknown key that looks like a
+  misspelt one) locks the kiosk too; a bad ``enabled`` also turns kiosk mode on.
+- A harmless mistake (a number out of range, a word where a number belongs, an unknown key) gives
+  one message naming the file and the field; that field keeps its default, the rest is used.
+
+A locked kiosk cannot be left: the exit chord only says why (``lock_reason``), and the tiles show
+it for the administrator.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
+from ..plaintext import printable
 from . import APP_NAME as APP_NAME, SITE_CONFIG_ENV as SITE_CONFIG_ENV, site_config_file as site_config_file
+from . import site_config_present as site_config_present
 
 # (lowest, highest) for the numbers, so a typo cannot lock the kiosk (exit_hold of an hour) or spin it.
 LIMITS: dict[str, tuple[float, float]] = {
@@ -30,6 +44,17 @@ LIMITS: dict[str, tuple[float, float]] = {
     "cursor_hide_seconds": (1, 600),
     "exit_hold_seconds": (1, 15),
 }
+
+# Checked before the TOML parser sees the text: a real config is a few hundred bytes, and the parser
+# is quadratic in the parts of one dotted key (8,000 parts on one line: 1.2 s and 380 MB), so the
+# length of a line bounds the work (16 KiB of 1,000-character lines parses in under 0.1 s).
+MAX_BYTES = 16 * 1024
+MAX_LINE = 1000
+
+SECURITY_FIELDS = ("enabled", "pin_hash")
+# An unknown key with one of these in its name (or a value that looks like a PIN hash) is taken for a
+# misspelt security field: ``pin-hash``, ``PIN_hash``, ``pinhash``, ``enable``, ``password``.
+_SECURITY_WORDS = ("pin", "hash", "pass", "enab", "lock")
 
 
 @dataclass
@@ -43,58 +68,140 @@ class KioskConfig:
     anonymous: bool = True
     problems: list[str] = field(default_factory=list)  # what was wrong in the file (each names file and field)
     path: Path | None = None
+    # Set when the file could not be trusted: the kiosk cannot be left until the file is fixed.
+    lock_reason: str = ""
+
+    @property
+    def locked(self) -> bool:
+        return bool(self.lock_reason)
+
+
+def _where(path: Path) -> str:
+    return printable(str(path), limit=300)
+
+
+def _lock(cfg: KioskConfig, problem: str, *, kiosk_on: bool = False) -> None:
+    """The file cannot be trusted on a security point: no way out of the kiosk until it is fixed
+    (``kiosk_on``: and kiosk mode is on, whatever the command line said)."""
+    if kiosk_on:
+        cfg.enabled = True
+    cfg.problems.append(f"{problem}; {'kiosk mode is on and ' if kiosk_on else 'the kiosk '}"
+                        "cannot be left until the file is fixed")
+    if not cfg.lock_reason:
+        cfg.lock_reason = problem
+
+
+def _fail_closed(cfg: KioskConfig, problem: str) -> KioskConfig:
+    """The file is there but unusable: we cannot know what it asked for, so assume a locked kiosk."""
+    _lock(cfg, problem, kiosk_on=True)
+    return cfg
+
+
+def _looks_like_security(key: str, value: object) -> bool:
+    name = key.lower()
+    if any(word in name for word in _SECURITY_WORDS):
+        return True
+    return isinstance(value, str) and value.strip().lower().startswith("pbkdf2")
+
+
+def _misplaced_security(table: dict[str, Any], trail: str, found: list[str]) -> None:
+    """Keys outside a valid [kiosk] table that look like a security field (``[Kiosk]``, a top-level
+    ``pin_hash`` written before the header); at most 5 are named."""
+    for key, value in table.items():
+        if len(found) >= 5:
+            return
+        here = f"{trail}.{key}" if trail else key
+        if isinstance(value, dict):
+            _misplaced_security(value, here, found)
+        elif _looks_like_security(key, value):
+            found.append(here)
+
+
+def _check_text(raw: bytes) -> str | None:
+    """What is wrong with the text before it reaches the parser, or None."""
+    for n, line in enumerate(raw.split(b"\n"), 1):
+        if len(line) > MAX_LINE:
+            return f"line {n} is {len(line)} characters long, more than the {MAX_LINE} allowed"
+    return None
 
 
 def load_kiosk_config(path: Path | None = None) -> KioskConfig:
+    from ..safeio import describe, read_regular
+
     path = path or site_config_file()
     cfg = KioskConfig(path=path)
+    where = _where(path)
+    if not site_config_present(path):
+        return cfg
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_BYTES)
     except FileNotFoundError:
-        return cfg
+        if not site_config_present(path):
+            return cfg  # removed just now
+        return _fail_closed(cfg, f"{where}: cannot be read (a link to a file that is not there)")
     except OSError as exc:
-        cfg.problems.append(f"{path}: cannot be read ({exc.strerror}); kiosk defaults are used")
-        return cfg
+        return _fail_closed(cfg, f"{where}: cannot be read ({printable(describe(exc), limit=200)})")
     import tomllib
 
+    bad = _check_text(raw)
+    if bad is not None:
+        return _fail_closed(cfg, f"{where}: not a kiosk config ({bad})")
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        cfg.problems.append(f"{path}: not valid TOML ({exc}); kiosk defaults are used")
-        return cfg
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _fail_closed(cfg, f"{where}: not UTF-8 text (byte {exc.start + 1})")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return _fail_closed(cfg, f"{where}: not valid TOML ({printable(exc, limit=200)})")
+    except RecursionError:
+        return _fail_closed(cfg, f"{where}: not valid TOML (nested too deep)")
     section = data.get("kiosk", {})
     if not isinstance(section, dict):
-        cfg.problems.append(f"{path}: kiosk: expected a [kiosk] table")
-        return cfg
-    known = {f.name: f for f in fields(KioskConfig) if f.name not in ("problems", "path")}
+        return _fail_closed(cfg, f"{where}: kiosk: expected a [kiosk] table")
+    misplaced: list[str] = []
+    _misplaced_security({k: v for k, v in data.items() if k != "kiosk"}, "", misplaced)
+    for key in misplaced:
+        _lock(cfg, f"{where}: {printable(key, limit=80)}: looks like a kiosk security setting outside [kiosk]",
+              kiosk_on=True)
+    known = {f.name: f for f in fields(KioskConfig) if f.name not in ("problems", "path", "lock_reason")}
     for key, value in section.items():
-        where = f"{path}: kiosk.{key}"
+        name = f"{where}: kiosk.{printable(key, limit=80)}"
+        shown = printable(repr(value), limit=80)
         if key not in known:
-            cfg.problems.append(f"{where}: unknown setting (known: {', '.join(sorted(known))})")
+            if _looks_like_security(key, value):
+                _lock(cfg, f"{name}: unknown setting that looks like a misspelt pin_hash or enabled"
+                           f" (known: {', '.join(sorted(known))})", kiosk_on="enab" in key.lower())
+            else:
+                cfg.problems.append(f"{name}: unknown setting (known: {', '.join(sorted(known))})")
             continue
         default = getattr(cfg, key)
         if isinstance(default, bool):
             if not isinstance(value, bool):
-                cfg.problems.append(f"{where}: expected true or false, got {value!r}")
+                if key == "enabled":
+                    _lock(cfg, f"{name}: expected true or false, got {shown}", kiosk_on=True)
+                else:
+                    cfg.problems.append(f"{name}: expected true or false, got {shown}")
                 continue
         elif isinstance(default, float):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                cfg.problems.append(f"{where}: expected a number, got {value!r}")
+                cfg.problems.append(f"{name}: expected a number, got {shown}")
                 continue
             low, high = LIMITS[key]
             if not low <= value <= high:
-                cfg.problems.append(f"{where}: must be between {low:g} and {high:g}, got {value!r}")
+                cfg.problems.append(f"{name}: must be between {low:g} and {high:g}, got {shown}")
                 continue
             value = float(value)
         elif isinstance(default, str):
             if not isinstance(value, str):
-                cfg.problems.append(f"{where}: expected text, got {value!r}")
+                _lock(cfg, f"{name}: expected text from `hinge-timer kiosk-pin`, got {shown}")
                 continue
             if key == "pin_hash" and value:
-                from .pin import parse_hash
+                from .pin import hash_problem
 
-                if parse_hash(value) is None:
-                    cfg.problems.append(f"{where}: not a hash from `hinge-timer kiosk-pin`; no PIN is asked")
+                why = hash_problem(value)
+                if why is not None:
+                    _lock(cfg, f"{name}: {why} (make a new line with `hinge-timer kiosk-pin`)")
                     continue
         setattr(cfg, key, value)
     return cfg

@@ -1,16 +1,25 @@
 """The administrator's PIN: stored only as a salted PBKDF2 hash, checked in constant time, and
-the prompt rate-limited (a few tries, then a wait that doubles each time)."""
+the prompt rate-limited (a few tries, then a wait that doubles each time, kept on disk across a
+restart by :class:`LockoutFile`)."""
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
+import json
+import math
 import os
+import tempfile
+import time
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
 
 ALGORITHM = "pbkdf2_sha256"
-ITERATIONS = 200_000
+ITERATIONS = 200_000  # what `hinge-timer kiosk-pin` writes; the site config may not ask for fewer
+MAX_ITERATIONS = 2_000_000  # about 0.75 s to check on this machine; more would freeze the screen
 
 
 def _b64(data: bytes) -> str:
@@ -24,9 +33,33 @@ def hash_pin(pin: str, *, salt: bytes | None = None, iterations: int = ITERATION
     return f"{ALGORITHM}${iterations}${_b64(salt)}${_b64(digest)}"
 
 
-def parse_hash(text: str) -> tuple[int, bytes, bytes] | None:
+def hash_problem(text: str) -> str | None:
+    """Why ``text`` is not a PIN hash this app accepts, or None.  A hash with fewer iterations than
+    :data:`ITERATIONS` (what ``hinge-timer kiosk-pin`` writes) is refused: it is cheaper to guess."""
     parts = text.split("$")
-    if len(parts) != 4 or parts[0] != ALGORITHM or not parts[1].isdigit():
+    if len(parts) != 4 or parts[0] != ALGORITHM or not parts[1].isdigit() or not parts[1].isascii():
+        return "not a hash from `hinge-timer kiosk-pin`"
+    try:
+        salt = base64.b64decode(parts[2], validate=True)
+        digest = base64.b64decode(parts[3], validate=True)
+    except ValueError:
+        return "not a hash from `hinge-timer kiosk-pin` (bad base64)"
+    if len(salt) < 8 or len(digest) != 32:
+        return "not a hash from `hinge-timer kiosk-pin` (wrong salt or hash length)"
+    iterations = int(parts[1]) if len(parts[1]) <= 9 else MAX_ITERATIONS + 1
+    if iterations < ITERATIONS:
+        return f"a hash of {iterations} PBKDF2 iterations, fewer than the {ITERATIONS} this app writes"
+    if iterations > MAX_ITERATIONS:
+        return f"a hash of more than {MAX_ITERATIONS} PBKDF2 iterations (checking it would freeze the screen)"
+    return None
+
+
+def parse_hash(text: str, *, min_iterations: int = 1_000) -> tuple[int, bytes, bytes] | None:
+    """(iterations, salt, digest), or None if it is not a well-formed hash of at least ``min_iterations``."""
+    parts = text.split("$")
+    if len(parts) != 4 or parts[0] != ALGORITHM or not parts[1].isdigit() or not parts[1].isascii():
+        return None
+    if len(parts[1]) > 9:
         return None
     try:
         salt = base64.b64decode(parts[2], validate=True)
@@ -34,7 +67,7 @@ def parse_hash(text: str) -> tuple[int, bytes, bytes] | None:
     except ValueError:
         return None
     iterations = int(parts[1])
-    if not 1_000 <= iterations <= 10_000_000 or len(salt) < 8 or len(digest) != 32:
+    if not min_iterations <= iterations <= MAX_ITERATIONS or len(salt) < 8 or len(digest) != 32:
         return None
     return iterations, salt, digest
 
@@ -47,24 +80,50 @@ def verify_pin(pin: str, stored: str) -> bool:
     return hmac.compare_digest(hashlib.pbkdf2_hmac("sha256", pin.encode("utf-8"), salt, iterations), digest)
 
 
+# The longest a lockout gets (30 s doubling reaches it at the 8th): long enough to make guessing slow
+# (3 tries an hour), short enough that a prankster cannot lock the administrator out for days.  It is
+# also what a lockout file that cannot be trusted (damaged, tampered, from the future) costs.
+MAX_LOCKOUT_S = 3600.0
+
+
+def wait_text(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
+
+
 @dataclass
 class PinLimiter:
-    """``tries`` wrong PINs in a row lock the prompt for ``lockout_s``, doubling with each lockout."""
+    """``tries`` wrong PINs in a row lock the prompt for ``lockout_s``, doubling with each lockout up
+    to ``max_lockout_s``.  Times are on the caller's clock (a monotonic one: changing the wall clock
+    changes nothing while the app runs); :class:`LockoutFile` keeps the state across a restart."""
 
     tries: int = 3
     lockout_s: float = 30.0
+    max_lockout_s: float = MAX_LOCKOUT_S
     failures: int = 0
     lockouts: int = 0
     locked_until: float = 0.0
 
+    def lockout_length(self, lockouts: int) -> float:
+        """How long the lockout after ``lockouts`` earlier ones lasts."""
+        return min(self.max_lockout_s, self.lockout_s * float(1 << min(max(lockouts, 0), 40)))
+
     def wait_left(self, now: float) -> float:
         return max(0.0, self.locked_until - now)
+
+    def lock_longest(self, now: float) -> None:
+        """Fail closed: the longest lockout from now, and every later one as long."""
+        self.failures = 0
+        n = 0
+        while self.lockout_length(n) < self.max_lockout_s and n < 40:
+            n += 1
+        self.lockouts = n + 1
+        self.locked_until = now + self.max_lockout_s
 
     def check(self, pin: str, stored: str, now: float) -> tuple[bool, str]:
         """(accepted, what to tell the user)."""
         wait = self.wait_left(now)
         if wait > 0:
-            return False, f"Too many wrong PINs. Try again in {wait:.0f} s."
+            return False, f"Too many wrong PINs. Try again in {wait_text(wait)}."
         if verify_pin(pin, stored):
             self.failures = 0
             self.lockouts = 0
@@ -72,8 +131,127 @@ class PinLimiter:
         self.failures += 1
         if self.failures >= self.tries:
             self.failures = 0
-            self.locked_until = now + self.lockout_s * (2 ** self.lockouts)
+            self.locked_until = now + self.lockout_length(self.lockouts)
             self.lockouts += 1
-            return False, f"Wrong PIN. Too many tries: wait {self.wait_left(now):.0f} s."
+            return False, f"Wrong PIN. Too many tries: wait {wait_text(self.wait_left(now))}."
         left = self.tries - self.failures
         return False, f"Wrong PIN. {left} {'try' if left == 1 else 'tries'} left."
+
+
+LOCKOUT_FILE = "kiosk-lockout.json"
+MAX_LOCKOUT_FILE_BYTES = 4096
+_BOOT_ID = "/proc/sys/kernel/random/boot_id"
+
+
+def boot_id() -> str:
+    """This boot's id on Linux ("" elsewhere): within one boot the monotonic clock carries over."""
+    from ..safeio import read_regular
+
+    try:
+        return read_regular(_BOOT_ID, 64).decode("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _finite(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    f = float(value)
+    return f if math.isfinite(f) else None
+
+
+class LockoutFile:
+    """The wrong-PIN lockout on disk, so a restart (the kiosk is restarted after a crash) keeps it.
+
+    One small JSON file, replaced atomically: failures in a row, lockouts so far, and when the current
+    lockout ends on both the wall clock and (with this boot's id) the monotonic clock.  Read back in
+    the same boot, the monotonic time is used, so moving the wall clock either way changes nothing;
+    after a reboot the wall clock is used, and a wait longer than the lockout that was set (the clock
+    moved back, or a file from the future) is cut to that lockout, never to nothing.  A file that
+    cannot be read or trusted keeps the kiosk locked for the longest lockout (fail closed).
+    """
+
+    def __init__(self, path: Path, *, wall: Callable[[], float] = time.time,
+                 mono: Callable[[], float] = time.monotonic, boot: Callable[[], str] = boot_id) -> None:
+        self.path = path
+        self.wall = wall
+        self.mono = mono
+        self.boot = boot
+
+    def load_into(self, limiter: PinLimiter, now: float) -> str | None:
+        """Restore the lockout into ``limiter`` (``now`` on its clock); a problem naming the file if
+        the file could not be trusted, in which case ``limiter`` is locked for the longest lockout."""
+        from ..plaintext import printable
+        from ..safeio import describe, read_regular
+
+        where = printable(str(self.path), limit=300)
+        try:
+            raw = read_regular(self.path, MAX_LOCKOUT_FILE_BYTES)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            return self._distrust(limiter, now, f"{where}: cannot be read ({printable(describe(exc), limit=200)})")
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            return self._distrust(limiter, now, f"{where}: damaged (not the JSON this app writes)")
+        why = self._restore(limiter, now, data)
+        return None if why is None else self._distrust(limiter, now, f"{where}: {why}")
+
+    def _restore(self, limiter: PinLimiter, now: float, data: object) -> str | None:
+        if not isinstance(data, dict) or data.get("version") != 1:
+            return "damaged (not the lockout file this app writes)"
+        failures, lockouts = data.get("failures"), data.get("lockouts")
+        if isinstance(failures, bool) or not isinstance(failures, int) or not 0 <= failures < limiter.tries:
+            return "damaged (failures)"
+        if isinstance(lockouts, bool) or not isinstance(lockouts, int) or not 0 <= lockouts <= 1000:
+            return "damaged (lockouts)"
+        wall_until, mono_until = _finite(data.get("wall_until")), _finite(data.get("mono_until"))
+        boot = data.get("boot")
+        if wall_until is None or mono_until is None or not isinstance(boot, str):
+            return "damaged (times)"
+        this_boot = self.boot()
+        wait = mono_until - self.mono() if boot and boot == this_boot else wall_until - self.wall()
+        longest = limiter.lockout_length(lockouts - 1) if lockouts else 0.0
+        if wait > longest + 1.0:
+            if not lockouts:
+                return "damaged (a lockout without any wrong PINs)"
+            wait = longest  # the clock moved back, or the file is from the future: the lockout that was set
+        limiter.failures = failures
+        limiter.lockouts = lockouts
+        limiter.locked_until = now + max(0.0, wait)
+        return None
+
+    @staticmethod
+    def _distrust(limiter: PinLimiter, now: float, problem: str) -> str:
+        limiter.lock_longest(now)
+        return f"{problem}; the PIN prompt is locked for {wait_text(limiter.max_lockout_s)}"
+
+    def record(self, limiter: PinLimiter, now: float) -> dict[str, object]:
+        """What :meth:`write` puts on disk, taken now (cheap: no file touched)."""
+        wait = limiter.wait_left(now)
+        return {"version": 1, "failures": limiter.failures, "lockouts": limiter.lockouts,
+                "wall_until": self.wall() + wait, "mono_until": self.mono() + wait, "boot": self.boot()}
+
+    def write(self, record: dict[str, object]) -> None:
+        """Replace the file atomically (a crash leaves the old one or the new one, never half)."""
+        folder = self.path.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(record, fh)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        if hasattr(os, "O_DIRECTORY"):
+            with contextlib.suppress(OSError):
+                dfd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+                try:
+                    os.fsync(dfd)
+                finally:
+                    os.close(dfd)

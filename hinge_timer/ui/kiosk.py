@@ -8,6 +8,10 @@ strangers all day.
   the run is ended as abandoned and stays in the history).  A timed step that is running is never
   cut short: the person may be holding a stretch without touching anything.
 - The mouse pointer hides after ``cursor_hide_seconds`` without movement.
+- A window that is hidden, minimised, unmapped ("show desktop") or taken out of full screen puts itself
+  back (Qt's window events, and the same four-times-a-second check as a watchdog).
+- A site config that cannot be trusted (``KioskConfig.locked``) gives a kiosk the chord cannot leave,
+  with a line on the tiles for the administrator; the PIN lockout is kept on disk (kiosk/pin.py).
 
 All timing reads an injected clock (seconds), checked four times a second, so the tests drive it
 with a fake clock.
@@ -18,17 +22,19 @@ from __future__ import annotations
 import html
 import logging
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCursor, QKeyEvent
-from PySide6.QtWidgets import QApplication, QGridLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QGridLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from ..engine.state import State
 from ..kiosk.config import KioskConfig
-from ..kiosk.pin import PinLimiter
+from ..kiosk.pin import LOCKOUT_FILE, LockoutFile, PinLimiter, wait_text
 from . import dialogs, theme
 from .home import SessionEntry, fmt_minutes
+from .widgets import plain_label
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -36,6 +42,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CHECK_MS = 250
+CHORD_GRACE_S = 0.2  # a release followed by a press this soon is X11's autorepeat, not letting go
+RESTORE_MS = 100  # after the window manager hides, minimises or un-fullscreens the kiosk, take it back
 INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
                 QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.TabletPress}
 
@@ -54,20 +62,29 @@ class KioskHome(QWidget):
         root = QVBoxLayout(self)
         root.setContentsMargins(40, 28, 40, 28)
         root.setSpacing(18)
-        self.heading = QLabel("Choose a session. Tap to start.", self)
+        self.heading = plain_label(self, "Choose a session. Tap to start.")
         self.heading.setObjectName("kiosk_heading")
         self.heading.setWordWrap(True)
-        self.today = QLabel(self)
+        self.today = plain_label(self)
         self.today.setObjectName("kiosk_today")
         root.addWidget(self.heading)
         root.addWidget(self.today)
         self.grid = QGridLayout()
         self.grid.setSpacing(18)
         root.addLayout(self.grid, 1)
-        self.hint = QLabel("The screen follows you through every drill: words, countdowns and sounds. "
-                           "Space pauses. Each session starts gently.", self)
+        self.hint = plain_label(self, "The screen follows you through every drill: words, countdowns and sounds. "
+                                "Space pauses. Each session starts gently.")
         self.hint.setWordWrap(True)
         root.addWidget(self.hint)
+        # For the administrator: why this kiosk cannot be left (a site config that cannot be trusted).
+        self.admin = plain_label(self, name="kiosk_admin", wrap=True)
+        self.admin.hide()
+        root.addWidget(self.admin)
+
+    def set_admin_notice(self, text: str) -> None:
+        """A line for the administrator under the tiles (plain text; empty: hidden)."""
+        self.admin.setText(text)
+        self.admin.setVisible(bool(text))
 
     def set_entries(self, entries: list[SessionEntry]) -> None:
         for tile in self.tiles:
@@ -90,7 +107,7 @@ class KioskHome(QWidget):
             parts = []
             for name, text in (("title", e.session.title), ("minutes", f"{round(t.total / 60)} min"),
                                ("drills", " · ".join(d.name for d in e.session.drills)), ("go", "Tap to start ▶")):
-                label = QLabel(text, tile)
+                label = plain_label(tile, text)  # titles and drill names: plain text
                 label.setObjectName(f"tile_{name}")
                 label.setWordWrap(True)
                 label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -121,7 +138,7 @@ class KioskHome(QWidget):
         if count is None:
             self.today.setText("")
         else:
-            self.today.setText(f"Sessions done here today: <b>{count}</b>")
+            self.today.setText(f"Sessions done here today: {count}")
 
     def handle_key(self, key: int, text: str) -> bool:
         """1-9 start the tile with that number (a keyboard-only kiosk)."""
@@ -141,6 +158,8 @@ class KioskHome(QWidget):
                                    " font-weight: bold;")
         self.today.setStyleSheet(f"color: {theme.MUTED_TEXT.name()}; font-size: {max(14, int(h * 0.03))}px;")
         self.hint.setStyleSheet(f"color: {theme.MUTED_TEXT.name()}; font-size: {max(13, int(h * 0.026))}px;")
+        self.admin.setStyleSheet(f"color: {theme.TEXT.name()}; background: {theme.PANEL.name()};"
+                                 f" font-size: {max(13, int(h * 0.024))}px; padding: 8px;")
         colour = theme.STATE_COLOURS[State.WORK]
         text, muted = theme.TEXT.name(), theme.MUTED_TEXT.name()
         for tile in self.tiles:
@@ -169,11 +188,42 @@ class KioskController(QObject):
         self.clock = clock
         self.limiter = PinLimiter()
         self.allow_exit = False
+        # The lockout survives a restart: read before the first frame (a tiny regular file; a damaged
+        # one keeps the prompt locked), written on a worker thread so the GUI thread never waits.
+        folder = getattr(window, "history_dir", None)
+        self.lockout_file: LockoutFile | None = LockoutFile(folder / LOCKOUT_FILE) if folder is not None else None
+        self.lockout_problem = ""
+        self._writer: ThreadPoolExecutor | None = None
+        if self.lockout_file is not None:
+            problem = self.lockout_file.load_into(self.limiter, clock())
+            if problem:
+                log.warning("kiosk: %s", problem)
+                self.lockout_problem = problem
+                self._save_lockout()  # a sound file again, with the lockout it now holds
+            elif self.limiter.wait_left(clock()) > 0:
+                log.info("kiosk: the PIN prompt is still locked for %s (from before the restart)",
+                         wait_text(self.limiter.wait_left(clock())))
+        if config.locked:
+            log.warning("kiosk: cannot be left until the site config is fixed: %s", config.lock_reason)
+            home = getattr(window, "kiosk_home", None)
+            if home is not None:
+                home.set_admin_notice("For the administrator: this kiosk cannot be left until the site config is"
+                                      f" fixed. {config.lock_reason}.")
+        # Taking the screen back: the window manager's "show desktop", a minimise or an un-fullscreen.
+        self.keep_fullscreen = window.isFullScreen()
+        self.restores = 0
+        self._attempts = 0  # restores in a row that did not bring the window back
+        self._exposed_once = False
+        self._restore_timer = QTimer(self)
+        self._restore_timer.setSingleShot(True)
+        self._restore_timer.setInterval(RESTORE_MS)
+        self._restore_timer.timeout.connect(self.take_screen_back)
         now = clock()
         self.last_input = now
         self.last_move = now
         self.cursor_hidden = False
         self.chord_since: float | None = None
+        self.chord_released: float | None = None  # a release that may be half of an X autorepeat pair
         self.done_since: float | None = None
         self.timer = QTimer(self)
         self.timer.setInterval(CHECK_MS)
@@ -185,6 +235,10 @@ class KioskController(QObject):
 
     def close(self) -> None:
         self.timer.stop()
+        self._restore_timer.stop()
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)  # the last lockout reaches the disk before the app exits
+            self._writer = None
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
@@ -193,6 +247,12 @@ class KioskController(QObject):
     # -- input ----------------------------------------------------------------------------
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
         kind = event.type()
+        if obj is self.window and kind in (QEvent.Type.WindowStateChange, QEvent.Type.Hide, QEvent.Type.Show):
+            if self.window.isFullScreen():
+                self.keep_fullscreen = True
+            if not self.allow_exit and self.screen_lost() and not self._restore_timer.isActive():
+                self._restore_timer.start()
+            return False
         if kind in INPUT_EVENTS:
             now = self.clock()
             self.last_input = now
@@ -203,7 +263,11 @@ class KioskController(QObject):
                 return self._key_pressed(event, now)
         elif kind == QEvent.Type.KeyRelease and isinstance(event, QKeyEvent) and not event.isAutoRepeat():
             if event.key() in (Qt.Key.Key_Q, Qt.Key.Key_Control, Qt.Key.Key_Alt):
-                self.chord_since = None  # let go before the time: nothing happens
+                # Let go before the time: nothing happens.  Not at once, though: X11's autorepeat sends
+                # a release and a press for every repeat of a held key, not marked as repeats; a press
+                # within CHORD_GRACE_S means the key is still held (tests/integration/test_kiosk_screen.py).
+                if self.chord_since is not None:
+                    self.chord_released = self.clock()
         return False
 
     def _key_pressed(self, event: QKeyEvent, now: float) -> bool:
@@ -211,6 +275,12 @@ class KioskController(QObject):
         chord = (event.key() == Qt.Key.Key_Q and mods & Qt.KeyboardModifier.ControlModifier
                  and mods & Qt.KeyboardModifier.AltModifier)
         if chord:
+            if self.chord_released is not None and self.chord_since is not None:
+                if now - self.chord_released <= CHORD_GRACE_S:
+                    self.chord_released = None  # an autorepeat pair: still held
+                    return True
+                self.chord_since = None
+            self.chord_released = None
             if not event.isAutoRepeat() and self.chord_since is None:
                 self.chord_since = now
                 log.info("kiosk: exit chord held")
@@ -221,9 +291,17 @@ class KioskController(QObject):
     def check(self) -> None:
         now = self.clock()
         cfg = self.config
+        lost = self.screen_lost()
+        if not lost:
+            self._attempts = 0
+        elif not self._restore_timer.isActive():
+            self.take_screen_back()  # the watchdog, for what no event told us (openbox's "show desktop")
         if not self.cursor_hidden and now - self.last_move >= cfg.cursor_hide_seconds:
             self.hide_cursor()
-        if self.chord_since is not None and now - self.chord_since >= cfg.exit_hold_seconds:
+        if self.chord_released is not None and now - self.chord_released > CHORD_GRACE_S:
+            self.chord_since = self.chord_released = None  # really let go
+        if (self.chord_since is not None and self.chord_released is None
+                and now - self.chord_since >= cfg.exit_hold_seconds):
             self.chord_since = None
             self.request_exit()
             return
@@ -264,6 +342,49 @@ class KioskController(QObject):
             return False
         return d.runner.state not in (State.PAUSED, State.CAUTION, State.IDLE) and d.runner.step.duration is not None
 
+    # -- the screen -----------------------------------------------------------------------------
+    def screen_lost(self) -> str:
+        """How the kiosk lost the screen ("" if it has not)."""
+        w = self.window
+        if self.allow_exit:
+            return ""
+        if not w.isVisible():
+            return "hidden"
+        if w.isMinimized():
+            return "minimised"
+        if self.keep_fullscreen and not w.isFullScreen():
+            return "taken out of full screen"
+        handle = w.windowHandle()
+        if handle is not None:
+            if handle.isExposed():
+                self._exposed_once = True
+            elif self._exposed_once:
+                return "taken off the screen (unmapped: the desktop was shown)"
+        return ""
+
+    def take_screen_back(self) -> None:
+        why = self.screen_lost()
+        if not why:
+            return
+        self.restores += 1
+        self._attempts += 1
+        log.warning("kiosk: the window was %s; taking the screen back", why)
+        w = self.window
+        if self._attempts > 1:
+            # Raising did not help (openbox keeps a window hidden while it shows the desktop): map the
+            # window anew, which a window manager must show, and which ends "show desktop".
+            w.hide()
+        state = w.windowState() & ~Qt.WindowState.WindowMinimized
+        if self.keep_fullscreen:
+            state |= Qt.WindowState.WindowFullScreen
+        w.setWindowState(state)
+        if self.keep_fullscreen:
+            w.showFullScreen()
+        else:
+            w.show()
+        w.raise_()
+        w.activateWindow()
+
     # -- the pointer ---------------------------------------------------------------------------
     def hide_cursor(self) -> None:
         if not self.cursor_hidden:
@@ -277,26 +398,59 @@ class KioskController(QObject):
 
     # -- leaving -------------------------------------------------------------------------------
     def request_exit(self) -> bool:
-        """The chord was held: ask for the PIN if one is set, then let the window close."""
+        """The chord was held: ask for the PIN if one is set, then let the window close.  A kiosk whose
+        site config cannot be trusted is never left: the chord only says why."""
+        if self.config.locked:
+            log.warning("kiosk: the exit chord was held, but the kiosk cannot be left: %s", self.config.lock_reason)
+            dialogs.show_error(self.window, "Kiosk",
+                               "This kiosk cannot be left until the site config is fixed.\n"
+                               f"{self.config.lock_reason}.\n"
+                               "Fix the file (docs/kiosk.md), then restart the app or the computer.")
+            return False
         stored = self.config.pin_hash
         if stored:
             wait = self.limiter.wait_left(self.clock())
             if wait > 0:
-                dialogs.show_error(self.window, "Kiosk", f"Too many wrong PINs. Try again in {wait:.0f} s.")
+                text = f"Too many wrong PINs. Try again in {wait_text(wait)}."
+                if self.lockout_problem:
+                    text += f"\n({self.lockout_problem}.)"
+                dialogs.show_error(self.window, "Kiosk", text)
                 return False
             pin = dialogs.ask_pin(self.window, "Administrator PIN to leave kiosk mode:")
             if pin is None:
                 return False
             ok, message = self.limiter.check(pin, stored, self.clock())
+            self._save_lockout()
+            if ok:
+                self.lockout_problem = ""
             if not ok:
                 log.warning("kiosk: %s", message)
                 dialogs.show_error(self.window, "Kiosk", message)
                 return False
         log.info("kiosk: leaving")
         self.allow_exit = True
+        self._restore_timer.stop()
         self.exit_allowed.emit()
         self.window.close()
         return True
+
+
+    def _save_lockout(self) -> None:
+        """Write the lockout as it is now, in order, on a worker thread (never the GUI thread)."""
+        if self.lockout_file is None:
+            return
+        record = self.lockout_file.record(self.limiter, self.clock())
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-lockout")
+        future = self._writer.submit(self.lockout_file.write, record)
+        where = self.lockout_file.path
+        future.add_done_callback(lambda f: _log_write_failure(f, where))
+
+
+def _log_write_failure(future: Future[None], where: object) -> None:
+    exc = future.exception()
+    if exc is not None:
+        log.warning("kiosk: the PIN lockout could not be saved to %s (%s); it holds until the app stops", where, exc)
 
 
 def kiosk_summary(config: KioskConfig) -> str:
@@ -304,4 +458,5 @@ def kiosk_summary(config: KioskConfig) -> str:
     return html.escape(
         f"kiosk: idle {config.idle_minutes:g} min, home {config.done_seconds:g} s after a session, pointer hidden "
         f"after {config.cursor_hide_seconds:g} s, exit: Ctrl+Alt+Q held {config.exit_hold_seconds:g} s"
-        + (" and the PIN" if config.pin_hash else "") + (", anonymous" if config.anonymous else ""))
+        + (" and the PIN" if config.pin_hash else "") + (", anonymous" if config.anonymous else "")
+        + (", cannot be left (the site config must be fixed)" if config.locked else ""))

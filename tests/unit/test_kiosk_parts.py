@@ -26,23 +26,28 @@ def test_the_site_file_sets_kiosk_for_everyone(tmp_path, monkeypatch):
     assert cfg.enabled and cfg.idle_minutes == 5.0 and verify_pin("2468", cfg.pin_hash) and cfg.problems == []
 
 
-def test_each_mistake_names_the_file_and_field_and_the_rest_is_used(tmp_path):
+def test_each_harmless_mistake_names_the_file_and_field_and_the_rest_is_used(tmp_path):
     f = tmp_path / "config.toml"
-    f.write_text('[kiosk]\nenabled = "yes"\nidle_minutes = 0\nexit_hold_seconds = 60\npin_hash = "1234"\n'
-                 'cursor_hide_seconds = 8\ncolour = "red"\n')
+    f.write_text('[kiosk]\nenabled = true\nidle_minutes = 0\nexit_hold_seconds = 60\ndone_seconds = "soon"\n'
+                 'cursor_hide_seconds = 8\ncolour = "red"\nanonymous = "yes"\n')
     cfg = load_kiosk_config(f)
-    assert cfg.cursor_hide_seconds == 8.0 and not cfg.enabled and cfg.exit_hold_seconds == 3.0 and cfg.pin_hash == ""
+    assert cfg.enabled and cfg.cursor_hide_seconds == 8.0 and cfg.exit_hold_seconds == 3.0 and cfg.idle_minutes == 3
+    assert cfg.done_seconds == 20 and cfg.anonymous  # the default, which shows no one's history
+    assert not cfg.locked  # none of these concerns who may leave the kiosk
     text = "\n".join(cfg.problems)
-    for field in ("kiosk.enabled", "kiosk.idle_minutes", "kiosk.exit_hold_seconds", "kiosk.pin_hash", "kiosk.colour"):
+    for field in ("kiosk.idle_minutes", "kiosk.exit_hold_seconds", "kiosk.done_seconds", "kiosk.colour",
+                  "kiosk.anonymous"):
         assert f"{f}: {field}" in text
     assert len(cfg.problems) == 5
 
 
-def test_a_broken_file_gives_one_message_and_defaults(tmp_path):
+def test_a_broken_file_turns_the_kiosk_on_and_locks_it(tmp_path):
     f = tmp_path / "config.toml"
-    f.write_text("[kiosk\nenabled = true\n")
+    f.write_text("[kiosk\nenabled = false\n")  # even a file that might have said "no kiosk": we cannot know
     cfg = load_kiosk_config(f)
-    assert not cfg.enabled and len(cfg.problems) == 1 and str(f) in cfg.problems[0] and "TOML" in cfg.problems[0]
+    assert cfg.enabled and cfg.locked and len(cfg.problems) == 1
+    assert str(f) in cfg.problems[0] and "not valid TOML" in cfg.problems[0] and "line 1" in cfg.problems[0]
+    assert cfg.problems[0].startswith(cfg.lock_reason) and "cannot be left until the file is fixed" in cfg.problems[0]
 
 
 def test_the_pin_is_stored_salted_and_never_plain():
