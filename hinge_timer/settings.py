@@ -1,18 +1,27 @@
 """Where data lives, and the user's settings: typed, in one place, each with its default.
 
 Qt-free.  Settings are a small JSON file in the data folder.  A missing file
-means defaults; an unreadable or malformed one is moved aside (never deleted),
-the defaults are used, and the caller is told what happened.
+means defaults; a malformed one (not UTF-8, not JSON, nested too deep, too large,
+or a FIFO, device or folder in its place) is moved aside (never deleted, never over
+an earlier one), the defaults are used, and the caller is told what happened.
+The file is read only if it is a regular file, without blocking, and its size and
+nesting depth are checked before it is parsed.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import os
+import re
+import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+from .plaintext import printable
+from .safeio import NotRegularFile, TooLarge, read_regular
 
 log = logging.getLogger(__name__)
 
@@ -51,21 +60,24 @@ class Settings:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Settings":
+        """Settings from a parsed settings.json object; never raises.
+
+        A known key whose value is of the wrong type, not a finite number (NaN, Infinity, an integer
+        too large for a float) or not one of the allowed words is ignored, with the reason logged, and
+        its default is used.  Unknown keys (from a newer version) are kept as they were."""
         s = cls()
         known = {f.name for f in fields(cls)} - {"extra"}
         for key, value in data.items():
-            if key in known:
-                default = getattr(s, key)
-                if type(value) is type(default) or (type(default) is float and type(value) is int):
-                    setattr(s, key, type(default)(value))
-                else:
-                    log.warning("settings: ignoring %s=%r (expected %s)", key, value, type(default).__name__)
-            else:
+            if key not in known:
                 s.extra[key] = value
-        if s.dose not in ("low", "high"):
-            s.dose = "low"
-        if s.audio not in ("qt", "simpleaudio", "none"):
-            s.audio = "qt"
+                continue
+            default = getattr(s, key)
+            why = _why_not(value, default, _CHOICES.get(key))
+            if why is None:
+                setattr(s, key, float(value) if type(default) is float else value)
+            else:
+                log.warning("settings: ignoring %s=%s (%s); using %r", printable(key, limit=80),
+                            _shown(value), why, default)
         s.volume = max(0.0, min(1.0, s.volume))
         return s
 
@@ -75,6 +87,113 @@ class Settings:
         return {**extra, **data}
 
 
+_CHOICES: dict[str, tuple[str, ...]] = {"dose": ("low", "high"), "audio": ("qt", "simpleaudio", "none")}
+
+
+def _why_not(value: object, default: object, choices: tuple[str, ...] | None) -> str | None:
+    """Why ``value`` cannot stand in for ``default`` (a setting's default value), or None when it can."""
+    if type(default) is float:
+        if type(value) not in (int, float):  # bool is not a number here
+            return f"expected a number, not {_json_type(value)}"
+        try:
+            number = float(value)  # type: ignore[arg-type]  # int or float, checked above
+        except OverflowError:
+            return "a number too large"
+        if not math.isfinite(number):
+            return "not a finite number"
+        return None
+    if type(value) is not type(default):
+        return f"expected {_json_type(default)}, not {_json_type(value)}"
+    if choices is not None and value not in choices:
+        return "expected one of " + ", ".join(choices)
+    return None
+
+
+def _json_type(value: object) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return "null" if value is None else type(value).__name__
+
+
+def _shown(value: object) -> str:
+    """A bad value for the log: escaped, short, and never an error itself (a 400-digit number, a deep list)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value) if abs(value) < 10**60 else "a number of more than 60 digits"
+    if isinstance(value, (list, dict)):
+        return _json_type(value)
+    return printable(repr(value), limit=80)
+
+
+SETTINGS_LIMIT = 256 << 10  # bytes: real settings are a few hundred
+SETTINGS_DEPTH = 32  # nesting of [ and {: real settings are one object of plain values
+
+_JSON_SPECIAL = re.compile(r'[\[\]{}"\\]')
+
+
+def json_depth(text: str, stop_above: int | None = None) -> int:
+    """How deep ``text``'s arrays and objects nest (brackets inside strings left out), without parsing it.
+
+    One pass over the brackets, quotes and backslashes only: linear in the text, whatever its shape.
+    With ``stop_above``, returns as soon as the depth goes past it."""
+    depth = deepest = 0
+    in_string = False
+    skip_at = -1  # the character after a backslash in a string is escaped
+    for m in _JSON_SPECIAL.finditer(text):
+        c, at = m.group(), m.start()
+        if at == skip_at:
+            continue
+        if in_string:
+            if c == "\\":
+                skip_at = at + 1
+            elif c == '"':
+                in_string = False
+        elif c == '"':
+            in_string = True
+        elif c in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if stop_above is not None and deepest > stop_above:
+                    break
+        elif c in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+class BrokenSettings(ValueError):
+    """Why the settings file cannot be used (in words, without the file's own text)."""
+
+
+def parse_settings(data: bytes) -> dict[str, Any]:
+    """The settings object in ``data``; raises :class:`BrokenSettings` saying why it is not one."""
+    try:
+        text = data.decode("utf-8-sig")  # a BOM, as some editors write, is fine
+    except UnicodeDecodeError as exc:
+        hint = "; it looks like UTF-16: save it as UTF-8" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        raise BrokenSettings(f"not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start}{hint})") from None
+    if "\x00" in text:
+        raise BrokenSettings("not UTF-8 text (it holds NUL characters; UTF-16? save it as UTF-8)")
+    if json_depth(text, stop_above=SETTINGS_DEPTH) > SETTINGS_DEPTH:
+        raise BrokenSettings(f"nested more than {SETTINGS_DEPTH} deep")
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise BrokenSettings(f"nested more than {SETTINGS_DEPTH} deep") from None
+    except ValueError as exc:  # JSONDecodeError: "Expecting value: line 1 column 1 (char 0)"
+        raise BrokenSettings(f"not JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise BrokenSettings("not a JSON object")
+    return value
+
+
 class SettingsStore:
     def __init__(self, folder: Path) -> None:
         self.path = folder / "settings.json"
@@ -82,37 +201,57 @@ class SettingsStore:
 
     def load(self) -> Settings:
         try:
-            text = self.path.read_text(encoding="utf-8")
+            data = read_regular(self.path, SETTINGS_LIMIT)
         except FileNotFoundError:
             return Settings()
+        except NotRegularFile as exc:
+            return self._set_aside(f"it is {exc.what}, not a regular file")
+        except TooLarge as exc:
+            return self._set_aside(f"{exc.size} bytes, more than the {SETTINGS_LIMIT} allowed")
         except OSError as exc:
-            self.problem = f"{self.path}: cannot be read ({exc.strerror}); using default settings"
+            self.problem = (f"{printable(str(self.path))}: cannot be read ({exc.strerror or exc}); "
+                            "using default settings")
             return Settings()
         try:
-            data = json.loads(text)
-            if not isinstance(data, dict):
-                raise ValueError("not a JSON object")
-        except ValueError as exc:
-            aside = self.path.with_name(self.path.name + ".broken")
-            try:
-                os.replace(self.path, aside)
-                self.problem = f"{self.path}: not valid settings ({exc}); moved to {aside}, using defaults"
-            except OSError:
-                self.problem = f"{self.path}: not valid settings ({exc}); using defaults"
-            return Settings()
-        return Settings.from_json(data)
+            return Settings.from_json(parse_settings(data))
+        except BrokenSettings as exc:
+            return self._set_aside(str(exc))
+
+    def _set_aside(self, why: str) -> Settings:
+        """Move the unusable file to settings.json.broken (or .broken-2, ...: an earlier one is kept); defaults."""
+        shown = printable(str(self.path))
+        aside = self.path.with_name(self.path.name + ".broken")
+        n = 1
+        while os.path.lexists(aside):
+            n += 1
+            aside = self.path.with_name(f"{self.path.name}.broken-{n}")
+        try:
+            os.rename(self.path, aside)
+        except OSError as exc:
+            self.problem = (f"{shown}: not valid settings ({why}) and it cannot be moved aside "
+                            f"({exc.strerror or exc}); using defaults")
+        else:
+            self.problem = f"{shown}: not valid settings ({why}); moved to {printable(str(aside))}, using defaults"
+        log.warning("settings: %s", self.problem)
+        return Settings()
 
     def save(self, settings: Settings) -> str | None:
-        """Write atomically; return a message instead of raising when the disk says no."""
-        tmp = self.path.with_name(self.path.name + ".tmp")
+        """Write atomically; return a message instead of raising when the disk says no.
+
+        The text goes to a new temporary file (made with O_EXCL, so nothing already there, not even a
+        FIFO, is opened) that then replaces settings.json in one rename."""
+        tmp: str | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(json.dumps(settings.to_json(), indent=1), encoding="utf-8")
+            fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(json.dumps(settings.to_json(), indent=1))
             os.replace(tmp, self.path)
         except OSError as exc:
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
-            return f"{self.path}: settings could not be saved ({exc.strerror or exc})"
+            if tmp is not None:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+            return f"{printable(str(self.path))}: settings could not be saved ({exc.strerror or exc})"
         return None

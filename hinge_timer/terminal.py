@@ -2,6 +2,8 @@
 
 It uses the same runner and Qt driver as the window will (on a
 QCoreApplication, no display needed) and prints every cue as a caption line.
+A cue, a drill name or a caution from the file is data: printed with its control
+characters escaped (hinge_timer.plaintext), so it cannot drive the terminal.
 """
 
 from __future__ import annotations
@@ -14,12 +16,25 @@ from typing import TYPE_CHECKING, TextIO
 
 from .engine.clock import NS
 from .engine.events import CueEvent, Snapshot, State
+from .plaintext import controls_escaped, printable
 from .session.timeline import StepKind, Timeline
 
 if TYPE_CHECKING:
     from .store.recorder import RunSource
 
 log = logging.getLogger(__name__)
+
+EXIT_WAIT_S = 1.5  # at exit, the longest the history writer is waited for
+
+
+def _say(message: str) -> None:
+    """A problem line on stderr (it may name a file): control characters escaped."""
+    print(controls_escaped(f"hinge-timer: {message}"), file=sys.stderr)
+
+
+def _paragraph(text: str) -> str:
+    """A person's multi-line text (a caution), escaped, each line indented under its heading."""
+    return "\n".join(f"  {line}" for line in printable(text, keep_newlines=True).split("\n"))
 
 
 def _clock_text(seconds: float) -> str:
@@ -52,10 +67,31 @@ def run_in_terminal(
 
         history = open_history(history_dir)
         if history.problem:
-            print(f"hinge-timer: {history.problem}", file=sys.stderr)
+            _say(history.problem)
         if history.writable and history.conn is not None:
-            recorder = Recorder(history.conn, source, timeline, db_path=str(history.path),
-                                on_problem=lambda m: print(f"hinge-timer: {m}", file=sys.stderr) if m else None)
+            from .store.writer import import_pending
+
+            kept = import_pending(history.path, history.conn).message  # runs a locked history kept out before
+            if kept:
+                _say(kept)
+        if (history.writable and history.conn is not None) or history.locked:
+            # Writes go through the recorder's own thread: a lock held by another program never holds
+            # up a cue; the run is kept and written when the lock goes (at exit, in a side file).
+            from .qt.post import Post
+
+            told: list[str] = []
+
+            def on_problem(m: str) -> None:
+                if m:
+                    told.append(m)
+                    _say(m)
+
+            def on_saved() -> None:
+                if told:
+                    _say(f"the history is free again: this run is saved in {history.path}.")
+
+            recorder = Recorder(history.conn, source, timeline, db_path=str(history.path), path=history.path,
+                                post=Post(app), on_problem=on_problem, on_saved=on_saved)
             recorder.begin(driver.runner)
     origin = driver.clock()
     interrupted = False
@@ -63,7 +99,7 @@ def run_in_terminal(
     def on_cue(ev: CueEvent) -> None:
         at = (ev.scheduled_ns - origin) / NS
         try:
-            out.write(f"[{_clock_text(at)}] {ev.kind.value:<16} {ev.text}\n")
+            out.write(f"[{_clock_text(at)}] {ev.kind.value:<16} {printable(ev.text)}\n")
             out.flush()
         except (BrokenPipeError, ValueError):  # the reader went away (| head): stop quietly
             driver.cue_fired.disconnect(on_cue)
@@ -76,7 +112,7 @@ def run_in_terminal(
         if snap.state is not State.CAUTION or snap.step_index in handled:
             return
         handled.add(snap.step_index)
-        out.write(f"\nCAUTION: {snap.drill_name}\n{snap.caution}\n")
+        out.write(f"\nCAUTION: {printable(snap.drill_name)}\n{_paragraph(snap.caution or '')}\n")
         if accept_cautions:
             out.write("Confirmed (--accept-cautions).\n\n")
             QTimer.singleShot(0, driver.acknowledge)
@@ -101,7 +137,7 @@ def run_in_terminal(
     wake = QTimer()
     wake.start(200)
     wake.timeout.connect(lambda: None)
-    out.write(f"{timeline.session.title} ({timeline.dose} dose)" + (f" at {speed:g}x speed" if speed != 1 else "") + "\n")
+    out.write(f"{printable(timeline.session.title)} ({timeline.dose} dose)" + (f" at {speed:g}x speed" if speed != 1 else "") + "\n")
     try:
         driver.start()
         if not driver.runner.finished:
@@ -111,7 +147,9 @@ def run_in_terminal(
         wake.stop()
         driver.close()
         if recorder is not None:
-            recorder.close()
+            import time
+
+            recorder.shutdown(time.monotonic() + EXIT_WAIT_S)  # bounded: what a lock keeps out goes to a side file
         if history is not None:
             history.close()
     done = sum(1 for o in driver.runner.outcomes.values() if o.status == "done")

@@ -8,18 +8,34 @@ Opening never raises for a bad file.  ``open_history`` always returns a ``Histor
 ``problem`` says, in one sentence naming the file, what went wrong and what was done:
 
 - not a database, or damaged: the file is moved aside (never deleted) and a new one starts;
+- held locked by another program (a backup or sync tool, ``sqlite3`` left open): left exactly as it
+  is, ``locked`` is set and :meth:`History.retry` opens it once the lock goes.  Opening waits at most
+  ``OPEN_TIMEOUT`` for a lock, so a window start is never held up by one;
+- a folder, FIFO, device or other non-regular file in its place: left alone (it is not ours), and
+  history is off for this run;
+- tables, indexes, triggers or views that this version did not make (a planted trigger could
+  delete runs): opened read-only so nothing in it runs (triggers fire only on writes), ``unexpected``
+  names them, and :func:`start_over` moves it aside (kept whole) when the user agrees;
 - written by a newer Hinge Timer: left untouched, and history is off for this run;
 - a read-only or full disk, or a folder that cannot be made: history is off (or read-only),
   and the session runs anyway.
+
+Locked and damaged are told apart by SQLite's error code (SQLITE_BUSY, SQLITE_LOCKED), never by
+the message's words alone.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
+import stat
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from ..safeio import NotRegularFile, kind_of, read_head
 
 FILE_NAME = "history.sqlite3"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -83,9 +99,32 @@ MIGRATIONS: list[str] = [
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
+OPEN_TIMEOUT = 0.1  # seconds: the longest a lock held by another program may hold up opening
+# Once open: how long a statement on the opener's connection waits for another program's lock.  The
+# opener is the GUI thread (or the command line), which must never wait: 0, one try.  A write it cannot
+# make at once (SQLITE_BUSY, see is_locked) is handed to a writer thread (store/writer.py), which waits.
+BUSY_TIMEOUT_MS = 0
+EXIT_WAIT_S = 1.5  # at exit, the longest the history's writer threads are waited for (then: a side file)
+
+# SQLite's primary result codes (the low byte of an extended code).
+SQLITE_PERM, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY = 3, 5, 6, 8
+SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 10, 11, 13, 14, 26
+_CANNOT_WRITE = {SQLITE_PERM, SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN}
+# Tables SQLite itself makes on request (ANALYZE, PRAGMA optimize): not planted, and never run.
+_SQLITE_OWN = {("table", "sqlite_stat1"), ("table", "sqlite_stat2"), ("table", "sqlite_stat3"),
+               ("table", "sqlite_stat4")}
+
 
 class HistoryError(Exception):
     """A write that failed (read-only or full disk, damage found while running); the message names the file."""
+
+
+class UnexpectedSchema(sqlite3.DatabaseError):
+    """The file holds tables, indexes, triggers or views this version did not make (or is newer): not written."""
+
+    def __init__(self, items: list[str]) -> None:
+        super().__init__("it holds what this version of Hinge Timer did not make: " + ", ".join(items))
+        self.items = items
 
 
 @dataclass
@@ -97,6 +136,14 @@ class History:
     writable: bool
     problem: str | None = None  # one sentence for the user; None when all is well
     moved_to: Path | None = None  # where a damaged file went
+    # Another program held the file locked when it was opened: nothing was moved or changed, and
+    # ``writable`` is False until :meth:`retry` succeeds.  ``conn`` is a read-only view when the
+    # lock still lets others read, else None.
+    locked: bool = False
+    # What the file holds that this version did not make ("trigger wipe (on runs)"): the file is open
+    # read-only (so none of it runs) until the user moves it aside with :func:`start_over`.
+    unexpected: list[str] = field(default_factory=list)
+    _retrying: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
     def available(self) -> bool:
@@ -107,12 +154,96 @@ class History:
             self.conn.close()
             self.conn = None
 
+    def retry(self, timeout: float = OPEN_TIMEOUT) -> bool:
+        """Open a locked history again (waiting at most ``timeout`` s); True once it is writable.
 
-def configure(conn: sqlite3.Connection) -> None:
+        Safe to call from any thread, and again and again: does nothing unless ``locked``.  On
+        success ``conn`` is a new writable connection (usable from any thread), ``locked`` is False
+        and ``problem`` says what the new open found (None when all is well).  If the file turns out
+        damaged or unexpected once it can be read, that is set here as :func:`open_history` would
+        (a damaged file is moved aside and a new history starts; nothing is deleted).
+        """
+        with self._retrying:
+            if not self.locked:
+                return self.writable and self.conn is not None
+            if not self.path.parent.is_dir():
+                return False
+            fresh = open_history(self.path.parent, timeout=timeout)
+            if fresh.locked:
+                fresh.close()
+                return False
+            old, self.conn = self.conn, fresh.conn
+            self.writable, self.problem, self.moved_to = fresh.writable, fresh.problem, fresh.moved_to
+            self.unexpected, self.locked = fresh.unexpected, False
+            if old is not None:
+                old.close()
+            return self.writable and self.conn is not None
+
+
+def configure(conn: sqlite3.Connection, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute("PRAGMA trusted_schema = OFF")  # nothing in the file may call functions with side effects
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
+
+
+def error_code(exc: BaseException) -> int | None:
+    """SQLite's primary result code for ``exc`` (SQLITE_BUSY, ...), or None if it carries none."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def is_locked(exc: BaseException) -> bool:
+    """True when ``exc`` says another connection holds a lock (SQLITE_BUSY or SQLITE_LOCKED): the file
+    is in use, not damaged, and the same statement can succeed later."""
+    code = error_code(exc)
+    if code is not None:
+        return code in (SQLITE_BUSY, SQLITE_LOCKED)
+    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower()
+
+
+@functools.lru_cache(maxsize=None)
+def expected_schema(version: int = SCHEMA_VERSION) -> frozenset[tuple[str, str, str]]:
+    """(type, name, table) of everything MIGRATIONS make up to ``version``: built in memory, not listed by hand."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrate(conn, target=version)
+        return frozenset(_schema(conn))
+    finally:
+        conn.close()
+
+
+def _schema(conn: sqlite3.Connection) -> set[tuple[str, str, str]]:
+    rows = conn.execute("SELECT type, name, tbl_name FROM sqlite_master").fetchall()
+    return {(str(t).lower(), str(n).lower(), str(tb).lower()) for t, n, tb in rows}
+
+
+def prepare_for_writing(conn: sqlite3.Connection) -> None:
+    """Check that the file holds only what this version makes, then migrate it: before any write.
+
+    Raises :class:`UnexpectedSchema` (a ``sqlite3.DatabaseError``) naming what else is there, before
+    anything could set a planted trigger off (the check comes before the migration's UPDATEs);
+    SQLITE_BUSY (see :func:`is_locked`) when another program's lock stops the migration."""
+    at = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if at > SCHEMA_VERSION:
+        raise UnexpectedSchema([f"history version {at} (this one writes {SCHEMA_VERSION})"])
+    extra = unexpected_items(conn, at)
+    if extra:
+        raise UnexpectedSchema(extra)
+    migrate(conn)
+
+
+def unexpected_items(conn: sqlite3.Connection, version: int) -> list[str]:
+    """What ``conn``'s file holds beyond what this version makes at ``version``, in words, sorted."""
+    extra = _schema(conn) - expected_schema(version)
+    out = []
+    for kind, name, table in sorted(extra):
+        if (kind, name) in _SQLITE_OWN:
+            continue
+        on = f" (on {table})" if kind in ("trigger", "index") and table != name else ""
+        out.append(f'{kind} "{name}"{on}')
+    return out
 
 
 def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
@@ -148,12 +279,34 @@ def _statements(script: str) -> list[str]:
 
 
 def _header(path: Path) -> bytes | None:
-    """The file's first 100 bytes (SQLite's header), or None if there is no file."""
+    """The file's first 100 bytes (SQLite's header), or None if there is no file.
+
+    Raises ``_NotRegular`` (never blocks) when something other than a regular file is in its place."""
     try:
-        with path.open("rb") as fh:
-            return fh.read(100)
+        return read_head(path, 100)
     except FileNotFoundError:
         return None
+    except NotRegularFile as exc:
+        raise _NotRegular(path, exc.what) from None
+
+
+class _NotRegular(Exception):
+    def __init__(self, path: Path, what: str) -> None:
+        super().__init__(what)
+        self.path, self.what = path, what
+
+
+def _not_regular(path: Path) -> _NotRegular | None:
+    """A folder, FIFO, device or socket in place of the history's -wal or -shm file (SQLite would hang or fail)."""
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        try:
+            mode = os.stat(side).st_mode
+        except OSError:
+            continue
+        if not stat.S_ISREG(mode):
+            return _NotRegular(side, kind_of(mode))
+    return None
 
 
 def _header_sane(head: bytes) -> bool:
@@ -182,18 +335,27 @@ def _move_aside(path: Path, why: str) -> Path:
 
 
 def _cannot_write(exc: BaseException) -> bool:
+    code = error_code(exc)
+    if code is not None:
+        return code in _CANNOT_WRITE
     text = str(exc).lower()
     return any(w in text for w in ("readonly", "read-only", "unable to open", "disk is full", "disk i/o",
                                    "no space", "permission"))
+
+
+def _connect(target: str | Path, timeout: float, uri: bool = False) -> sqlite3.Connection:
+    # check_same_thread=False: the recorder may write from a worker thread (and reopen a locked file
+    # there) while the window reads; Python's sqlite3 is built serialized (threadsafety 3).
+    return sqlite3.connect(target, isolation_level=None, timeout=timeout, uri=uri, check_same_thread=False)
 
 
 def _open_read_only(path: Path, problem: str) -> History:
     """What is saved can still be shown when the disk cannot be written."""
     if path.exists():
         try:
-            conn = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True, isolation_level=None)
+            conn = _connect(f"{path.as_uri()}?mode=ro&immutable=1", 0, uri=True)
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version == SCHEMA_VERSION:
+            if version == SCHEMA_VERSION and not unexpected_items(conn, version):
                 conn.execute("SELECT count(*) FROM runs").fetchone()
                 return History(path, conn, False, problem)
             conn.close()
@@ -202,15 +364,59 @@ def _open_read_only(path: Path, problem: str) -> History:
     return History(path, None, False, problem)
 
 
-def open_history(folder: Path) -> History:
-    """Open (or create) the history in ``folder``; never raises for a bad file or disk."""
+def _read_only_view(path: Path, planted_ok: bool = False) -> sqlite3.Connection | None:
+    """A read-only connection that does not wait for locks, for the screens to show what is saved
+    (nothing in the file can run: triggers fire only on writes, and this one cannot write).
+    None when reading is refused, or the file is at another version (the screens read this one's)."""
+    try:
+        conn = _connect(f"{path.as_uri()}?mode=ro", 0, uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        conn.execute("PRAGMA trusted_schema = OFF")
+        at = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if at != SCHEMA_VERSION or (not planted_ok and unexpected_items(conn, at)):
+            conn.close()
+            return None
+        conn.execute("SELECT count(*) FROM runs").fetchone()
+        return conn
+    except sqlite3.Error:
+        conn.close()
+        return None
+
+
+def locked_message(path: Path) -> str:
+    return (f"{path} is in use by another program (a backup or sync tool, or sqlite3 left open), so it was "
+            "left exactly as it is. Sessions run as usual; their runs are kept and written to the history "
+            "once the other program lets go.")
+
+
+def _in_use(path: Path) -> History:
+    return History(path, _read_only_view(path), False, locked_message(path), locked=True)
+
+
+def open_history(folder: Path, *, timeout: float = OPEN_TIMEOUT) -> History:
+    """Open (or create) the history in ``folder``; never raises for a bad file or disk.
+
+    Waits at most about ``timeout`` seconds for a lock held by another program (then ``locked``)."""
     path = folder / FILE_NAME
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         return History(path, None, False,
                        f"History cannot be saved: the folder {folder} cannot be made ({exc.strerror or exc}).")
-    head = _header(path)
+    try:
+        head = _header(path)
+        odd = _not_regular(path)
+        if odd is not None:
+            raise odd
+    except _NotRegular as exc:
+        return History(path, None, False,
+                       f"History is off: {exc.path} is {exc.what}, not a regular file. It is left as it is; "
+                       "move it away to keep a history. The session runs anyway.")
+    except OSError as exc:
+        return History(path, None, False,
+                       f"History is off: {path} cannot be read ({exc.strerror or exc}). The session runs anyway.")
     moved_to: Path | None = None
     problem: str | None = None
     if head:  # an empty file is a new database to SQLite
@@ -226,23 +432,45 @@ def open_history(folder: Path) -> History:
                 f"{SCHEMA_VERSION}). It is left as it is; update Hinge Timer to see and add to it. "
                 "This session will not be saved.")
     try:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=5)
+        conn = _connect(path, timeout)
     except sqlite3.Error as exc:
         return _open_read_only(path, f"History cannot be saved: {path} cannot be opened ({exc}).")
     try:
-        configure(conn)
+        configure(conn, busy_timeout_ms=max(0, int(timeout * 1000)))
         check = conn.execute("PRAGMA quick_check").fetchone()[0]
         if check != "ok":
             conn.close()
             return _start_over(path, f"damaged ({check})", "damaged")
-        migrate(conn)
+        prepare_for_writing(conn)  # what we did not make is found before a migration's UPDATE could fire it
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    except UnexpectedSchema as exc:
+        conn.close()
+        return _unexpected(path, exc.items)
     except sqlite3.DatabaseError as exc:
         conn.close()
+        if is_locked(exc):
+            return _in_use(path)
         if _cannot_write(exc):
             return _open_read_only(path, f"History cannot be saved: {path} cannot be written ({exc}). "
                                          "The session runs anyway.")
         return _start_over(path, f"damaged ({exc})", "damaged")
     return History(path, conn, True, problem, moved_to)
+
+
+def _unexpected(path: Path, extra: list[str]) -> History:
+    names = ", ".join(extra[:10]) + (f" and {len(extra) - 10} more" if len(extra) > 10 else "")
+    problem = (f"{path} holds what this version of Hinge Timer did not make: {names}. None of it is run: the "
+               "history is open read-only, so this session will not be saved. Move it aside (kept whole, "
+               "Home offers to) to start a new history.")
+    return History(path, _read_only_view(path, planted_ok=True), False, problem, unexpected=extra)
+
+
+def start_over(history: History, why: str = "unexpected") -> History:
+    """Close ``history``, move its file aside (renamed, kept whole with its -wal and -shm) and open a new one.
+
+    For the user's "move it aside" on Home; the returned History says where the old file went."""
+    history.close()
+    return _start_over(history.path, "set aside at your request", why)
 
 
 def _start_over(path: Path, what: str, why: str) -> History:

@@ -1,15 +1,24 @@
 """Recording a run as it happens: a checkpoint and the finished sets at every step boundary.
 
 Qt-free.  The recorder hangs on the runner's ``on_step`` hook, which runs at each step
-boundary *before* the step's line goes into the event log and before its cues fire.  One
-small transaction there holds every set that has ended since the last one, the run's time
-and pauses, and the checkpoint (the step now running), so after a crash the history has
-every finished set and the run resumes at the start of the step that was running.
-Nothing is written on display ticks.
+boundary *before* the step's line goes into the event log and before its cues fire.  There it
+only builds one small record (every set that has ended since the last one, the run's time and
+pauses, and the checkpoint: the step now running) and hands it to its writer thread
+(``store/writer.py``), which writes it in one transaction with its own connection.  The hook
+takes microseconds and never waits for the disk or for a lock, so a history held by another
+program cannot make a cue late.  Nothing is written on display ticks.
 
-A write that fails (read-only or full disk) does not stop the session: the recorder says
-so once through ``on_problem`` and tries again at the next boundary, catching up on
-whatever it could not write.
+After a crash the history has every finished set and the run resumes at the start of the step
+that was running, except that a kill can lose the one boundary whose record was queued but not
+yet committed (a few milliseconds): the run then resumes one step earlier, at the set whose end
+was lost, so it is done again rather than missing.
+
+A write that fails does not stop the session.  A lock held by another program: the records are
+kept in memory and written when it goes (at exit, kept in a side file next to the history and
+added the next time it opens).  A read-only or full disk: said once, caught up later.  What
+happened reaches the owner through ``on_problem`` / ``on_saved``, called on the owner's thread
+from :meth:`Recorder.poll`; ``post`` (given by the owner, e.g. a queued Qt signal) asks for that
+poll from the writer thread.
 """
 
 from __future__ import annotations
@@ -19,13 +28,16 @@ import logging
 import os
 import socket
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from ..engine.clock import NS
 from ..engine.runner import Outcome, Runner
 from ..session.timeline import StepKind
+from .writer import BUSY_MS, Boundary, HistoryWriter, Interrupted, NewRun, Row, TakeOver
 
 if TYPE_CHECKING:
     from ..session.timeline import Step, Timeline
@@ -95,88 +107,123 @@ class RunSource:
     kiosk: bool = False  # a stranger's run on a kiosk: anonymous, not offered for resume
 
 
+def database_path(conn: sqlite3.Connection) -> Path:
+    """The file behind a connection (its main database)."""
+    for _seq, name, file in conn.execute("PRAGMA database_list").fetchall():
+        if name == "main" and file:
+            return Path(file)
+    raise sqlite3.OperationalError("the history has no file to write to")
+
+
+Post = Callable[[Callable[[], None]], None]
+
+
 class Recorder:
     def __init__(
         self,
-        conn: sqlite3.Connection,
+        conn: sqlite3.Connection | None,
         source: RunSource,
         timeline: Timeline,
         *,
         wall: Wall = utc_now,
         on_problem: Callable[[str], None] | None = None,
+        on_saved: Callable[[], None] | None = None,
         db_path: str = "history",
+        path: Path | None = None,
+        post: Post | None = None,
+        busy_ms: int = BUSY_MS,
     ) -> None:
+        """``conn`` is the owner's connection, used only to read back a run to take over; the writes
+        go through a thread of their own to ``path`` (by default the file behind ``conn``).
+        ``post(fn)`` must run ``fn`` soon on the owner's thread; without it, call :meth:`poll`."""
         self.conn = conn
         self.source = source
         self.timeline = timeline
         self.wall = wall
         self.on_problem = on_problem
+        self.on_saved = on_saved
         self.db_path = db_path
-        self.run_id: int | None = None
+        if path is None:
+            if conn is None:
+                raise ValueError("a recorder needs a connection or a path")
+            path = database_path(conn)
+        self.path = path
+        self.post = post
+        self.busy_ms = busy_ms
+        self.run_id: int | None = None  # known once the writer has made the run's row
         self.problem: str | None = None
-        self._written: dict[int, Outcome] = {}
+        self.locked = False  # the problem is another program's lock: the run is kept, not lost
+        self.told = False  # a problem was said (so "saved" is worth saying too)
+        self.saved = False  # the run's last record is in the file
+        self.spilled_to: Path | None = None  # at exit, the side file that kept it
+        self.writer: HistoryWriter | None = None
+        self._sent: dict[int, Outcome] = {}  # what the writer has been given (it keeps it, or says so)
         self._base_seconds = 0.0  # time spent before this process took the run over (a resume)
         self._base_pauses = 0
         self._base_paused = 0.0
         self._segment_start_ns: int | None = None
         self._runner: Runner | None = None
-        self._resumed = False
+        self._ended = False
 
     # -- starting -------------------------------------------------------------------
-    def begin(self, runner: Runner) -> int | None:
-        """Create the run's row and hook into the runner; call before ``runner.start``."""
-        self._attach(runner)
-        return self._insert_run()
+    def _start_writer(self) -> HistoryWriter:
+        if self.writer is None:
+            post = self.post
+            wake = (lambda: post(self.poll)) if post is not None else None
+            self.writer = HistoryWriter(self.path, self.db_path, wake=wake, busy_ms=self.busy_ms)
+        return self.writer
 
-    def _insert_run(self) -> int | None:
+    def begin(self, runner: Runner) -> None:
+        """Queue the run's row and hook into the runner; call before ``runner.start``."""
+        self._attach(runner)
         now = iso(self.wall())
         s = self.source
-        rid = self._write(
-            lambda c: c.execute(
-                "INSERT INTO runs (session_key, title, file, content_hash, dose, started_at, status, owner,"
-                " updated_at, resume_step, resume_label, kiosk) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (s.key, s.title, s.file, s.content_hash, self.timeline.dose, now, "running", this_owner(),
-                 now, 0, resume_label(self.timeline.steps[0]), int(s.kiosk)),
-            ).lastrowid
-        )
-        self.run_id = rid if type(rid) is int else None  # False: the write failed (said already)
-        return self.run_id
+        row: Row = {
+            "session_key": s.key, "title": s.title, "file": s.file, "content_hash": s.content_hash,
+            "dose": self.timeline.dose, "started_at": now, "status": "running", "owner": this_owner(),
+            "updated_at": now, "resume_step": 0, "resume_label": resume_label(self.timeline.steps[0]),
+            "kiosk": int(s.kiosk),
+        }
+        self._start_writer().submit(NewRun(row))
 
     def take_over(self, runner: Runner, run_id: int) -> dict[int, Outcome]:
-        """Carry on recording an interrupted run; return the outcomes it already has (for ``start``)."""
+        """Carry on recording an interrupted run; return the outcomes it already has (for ``start``).
+        Reads with the owner's connection (a read never waits for another program's write lock);
+        raises ``sqlite3.Error`` if the run cannot be read back."""
+        if self.conn is None:
+            raise sqlite3.OperationalError("the history cannot be read")
+        row = self.conn.execute("SELECT seconds, pauses, paused_seconds, session_key, started_at FROM runs"
+                                " WHERE id = ?", (run_id,)).fetchone()
+        outcomes = load_outcomes(self.conn, run_id)
         self._attach(runner)
-        self._resumed = True
         self.run_id = run_id
-        row = self.conn.execute("SELECT seconds, pauses, paused_seconds FROM runs WHERE id = ?",
-                                (run_id,)).fetchone()
+        identity: Row = {}
         if row is not None:
             self._base_seconds, self._base_pauses, self._base_paused = float(row[0]), int(row[1]), float(row[2])
-        outcomes = load_outcomes(self.conn, run_id)
-        self._written = dict(outcomes)
-        self._write(lambda c: c.execute("UPDATE runs SET status='running', owner=?, ended_at=NULL WHERE id=?",
-                                        (this_owner(), run_id)))
+            identity = {"session_key": row[3], "started_at": row[4]}
+        self._sent = dict(outcomes)
+        self._start_writer().submit(TakeOver(run_id, identity, this_owner()))
         return outcomes
 
     def _attach(self, runner: Runner) -> None:
         self._runner = runner
         runner.on_step = self.on_step
 
-    # -- the hook ---------------------------------------------------------------------
+    # -- the hook (on the thread that fires cues: no waiting here) -------------------------------
     def on_step(self, runner: Runner, i: int, at_ns: int) -> None:
-        if self.run_id is None and (self._resumed or self._insert_run() is None):
-            return  # the disk still says no: said once already; the session goes on
+        writer = self.writer
+        if writer is None or self._ended:
+            return
         if self._segment_start_ns is None:
             self._segment_start_ns = at_ns
         step = runner.steps[i]
         done = step.kind is StepKind.DONE
-        changed = [o for k, o in runner.outcomes.items() if self._written.get(k) is not o]
-        gone = [k for k in self._written if k not in runner.outcomes]
+        changed = [o for k, o in runner.outcomes.items() if self._sent.get(k) is not o]
+        gone = tuple(k for k in self._sent if k not in runner.outcomes)
         now = iso(self.wall())
         seconds = self._base_seconds + max(0, at_ns - self._segment_start_ns - runner.paused_ns) / NS
         pauses = self._base_pauses + runner.pauses
         paused = self._base_paused + runner.paused_ns / NS
-        run_id = self.run_id
-        assert run_id is not None
         if done:
             if runner.end_reason is not None:
                 status, reason = "ended", runner.end_reason
@@ -184,85 +231,94 @@ class Recorder:
                 status, reason = "completed", None
         else:
             status, reason = "running", None
+        update: Row = {
+            "seconds": round(seconds, 3), "pauses": pauses, "paused_seconds": round(paused, 3), "updated_at": now,
+            "status": status, "end_reason": reason, "ended_at": now if done else None,
+            "resume_step": None if done else i, "resume_label": None if done else resume_label(step),
+        }
+        writer.submit(Boundary(tuple(self._set_row(o, now) for o in changed), gone, update), final=done)
+        for o in changed:
+            self._sent[o.step] = o
+        for k in gone:
+            self._sent.pop(k, None)
+        if done:
+            self._ended = True
+            writer.stop()  # the run is over: the writer ends (and lets go of the file) once it is written
 
-        def write(c: sqlite3.Connection) -> None:
-            for k in gone:
-                c.execute("DELETE FROM sets WHERE run_id = ? AND step = ?", (run_id, k))
-            c.executemany(
-                "INSERT OR REPLACE INTO sets (run_id, step, drill, drill_name, set_no, sets, side, planned_reps,"
-                " planned_seconds, status, reason, reps_done, seconds_done, at, pauses, paused_seconds)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [self._set_row(run_id, o, now) for o in changed],
-            )
-            c.execute(
-                "UPDATE runs SET seconds=?, pauses=?, paused_seconds=?, updated_at=?, status=?, end_reason=?,"
-                " ended_at=?, resume_step=?, resume_label=? WHERE id=?",
-                (round(seconds, 3), pauses, round(paused, 3), now, status, reason, now if done else None,
-                 None if done else i, None if done else resume_label(step), run_id),
-            )
-
-        if self._write(write, transaction=True) is not False:
-            for o in changed:
-                self._written[o.step] = o
-            for k in gone:
-                self._written.pop(k, None)
-
-    def _set_row(self, run_id: int, o: Outcome, now: str) -> tuple[object, ...]:
+    def _set_row(self, o: Outcome, now: str) -> Row:
         step = self.timeline.steps[o.step]
-        return (run_id, o.step, o.drill, step.drill_name, step.set_no, step.sets, step.side, step.reps,
-                o.planned_seconds, o.status, o.reason, o.reps_done, o.seconds_done, now, o.pauses,
-                o.paused_seconds)
+        return {"step": o.step, "drill": o.drill, "drill_name": step.drill_name, "set_no": step.set_no,
+                "sets": step.sets, "side": step.side, "planned_reps": step.reps,
+                "planned_seconds": o.planned_seconds, "status": o.status, "reason": o.reason,
+                "reps_done": o.reps_done, "seconds_done": o.seconds_done, "at": now, "pauses": o.pauses,
+                "paused_seconds": o.paused_seconds}
 
+    # -- what the writer says (on the owner's thread) -----------------------------------------------
+    def poll(self) -> None:
+        """Hand what the writer has to say to ``on_problem``/``on_saved``; call on the owner's thread."""
+        writer = self.writer
+        if writer is None:
+            return
+        for kind, value in writer.take_notices():
+            if kind == "run_id" and isinstance(value, int):
+                self.run_id = value
+            elif kind in ("problem", "locked") and isinstance(value, str):
+                self.problem, self.locked, self.told = value, kind == "locked", True
+                if self.on_problem is not None:
+                    self.on_problem(value)
+            elif kind == "clear":
+                self.problem, self.locked = None, False
+                if self.on_problem is not None:
+                    self.on_problem("")
+            elif kind == "saved":
+                self.saved = True
+                if self.on_saved is not None:
+                    self.on_saved()
+            elif kind == "spilled" and isinstance(value, str):
+                self.spilled_to = Path(value)
+                self.told = True
+                self.problem = (f"The history {self.db_path} was still in use by another program; this run is "
+                                f"kept in {value} and will be added the next time the history opens.")
+                if self.on_problem is not None:
+                    self.on_problem(self.problem)
+
+    @property
+    def settled(self) -> bool:
+        """Nothing waits to be written (all in the history, or in the side file)."""
+        return self.writer is None or self.writer.settled
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait at most ``timeout`` s for the writer to write what it was given (tests, exit); then poll."""
+        ok = self.writer.flush(timeout) if self.writer is not None else True
+        self.poll()
+        return ok
+
+    # -- ending -------------------------------------------------------------------------------------
     def close(self) -> None:
-        """The window let go of the run before it reached the end (it should not happen): mark it."""
+        """The owner lets go of the run (it ended, or the window goes home before its end: marked
+        interrupted).  Never waits: the writer carries on in the background until all is written."""
         runner = self._runner
         if runner is not None:
             runner.on_step = None
-        if self.run_id is not None and runner is not None and not runner.finished:
-            run_id = self.run_id
-            now = iso(self.wall())
-            self._write(lambda c: c.execute(
-                "UPDATE runs SET status='interrupted', ended_at=?, updated_at=?, resume_step=NULL"
-                " WHERE id=? AND status='running'", (now, now, run_id)))
+        writer = self.writer
+        if writer is None:
+            return
+        if not self._ended and runner is not None and not runner.finished:
+            writer.submit(Interrupted(iso(self.wall())), final=True)
+        self._ended = True
+        writer.stop()
 
-    # -- writing ------------------------------------------------------------------------
-    def _write(self, fn: Callable[[sqlite3.Connection], object], transaction: bool = False) -> object:
-        """Run one write; on failure say so once (the session goes on) and return False."""
-        c = self.conn
-        try:
-            if transaction:
-                c.execute("BEGIN IMMEDIATE")
-            result = fn(c)
-            if transaction:
-                c.execute("COMMIT")
-        except (sqlite3.Error, OSError) as exc:
-            if transaction and c.in_transaction:
-                try:
-                    c.execute("ROLLBACK")
-                except sqlite3.Error:
-                    pass
-            self._report(exc)
-            return False
-        if self.problem is not None:
-            self.problem = None
-            if self.on_problem is not None:
-                self.on_problem("")
-        return result
-
-    def _report(self, exc: BaseException) -> None:
-        text = str(exc)
-        if "full" in text.lower():
-            why = "the disk is full"
-        elif "readonly" in text.lower() or "read-only" in text.lower():
-            why = "the disk is read-only"
-        else:
-            why = text
-        message = f"History cannot be saved ({why}): {self.db_path}. The session goes on."
-        log.warning("%s [%s]", message, text)
-        if message != self.problem:
-            self.problem = message
-            if self.on_problem is not None:
-                self.on_problem(message)
+    def shutdown(self, deadline: float) -> bool:
+        """At exit: wait until ``deadline`` (``time.monotonic()``) at most for the writer; what a lock
+        still keeps out then goes to the side file.  True if everything is in the history."""
+        self.close()
+        writer = self.writer
+        if writer is None:
+            return True
+        writer.stop(deadline)
+        writer.join(deadline - time.monotonic() + self.busy_ms / 1000 + 0.5)
+        self.poll()
+        return writer.spilled_to is None and writer.settled
 
 
 def load_outcomes(conn: sqlite3.Connection, run_id: int) -> dict[int, Outcome]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
+from functools import partial
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from ..engine.state import State
 from ..session.errors import SessionError
 from . import theme
+from .widgets import plain_label
 
 if TYPE_CHECKING:
     from ..session.model import Session
@@ -57,15 +57,87 @@ def load_entry(key: str, source: Traversable | Path, builtin: bool) -> SessionEn
     return entry
 
 
-def discover(sessions_dir: Path | None) -> list[SessionEntry]:
-    """The built-in sessions, then every .toml file in the user's sessions folder."""
+# The most files listed from the user's sessions folder.  Each loads (or is refused) in well under
+# 0.5 s whatever it holds (docs/session-format.md, "Limits"), and they are checked off the GUI thread
+# (SessionLister), so Home paints and answers while they are.
+MAX_LISTED = 100
+
+
+def builtin_entries() -> list[SessionEntry]:
+    """The built-in sessions (shipped with the app, a few small files: quick to check)."""
     from ..session.load import builtin_session_files
 
-    entries = [load_entry(f.name.removesuffix(".toml"), f, True) for f in builtin_session_files()]
-    if sessions_dir is not None and sessions_dir.is_dir():
-        for path in sorted(sessions_dir.glob("*.toml")):
-            entries.append(load_entry(str(path), path, False))
-    return entries
+    return [load_entry(f.name.removesuffix(".toml"), f, True) for f in builtin_session_files()]
+
+
+def user_session_files(sessions_dir: Path | None) -> list[Path]:
+    """The .toml files in the user's sessions folder that Home lists, in name order, without opening them.
+
+    Only regular files (a FIFO, device or folder named ``x.toml`` is left out, never opened), and at
+    most ``MAX_LISTED`` of them."""
+    from ..safeio import regular_files
+
+    if sessions_dir is None or not sessions_dir.is_dir():
+        return []
+    return regular_files(sessions_dir, "*.toml")[:MAX_LISTED]
+
+
+def discover(sessions_dir: Path | None) -> list[SessionEntry]:
+    """The built-in sessions, then the user's session files (see :func:`user_session_files`), all checked
+    here, on the caller's thread.  The window uses :class:`SessionLister` for the user's files instead."""
+    return builtin_entries() + [load_entry(str(p), p, False) for p in user_session_files(sessions_dir)]
+
+
+class SessionLister:
+    """Checks the user's session files in a worker thread and hands each entry to the GUI thread.
+
+    ``post`` (a :class:`hinge_timer.qt.post.Post` made on the GUI thread) carries each call there, so
+    ``on_entry(entry)`` and, at the end, ``on_done()`` run on the GUI thread; the worker touches no Qt
+    object.  :meth:`cancel` (a new listing, the window closing) stops it between two files and drops
+    what it would still deliver; once the window is gone the post drops calls by itself."""
+
+    def __init__(self, files: list[Path], post: Callable[[Callable[[], None]], None],
+                 on_entry: Callable[[SessionEntry], None], on_done: Callable[[], None]) -> None:
+        import threading
+
+        self.files = files
+        self._post = post
+        self._on_entry = on_entry
+        self._on_done = on_done
+        self._cancelled = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="session-lister", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def _run(self) -> None:
+        import logging
+
+        try:
+            for path in self.files:
+                if self._cancelled.is_set():
+                    return
+                entry = load_entry(str(path), path, False)  # SessionError is caught there: a broken file
+                self._post(partial(self._deliver, entry))
+        except Exception:  # a bug in the checks must not leave Home waiting: log it, list what was done
+            logging.getLogger(__name__).exception("listing the sessions in %s", self.files[0].parent)
+        finally:
+            self._post(self._finish)
+
+    def _deliver(self, entry: SessionEntry) -> None:  # on the GUI thread
+        if not self._cancelled.is_set():
+            self._on_entry(entry)
+
+    def _finish(self) -> None:  # on the GUI thread
+        if not self._cancelled.is_set():
+            self._on_done()
 
 
 def fmt_minutes(seconds: float) -> str:
@@ -80,6 +152,7 @@ class HomeScreen(QWidget):
     history_requested = Signal()
     resume_requested = Signal()
     discard_requested = Signal()
+    history_aside_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -87,16 +160,15 @@ class HomeScreen(QWidget):
         self.entries: list[SessionEntry] = []
         root = QVBoxLayout(self)
         root.setContentsMargins(24, 16, 24, 16)
-        self.heading = QLabel("Hinge Timer", self)
-        self.heading.setObjectName("heading")
+        self.heading = plain_label(self, "Hinge Timer", name="heading")
         root.addWidget(self.heading)
         # A standing notice about the history (moved aside, newer version, cannot be saved).
-        self.notice = QLabel(self)
-        self.notice.setObjectName("home_notice")
-        self.notice.setWordWrap(True)
+        self.notice = plain_label(self, name="home_notice", wrap=True)  # names files: plain text
         self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.notice.hide()
         root.addWidget(self.notice)
+        # The offer to move aside a history holding what this version did not make (built when needed).
+        self._aside_button: QPushButton | None = None
         # After a crash or power cut: "Resume: Jefferson curl, set 2 of 3, right side" (built when needed).
         self._root = root
         self._resume_box: QFrame | None = None
@@ -107,13 +179,15 @@ class HomeScreen(QWidget):
         self.list.setObjectName("session_list")
         self.list.setAccessibleName("Sessions")
         row.addWidget(self.list, 2)
-        self.details = QLabel(self)
-        self.details.setObjectName("details")
+        # The chosen session's title and what it holds: text from the user's file, so plain text.
+        details_box = QVBoxLayout()
+        self.details_title = plain_label(self, name="details_title", wrap=True)
+        self.details = plain_label(self, name="details", wrap=True)
         self.details.setAccessibleName("Session details")
-        self.details.setWordWrap(True)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.details.setTextFormat(Qt.TextFormat.RichText)
-        row.addWidget(self.details, 3)
+        details_box.addWidget(self.details_title)
+        details_box.addWidget(self.details, 1)
+        row.addLayout(details_box, 3)
         root.addLayout(row, 1)
 
         controls = QHBoxLayout()
@@ -164,6 +238,19 @@ class HomeScreen(QWidget):
             mid = max(12, int(max(1, min(self.height(), int(self.width() * 0.75))) * 0.03))
             self.notice.setStyleSheet(f"color: #E69F00; font-size: {max(11, int(mid * 0.8))}px;")
 
+    def offer_history_aside(self, offer: bool) -> None:
+        """Show (or hide) the button that moves an unexpected history aside, under the notice."""
+        if self._aside_button is None:
+            if not offer:
+                return
+            b = self._aside_button = QPushButton("Move the history aside and start a new one…", self)
+            b.setObjectName("history_aside")
+            b.setToolTip("The file is renamed and kept whole, with every run in it")
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.clicked.connect(self.history_aside_requested.emit)
+            self._root.insertWidget(self._root.indexOf(self.notice) + 1, b, 0, Qt.AlignmentFlag.AlignLeft)
+        self._aside_button.setVisible(offer)
+
     @property
     def resume_box(self) -> QFrame:
         """The offer to resume, made the first time there is one (Home paints sooner without it)."""
@@ -171,9 +258,7 @@ class HomeScreen(QWidget):
             box_frame = QFrame(self)
             box_frame.setObjectName("resume_box")
             box = QHBoxLayout(box_frame)
-            self.resume_label = QLabel(box_frame)
-            self.resume_label.setObjectName("resume_label")
-            self.resume_label.setWordWrap(True)
+            self.resume_label = plain_label(box_frame, name="resume_label", wrap=True)  # a drill name
             self.resume_button = QPushButton("Resume  (R)", box_frame)
             self.resume_button.setObjectName("resume")
             self.discard_button = QPushButton("Discard", box_frame)
@@ -240,6 +325,25 @@ class HomeScreen(QWidget):
             self.entries.append(entry)
         self.set_entries(self.entries, entry.key)
 
+    def add_listed(self, entry: SessionEntry, select_if: str = "") -> None:
+        """Add (or replace) an entry from the folder listing, keeping the selection, unless the selected
+        entry's key is ``select_if`` (chosen only until this one came): then this one is selected."""
+        current = self.current
+        keys = [e.key for e in self.entries]
+        if entry.key in keys:
+            row = keys.index(entry.key)
+            self.entries[row] = entry
+            item = self.list.item(row)
+            item.setText(entry.label)
+        else:
+            self.entries.append(entry)
+            QListWidgetItem(entry.label, self.list)
+            row = len(self.entries) - 1
+        if select_if and current is not None and current.key == select_if:
+            self.list.setCurrentRow(row)
+        if self.list.currentRow() == row:
+            self.refresh_details()
+
     @property
     def current(self) -> SessionEntry | None:
         row = self.list.currentRow()
@@ -248,18 +352,19 @@ class HomeScreen(QWidget):
     def refresh_details(self) -> None:
         e = self.current
         if e is None:
+            self.details_title.setText("")
             self.details.setText("")
             return
         if e.session is None:
-            problems = "<br>".join(html.escape(str(p)) for p in (e.error.problems if e.error else ()))
-            self.details.setText(f"<h2>Cannot open this session</h2><p>{problems}</p>")
+            self.details_title.setText("Cannot open this session")
+            self.details.setText(str(e.error) if e.error else "")  # one problem a line, the first 50 and a count
             return
         s = e.session
         from ..session.timeline import compile_timeline
 
         t = compile_timeline(s, self.dose)  # type: ignore[arg-type]
         total = ("about " if t.has_open else "") + fmt_minutes(t.total)
-        drills = []
+        drills: list[str] = []
         for d in s.drills:
             if d.hold is not None:
                 what = f"{d.hold.pick(self.dose)} s" + (" each side" if len(d.sides) > 1 else "")  # type: ignore[arg-type]
@@ -270,20 +375,19 @@ class HomeScreen(QWidget):
             if sets > 1:
                 what = f"{sets} × {what}"
             warn = " ⚠ caution" if d.caution else ""
-            drills.append(f"<li>{html.escape(d.name)}: {html.escape(what)}{warn}</li>")
+            drills.append(f"{len(drills) + 1}. {d.name}: {what}{warn}")
         equipment = sorted({item for d in s.drills for item in d.equipment})
         advice = self.suggest(e.key) if self.suggest is not None else None
-        tip = ""
+        lines = [f"{total} at the {self.dose} dose"]
         if advice is not None:
-            colour = theme.STATE_COLOURS[State.REST].name() if advice[0] == "high" else "#E69F00"
-            tip = f"<p style='color:{colour}'><b>{html.escape(advice[1])}</b></p>"
-        self.details.setText(
-            f"<h2>{html.escape(s.title)}</h2>"
-            f"<p><b>{total}</b> at the {self.dose} dose</p>{tip}"
-            f"<p>{html.escape(s.summary or '')}</p>"
-            f"<ol>{''.join(drills)}</ol>"
-            + (f"<p><b>You need:</b> {html.escape(', '.join(equipment))}</p>" if equipment else "")
-        )
+            lines.append(advice[1])
+        if s.summary:
+            lines += ["", s.summary]
+        lines += ["", *drills]
+        if equipment:
+            lines += ["", f"You need: {', '.join(equipment)}"]
+        self.details_title.setText(s.title)
+        self.details.setText("\n".join(lines))
 
     def request_start(self) -> None:
         e = self.current
@@ -323,6 +427,8 @@ class HomeScreen(QWidget):
         self.list.setStyleSheet(f"QListWidget {{ font-size: {mid}px; color: {theme.TEXT.name()};"
                                 f" background: {theme.PANEL.name()}; }} QListWidget::item {{ padding: 10px; }}")
         self.details.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {mid}px;")
+        self.details_title.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {int(mid * 1.5)}px;"
+                                         " font-weight: bold;")
         # Our own indicator: the platform's checked and unchecked dots look alike on a dark window.
         dot = max(12, int(mid * 0.8))
         for w in (self.dose_low, self.dose_high):

@@ -15,7 +15,7 @@ from ..engine.clock import NS, Clock
 from ..engine.state import State
 from ..settings import Settings, SettingsStore
 from . import dialogs, theme
-from .home import HomeScreen, SessionEntry, discover, load_entry
+from .home import HomeScreen, SessionEntry, SessionLister, builtin_entries, load_entry, user_session_files
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ..kiosk.inhibit import Inhibitor
     from ..qt.audio import CueAudio
     from ..qt.driver import SessionDriver
+    from ..qt.post import Post
     from ..store.db import History
     from ..store.history import RunRow
     from ..store.recorder import Recorder
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
     from .widgets import MessageOverlay
 
 log = logging.getLogger(__name__)
+
+EXIT_WAIT_S = 1.5  # at exit, the longest the history's writer threads are waited for (then: a side file)
 
 KEYS_HELP = [
     ("Space, B, .", "pause / resume"),
@@ -93,6 +96,9 @@ class MainWindow(QMainWindow):
         # The history (SQLite) opens with the session list, after Home's first paint; None: not kept.
         self.history_dir = history_dir
         self.history: History | None = None
+        self._history_was_locked = False  # Home says another program holds it; cleared once it opens
+        self._post: Post | None = None  # a qt.post.Post: the recorder's writer thread reaches the GUI thread through it
+        self._saving: list[Recorder] = []  # runs let go of whose writer has not finished (a lock): settled at exit
         self.recorder: Recorder | None = None
         self.interrupted_run: RunRow | None = None  # offered on Home for resuming
         self._resume_entry: SessionEntry | None = None
@@ -120,14 +126,18 @@ class MainWindow(QMainWindow):
         self.home.history_requested.connect(self.show_history)
         self.home.resume_requested.connect(self.resume_interrupted)
         self.home.discard_requested.connect(self.discard_interrupted)
+        self.home.history_aside_requested.connect(self.move_history_aside)
         self._build_menu()
         if kiosk is not None:
             self._enter_kiosk(kiosk, kiosk_clock)
-        self.sessions_loaded = False
+        self.sessions_loaded = False  # the listing has begun (the built-ins are on Home)
+        self.sessions_ready = False  # ... and the user's files are all in (sessions_listed emitted)
+        self._lister: SessionLister | None = None  # checks the user's files in a worker thread
+        self._listing_post: Post | None = None  # brings its results to the GUI thread
         if defer_sessions:
             # Paint Home at once and list the sessions on the next turn of the event loop: reading and
             # validating them needs pydantic, which would otherwise delay the first frame (PERFORMANCE.md).
-            self.home.details.setText("<h2>Loading sessions…</h2>")
+            self.home.details.setText("Loading sessions…")
             self.home_page.installEventFilter(self)  # the kiosk's tiles are its Home
         else:
             self.reload_sessions()
@@ -205,9 +215,8 @@ class MainWindow(QMainWindow):
 
             self._help = MessageOverlay(self.stack, "help_overlay")
             self._help.clicked.connect(self._help.hide)
-            rows = "".join(f"<tr><td style='padding-right:24px'><b>{k}</b></td><td>{v}</td></tr>"
-                           for k, v in KEYS_HELP)
-            self._help.set_text("Keys", f"<table>{rows}</table><br>? or Esc to close")
+            self._help.body.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            self._help.set_text("Keys", "\n".join(f"{k}  —  {v}" for k, v in KEYS_HELP) + "\n\n? or Esc to close")
         return self._help
 
     def _build_menu(self) -> None:
@@ -273,15 +282,53 @@ class MainWindow(QMainWindow):
             self.reload_sessions()
 
     def reload_sessions(self) -> None:
-        # The main built-in session is selected until the user has started another.
+        """List the sessions on Home: the built-ins at once, the user's files as a worker thread checks them.
+
+        Checking one hostile file can take a quarter of a second and the folder may hold ``MAX_LISTED``
+        of them, so the GUI thread never checks the folder itself: Home (and a kiosk's tiles, which show
+        only built-ins) paints and answers meanwhile, each file is added as its result comes, and
+        ``sessions_listed`` is emitted (``sessions_ready`` set) once they are all in.  The resume offer
+        is made at once: it needs only the interrupted run's own session (home.load_entry, one file).
+        """
         self.sessions_loaded = True
+        self.sessions_ready = False
         self.ensure_history()
-        self.home.set_entries(discover(self.sessions_dir), self.settings.last_session or "hip-hinge-mobility")
+        if self._lister is not None:
+            self._lister.cancel()  # an earlier listing still running: what it finds is dropped
+            self._lister = None
+        # The main built-in session is selected until the user has started another.
+        wanted = self.settings.last_session or "hip-hinge-mobility"
+        self.home.set_entries(builtin_entries(), wanted)
+        interim = self.home.current.key if self.home.current is not None else ""
         if self.kiosk_home is not None:
             self.kiosk_home.set_entries(self.home.entries)
             self.refresh_today()
         self.offer_resume()
+        files = user_session_files(self.sessions_dir)
+        if not files:
+            self._sessions_done()
+            return
+        if self._listing_post is None:
+            from ..qt.post import Post
+
+            self._listing_post = Post(self)
+
+        def add(entry: SessionEntry) -> None:
+            self.home.add_listed(entry, select_if=interim if entry.key == wanted else "")
+
+        self._lister = SessionLister(files, self._listing_post, add, self._sessions_done)
+        self._lister.start()
+
+    def _sessions_done(self) -> None:
+        self._lister = None
+        self.sessions_ready = True
         self.sessions_listed.emit()
+
+    def stop_listing(self) -> None:
+        """The window is closing: the worker stops after the file it is on; nothing more reaches Home."""
+        if self._lister is not None:
+            self._lister.cancel()
+            self._lister = None
 
     def refresh_today(self) -> None:
         """The one thing a kiosk shows of its history: how many sessions were done here today."""
@@ -303,17 +350,71 @@ class MainWindow(QMainWindow):
         """Open the history once (moving a damaged file aside, leaving a newer one alone) and say
         on Home what went wrong, if anything; None when no data folder was given."""
         if self.history is None and self.history_dir is not None:
-            from ..store import history as queries
             from ..store.db import open_history
 
-            self.history = open_history(self.history_dir)
-            if self.history.problem:
-                log.warning("history: %s", self.history.problem)
-            self.home.set_notice(self.history.problem or "")
-            conn = self.history.conn
-            if conn is not None and not self.anonymous:
-                self.home.suggest = lambda key: self._suggestion(queries, conn, key)
+            self._use_history(open_history(self.history_dir))  # waits at most ~0.1 s on another's lock
         return self.history
+
+    def _use_history(self, h: History) -> None:
+        """Take ``h`` as the history: its notice (and, if it holds what we did not make, the offer to
+        move it aside) on Home, and the dose advice from it."""
+        from ..store import history as queries
+
+        self.history = h
+        self._history_was_locked = h.locked
+        if h.problem:
+            log.warning("history: %s", h.problem)
+        kept = self._import_kept_runs(h)
+        self.home.set_notice(" ".join(t for t in (h.problem, kept) if t))
+        self.home.offer_history_aside(bool(h.unexpected) and not self.anonymous)
+        conn = h.conn
+        if conn is not None and not self.anonymous:
+            self.home.suggest = lambda key: self._suggestion(queries, conn, key)
+        else:
+            self.home.suggest = None
+
+    def _import_kept_runs(self, h: History) -> str | None:
+        """Runs that a lock kept out of the history at an earlier exit (side files next to it) go in
+        now; one try, never a wait (a lock still there keeps them for the next time)."""
+        if not h.writable or h.conn is None:
+            return None
+        from ..store.writer import import_pending
+
+        message = import_pending(h.path, h.conn).message
+        if message:
+            log.warning("history: %s", message)
+        return message
+
+    def retry_locked_history(self) -> bool:
+        """If another program held the history locked, try again at once (never waits; the recorder may
+        already have reopened it) and, once it is open, say so on Home; True if it opened."""
+        h = self.history
+        if h is None or not self._history_was_locked:
+            return False
+        if h.locked and not h.retry(timeout=0):
+            return False
+        self._use_history(h)
+        self.offer_resume()
+        self.home.refresh_details()
+        return True
+
+    def move_history_aside(self) -> None:
+        """Home's offer for a history holding what this version did not make: rename it (kept whole)
+        and start a new one, once the user agrees."""
+        h = self.history
+        if h is None or not h.unexpected:
+            return
+        if not dialogs.confirm(
+                self, "Move the history aside?",
+                f"{h.path} holds what this version of Hinge Timer did not make: {', '.join(h.unexpected)}.\n\n"
+                "It will be renamed and kept whole, with every run in it, and nothing in it is run. "
+                "A new, empty history starts.", "Move it aside"):
+            return
+        from ..store.db import start_over
+
+        self._use_history(start_over(h))
+        self.offer_resume()
+        self.home.refresh_details()
 
     def history_failed(self, what: str, exc: Exception) -> None:
         """A read of the history failed while the app runs (a locked or damaged file): say it on Home, go on."""
@@ -348,6 +449,7 @@ class MainWindow(QMainWindow):
         if h is None or not h.writable or h.conn is None:
             self.home.show_resume(None)
             return
+        from ..session.load import session_bytes
         from ..store import history as queries
         from ..store.recorder import content_hash
 
@@ -372,7 +474,7 @@ class MainWindow(QMainWindow):
             problem = "its session file cannot be found or opened"
         else:
             try:
-                if content_hash(entry.source.read_bytes()) != self._run_hash(run.id):
+                if content_hash(session_bytes(entry.source)) != self._run_hash(run.id):
                     problem = "its session file has changed since"
             except OSError as exc:
                 problem = f"its session file cannot be read ({exc.strerror})"
@@ -414,6 +516,7 @@ class MainWindow(QMainWindow):
         if self.anonymous:
             return  # a kiosk shows no one's history
         self.ensure_sessions()
+        self.retry_locked_history()
         h = self.history
         notice = (h.problem or "") if h is not None else "History is not kept in this run (no data folder)."
         import sqlite3
@@ -448,10 +551,55 @@ class MainWindow(QMainWindow):
         self.history_screen.notice.setText(f"{n} rows written to {path}")
 
     def on_history_problem(self, problem: str) -> None:
+        if problem:
+            log.warning("history: %s", problem)
+        rec = self.recorder
+        locked = rec is not None and rec.locked
         if self._session_screen is not None:
-            self._session_screen.set_history_notice("History not saved" if problem else "", problem)
+            brief = ("History in use by another program: this run is kept" if locked else "History not saved")
+            self._session_screen.set_history_notice(brief if problem else "", problem)
             if not problem:
-                self._session_screen.status.setText("History is being saved again")
+                self._session_screen.status.setText("History saved again")
+        if rec is not None and self.driver is not None and self.driver.runner.finished \
+                and self.stack.currentWidget() is self.done:
+            self._say_saved(rec)
+
+    def _say_saved(self, rec: Recorder) -> None:
+        """The done screen's line about the history, for the run just finished."""
+        if rec.saved and rec.problem is None:
+            self.done.set_saved("Saved in your history (Ctrl+H).")
+        elif rec.problem is None:
+            self.done.set_saved("Saving in your history…")  # the writer thread has it; said when it is in
+        elif rec.locked:
+            self.done.set_saved(f"Not saved yet: {rec.problem}", problem=True)
+        else:
+            self.done.set_saved(f"Not saved in your history: {rec.problem}", problem=True)
+
+    def on_history_saved(self, rec: Recorder) -> None:
+        """The writer thread has put the whole run into the history (after a lock, maybe long after)."""
+        if rec is self.recorder and self.stack.currentWidget() is self.done:
+            self._say_saved(rec)
+        elif rec.told:  # the user was told it was kept: tell them it is saved now
+            self.home.set_notice("The history is free again: your last run is saved in it.")
+
+    def _history_post(self):
+        """The recorder's writer thread asks for its news to be handled on this (the GUI) thread."""
+        if self._post is None:
+            from ..qt.post import Post
+
+            self._post = Post(self)
+        return self._post
+
+    def settle_history_writes(self, wait_s: float = EXIT_WAIT_S) -> None:
+        """At exit: give the writer threads at most ``wait_s`` in all; what a lock still keeps out is
+        kept in a side file next to the history and added the next time it opens."""
+        import time
+
+        deadline = time.monotonic() + wait_s
+        for rec in [*self._saving, *([self.recorder] if self.recorder is not None else [])]:
+            if not rec.shutdown(deadline) and rec.spilled_to is not None:
+                log.warning("history: %s", rec.problem)
+        self._saving.clear()
 
     def on_open_requested(self) -> None:
         folder = str(self.sessions_dir) if self.sessions_dir else str(Path.home())
@@ -530,20 +678,23 @@ class MainWindow(QMainWindow):
         self.session_screen.set_history_notice("")
         if h is None:
             return 0, None
-        if not h.writable or h.conn is None:
+        if (not h.writable or h.conn is None) and not h.locked:  # locked: the recorder keeps the run
             self.on_history_problem(h.problem or "History cannot be saved.")
             return 0, None
+        from ..session.load import session_bytes
         from ..store.recorder import Recorder, RunSource, content_hash
 
         try:
-            data = entry.source.read_bytes()
+            data = session_bytes(entry.source)
         except OSError:
             data = b""
         source = RunSource(entry.key, timeline.session.title,
                            str(entry.source) if isinstance(entry.source, Path) else entry.source.name,
                            content_hash(data), kiosk=self.kiosk is not None)
+        # Its writes go through a thread of its own: a lock held by another program never delays a cue.
         rec = self.recorder = Recorder(h.conn, source, timeline, on_problem=self.on_history_problem,
-                                       db_path=str(h.path))
+                                       db_path=str(h.path), path=h.path, post=self._history_post())
+        rec.on_saved = lambda: self.on_history_saved(rec)
         if resume is not None and resume.resume_step is not None:
             import sqlite3
 
@@ -596,7 +747,8 @@ class MainWindow(QMainWindow):
     def end_driver(self) -> None:
         self.keep_screen_on(False)
         if self.recorder is not None:
-            self.recorder.close()
+            self.recorder.close()  # never waits: its writer finishes in the background
+            self._saving = [r for r in (*self._saving, self.recorder) if not r.settled]
             self.recorder = None
         if self.driver is not None:
             if self._session_screen is not None:
@@ -630,11 +782,10 @@ class MainWindow(QMainWindow):
         seconds = (self.driver.clock() - self._started_ns) / NS
         self.done.show_result(self.driver.runner, seconds, self._ended_early)
         rec = self.recorder
-        if rec is not None and rec.problem is None and rec.run_id is not None:
-            self.done.set_saved("Saved in your history (Ctrl+H).")
-        elif rec is not None or (self.history is not None and self.history.problem):
-            problem = (rec.problem if rec is not None else None) or (self.history.problem if self.history else "")
-            self.done.set_saved(f"Not saved in your history: {problem}", problem=True)
+        if rec is not None:
+            self._say_saved(rec)  # "Saving…" until the writer thread says the run is in (on_history_saved)
+        elif self.history is not None and self.history.problem:
+            self.done.set_saved(f"Not saved in your history: {self.history.problem}", problem=True)
         else:
             self.done.set_saved("")
         self.driver.stop_timers()
@@ -645,7 +796,8 @@ class MainWindow(QMainWindow):
         if self._help is not None:
             self._help.hide()
         self.end_driver()
-        self.home.refresh_details()  # the dose suggestion may have changed with the run just done
+        if not self.retry_locked_history():  # a lock another program held at the start may be gone
+            self.home.refresh_details()  # the dose suggestion may have changed with the run just done
         self.refresh_today()
         self.stack.setCurrentWidget(self.home_page)
 
@@ -791,8 +943,10 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
             self.driver.end_session("window closed")
+        self.stop_listing()
         self.save_settings()
         self.end_driver()
+        self.settle_history_writes()  # at most EXIT_WAIT_S; a lock still held: the run goes to a side file
         if self.audio is not None:
             self.audio.close()
         if self.history is not None:
@@ -807,6 +961,7 @@ class MainWindow(QMainWindow):
             self.driver.end_session("interrupted")
         self.save_settings(tell=False)  # no dialog: nobody may be at the screen to close it
         self.end_driver()
+        self.settle_history_writes()
         if self.audio is not None:
             self.audio.close()
 

@@ -1,0 +1,72 @@
+"""The window while another program (a real second process) holds the history's write lock: the user is
+told once, in words, that the run is kept; told when it is saved; and a run kept aside at an earlier
+exit is added when the window opens the history."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from PySide6.QtCore import Qt
+
+from hinge_timer.store.db import FILE_NAME
+from hinge_timer.store.writer import Batch, spill
+from tests.qt.conftest import App
+from tests.qt.test_history import WARM_UP, finish_session
+from tests.sqlite_lock import LOCK, held, release
+
+
+def runs(path):
+    c = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        return c.execute("SELECT title, status FROM runs ORDER BY id").fetchall()
+    finally:
+        c.close()
+
+
+def test_a_lock_taken_mid_session_is_said_once_and_the_run_is_saved_when_it_goes(qtbot, tmp_path, fake_dialogs):
+    app = App(qtbot, tmp_path)
+    app.start(WARM_UP)
+    app.advance(5)
+    db = app.window.history.path
+    told: list[str] = []
+    with held(db, LOCK["immediate"]) as holder:
+        app.window.recorder.on_problem = lambda m: (told.append(m), app.window.on_history_problem(m))
+        app.advance(20, dt=1.0)  # boundaries pass; each only queues its record
+        status = app.screen.status
+        qtbot.waitUntil(lambda: "History in use by another program" in status.text(), timeout=5000)
+        assert "this run is kept" in status.text() and "in use by another program" in status.toolTip()
+        finish_session(app)
+        assert app.window.done.saved.text().startswith("Not saved yet: The history is in use by another program")
+        assert runs(db)[0][1] == "running"  # what was written before the lock, no more
+        release(holder)
+        qtbot.waitUntil(lambda: app.window.done.saved.text() == "Saved in your history (Ctrl+H).", timeout=10000)
+    assert [m for m in told if m] == [told[0]] and "in use by another program" in told[0]  # said once
+    assert runs(db) == [(WARM_UP, "completed")]
+    app.key(Qt.Key.Key_Return)  # done -> home
+    assert fake_dialogs.errors == []
+    app.window.history.close()
+
+
+def test_a_run_kept_aside_at_an_earlier_exit_is_added_when_the_window_opens(qtbot, tmp_path, fake_dialogs):
+    first = App(qtbot, tmp_path)  # makes the history
+    db = first.window.history.path
+    first.window.history.close()
+    batch = Batch(identity={"session_key": "mine.toml", "title": "Evening hinge", "file": "mine.toml",
+                            "content_hash": "-", "dose": "low", "started_at": "2026-11-02T08:00:00+00:00",
+                            "status": "running", "owner": "gone:1", "updated_at": "2026-11-02T08:00:00+00:00",
+                            "resume_step": 0, "resume_label": "Get ready", "kiosk": 0},
+                  insert=True,
+                  sets={3: {"step": 3, "drill": 0, "drill_name": "Wall sweep", "set_no": 1, "sets": 1,
+                            "side": "left", "planned_reps": None, "planned_seconds": 37.0, "status": "done",
+                            "reason": None, "reps_done": None, "seconds_done": 37.0,
+                            "at": "2026-11-02T08:01:00+00:00", "pauses": 0, "paused_seconds": 0.0}},
+                  update={"seconds": 61.0, "status": "ended", "end_reason": "window closed",
+                          "ended_at": "2026-11-02T08:01:01+00:00", "resume_step": None, "resume_label": None})
+    side = spill(db, batch)
+    second = App(qtbot, tmp_path)
+    notice = second.window.home.notice
+    assert notice.isVisible() and "A run kept while the history was in use" in notice.text()
+    assert not side.exists()
+    assert runs(db) == [("Evening hinge", "ended")]
+    assert db.with_name(FILE_NAME).exists()
+    second.window.history.close()
