@@ -33,6 +33,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from _common import table, write_json  # noqa: E402
 
+from tests.drive import drive  # noqa: E402
+
 GOAL_MS = 300.0
 
 
@@ -197,15 +199,7 @@ def main() -> int:
 
         runner.on_step = timed
         runner.start(clock())
-        while not runner.finished:
-            snap = runner.snapshot(clock())
-            if snap.state.value == "caution":
-                runner.acknowledge(clock())
-            elif snap.user_counted:
-                runner.count_rep(clock())
-            else:
-                clock.advance(1.0)
-                runner.tick(clock())
+        drive(runner, clock, dt=1.0)
         rec.flush(30)
         rec.close()
     bare: list[float] = []

@@ -27,8 +27,11 @@ from pathlib import Path
 from typing import Callable
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from _common import table, write_json  # noqa: E402
+
+from tests import big_session  # noqa: E402
 
 MIB = 1024 * 1024
 LIMIT = MIB - 64  # just under the size limit
@@ -51,21 +54,8 @@ def _fill(unit: Callable[[int], str], head: str = HEAD, size: int = LIMIT) -> st
 
 
 def legit_max() -> str:
-    """A real (if very long) session at the model's limits: loads without a problem."""
-    how = " ".join(["Hinge at the hips, keep the spine long and let the hamstrings take the load."] * 13)
-    caution = " ".join(["Stop at once if your back hurts; come back to it another day."] * 8)
-    cues = ", ".join(f'"Cue {k}: keep the knees soft, ribs down and the weight over the mid foot ok"'
-                     for k in range(10))
-    phases = ", ".join(f'{{ phase = "Phase {k}", seconds = {1 + k % 9}, say = "Phase {k} now" }}' for k in range(10))
-    parts = [HEAD, "[defaults]\nget_ready = 5\nrest_between_sets = 30\nrest_between_drills = 20\n"]
-    for i in range(200):
-        parts.append(
-            f'[[drill]]\nname = "Drill {i} of the long session, the one from the clinic"\n'
-            f'reps = [5, 6]\nsets = [2, 3]\nsides = ["left", "right"]\nhow = """{how}"""\n'
-            f'caution = "{caution}"\ncues = [{cues}]\nequipment = ["band", "kettlebell", "block"]\n'
-            f"tempo = [{phases}]\nget_ready = 5\nrest_between_sets = 20\nswitch_sides = 5\nrest_after = 15\n"
-        )
-    return "".join(parts)
+    """A real (if very long) session at the model's limits: loads without a problem (tests/big_session.py)."""
+    return big_session.legit_max(HEAD)
 
 
 def shapes() -> dict[str, str]:

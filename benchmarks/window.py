@@ -54,7 +54,7 @@ def child(kind: str, seconds: float, data_dir: str) -> None:  # pragma: no cover
                     QTimer.singleShot(0, after_paint)
                 else:
                     window = state["window"]
-                    if window.sessions_loaded:
+                    if window.sessions_ready:
                         QTimer.singleShot(0, on_listed)
                     else:
                         window.sessions_listed.connect(on_listed)

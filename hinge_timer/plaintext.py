@@ -46,9 +46,7 @@ def printable(text: object, *, keep_newlines: bool = False, limit: int | None = 
     for ch in s:
         if ch == "\n" and keep_newlines:
             out.append(ch)
-        elif ch in _NAMED or (ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F) or (
-            ord(ch) > 0x7F and unicodedata.category(ch) in _ESCAPED_CATEGORIES
-        ):
+        elif ch in _NAMED or _must_escape(ch):
             out.append(_escape(ch))
         else:
             out.append(ch)

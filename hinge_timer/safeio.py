@@ -61,14 +61,8 @@ def is_regular(path: str | os.PathLike[str]) -> bool:
         return False
 
 
-def read_regular(path: str | os.PathLike[str], limit: int) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes.
-
-    Raises ``FileNotFoundError``/``PermissionError``/other ``OSError`` as ``open`` does,
-    :class:`NotRegularFile` for anything that is not a regular file (without blocking on it), and
-    :class:`TooLarge` when the file is bigger than ``limit`` (also when it grows while being read).
-    """
-    p = os.fspath(path)
+def _open_regular(p: str) -> tuple[int, os.stat_result]:
+    """A descriptor on ``p`` opened without blocking, and its fstat; NotRegularFile for anything else."""
     try:
         fd = os.open(p, _FLAGS)
     except IsADirectoryError:
@@ -77,11 +71,72 @@ def read_regular(path: str | os.PathLike[str], limit: int) -> bytes:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise NotRegularFile(p, kind_of(st.st_mode))
-        if st.st_size > limit:
-            raise TooLarge(p, st.st_size, limit)
         # A regular file never blocks, but O_NONBLOCK is cleared anyway so reads behave as usual.
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st
+
+
+def read_head(path: str | os.PathLike[str], size: int) -> bytes:
+    """The first ``size`` bytes (or fewer) of a regular file, checked as :func:`read_regular` does,
+    whatever the file's length; raises as it does (never :class:`TooLarge`)."""
+    fd, _st = _open_regular(os.fspath(path))
+    try:
+        return os.read(fd, size)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+    """Replace ``path`` with ``data`` so that a crash or a power cut leaves the old file or the new one,
+    never half of either: a new file in the same folder (made with O_EXCL, so nothing already there, not
+    even a FIFO, is opened), written, flushed to disk, renamed over ``path``, then the folder flushed
+    where the system allows it.  Raises ``OSError``; the temporary file is never left behind."""
+    import tempfile
+
+    target = Path(path)
+    folder = target.parent
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    if hasattr(os, "O_DIRECTORY"):
+        try:
+            dfd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            return
+        try:
+            os.fsync(dfd)
+        except OSError:
+            pass
+        finally:
+            os.close(dfd)
+
+
+def read_regular(path: str | os.PathLike[str], limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes.
+
+    Raises ``FileNotFoundError``/``PermissionError``/other ``OSError`` as ``open`` does,
+    :class:`NotRegularFile` for anything that is not a regular file (without blocking on it), and
+    :class:`TooLarge` when the file is bigger than ``limit`` (also when it grows while being read).
+    """
+    p = os.fspath(path)
+    fd, st = _open_regular(p)
+    try:
+        if st.st_size > limit:
+            raise TooLarge(p, st.st_size, limit)
         chunks: list[bytes] = []
         got = 0
         while True:

@@ -15,13 +15,12 @@ import logging
 import math
 import os
 import re
-import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from .plaintext import printable
-from .safeio import NotRegularFile, TooLarge, read_regular
+from .safeio import NotRegularFile, TooLarge, read_regular, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -239,19 +238,11 @@ class SettingsStore:
         """Write atomically; return a message instead of raising when the disk says no.
 
         The text goes to a new temporary file (made with O_EXCL, so nothing already there, not even a
-        FIFO, is opened) that then replaces settings.json in one rename."""
-        tmp: str | None = None
+        FIFO, is opened), flushed to disk, that then replaces settings.json in one rename
+        (safeio.write_atomic)."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(json.dumps(settings.to_json(), indent=1))
-            os.replace(tmp, self.path)
+            write_atomic(self.path, json.dumps(settings.to_json(), indent=1).encode("utf-8"))
         except OSError as exc:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
             return f"{printable(str(self.path))}: settings could not be saved ({exc.strerror or exc})"
         return None

@@ -24,9 +24,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EXIT_WAIT_S = 1.5  # at exit, the longest the history writer is waited for
-
-
 def _say(message: str) -> None:
     """A problem line on stderr (it may name a file): control characters escaped."""
     print(controls_escaped(f"hinge-timer: {message}"), file=sys.stderr)
@@ -149,7 +146,10 @@ def run_in_terminal(
         if recorder is not None:
             import time
 
+            from .store.db import EXIT_WAIT_S
+
             recorder.shutdown(time.monotonic() + EXIT_WAIT_S)  # bounded: what a lock keeps out goes to a side file
+            recorder.detach()
         if history is not None:
             history.close()
     done = sum(1 for o in driver.runner.outcomes.values() if o.status == "done")

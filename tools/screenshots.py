@@ -10,12 +10,13 @@ import argparse
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtCore import QEventLoop, Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from hinge_timer.engine.clock import FakeClock  # noqa: E402
@@ -53,6 +54,11 @@ class Shooter:
         self.window.resize(*size)
         self.window.show()
         self.settle()
+        deadline = time.monotonic() + 30
+        while not self.window.sessions_ready:  # the user's file is checked in a worker thread
+            if time.monotonic() > deadline:
+                raise SystemExit("screenshots: the session list never came")
+            self.app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
         self.written: list[Path] = []
 
     def settle(self) -> None:

@@ -5,17 +5,17 @@ restart by :class:`LockoutFile`)."""
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import hmac
 import json
 import math
 import os
-import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
+
+from ..safeio import write_atomic
 
 ALGORITHM = "pbkdf2_sha256"
 ITERATIONS = 200_000  # what `hinge-timer kiosk-pin` writes; the site config may not ask for fewer
@@ -33,9 +33,11 @@ def hash_pin(pin: str, *, salt: bytes | None = None, iterations: int = ITERATION
     return f"{ALGORITHM}${iterations}${_b64(salt)}${_b64(digest)}"
 
 
-def hash_problem(text: str) -> str | None:
-    """Why ``text`` is not a PIN hash this app accepts, or None.  A hash with fewer iterations than
-    :data:`ITERATIONS` (what ``hinge-timer kiosk-pin`` writes) is refused: it is cheaper to guess."""
+def read_hash(text: str) -> tuple[int, bytes, bytes] | str:
+    """(iterations, salt, digest) from a ``hash_pin`` string, or why ``text`` is not one (in words).
+
+    The one parser of the format; the iteration count is not bounded here (a count of more than nine
+    digits is read as just over :data:`MAX_ITERATIONS`, never converted)."""
     parts = text.split("$")
     if len(parts) != 4 or parts[0] != ALGORITHM or not parts[1].isdigit() or not parts[1].isascii():
         return "not a hash from `hinge-timer kiosk-pin`"
@@ -46,7 +48,16 @@ def hash_problem(text: str) -> str | None:
         return "not a hash from `hinge-timer kiosk-pin` (bad base64)"
     if len(salt) < 8 or len(digest) != 32:
         return "not a hash from `hinge-timer kiosk-pin` (wrong salt or hash length)"
-    iterations = int(parts[1]) if len(parts[1]) <= 9 else MAX_ITERATIONS + 1
+    return (int(parts[1]) if len(parts[1]) <= 9 else MAX_ITERATIONS + 1), salt, digest
+
+
+def hash_problem(text: str) -> str | None:
+    """Why ``text`` is not a PIN hash this app accepts, or None.  A hash with fewer iterations than
+    :data:`ITERATIONS` (what ``hinge-timer kiosk-pin`` writes) is refused: it is cheaper to guess."""
+    parsed = read_hash(text)
+    if isinstance(parsed, str):
+        return parsed
+    iterations = parsed[0]
     if iterations < ITERATIONS:
         return f"a hash of {iterations} PBKDF2 iterations, fewer than the {ITERATIONS} this app writes"
     if iterations > MAX_ITERATIONS:
@@ -56,20 +67,10 @@ def hash_problem(text: str) -> str | None:
 
 def parse_hash(text: str, *, min_iterations: int = 1_000) -> tuple[int, bytes, bytes] | None:
     """(iterations, salt, digest), or None if it is not a well-formed hash of at least ``min_iterations``."""
-    parts = text.split("$")
-    if len(parts) != 4 or parts[0] != ALGORITHM or not parts[1].isdigit() or not parts[1].isascii():
+    parsed = read_hash(text)
+    if isinstance(parsed, str) or not min_iterations <= parsed[0] <= MAX_ITERATIONS:
         return None
-    if len(parts[1]) > 9:
-        return None
-    try:
-        salt = base64.b64decode(parts[2], validate=True)
-        digest = base64.b64decode(parts[3], validate=True)
-    except ValueError:
-        return None
-    iterations = int(parts[1])
-    if not min_iterations <= iterations <= MAX_ITERATIONS or len(salt) < 8 or len(digest) != 32:
-        return None
-    return iterations, salt, digest
+    return parsed
 
 
 def verify_pin(pin: str, stored: str) -> bool:
@@ -128,14 +129,26 @@ class PinLimiter:
             self.failures = 0
             self.lockouts = 0
             return True, "PIN accepted."
+        self._count_failure(now)
+        if self.failures == 0:
+            return False, f"Wrong PIN. Too many tries: wait {wait_text(self.wait_left(now))}."
+        left = self.tries - self.failures
+        return False, f"Wrong PIN. {left} {'try' if left == 1 else 'tries'} left."
+
+    def if_wrong(self, now: float) -> "PinLimiter":
+        """What this limiter would be after one more wrong PIN at ``now`` (this one is left as it is):
+        written to disk before a PIN is checked, so a crash during or right after the check cannot
+        lose the try."""
+        after = replace(self)
+        after._count_failure(now)
+        return after
+
+    def _count_failure(self, now: float) -> None:
         self.failures += 1
         if self.failures >= self.tries:
             self.failures = 0
             self.locked_until = now + self.lockout_length(self.lockouts)
             self.lockouts += 1
-            return False, f"Wrong PIN. Too many tries: wait {wait_text(self.wait_left(now))}."
-        left = self.tries - self.failures
-        return False, f"Wrong PIN. {left} {'try' if left == 1 else 'tries'} left."
 
 
 LOCKOUT_FILE = "kiosk-lockout.json"
@@ -235,23 +248,5 @@ class LockoutFile:
 
     def write(self, record: dict[str, object]) -> None:
         """Replace the file atomically (a crash leaves the old one or the new one, never half)."""
-        folder = self.path.parent
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(record, fh)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        if hasattr(os, "O_DIRECTORY"):
-            with contextlib.suppress(OSError):
-                dfd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-                try:
-                    os.fsync(dfd)
-                finally:
-                    os.close(dfd)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.path, json.dumps(record).encode("utf-8"))

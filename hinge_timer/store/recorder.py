@@ -2,16 +2,16 @@
 
 Qt-free.  The recorder hangs on the runner's ``on_step`` hook, which runs at each step
 boundary *before* the step's line goes into the event log and before its cues fire.  There it
-only builds one small record (every set that has ended since the last one, the run's time and
-pauses, and the checkpoint: the step now running) and hands it to its writer thread
-(``store/writer.py``), which writes it in one transaction with its own connection.  The hook
-takes microseconds and never waits for the disk or for a lock, so a history held by another
-program cannot make a cue late.  Nothing is written on display ticks.
+builds one small record (every set that has ended since the last one, the run's time and pauses,
+and the checkpoint: the step now running) and gives it to its writer (``store/writer.py``), which
+commits it at once when that needs no waiting (nothing pending, no lock held: one small
+transaction, about 0.4 ms) and otherwise hands it to its thread.  The hook never waits for a lock,
+so a history held by another program cannot make a cue late.  Nothing is written on display ticks.
 
 After a crash the history has every finished set and the run resumes at the start of the step
-that was running, except that a kill can lose the one boundary whose record was queued but not
-yet committed (a few milliseconds): the run then resumes one step earlier, at the set whose end
-was lost, so it is done again rather than missing.
+that was running.  Only a boundary handed to the writer thread because another program held the
+lock can be lost to a kill (it was kept in memory); the run then resumes one step earlier, at the
+set whose end was lost, so it is done again rather than missing.
 
 A write that fails does not stop the session.  A lock held by another program: the records are
 kept in memory and written when it goes (at exit, kept in a side file next to the history and
@@ -168,10 +168,18 @@ class Recorder:
     # -- starting -------------------------------------------------------------------
     def _start_writer(self) -> HistoryWriter:
         if self.writer is None:
-            post = self.post
-            wake = (lambda: post(self.poll)) if post is not None else None
-            self.writer = HistoryWriter(self.path, self.db_path, wake=wake, busy_ms=self.busy_ms)
+            self.writer = HistoryWriter(self.path, self.db_path, wake=self._wake, busy_ms=self.busy_ms)
         return self.writer
+
+    def _wake(self) -> None:
+        post = self.post  # read at each call: once the owner detached it, nothing is posted
+        if post is not None:
+            post(self.poll)
+
+    def detach(self) -> None:
+        """The owner is going away: nothing more is posted to it (the writer carries on, silently)."""
+        self.post = None
+        self.on_problem = self.on_saved = None
 
     def begin(self, runner: Runner) -> None:
         """Queue the run's row and hook into the runner; call before ``runner.start``."""
@@ -236,7 +244,8 @@ class Recorder:
             "status": status, "end_reason": reason, "ended_at": now if done else None,
             "resume_step": None if done else i, "resume_label": None if done else resume_label(step),
         }
-        writer.submit(Boundary(tuple(self._set_row(o, now) for o in changed), gone, update), final=done)
+        # Committed here and now unless that would wait (then the writer thread has it): see writer.py.
+        writer.write_now(Boundary(tuple(self._set_row(o, now) for o in changed), gone, update), final=done)
         for o in changed:
             self._sent[o.step] = o
         for k in gone:

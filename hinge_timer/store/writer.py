@@ -1,22 +1,24 @@
-"""Writing a run into the history on a thread of its own, so a lock held by another program never
-stalls the thread that fires cues.
+"""Writing a run into the history without ever making the thread that fires cues wait.
 
-Qt-free.  The recorder (on the cue thread) only builds a small record at each step boundary and
-puts it on this writer's queue.  The writer thread has its own SQLite connection (connections
-belong to one thread) and writes each record in one short transaction.  When another program
-holds the write lock (a backup tool, a sync client, ``sqlite3`` left open) an attempt waits at
-most ``busy_ms``; the records are then kept in memory, merged into one pending batch (the newest
-checkpoint, every finished set, in order) and tried again with a growing pause until the lock
-goes.  A full or read-only disk is handled the same way: said once, caught up later.
+Qt-free.  At each step boundary the recorder (on the cue thread) builds one small record and gives
+it to this writer.  When nothing is pending and nobody holds the lock, :meth:`HistoryWriter.write_now`
+commits it right there, in one small transaction that does not wait (busy timeout 0): the boundary
+is on disk before the step's cues fire, so a kill loses nothing.  Otherwise (another program holds
+the write lock, a full disk, or earlier records still waiting: order is kept) it goes on the
+writer's queue.  The writer thread waits at most ``busy_ms`` per attempt; the records are kept in
+memory, merged into one pending batch (the newest checkpoint, every finished set, in order) and
+tried again with a growing pause until the lock goes.  A full or read-only disk is handled the same
+way: said once, caught up later.  One connection (the thread's) serves both, behind a lock that
+``write_now`` only ever tries.
 
 Nothing here calls back into the owner's code: what happened (a problem, its end, the run's id,
 "everything is saved") goes into a list that the owner empties on its own thread with
-``take_notices``; ``wake`` (given by the owner) is called from the writer thread to ask for that.
+``take_notices``; ``wake`` (given by the owner) is called to ask for that.
 
 At exit the owner gives the writer a deadline (``stop(deadline)``).  Whatever the lock still keeps
 out by then is written, atomically, to a side file next to the history,
 ``history.sqlite3.pending-<pid>.jsonl``; :func:`import_pending` adds such files to the history
-the next time it opens for writing, and only then removes them.
+the next time it opens for writing, file by file, and only then removes each one.
 """
 
 from __future__ import annotations
@@ -238,7 +240,7 @@ class Batch:
                 type(d) is not int or not INT_MIN <= d <= INT_MAX for d in raw_discard):
             raise ValueError("discard is not a list of run numbers")
         update = data.get("update")
-        return cls(identity=identity, run_id=run_id, insert=run_id is None, owner=owner, sets=sets,
+        return cls(identity=identity, run_id=run_id, insert=run_id is None and bool(identity), owner=owner, sets=sets,
                    update=None if update is None else _row(update, UPDATE_COLUMNS), interrupted=interrupted,
                    discard=set(raw_discard))
 
@@ -326,7 +328,7 @@ def connect(path: Path, busy_ms: int = BUSY_MS) -> sqlite3.Connection:
     """A writing connection to an existing history (never creates one), waiting at most ``busy_ms``.
     The schema is checked first, as at open: a trigger planted since must never fire on our writes."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, isolation_level=None,
-                           timeout=busy_ms / 1000, check_same_thread=True)
+                           timeout=busy_ms / 1000, check_same_thread=False)  # the thread's, and write_now's
     try:
         configure(conn, busy_ms)
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -486,7 +488,14 @@ Notice = tuple[str, object]  # ("problem", text) ("clear", "") ("run_id", id) ("
 
 
 class HistoryWriter:
-    """One thread, one connection, one run's records."""
+    """One thread, one connection, one run's records.
+
+    :meth:`write_now` (the recorder's step-boundary hook) writes a record at once, on the caller's
+    thread, when that cannot wait: nothing is pending before it (order is kept), the connection is
+    free (``threading.Lock.acquire(blocking=False)``) and SQLite's lock is free (busy timeout 0, one
+    try: about 0.4 ms).  Otherwise, and on SQLITE_BUSY/LOCKED, the record is queued for the thread,
+    which waits and retries.  So a boundary is committed before the step's cues fire, as a plain write
+    would be, unless another program holds the lock, and then it never makes a cue wait."""
 
     def __init__(self, path: Path, db_path: str, *, wake: Callable[[], None] | None = None,
                  busy_ms: int = BUSY_MS) -> None:
@@ -498,13 +507,19 @@ class HistoryWriter:
         self._cond = threading.Condition()
         self._notices: list[Notice] = []
         self._submitted = 0
-        self._saved = 0
-        self._tried = 0  # records in the last attempt that failed
+        self._saved = 0  # records in the file (or the side file)
+        self._tried = 0  # records in the last attempt that failed (saved + pending then)
         self._fails = 0  # attempts that failed
         self._final: int | None = None
         self._stop = False
         self._deadline: float | None = None  # monotonic; past it, what is left goes to the side file
+        self._problem: str | None = None  # said once; cleared (and said so) by the next write that works
+        # The connection and the batch belong to whoever holds _conn_lock (the thread, or write_now).
+        self._conn_lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+        self._batch = Batch()
         self.commits = 0  # transactions written (tests and benchmarks look at it)
+        self.direct = 0  # of them, written at once by write_now
         self.attempts = 0
         self.spilled_to: Path | None = None
         self._thread = threading.Thread(target=self._run, name="history-writer", daemon=True)
@@ -512,7 +527,7 @@ class HistoryWriter:
 
     # -- the owner's side (never blocks, except flush/stop with their bounds) ----------------------
     def submit(self, rec: Record, final: bool = False) -> int:
-        """Queue a record (microseconds); ``final``: the run's last, whose writing is announced."""
+        """Queue a record for the thread (microseconds); ``final``: the run's last, whose writing is announced."""
         with self._cond:
             self._submitted += 1
             n = self._submitted
@@ -520,6 +535,56 @@ class HistoryWriter:
                 self._final = n
         self._inbox.put(rec)
         return n
+
+    def write_now(self, rec: Record, final: bool = False) -> bool:
+        """Write ``rec`` at once if that needs no waiting at all (see the class); else queue it.  True
+        if it is in the file on return.  Never waits for a lock, the disk's lock or the thread's."""
+        with self._cond:
+            idle = self._saved >= self._submitted and not self._stop and self.spilled_to is None
+        if not idle or not self._conn_lock.acquire(blocking=False):
+            self.submit(rec, final)
+            return False
+        try:
+            conn, run_id = self._conn, self._batch.run_id
+            if conn is None or run_id is None or not self._batch.empty:
+                ok = False  # not connected yet, or the run's row is not made yet: the thread does it
+            else:
+                ok = self._write_at_once(conn, run_id, rec)
+            if ok:
+                with self._cond:
+                    self._submitted += 1
+                    self._saved += 1
+                    if final:
+                        self._final = self._submitted
+                    self._cond.notify_all()
+        finally:
+            self._conn_lock.release()
+        if not ok:
+            self.submit(rec, final)
+            return False
+        if final:  # (no problem can be standing: one would have left the batch pending)
+            self._notify(("saved", self.submitted))
+        return True
+
+    def _write_at_once(self, conn: sqlite3.Connection, run_id: int, rec: Record) -> bool:
+        one = Batch(identity=self._batch.identity, run_id=run_id)
+        one.merge(rec)
+        try:
+            conn.execute("PRAGMA busy_timeout = 0")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                one.apply(conn)
+                conn.execute("COMMIT")
+            finally:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                conn.execute(f"PRAGMA busy_timeout = {int(self.busy_ms)}")
+        except (sqlite3.Error, OSError) as exc:  # a lock, a full disk: the thread tries again (and says so)
+            log.debug("history: a boundary goes to the writer thread (%s)", exc)
+            return False
+        self.commits += 1
+        self.direct += 1
+        return True
 
     @property
     def submitted(self) -> int:
@@ -575,22 +640,24 @@ class HistoryWriter:
                 log.debug("history writer: wake failed", exc_info=True)
 
     def _run(self) -> None:
-        batch = Batch()
-        merged = 0  # records in ``batch``
-        conn: sqlite3.Connection | None = None
-        problem: str | None = None
+        pending = 0  # records merged into the batch and not yet written
         tries = 0
         retry_at = 0.0
         try:
+            with self._conn_lock:
+                try:
+                    self._conn = connect(self.path, self.busy_ms)  # now, so write_now has it for the boundaries
+                except (sqlite3.Error, OSError) as exc:
+                    log.debug("history writer: cannot connect yet (%s)", exc)
             while True:
                 # Wait for a record, for the next retry, or for the deadline.
                 now = time.monotonic()
                 with self._cond:
                     stopping, deadline = self._stop, self._deadline
-                if batch.empty and stopping and self._inbox.empty():
+                if self._batch.empty and stopping and self._inbox.empty():
                     break
                 wait: float | None = None
-                if not batch.empty:
+                if not self._batch.empty:
                     wait = max(0.0, retry_at - now)
                     if deadline is not None:
                         wait = min(wait, max(0.0, deadline - now))
@@ -604,78 +671,90 @@ class HistoryWriter:
                         items.append(self._inbox.get_nowait())
                     except queue.Empty:
                         break
-                for rec in items:
-                    if rec is not None:
-                        batch.merge(rec)
-                        merged += 1
-                now = time.monotonic()
-                if batch.empty:
-                    with self._cond:
-                        self._saved = merged
-                        self._cond.notify_all()
-                    continue
-                if now >= retry_at:
-                    self.attempts += 1
-                    try:
-                        if conn is None:
-                            conn = connect(self.path, self.busy_ms)
-                        conn.execute("BEGIN IMMEDIATE")
-                        run_id = batch.apply(conn)
-                        conn.execute("COMMIT")
-                    except (sqlite3.Error, OSError) as exc:
-                        if conn is not None and conn.in_transaction:
-                            try:
-                                conn.execute("ROLLBACK")
-                            except sqlite3.Error:
-                                pass
-                        if not is_locked(exc) and conn is not None:
-                            conn.close()  # a full or read-only disk: start afresh next time
-                            conn = None
-                        text = problem_text(exc, self.db_path)
-                        if text != problem:  # said once; the retries only go to the debug log
-                            log.info("%s [%s]", text, exc)  # the owner tells the user (on_problem)
-                            problem = text
-                            self._notify(("locked" if is_locked(exc) else "problem", text))
-                        retry_at = time.monotonic() + BACKOFF_S[min(tries, len(BACKOFF_S) - 1)]
-                        tries += 1
+                with self._conn_lock:
+                    for rec in items:
+                        if rec is not None:
+                            self._batch.merge(rec)
+                            pending += 1
+                    if self._batch.empty:
                         with self._cond:
-                            self._tried = merged
-                            self._fails += 1
+                            self._saved += pending
+                            pending = 0
                             self._cond.notify_all()
-                    else:
-                        self.commits += 1
-                        first_id = batch.run_id is None
-                        batch.clear(run_id)
-                        tries = 0
-                        notices: list[Notice] = []
-                        if first_id and run_id is not None:
-                            notices.append(("run_id", run_id))
-                        if problem is not None:
-                            problem = None
-                            notices.append(("clear", ""))
-                        with self._cond:
-                            self._saved = merged
-                            self._cond.notify_all()
-                            final = self._final is not None and merged >= self._final
-                        if final:
-                            notices.append(("saved", merged))
-                        if notices:
-                            self._notify(*notices)
                         continue
+                    if time.monotonic() >= retry_at:
+                        wrote, pending, tries, retry_at = self._attempt(pending, tries, retry_at)
+                        if wrote:
+                            continue
                 with self._cond:
                     deadline = self._deadline
-                if deadline is not None and time.monotonic() >= deadline and not batch.empty:
-                    self._spill(batch, merged)
+                if deadline is not None and time.monotonic() >= deadline and not self._batch.empty:
+                    with self._conn_lock:
+                        self._spill(self._batch, pending)
                     break
         except Exception:  # a bug, not a lock: keep what is pending rather than lose it
             log.exception("history writer failed")
-            if not batch.empty:
-                self._spill(batch, merged)
+            with self._conn_lock:
+                if not self._batch.empty:
+                    self._spill(self._batch, pending)
         finally:
-            if conn is not None:
-                conn.close()
+            with self._conn_lock:
+                if self._conn is not None:
+                    self._conn.close()
+                    self._conn = None
+
+    def _attempt(self, pending: int, tries: int, retry_at: float) -> tuple[bool, int, int, float]:
+        """One transaction for the whole batch (the caller holds _conn_lock)."""
+        batch = self._batch
+        self.attempts += 1
+        conn = self._conn
+        try:
+            if conn is None:
+                conn = self._conn = connect(self.path, self.busy_ms)
+            conn.execute("BEGIN IMMEDIATE")
+            run_id = batch.apply(conn)
+            conn.execute("COMMIT")
+        except (sqlite3.Error, OSError) as exc:
+            if conn is not None and conn.in_transaction:
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+            if not is_locked(exc) and conn is not None:
+                conn.close()  # a full or read-only disk: start afresh next time
+                self._conn = None
+            text = problem_text(exc, self.db_path)
+            if text != self._problem:  # said once; the retries only go to the debug log
+                log.info("%s [%s]", text, exc)  # the owner tells the user (on_problem)
+                self._problem = text
+                self._notify(("locked" if is_locked(exc) else "problem", text))
+            retry_at = time.monotonic() + BACKOFF_S[min(tries, len(BACKOFF_S) - 1)]
+            with self._cond:
+                self._tried = self._saved + pending
+                self._fails += 1
+                self._cond.notify_all()
+            return False, pending, tries + 1, retry_at
+        self.commits += 1
+        first_id = batch.run_id is None and batch.has_run
+        batch.clear(run_id)
+        notices: list[Notice] = []
+        if first_id and run_id is not None:
+            notices.append(("run_id", run_id))
+        if self._problem is not None:
+            self._problem = None
+            notices.append(("clear", ""))
+        with self._cond:
+            self._saved += pending
+            self._cond.notify_all()
+            final = self._final is not None and self._saved >= self._final
+        if final:
+            notices.append(("saved", self._saved))
+        if notices:
+            self._notify(*notices)
+        return True, 0, 0, retry_at
 
     def _spill(self, batch: Batch, merged: int) -> None:
+        """What a lock still keeps out at the deadline goes to the side file (the caller holds _conn_lock)."""
         # Records still in the inbox (submitted after the stop) go with the rest.
         while True:
             try:
@@ -697,6 +776,6 @@ class HistoryWriter:
         log.warning("history: still in use at exit; the run is kept in %s and will be added the next time "
                     "the history opens", where)
         with self._cond:
-            self._saved = merged
+            self._saved += merged
             self._cond.notify_all()
         self._notify(("spilled", str(where)))

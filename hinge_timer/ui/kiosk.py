@@ -179,6 +179,7 @@ class KioskController(QObject):
     """The kiosk rules, on one window.  ``clock`` gives seconds (tests pass a fake one)."""
 
     exit_allowed = Signal()
+    _lockout_written = Signal(object)  # from the writer thread: None, or the exception that stopped the write
 
     def __init__(self, window: MainWindow, config: KioskConfig,
                  clock: Callable[[], float] = time.monotonic) -> None:
@@ -188,27 +189,34 @@ class KioskController(QObject):
         self.clock = clock
         self.limiter = PinLimiter()
         self.allow_exit = False
-        # The lockout survives a restart: read before the first frame (a tiny regular file; a damaged
-        # one keeps the prompt locked), written on a worker thread so the GUI thread never waits.
+        # The lockout survives a restart: read and written once before the first frame, on the GUI thread
+        # (a tiny regular file, and nothing runs yet), then written after each PIN on a worker thread (a
+        # write can block: a network folder, a dying disk) while a session may be running.  A lockout
+        # that cannot be saved fails closed: the longest lockout, and a line for the administrator.
         folder = getattr(window, "history_dir", None)
         self.lockout_file: LockoutFile | None = LockoutFile(folder / LOCKOUT_FILE) if folder is not None else None
-        self.lockout_problem = ""
+        self.lockout_problem = ""  # the lockout file could not be trusted (said with the wait)
+        self.lockout_unsaved = ""  # the lockout cannot be saved (on the tiles, for the administrator)
         self._writer: ThreadPoolExecutor | None = None
+        self._lockout_written.connect(self._on_lockout_written, Qt.ConnectionType.QueuedConnection)
         if self.lockout_file is not None:
             problem = self.lockout_file.load_into(self.limiter, clock())
             if problem:
                 log.warning("kiosk: %s", problem)
                 self.lockout_problem = problem
-                self._save_lockout()  # a sound file again, with the lockout it now holds
             elif self.limiter.wait_left(clock()) > 0:
                 log.info("kiosk: the PIN prompt is still locked for %s (from before the restart)",
                          wait_text(self.limiter.wait_left(clock())))
+            if problem or config.pin_hash:
+                # A sound file again, with the lockout it now holds; and proof that the folder takes a
+                # write before anyone may try a PIN (else a restart would wipe every lockout).
+                try:
+                    self.lockout_file.write(self.lockout_file.record(self.limiter, clock()))
+                except OSError as exc:
+                    self._cannot_save(exc)
         if config.locked:
             log.warning("kiosk: cannot be left until the site config is fixed: %s", config.lock_reason)
-            home = getattr(window, "kiosk_home", None)
-            if home is not None:
-                home.set_admin_notice("For the administrator: this kiosk cannot be left until the site config is"
-                                      f" fixed. {config.lock_reason}.")
+        self._show_admin_notice()
         # Taking the screen back: the window manager's "show desktop", a minimise or an un-fullscreen.
         self.keep_fullscreen = window.isFullScreen()
         self.restores = 0
@@ -414,12 +422,16 @@ class KioskController(QObject):
                 text = f"Too many wrong PINs. Try again in {wait_text(wait)}."
                 if self.lockout_problem:
                     text += f"\n({self.lockout_problem}.)"
+                if self.lockout_unsaved:
+                    text += f"\n({self.lockout_unsaved[0].upper()}{self.lockout_unsaved[1:]}.)"
                 dialogs.show_error(self.window, "Kiosk", text)
                 return False
             pin = dialogs.ask_pin(self.window, "Administrator PIN to leave kiosk mode:")
             if pin is None:
                 return False
-            ok, message = self.limiter.check(pin, stored, self.clock())
+            now = self.clock()
+            self._save_lockout(self.limiter.if_wrong(now))  # counted before it is checked: see _save_lockout
+            ok, message = self.limiter.check(pin, stored, now)
             self._save_lockout()
             if ok:
                 self.lockout_problem = ""
@@ -435,22 +447,61 @@ class KioskController(QObject):
         return True
 
 
-    def _save_lockout(self) -> None:
-        """Write the lockout as it is now, in order, on a worker thread (never the GUI thread)."""
+    def _save_lockout(self, limiter: PinLimiter | None = None) -> None:
+        """Write the lockout (``limiter``'s, else the kiosk's own, as it is now) on the worker thread, in order.
+
+        Each PIN is written twice: as a wrong one before it is checked, then as what it was.  The first
+        write is under way while PBKDF2 runs (about 0.1 s, without the GIL), so a crash or a kill during
+        or right after the check leaves the try counted; the GUI thread never waits for the disk."""
         if self.lockout_file is None:
             return
-        record = self.lockout_file.record(self.limiter, self.clock())
+        record = self.lockout_file.record(limiter or self.limiter, self.clock())
         if self._writer is None:
             self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-lockout")
-        future = self._writer.submit(self.lockout_file.write, record)
-        where = self.lockout_file.path
-        future.add_done_callback(lambda f: _log_write_failure(f, where))
+        self._writer.submit(self.lockout_file.write, record).add_done_callback(self._written)
 
+    def _written(self, future: Future[None]) -> None:  # on the writer thread
+        try:
+            self._lockout_written.emit(future.exception())
+        except RuntimeError:  # the controller is gone (the app is exiting): nobody left to tell
+            log.debug("kiosk: a lockout write finished after the kiosk closed")
 
-def _log_write_failure(future: Future[None], where: object) -> None:
-    exc = future.exception()
-    if exc is not None:
-        log.warning("kiosk: the PIN lockout could not be saved to %s (%s); it holds until the app stops", where, exc)
+    def _on_lockout_written(self, exc: BaseException | None) -> None:  # on the GUI thread
+        if exc is None:
+            if self.lockout_unsaved:
+                log.info("kiosk: the PIN lockout is saved again")
+                self.lockout_unsaved = ""
+                self._show_admin_notice()
+        else:
+            self._cannot_save(exc)
+
+    def _cannot_save(self, exc: BaseException) -> None:
+        """Fail closed: a lockout that a restart would forget is the longest one, said on the tiles."""
+        from ..plaintext import printable
+        from ..safeio import describe
+
+        assert self.lockout_file is not None
+        why = describe(exc) if isinstance(exc, OSError) else str(exc)
+        self.limiter.lock_longest(self.clock())
+        self.lockout_unsaved = (f"the PIN lockout cannot be saved to {printable(str(self.lockout_file.path), limit=300)}"
+                                f" ({printable(why, limit=200)}), so the PIN prompt is locked for"
+                                f" {wait_text(self.limiter.max_lockout_s)} at a time until it can be")
+        log.warning("kiosk: %s", self.lockout_unsaved)
+        self._show_admin_notice()
+
+    def _show_admin_notice(self) -> None:
+        """The lines under the tiles for the administrator: a site config that locks the kiosk, a lockout
+        that cannot be saved; hidden when there is neither."""
+        home = getattr(self.window, "kiosk_home", None)
+        if home is None:
+            return
+        lines = []
+        if self.config.locked:
+            lines.append("For the administrator: this kiosk cannot be left until the site config is fixed."
+                         f" {self.config.lock_reason}.")
+        if self.lockout_unsaved:
+            lines.append(f"For the administrator: {self.lockout_unsaved}.")
+        home.set_admin_notice("\n".join(lines))
 
 
 def kiosk_summary(config: KioskConfig) -> str:

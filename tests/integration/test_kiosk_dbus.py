@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -53,16 +54,6 @@ def events(record: Path) -> list[dict]:
     if not record.exists():
         return []
     return [json.loads(line) for line in record.read_text().splitlines() if line.strip()]
-
-
-def wait_for(predicate, what: str, limit: float = 30):
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def start_app(bus: str, tmp_path: Path, *extra: str) -> subprocess.Popen:

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -39,16 +40,6 @@ RC_XML = """<?xml version="1.0" encoding="UTF-8"?>
   </mouse>
 </openbox_config>
 """
-
-
-def wait_for(predicate, what: str, limit: float = 20.0, show=None):
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {limit:g} s waiting for {what}" + (f": {show()}" if show else ""))
 
 
 def x(env: dict, *argv: str) -> str:

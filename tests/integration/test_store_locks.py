@@ -6,46 +6,15 @@ It is never moved aside; opening waits no more than a moment; ``History.locked``
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
 
 from hinge_timer.store import history
 from hinge_timer.store.db import FILE_NAME, SCHEMA_VERSION, is_locked, migrate, open_history
+from tests.sqlite_lock import EXCLUSIVE, ROLLBACK_JOURNAL, WRITE_LOCK, held
 from tests.unit.test_store import add_run
-
-HOLDER = """
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1], isolation_level=None)
-for statement in sys.argv[2:]:
-    c.execute(statement)
-print("held", flush=True)
-sys.stdin.read()  # until the test lets go
-c.execute("COMMIT") if c.in_transaction else None
-"""
-
-# What other programs do: sqlite3 with `.open` and a long transaction, a backup tool taking the whole file.
-EXCLUSIVE = ["PRAGMA locking_mode = EXCLUSIVE", "BEGIN EXCLUSIVE", "SELECT count(*) FROM runs"]
-ROLLBACK_JOURNAL = ["PRAGMA journal_mode = DELETE", "BEGIN EXCLUSIVE", "UPDATE runs SET title = title"]
-WRITE_LOCK = ["BEGIN EXCLUSIVE"]  # in WAL mode: others may still read
-
-
-@contextmanager
-def held(path, statements):
-    p = subprocess.Popen([sys.executable, "-c", HOLDER, str(path), *statements], stdin=subprocess.PIPE,
-                         stdout=subprocess.PIPE, text=True)
-    try:
-        assert p.stdout.readline().strip() == "held"
-        yield p
-    finally:
-        p.stdin.close()
-        code = p.wait(timeout=30)
-        p.stdout.close()
-        assert code == 0
 
 
 def mine(folder, n=3):

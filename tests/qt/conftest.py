@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import signal
+
 import pytest
 
 from hinge_timer.engine.clock import FakeClock
 from hinge_timer.settings import Settings, SettingsStore
 from hinge_timer.ui import dialogs
 from hinge_timer.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def deadline():
+    """Fail, rather than hang, when something blocks the main thread (a FIFO opened for reading)."""
+
+    def expired(signum, frame):
+        raise TimeoutError("the window blocked for 60 s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(60)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
 
 
 class Dialogs:
@@ -67,6 +83,16 @@ class App:
             self.window.resize(1280, 720)
         self.window.show()
         qtbot.waitExposed(self.window)
+        self.listed()
+
+    def listed(self):
+        """Wait until Home lists the user's session files too (a worker thread checks them)."""
+        self.qtbot.waitUntil(lambda: self.window.sessions_ready, timeout=60_000)
+
+    def reload(self):
+        """List the sessions again, as on a new start, and wait until the user's files are in."""
+        self.window.reload_sessions()
+        self.listed()
 
     @property
     def screen(self):

@@ -111,7 +111,8 @@ def test_after_a_crash_home_offers_to_resume_where_it_stopped(qtbot, tmp_path, f
     first.window.end_driver()
 
 
-def test_discard_keeps_the_partial_run_and_hides_the_offer(qtbot, tmp_path, fake_dialogs):
+def interrupted_run_on_home(qtbot, tmp_path):
+    """A run left running by a process that is gone (a kill): the next window offers it on Home."""
     first = App(qtbot, tmp_path)
     first.start(WARM_UP)
     first.advance(60)
@@ -123,6 +124,11 @@ def test_discard_keeps_the_partial_run_and_hides_the_offer(qtbot, tmp_path, fake
     first.window.history = first.window.recorder = None
     second = App(qtbot, tmp_path)
     assert second.window.home.resume_box.isVisible()
+    return first, second
+
+
+def test_discard_keeps_the_partial_run_and_hides_the_offer(qtbot, tmp_path, fake_dialogs):
+    first, second = interrupted_run_on_home(qtbot, tmp_path)
     second.click_at(second.window.home.discard_button)
     assert not second.window.home.resume_box.isVisible()
     status = second.window.history.conn.execute("SELECT status FROM runs").fetchone()[0]

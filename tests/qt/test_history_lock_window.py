@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from hinge_timer.store.db import FILE_NAME
 from hinge_timer.store.writer import Batch, spill
 from tests.qt.conftest import App
-from tests.qt.test_history import WARM_UP, finish_session
+from tests.qt.test_history import WARM_UP, finish_session, interrupted_run_on_home
 from tests.sqlite_lock import LOCK, held, release
 
 
@@ -70,3 +70,66 @@ def test_a_run_kept_aside_at_an_earlier_exit_is_added_when_the_window_opens(qtbo
     assert runs(db) == [("Evening hinge", "ended")]
     assert db.with_name(FILE_NAME).exists()
     second.window.history.close()
+
+
+def test_discard_under_another_programs_lock_never_waits_and_happens_when_it_goes(qtbot, tmp_path, fake_dialogs):
+    import time
+
+    first, second = interrupted_run_on_home(qtbot, tmp_path)
+    db = second.window.history.path
+    with held(db, LOCK["immediate"]) as holder:
+        t = time.monotonic()
+        second.click_at(second.window.home.discard_button)
+        took = time.monotonic() - t
+        assert took < 1.0, f"Discard held the window for {took:.2f} s"  # it waited 5 s on the lock before
+        assert not second.window.home.resume_box.isVisible()
+        assert runs(db)[0][1] == "running"  # not yet: the lock is held
+        release(holder)
+        qtbot.waitUntil(lambda: runs(db)[0][1] == "interrupted", timeout=10_000)  # written once it went
+    # and a new start does not offer it again
+    second.window.history.close()
+    third = App(qtbot, tmp_path)
+    assert not third.window.home.resume_box.isVisible()
+    third.window.history.close()
+    first.window.end_driver()
+
+
+def test_an_earlier_run_still_saving_never_speaks_on_the_new_runs_screen(qtbot, tmp_path, fake_dialogs):
+    app = App(qtbot, tmp_path)
+    db = app.window.history.path
+    with held(db, LOCK["immediate"]) as holder:
+        app.start(WARM_UP)
+        earlier = app.window.recorder
+        app.advance(20, dt=1.0)
+        qtbot.waitUntil(lambda: earlier.locked, timeout=5000)  # the first run is kept in memory
+        app.window.go_home()
+        release(holder)  # the lock goes; the earlier run's writer catches up in the background ...
+        app.start(WARM_UP)  # ... while the next run starts (no lock now: it is saved as it goes)
+        assert app.window.recorder is not earlier
+        qtbot.waitUntil(lambda: earlier.settled and not earlier.locked, timeout=10_000)
+    # (not locked any more: its "clear" news has been handed over on this thread)
+    status = app.screen.status
+    assert "History saved again" not in status.text() and "History" not in status.toolTip()
+    assert [t for t, _s in runs(db)] == [WARM_UP, WARM_UP]
+    app.window.end_driver()
+    app.window.history.close()
+
+
+def test_after_the_window_closes_no_writer_thread_posts_to_it(qtbot, tmp_path, fake_dialogs):
+    from PySide6.QtCore import QCoreApplication
+
+    app = App(qtbot, tmp_path)
+    app.start(WARM_UP)
+    rec = app.window.recorder
+    post = app.window._history_post()
+    assert post.parent() is QCoreApplication.instance()  # never a window's child: it outlives the window
+    app.advance(10)
+    app.window.end_driver()
+    app.window.settle_history_writes(0.5)
+    assert rec.post is None and rec.on_problem is None and post.closed
+    called: list[int] = []
+    post(lambda: called.append(1))  # what a writer thread still running would do: dropped, no error
+    rec._wake()
+    QCoreApplication.processEvents()
+    assert called == []
+    app.window.history.close()

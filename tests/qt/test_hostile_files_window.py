@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import sqlite3
 from datetime import date
 
@@ -18,24 +17,10 @@ import pytest
 from PySide6.QtCore import Qt
 
 from hinge_timer.store.db import FILE_NAME
-from tests.integration.test_store_locks import EXCLUSIVE, held
+from tests.sqlite_lock import EXCLUSIVE, held
 from tests.qt.conftest import App
 from tests.qt.test_history import WARM_UP, finish_session
 from tests.unit.test_store import add_run
-
-
-@pytest.fixture
-def deadline():
-    """Fail, rather than hang, when something blocks the main thread (a FIFO opened for reading)."""
-
-    def expired(signum, frame):
-        raise TimeoutError("the window start blocked for 60 s")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(60)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, previous)
 
 
 def make_settings(path, kind):
@@ -87,6 +72,38 @@ def test_the_window_starts_with_a_hostile_settings_file_and_says_why(qtbot, tmp_
     assert str(path) in text and REASONS[kind] in text and str(tmp_path / "settings.json.broken") in text
     assert os.path.lexists(tmp_path / "settings.json.broken")  # moved aside, not deleted
     assert json.loads(path.read_text())["dose"] == "low"  # and good settings saved on closing
+
+
+@pytest.mark.parametrize("bad", ['"volume": 1' + "0" * 400, '"volume": NaN', '"volume": -Infinity', '"mute": 1',
+                                 '"geometry": [1, 2]', '"dose": "extreme"'])
+def test_the_window_starts_with_a_bad_value_in_good_settings_and_keeps_the_rest(qtbot, tmp_path, monkeypatch,
+                                                                             fake_dialogs, deadline, bad):
+    from PySide6.QtWidgets import QApplication
+
+    from hinge_timer.cli import main
+
+    path = tmp_path / "settings.json"
+    key = bad.split('"')[1]
+    mine = {k: v for k, v in {"dose": "high", "mute": True, "volume": 0.35, "flash": False}.items() if k != key}
+    path.write_text(json.dumps(mine)[:-1] + ", " + bad + "}")
+    seen = {}
+
+    def fake_exec():
+        window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "main_window" and w.isVisible())
+        qtbot.waitUntil(lambda: window.sessions_ready)
+        seen["screen"] = window.stack.currentWidget().objectName()
+        seen["settings"] = (window.home.dose, window.settings.mute, window.settings.volume, window.settings.flash)
+        window.close()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
+    assert main(["--data-dir", str(tmp_path)]) == 0  # no traceback: the window started
+    assert seen["screen"] == "home_screen"
+    defaults = {"dose": "low", "mute": False, "volume": 0.9, "flash": True}
+    assert seen["settings"] == tuple({**defaults, **mine}[k] for k in defaults)  # only the bad key is reset
+    assert fake_dialogs.errors == [] and path.exists()  # a good file with one bad value: not moved aside
+    saved = json.loads(path.read_text())
+    assert {k: saved[k] for k in mine} == mine
 
 
 # -- the history ---------------------------------------------------------------------------------------------

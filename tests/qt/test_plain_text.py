@@ -103,7 +103,7 @@ def hostile(qtbot, tmp_path, fake_dialogs, picture):
     app = App(qtbot, tmp_path)
     app.sessions.mkdir(parents=True)
     (app.sessions / "mine.toml").write_text(hostile_session(picture), encoding="utf-8")
-    app.window.reload_sessions()
+    app.reload()
     yield app
     app.window.end_driver()
     if app.window.history is not None:
@@ -207,7 +207,7 @@ def test_a_broken_file_s_problems_are_text(hostile, picture, fake_dialogs):
     bad.write_text(f'format = 1\ntitle = "T"\n[[drill]]\nname = "X"\nhold = "<img src=\'{picture}\'><b>long</b>"\n',
                    encoding="utf-8")
     w = hostile.window
-    w.reload_sessions()
+    hostile.reload()
     home = w.home
     home.list.setCurrentRow(next(i for i, e in enumerate(home.entries) if e.key.endswith("bad.toml")))
     assert home.details_title.text() == "Cannot open this session"

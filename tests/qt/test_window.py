@@ -23,7 +23,7 @@ def test_home_lists_builtin_and_user_sessions_with_details(app, qtbot):
     app.sessions.mkdir(parents=True)
     (app.sessions / "mine.toml").write_text((REPO / "tests" / "data" / "everything.toml").read_text())
     (app.sessions / "broken.toml").write_text('format = 1\ntitle = "B"\n[[drill]]\nname = "X"\nhold = "long"\n')
-    app.window.reload_sessions()
+    app.reload()
     labels = [app.window.home.list.item(i).text() for i in range(app.window.home.list.count())]
     assert labels == ["Hip hinge basics", "Hip hinge mobility", "Quick warm-up before lifting",
                       "⚠ broken.toml: cannot be opened", "Everything  (yours)"]

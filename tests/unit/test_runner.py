@@ -14,6 +14,7 @@ from hinge_timer.engine.runner import Runner
 from hinge_timer.session.load import load_session
 from hinge_timer.session.timeline import CueKind, StepKind, compile_timeline
 from tests.conftest import REPO
+from tests.drive import drive
 
 EVERYTHING = REPO / "tests" / "data" / "everything.toml"
 S = NS
@@ -57,19 +58,9 @@ def walk(runner, clock, seconds, dt=0.25):
 
 def goto(runner, clock, kind, drill=None, dt=0.25):
     """Advance (confirming cautions, counting reps) until a step of ``kind`` starts."""
-    for _ in range(100_000):
-        step = runner.step
-        if step.kind is kind and (drill is None or step.drill_name == drill):
-            return step
-        snap = runner.snapshot(clock())
-        if snap.state is State.CAUTION:
-            runner.acknowledge(clock())
-        elif snap.user_counted:
-            runner.count_rep(clock())
-        else:
-            clock.advance(dt)
-            runner.tick(clock())
-    raise AssertionError(f"never reached {kind}")
+    drive(runner, clock, dt, until=lambda r: r.step.kind is kind and (drill is None or r.step.drill_name == drill),
+          limit=100_000)
+    return runner.step
 
 
 # -- whole sessions ------------------------------------------------------------------

@@ -22,6 +22,7 @@ from hinge_timer.session.load import MAX_FILE_BYTES, load_session, parse_session
 from hinge_timer.session.locate import Locator
 from hinge_timer.session.model import MAX_DRILLS
 from hinge_timer.session.shape import MAX_DEPTH, MAX_ENTRIES, MAX_KEY_CHARS, check_parsed, walk
+from tests.big_session import legit_max
 
 REPO = Path(__file__).resolve().parents[2]
 HEAD = 'format = 1\ntitle = "Evening hinge routine"\n'
@@ -143,20 +144,7 @@ def test_floods_of_lines_comments_and_escapes_are_refused(tmp_path):
 
 def test_a_legitimate_large_session_still_loads(tmp_path):
     """The most drills the model allows, each with long (legal) texts, many cues and a paced tempo."""
-    how = " ".join(["Hinge at the hips, keep the spine long and let the hamstrings take the load."] * 12)
-    caution = " ".join(["Stop at once if your back hurts; come back to it another day."] * 8)
-    cues = ", ".join(f'"Cue {k}: soft knees, ribs down, weight over the mid foot, slow on the way back"'
-                     for k in range(10))
-    phases = ", ".join(f'{{ phase = "Phase {k}", seconds = {1 + k % 9}, say = "Phase {k} now" }}' for k in range(10))
-    parts = [HEAD, "[defaults]\nget_ready = 5\n"]
-    for i in range(MAX_DRILLS):
-        parts.append(
-            f'[[drill]]\nname = "Drill {i}: the hinge my physio gave me, slow and careful"\nreps = [5, 6]\n'
-            f'sets = [2, 3]\nsides = ["left", "right"]\nhow = """{how}"""\ncaution = "{caution}"\n'
-            f'cues = [{cues}]\nequipment = ["band", "kettlebell", "block"]\ntempo = [{phases}]\n'
-            "get_ready = 5\nrest_between_sets = 20\nswitch_sides = 5\nrest_after = 15\n"
-        )
-    text = "".join(parts)
+    text = legit_max(HEAD)
     assert len(text.encode()) > 500_000
     r = load_in_child(write(tmp_path, text))
     assert r["ok"] is True, r["lines"]

@@ -12,12 +12,12 @@ import pytest
 
 from hinge_timer.engine.clock import FakeClock
 from hinge_timer.engine.runner import Runner
-from hinge_timer.engine.state import State
 from hinge_timer.session.load import builtin_session, load_session
 from hinge_timer.session.timeline import StepKind, compile_timeline
 from hinge_timer.store import history
 from hinge_timer.store.db import FILE_NAME, SCHEMA_VERSION, open_history
 from hinge_timer.store.recorder import Recorder, RunSource, content_hash, resume_label
+from tests.drive import drive
 
 MOBILITY = "hip-hinge-mobility"
 
@@ -61,36 +61,14 @@ def settle(runner):
 
 
 def finish(runner, clock, dt=0.5):
-    """Drive the runner to the end as a user would: confirm cautions, count reps."""
-    for _ in range(200_000):
-        if runner.finished:
-            settle(runner)
-            return
-        snap = runner.snapshot(clock())
-        if snap.state is State.CAUTION:
-            runner.acknowledge(clock())
-        elif snap.user_counted:
-            runner.count_rep(clock())
-        else:
-            clock.advance(dt)
-            runner.tick(clock())
-    raise AssertionError("did not finish")
+    """Drive the runner to the end as a user would (tests/drive.py), then let its recorder write."""
+    drive(runner, clock, dt)
+    settle(runner)
 
 
 def until_step(runner, clock, pred, dt=0.5):
-    for _ in range(200_000):
-        if pred(runner.step):
-            settle(runner)
-            return
-        snap = runner.snapshot(clock())
-        if snap.state is State.CAUTION:
-            runner.acknowledge(clock())
-        elif snap.user_counted:
-            runner.count_rep(clock())
-        else:
-            clock.advance(dt)
-            runner.tick(clock())
-    raise AssertionError("step never came")
+    drive(runner, clock, dt, until=lambda r: pred(r.step))
+    settle(runner)
 
 
 @pytest.fixture
