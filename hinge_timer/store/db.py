@@ -353,7 +353,7 @@ def _open_read_only(path: Path, problem: str) -> History:
     """What is saved can still be shown when the disk cannot be written."""
     if path.exists():
         try:
-            conn = _connect(f"{path.as_uri()}?mode=ro&immutable=1", 0, uri=True)
+            conn = _connect(f"{path.absolute().as_uri()}?mode=ro&immutable=1", 0, uri=True)
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version == SCHEMA_VERSION and not unexpected_items(conn, version):
                 conn.execute("SELECT count(*) FROM runs").fetchone()
@@ -369,7 +369,7 @@ def _read_only_view(path: Path, planted_ok: bool = False) -> sqlite3.Connection 
     (nothing in the file can run: triggers fire only on writes, and this one cannot write).
     None when reading is refused, or the file is at another version (the screens read this one's)."""
     try:
-        conn = _connect(f"{path.as_uri()}?mode=ro", 0, uri=True)
+        conn = _connect(f"{path.absolute().as_uri()}?mode=ro", 0, uri=True)
     except sqlite3.Error:
         return None
     try:

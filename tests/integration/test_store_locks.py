@@ -7,6 +7,7 @@ It is never moved aside; opening waits no more than a moment; ``History.locked``
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from datetime import date
 
 import pytest
@@ -87,3 +88,22 @@ def test_an_old_history_that_cannot_be_migrated_under_a_lock_is_kept_for_later(t
     assert h.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert [(r.title, r.seconds) for r in history.runs(h.conn)] == [("Kim's knees", 420.0)]
     h.close()
+
+
+def test_history_under_a_lock_in_a_relative_data_dir_is_said_not_a_traceback(tmp_path, monkeypatch, capsys):
+    """`--data-dir d` (relative) with the history held: the read-only view needs a file URI, which a
+    relative path cannot give; it once ended `hinge-timer history` in a ValueError traceback."""
+    from hinge_timer.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    h = open_history(Path("d"))
+    add_run(h.conn, date(2026, 10, 1))
+    h.close()
+    with held(Path("d") / FILE_NAME, EXCLUSIVE):
+        assert main(["--data-dir", "d", "history"]) in (0, 1)
+        h = open_history(Path("d"))
+        assert h.locked and h.moved_to is None
+        h.close()
+    err = capsys.readouterr().err
+    assert "in use by another program" in err and "Traceback" not in err
+    assert names(tmp_path / "d") == [FILE_NAME]
