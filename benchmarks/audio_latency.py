@@ -2,8 +2,13 @@
 
 A private PulseAudio server with a null sink stands in for the speakers; ``parec`` records its
 monitor and stamps every block with the monotonic clock (tests/audio_capture.py).  For each
-backend, the app's own window (MainWindow, offscreen) runs tests/data/audio-short.toml at real
-speed with its event log on.  Each sound's onset in the recording (first 5 ms window above
+backend, the app's own window (MainWindow, offscreen) runs two sessions at real speed with its
+event log on: tests/data/audio-short.toml (every line a recorded prompt) and
+tests/data/server-restarts.toml (a user's own names and ``say`` lines, rendered ahead by espeak-ng
+into a cache filled before the runs).  The backends: ``qt``, the app's (Qt Multimedia in a child
+process, fed over a pipe: qt/audio_proc.py), and ``qt-in-process``, the same QtBackend in the app's
+own process as before, whose figures in the same run show what the pipe adds (the ratio is
+printed).  Each sound's onset in the recording (first 5 ms window above
 -45 dBFS) is set against:
 
 - the moment the app started it (the log's ``mono_ns``): what the backend adds;
@@ -46,7 +51,9 @@ from _common import pct, table, write_json  # noqa: E402
 
 from tests.audio_capture import PulseServer, Recorder, Recording, missing_tools  # noqa: E402
 
-SESSION = REPO / "tests" / "data" / "audio-short.toml"
+SESSION = REPO / "tests" / "data" / "audio-short.toml"  # every line a recorded prompt
+OWN_SESSION = REPO / "tests" / "data" / "server-restarts.toml"  # a user's own lines: rendered ahead
+SESSIONS = {"prompts": SESSION, "own lines": OWN_SESSION}
 EARLY_NS = 15_000_000  # how far before its start a sound's onset is still taken as its own
 ALSA_PULSE_PLUGIN = Path("/usr/lib/x86_64-linux-gnu/alsa-lib/libasound_module_pcm_pulse.so")
 
@@ -141,7 +148,7 @@ def gap_ms(pcm) -> int:
 # -- the app ---------------------------------------------------------------------------------------------
 
 
-def run_app(app, backend: str, tmp: Path) -> dict:
+def run_app(app, backend: str, tmp: Path, session: Path = SESSION) -> dict:
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QWidget
 
@@ -153,9 +160,10 @@ def run_app(app, backend: str, tmp: Path) -> dict:
 
     # The session clock may be CLOCK_BOOTTIME; the recording is stamped with the monotonic clock.
     offset = system_clock() - time.monotonic_ns()
-    log = tmp / f"events-{backend}.jsonl"
+    log = tmp / f"events-{backend}-{session.stem}.jsonl"
     store = SettingsStore(tmp / f"data-{backend}")
-    window = MainWindow(store.load(), store, speed=1.0, event_log=str(log), audio=backend)
+    window = MainWindow(store.load(), store, speed=1.0, event_log=str(log), audio=backend,
+                        speech_data_dir=str(tmp / "speech"))  # rendered lines cached here, shared by the runs
     window.resize(1280, 720)
     window.show()
     paints: list[int] = []
@@ -179,9 +187,24 @@ def run_app(app, backend: str, tmp: Path) -> dict:
             collections.append((gc_started[0], time.monotonic_ns(), info["generation"]))
 
     gc.callbacks.append(on_gc)
-    entry = load_entry(str(SESSION), SESSION, builtin=False)
+    entry = load_entry(str(session), session, builtin=False)
     assert entry.session is not None, entry.error
-    assert window.ensure_audio().backend.name == backend, f"{backend} did not start: {window.audio.notice}"
+    audio = window.ensure_audio()
+    kind = {"qt": "ChildBackend", "qt-in-process": "QtBackend", "simpleaudio": "SimpleAudioBackend"}[backend]
+    assert type(audio.backend).__name__ == kind, f"{backend} did not start: {audio.notice}"
+    # The session's own lines rendered before it starts (the app does it when a session is
+    # opened; here the first run fills the cache and the others find them there).
+    from hinge_timer.audio.vocabulary import lines_to_render
+    from hinge_timer.session.timeline import compile_timeline
+
+    own = lines_to_render(audio.catalog, compile_timeline(entry.session, "low"))
+    if own:
+        audio.lines.renderer.request(own)
+        if not audio.lines.renderer.wait(own, 120):
+            sys.exit("audio_latency: the session's own lines were not rendered within 120 s")
+    ready = time.monotonic() + 3  # the sound engine (a child process) is up and has its clips
+    while getattr(audio.backend, "_ready", True) is False and time.monotonic() < ready:
+        app.processEvents()
     def start() -> None:  # as `hinge-timer run FILE` does: once the window is on screen
         driver = window.start_session(entry, "low")
         # Quit once the last sound has had time to play out.
@@ -220,6 +243,11 @@ def run_app(app, backend: str, tmp: Path) -> dict:
     return {"sounds": sounds, "clips": clips, "dropped": sum(1 for r in records if r["t"] == "sound" and r["action"] == "drop")}
 
 
+def rendered(r: dict) -> bool:
+    """A sound that plays a line rendered ahead (not a recorded prompt, not a tone alone)."""
+    return any(p.startswith("line:") for p in r.get("parts", []))
+
+
 def measure(recording: Recording, run: dict, shift_ms: float) -> dict:
     """Onset figures for the app's sounds, shifted by the capture's calibration (see run_all)."""
     sounds = run["sounds"]
@@ -236,10 +264,15 @@ def measure(recording: Recording, run: dict, shift_ms: float) -> dict:
             "after_paint_ms": None if r["paint_mono_ns"] is None else (onset - r["paint_mono_ns"]) / 1e6 + shift_ms,
             # Started (the earliest it can be heard) after the screen's paint began: no capture involved.
             "started_after_paint": r["paint_mono_ns"] is not None and r["mono_ns"] >= r["paint_mono_ns"],
+            "rendered": rendered(r),
             "gc_ms": r["gc_ms"],
         })
     at_once = [p for p in per_sound if p["action"] == "play"]  # not waiting its turn behind another
-    return {"after_start_ms": stats([p["after_start_ms"] for p in per_sound]),
+    lines = [p for p in at_once if p["rendered"]]
+    return {"lines_after_cue_ms": stats([p["after_cue_ms"] for p in lines]),
+            "lines_after_paint_ms": stats([p["after_paint_ms"] for p in lines if p["after_paint_ms"] is not None]),
+            "lines_started_after_paint": sum(1 for p in lines if p["started_after_paint"]), "lines": len(lines),
+            "after_start_ms": stats([p["after_start_ms"] for p in per_sound]),
             "after_cue_ms": stats([p["after_cue_ms"] for p in at_once]),
             "after_paint_ms": stats([p["after_paint_ms"] for p in at_once if p["after_paint_ms"] is not None]),
             "started_after_paint": sum(1 for p in at_once if p["started_after_paint"]),
@@ -297,46 +330,61 @@ def run_all(args, server: PulseServer, tmp: Path) -> dict:
     quiet_qt_multimedia()
     app = QApplication.instance() or QApplication(["audio_latency"])
     app.setQuitOnLastWindowClosed(False)
-    backends = ["qt"]
+    backends = ["qt", "qt-in-process"]
     why_not = simpleaudio_ready()
     if why_not is None:
         backends.append("simpleaudio")
     else:
         print(f"simpleaudio not measured: {why_not}")
 
-    results: dict = {"session": SESSION.name, "backends": {}}
+    results: dict = {"sessions": {k: v.name for k, v in SESSIONS.items()}, "backends": {}}
     rows = []
-    for backend in backends:
-        rec = Recorder(server).start()
-        run = run_app(app, backend, tmp)
-        # Reference: the same clips, one by one, through the library with nothing else going on.
-        ref_starts = reference_qt(app, run["clips"]) if backend == "qt" else reference_simpleaudio(run["clips"])
-        recording = rec.stop()
-        ref_raw, ref_missing = reference_ms(recording, ref_starts)
-        # Calibration: the null sink renders a few ms ahead, so its monitor can show a sound a
-        # hair before the call that started it.  No sound can precede its start, so every figure
-        # is moved later by the earliest reference reading when that is negative (never earlier).
-        shift = max(0.0, -min(ref_raw)) if ref_raw else 0.0
-        ref = stats([x + shift for x in ref_raw])
-        got = measure(recording, run, shift)
-        got.update(reference_after_start_ms=ref, reference_not_heard=[run["sounds"][i]["text"] for i in ref_missing], calibration_ms=shift,
-                   ratio_median=got["after_start_ms"]["median"] / ref["median"] if ref["median"] else float("nan"),
-                   ratio_p95=got["after_start_ms"]["p95"] / ref["p95"] if ref["p95"] else float("nan"))
-        results["backends"][backend] = got
-        for label, key in (("app: started → heard", "after_start_ms"),
-                           ("app: cue's time → heard", "after_cue_ms"),
-                           ("app: screen drawn → heard", "after_paint_ms")):
-            st = got[key]
-            rows.append([backend, label, st["n"], st["median"], st["p95"], st["max"]])
-        rows.append([backend, "reference: started → heard", ref["n"], ref["median"], ref["p95"], ref["max"]])
-        rows.append([backend, "ratio app / reference", "", got["ratio_median"], got["ratio_p95"], ""])
+    for label_session, session in SESSIONS.items():
+        for backend in backends:
+            name = f"{backend} · {label_session}"
+            rec = Recorder(server).start()
+            run = run_app(app, backend, tmp, session)
+            # Reference: the same clips, one by one, through the library with nothing else going on.
+            ref_starts = (reference_simpleaudio(run["clips"]) if backend == "simpleaudio"
+                          else reference_qt(app, run["clips"]))
+            recording = rec.stop()
+            ref_raw, ref_missing = reference_ms(recording, ref_starts)
+            # Calibration: the null sink renders a few ms ahead, so its monitor can show a sound a
+            # hair before the call that started it.  No sound can precede its start, so every figure
+            # is moved later by the earliest reference reading when that is negative (never earlier).
+            shift = max(0.0, -min(ref_raw)) if ref_raw else 0.0
+            ref = stats([x + shift for x in ref_raw])
+            got = measure(recording, run, shift)
+            got.update(reference_after_start_ms=ref, reference_not_heard=[run["sounds"][i]["text"] for i in ref_missing],
+                       calibration_ms=shift,
+                       ratio_median=got["after_start_ms"]["median"] / ref["median"] if ref["median"] else float("nan"),
+                       ratio_p95=got["after_start_ms"]["p95"] / ref["p95"] if ref["p95"] else float("nan"))
+            results["backends"][name] = got
+            for label, key in (("app: started → heard", "after_start_ms"),
+                               ("app: cue's time → heard", "after_cue_ms"),
+                               ("app: screen drawn → heard", "after_paint_ms"),
+                               ("rendered lines: cue's time → heard", "lines_after_cue_ms"),
+                               ("rendered lines: screen drawn → heard", "lines_after_paint_ms")):
+                st = got[key]
+                if st["n"]:
+                    rows.append([name, label, st["n"], st["median"], st["p95"], st["max"]])
+            rows.append([name, "reference: started → heard", ref["n"], ref["median"], ref["p95"], ref["max"]])
+            rows.append([name, "ratio app / reference", "", got["ratio_median"], got["ratio_p95"], ""])
+        child, inproc = (results["backends"].get(f"{b} · {label_session}") for b in ("qt", "qt-in-process"))
+        if child and inproc:
+            for key in ("after_start_ms", "after_cue_ms"):
+                a, b = child[key], inproc[key]
+                rows.append([f"qt child / in-process · {label_session}", key.replace("_ms", "").replace("_", " "), "",
+                             a["median"] / b["median"] if b["median"] else float("nan"),
+                             a["p95"] / b["p95"] if b["p95"] else float("nan"), ""])
 
-    print(table(rows, ["backend", "onset latency (ms)", "n", "median", "p95", "max"]))
-    for backend, got in results["backends"].items():
-        print(f"{backend}: {got['sounds']} sounds started ({got['queued']} waited their turn behind another), "
+    print(table(rows, ["backend · session", "onset latency (ms)", "n", "median", "p95", "max"]))
+    for name, got in results["backends"].items():
+        print(f"{name}: {got['sounds']} sounds started ({got['queued']} waited their turn behind another), "
               f"{got['dropped']} dropped by the planner, not heard: {got['not_heard'] or 'none'}; "
               f"{got['started_after_paint']} of {got['played_at_once']} played at once were started after the "
-              f"screen was drawn; longest garbage collection between a cue and its sound {got['gc_max_ms']:.1f} ms; "
+              f"screen was drawn ({got['lines_started_after_paint']} of {got['lines']} rendered lines); "
+              f"longest garbage collection between a cue and its sound {got['gc_max_ms']:.1f} ms; "
               f"capture calibration +{got['calibration_ms']:.2f} ms; "
               f"reference plays not heard: {', '.join(got['reference_not_heard']) or 'none'}")
     return results

@@ -11,7 +11,13 @@ event loop and the OS give; the ratio shows what the driver adds on top.
 
 Once with the machine idle and once with every core kept busy by other processes.
 
-    python benchmarks/timing.py [--session NAME] [--speed 20] [--json FILE]
+Then a user's own session (``OWN_SESSION``: drill names and ``say`` lines no recorded prompt says,
+holds on each side, paced and counted sets) at real speed, sound on through Qt Multimedia on a private
+PulseAudio null sink, with an empty cache of rendered lines at the start: every line is rendered by
+espeak-ng in the background while the session runs, as on a user's first run of a new file.  Its
+lateness is printed beside the built-in session's from the same run, with the ratio.
+
+    python benchmarks/timing.py [--session NAME] [--speed 20] [--json FILE] [--no-own]
 """
 
 from __future__ import annotations
@@ -22,8 +28,10 @@ import os
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # tests.audio_capture
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from _common import CpuLoad, summary, table, write_json  # noqa: E402
@@ -36,11 +44,71 @@ from hinge_timer.session.load import builtin_session, load_session  # noqa: E402
 from hinge_timer.session.timeline import StepKind, compile_timeline  # noqa: E402
 
 
-def run_driver(app: QCoreApplication, name: str, speed: float) -> dict:
-    timeline = compile_timeline(load_session(builtin_session(name)))
+# About 2 min at real speed; nothing in it is a recorded prompt but the fixed words ("Go", "Rest", ...).
+OWN_SESSION = """
+format = 1
+title = "Morning knees, Tuesday"
+
+[defaults]
+get_ready = 6
+rest_between_sets = 10
+rest_between_drills = 8
+switch_sides = 5
+
+[[drill]]
+name = "Wobbly stool lean"
+hold = 9
+sides = ["right", "left"]
+
+[[drill]]
+name = "Tiptoe sways"
+reps = 3
+sets = 2
+get_ready = 5
+tempo = [
+    { phase = "Sway forward", seconds = 3, say = "Lean to the toes, slowly" },
+    { phase = "Sway back", seconds = 3, say = "Back to the heels" },
+]
+
+[[drill]]
+name = "Doorframe hamstring reach"
+reps = 5
+sides = ["left", "right"]
+
+[[drill]]
+name = "Couch quad press"
+hold = 7
+sides = ["left", "right"]
+"""
+COUNT_EVERY_MS = 1300  # the "user" taps a rep this often in the counted set
+
+
+def run_driver(app: QCoreApplication, name: str, speed: float, own: str | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
+        if own is not None:
+            path = os.path.join(tmp, "own.toml")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(own)
+            timeline = compile_timeline(load_session(path))
+        else:
+            timeline = compile_timeline(load_session(builtin_session(name)))
         log_path = os.path.join(tmp, "events.jsonl")
         driver = open_session(timeline, speed=speed, event_log=log_path)
+        audio = counter = None
+        if own is not None:  # sound on, as the window has it, with an empty cache of rendered lines
+            from hinge_timer.audio.vocabulary import Catalog
+            from hinge_timer.qt.audio import CueAudio, SpeechLines, make_backend
+
+            backend = make_backend("qt")
+            if backend.name != "qt" or backend.problem:
+                sys.exit(f"timing: Qt Multimedia cannot play here ({backend.problem}); no figures")
+            lines = SpeechLines(Path(tmp) / "speech-cache")
+            audio = CueAudio(backend, Catalog.load(), lines=lines)
+            audio.bind(driver)  # (starts rendering every line of the session in the background)
+            counter = QTimer()
+            counter.setInterval(COUNT_EVERY_MS)
+            counter.timeout.connect(driver.count_rep)  # refused outside a counted set: harmless
+            counter.start()
         acked: set[int] = set()
 
         def on_snapshot(snap) -> None:
@@ -52,6 +120,14 @@ def run_driver(app: QCoreApplication, name: str, speed: float) -> dict:
         driver.session_finished.connect(lambda _s: app.quit())
         driver.start()
         app.exec()
+        if counter is not None:
+            counter.stop()
+        rendering: dict = {}
+        if audio is not None:
+            r = audio.lines.renderer
+            rendering = {"rendered": r.rendered, "from_cache": r.from_cache, "unavailable": r.unavailable}
+            audio.close()
+            audio.lines.close()
         driver.close()
         records = read_event_log(log_path)
 
@@ -79,6 +155,9 @@ def run_driver(app: QCoreApplication, name: str, speed: float) -> dict:
         "drift_end_ms": drift_actual_ms,
         "wall_s": (end_cue["actual_ns"] - anchor_ns) / speed / NS,
         "offsets_s": [(c["scheduled_ns"] - cues[0]["scheduled_ns"]) / speed / NS for c in cues],
+        "voices": {v: sum(1 for r in records if r["t"] == "sound" and r.get("voice") == v)
+                   for v in ("prompt", "rendered", "tone")},
+        **rendering,
     }
 
 
@@ -113,8 +192,18 @@ def main() -> int:
     parser.add_argument("--session", default="hip-hinge-mobility")
     parser.add_argument("--speed", type=float, default=20.0)
     parser.add_argument("--json", metavar="FILE")
+    parser.add_argument("--no-own", action="store_true", help="skip the user's own session (needs PulseAudio)")
     args = parser.parse_args()
     app = QCoreApplication.instance() or QCoreApplication([])
+    server = None
+    if not args.no_own:
+        from tests.audio_capture import PulseServer, missing_tools
+
+        missing = missing_tools()
+        if missing:
+            sys.exit(f"timing: the own-lines session needs {', '.join(missing)} (or --no-own)")
+        server = PulseServer().start()
+        os.environ["PULSE_SERVER"] = server.env["PULSE_SERVER"]
 
     results = {}
     for label, load in (("idle", None), ("loaded", CpuLoad())):
@@ -136,6 +225,23 @@ def main() -> int:
             "drift_end_ms": driver["drift_end_ms"],
             "wall_s": driver["wall_s"],
         }
+    own: dict = {}
+    if server is not None:
+        try:
+            for label, load in (("idle", None), ("loaded", CpuLoad())):
+                if load is not None:
+                    load.__enter__()
+                    time.sleep(0.5)
+                try:
+                    run = run_driver(app, "", 1.0, OWN_SESSION)
+                finally:
+                    if load is not None:
+                        load.__exit__(None, None, None)
+                own[label] = {"driver": summary(run["late_ms"]), "early": run["early"], "wall_s": run["wall_s"],
+                              "voices": run["voices"], "rendered": run.get("rendered"),
+                              "from_cache": run.get("from_cache"), "unavailable": run.get("unavailable")}
+        finally:
+            server.stop()
 
     print(f"Cue lateness, {args.session} at --speed {args.speed:g} (wall-clock ms; "
           f"reference: bare Qt PreciseTimer single-shots at the same moments)")
@@ -152,7 +258,24 @@ def main() -> int:
         print(f"{label}: {r['wall_s']:.1f} s wall from the last confirmed caution to the end "
               "(every cue's lateness above is its drift from the plan); schedule drift at the end "
               f"{r['drift_schedule_ms']:.3f} ms, session-complete cue fired {r['drift_end_ms']:.2f} ms after the plan")
-    write_json(args.json, {"session": args.session, "speed": args.speed, **results})
+    if own:
+        print()
+        print("Cue lateness, a user's own session (no line of it recorded) at real speed, sound on, cache of "
+              "rendered lines empty at the start (wall-clock ms; ratio: to the built-in session above)")
+        rows = []
+        for label, r in own.items():
+            d, b = r["driver"], results[label]["driver"]
+            rows.append([label, d["n"], d["median"], d["p99"], d["max"], r["early"],
+                         d["median"] / b["median"] if b["median"] else float("nan"),
+                         d["p99"] / b["p99"] if b["p99"] else float("nan"),
+                         d["max"] / b["max"] if b["max"] else float("nan")])
+        print(table(rows, ["machine", "cues", "median", "p99", "max", "early", "median ratio", "p99 ratio",
+                           "max ratio"]))
+        for label, r in own.items():
+            print(f"{label}: {r['wall_s']:.1f} s of session; sounds: {r['voices']}; lines rendered during it: "
+                  f"{r['rendered']}, from the cache: {r['from_cache']}"
+                  + (f"; engine unavailable: {r['unavailable']}" if r["unavailable"] else ""))
+    write_json(args.json, {"session": args.session, "speed": args.speed, **results, "own_session": own})
     return 0
 
 

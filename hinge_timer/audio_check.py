@@ -1,10 +1,18 @@
-"""``hinge-timer audio-check``: play each tone and a spoken prompt once, and say what happened."""
+"""``hinge-timer audio-check [FILE]``: play each tone and a spoken prompt once, and say what happened.
+
+With a session FILE: render (espeak-ng, through the cache the window uses) and play every line that
+session can sound, one after another, and print for each whether it is a recorded prompt, a rendered
+line (from the cache or rendered just now), or has no voice (and why: its cue plays a tone)."""
 
 from __future__ import annotations
 
 import sys
 import time
 from typing import Any
+
+from .plaintext import controls_escaped, printable
+
+RENDER_WAIT_S = 30.0  # for one line: the renderer's own timeout (10 s) with room to spare
 
 CHECK_PROMPT = "breathe out relax into the stretch"
 
@@ -22,13 +30,35 @@ def audio_check(args: Any) -> int:
     try:
         catalog = Catalog.load()
     except ValueError as exc:
-        print(f"audio-check: {exc}", file=sys.stderr)
+        print(controls_escaped(f"audio-check: {exc}"), file=sys.stderr)
         return 1
+    timeline = None
+    if getattr(args, "file", None):
+        from .cli import load_timeline, say_problems
+        from .session.errors import SessionError
+
+        try:
+            timeline = load_timeline(args.file, getattr(args, "dose", None))
+        except SessionError as exc:
+            say_problems(exc)
+            return 1
+    from .audio.render import cache_dir
+    from .qt.audio import SpeechLines
+
     backend = make_backend(choice)
-    audio = CueAudio(backend, catalog, volume=settings.volume)
+    backend.wait_ready(5.0)  # the Qt sound engine is a child process: its device is known once it is up
+    lines = SpeechLines(cache_dir(args.data_dir))
+    audio = CueAudio(backend, catalog, volume=settings.volume, lines=lines)
     print(f"backend: {backend.name}" + (f" (asked for {choice})" if backend.name != choice else ""))
-    print(f"device:  {backend.device()}")
+    print(controls_escaped(f"device:  {backend.device()}"))  # the system's name for it
     print(f"volume:  {round(settings.volume * 100)} %" + ("  (muted in the window's settings)" if settings.mute else ""))
+    if timeline is not None:
+        try:
+            return check_session(app, audio, lines, timeline)
+        finally:
+            audio.close()
+            lines.close()
+            app.processEvents()
     names = [f"tone:{t}" for t in catalog.tones]
     prompts = sorted(catalog.phrases) if args.all else [CHECK_PROMPT]
     names += [f"say:{p}" for p in prompts if p in catalog.phrases]
@@ -36,7 +66,7 @@ def audio_check(args: Any) -> int:
     for name in names:
         key = audio.load((name,))
         seconds = audio.seconds_of((name,))
-        ok = backend.play(key)
+        ok = key is not None and backend.play(key)  # None: a damaged file (the problem names it)
         played += ok
         label = name.replace("tone:", "tone  ").replace("say:", "say   ")
         print(f"  {'played' if ok else 'silent'}  {seconds:5.2f} s  {label}", flush=True)
@@ -44,8 +74,63 @@ def audio_check(args: Any) -> int:
         QTimer.singleShot(int((seconds + GAP_S + 0.25) * 1000), loop.quit)
         loop.exec()
     if backend.problem:
-        print(f"problem: {backend.problem}")
+        print(controls_escaped(f"problem: {backend.problem}"))  # may name a sound file
     audio.close()
+    lines.close()
     app.processEvents()
     print(f"{played} of {len(names)} sounds played")
     return 0 if played == len(names) else 1
+
+
+def check_session(app: Any, audio: Any, lines: Any, timeline: Any) -> int:
+    """Every line of the session, in the order it first comes: what voices it, then played."""
+    from .audio.vocabulary import TONE_ONLY, cue_sound, session_cues
+    from .qt.audio import GAP_S
+
+    print(f"session: {printable(timeline.session.title)} ({timeline.dose} dose)")
+    renderer = lines.renderer
+    counts = {"prompt": 0, "rendered": 0, "tone": 0}
+    played = total = 0
+    seen: set[str] = set()
+    for kind, text in session_cues(timeline):
+        if kind in TONE_ONLY or text in seen:
+            continue  # the 3-2-1 tones: audio-check without FILE plays them
+        seen.add(text)
+        first = cue_sound(audio.catalog, kind, text)
+        where = ""
+        if first.missing is not None:
+            renderer.request([first.missing])
+            renderer.wait([first.missing], RENDER_WAIT_S)  # the command line may wait; a session never does
+            state, why = renderer.state(first.missing)
+            where = f" ({why})" if state == "ready" else ""
+            audio.on_line_ready(first.missing)  # as the window's signal would
+        s = audio.sound_for(kind, text)
+        parts = s.parts()
+        what = {"prompt": "prompt  ", "rendered": "rendered", "tone": "no voice"}[s.voice]
+        counts[s.voice] += 1
+        try:
+            key = audio.load(parts)
+            seconds = audio.seconds_of(parts)
+            ok = key is not None and audio.backend.play(key)  # None: a damaged file (the problem names it)
+        except (ValueError, KeyError) as exc:  # a damaged sound file (WavError is a ValueError)
+            ok, seconds = False, 0.0
+            where += f" ({controls_escaped(exc)})"
+        total += 1
+        played += ok
+        if s.voice == "tone" and first.missing is not None:
+            where = f" ({renderer.state(first.missing)[1]}; its cue plays a tone)"
+        print(f"  {what}  {'played' if ok else 'silent'}  {seconds:5.2f} s  {printable(text)}"
+              f"{controls_escaped(where)}", flush=True)
+        wait_ms = int((seconds + GAP_S + 0.25) * 1000) if ok else 0
+        if wait_ms:
+            from PySide6.QtCore import QEventLoop, QTimer
+
+            loop = QEventLoop()
+            QTimer.singleShot(wait_ms, loop.quit)
+            loop.exec()
+    fresh, cached = renderer.rendered, renderer.from_cache
+    print(f"{counts['prompt']} recorded prompts, {counts['rendered']} rendered lines ({fresh} rendered now, "
+          f"{cached} from the cache), {counts['tone']} with no voice; {played} of {total} played")
+    if audio.backend.problem:
+        print(controls_escaped(f"problem: {audio.backend.problem}"))
+    return 0 if played == total and counts["tone"] == 0 else 1

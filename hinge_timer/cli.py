@@ -127,7 +127,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the JSON Schema of session files")
     _common(p, suppress=True)
 
-    p = sub.add_parser("audio-check", help="play each tone and a spoken prompt once; print backend, device, problems")
+    p = sub.add_parser("audio-check", help="play each tone and a spoken prompt once (or every line of a session "
+                                            "FILE); print backend, device, problems")
+    p.add_argument("file", metavar="FILE", nargs="?",
+                   help="a session: render and play each of its lines, and say which are recorded prompts, "
+                        "which were rendered (from the cache or just now) and which have no voice")
+    p.add_argument("--dose", choices=("low", "high"), help="with FILE: the low or high end of every range")
     p.add_argument("--all", action="store_true", help="play every spoken prompt too (a few minutes)")
     _common(p, suppress=True)
 

@@ -19,7 +19,6 @@ import json
 import math
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -27,14 +26,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from hinge_timer.audio.vocabulary import chunks, normalise, number_words  # noqa: E402
-from hinge_timer.audio.wavs import RATE, Pcm, read_wav, rms_dbfs, write_wav  # noqa: E402
+# The voice, rate, trimming and loudness are the app's own (hinge_timer/audio/render.py renders a
+# user's lines with them at run time), so a rendered line sounds like a shipped prompt.
+from hinge_timer.audio.render import VOICE, WORDS_PER_MINUTE, RenderError, loudness  # noqa: E402
+from hinge_timer.audio.render import speak as render_speak  # noqa: E402
+from hinge_timer.audio.wavs import RATE, Pcm, write_wav  # noqa: E402
 
-VOICE = "en-us"  # espeak-ng's American English voice: the clearest of its English voices at this rate
-WORDS_PER_MINUTE = 150  # a little slower than espeak's 175: heard over gym noise from a few metres
-SPEECH_RMS_DBFS = -18.0
 TONE_RMS_DBFS = -16.0
-PEAK_LIMIT = 0.89  # -1 dBFS
-TRIM_THRESHOLD = 300  # samples quieter than this at either end are cut (about -40 dBFS)
 
 VOCABULARY = [
     "Get ready", "Go", "Rest", "Switch sides", "Left leg", "Right leg", "Halfway", "Last rep",
@@ -72,34 +70,11 @@ def tone(parts: list[tuple[float, float]]) -> Pcm:
     return loudness(Pcm(out.tobytes()), TONE_RMS_DBFS)
 
 
-def trim(pcm: Pcm) -> Pcm:
-    a = array.array("h")
-    a.frombytes(pcm.samples)
-    loud = [i for i, x in enumerate(a) if abs(x) > TRIM_THRESHOLD]
-    if not loud:
-        return pcm
-    start, end = max(0, loud[0] - int(RATE * 0.002)), min(len(a), loud[-1] + int(RATE * 0.02))
-    return Pcm(a[start:end].tobytes(), pcm.rate)
-
-
-def loudness(pcm: Pcm, target_dbfs: float) -> Pcm:
-    a = array.array("h")
-    a.frombytes(pcm.samples)
-    now = rms_dbfs(pcm)
-    gain = 10 ** ((target_dbfs - now) / 20) if math.isfinite(now) else 1.0
-    peak = max((abs(x) for x in a), default=0)
-    if peak and peak * gain > PEAK_LIMIT * 32767:
-        gain = PEAK_LIMIT * 32767 / peak
-    return Pcm(array.array("h", (max(-32768, min(32767, int(x * gain))) for x in a)).tobytes(), pcm.rate)
-
-
 def speak(text: str, tmp: Path) -> Pcm:
-    raw = tmp / "raw.wav"
-    subprocess.run(["espeak-ng", "-v", VOICE, "-s", str(WORDS_PER_MINUTE), "-w", str(raw), text], check=True)
-    pcm = read_wav(raw)
-    if pcm.rate != RATE:
-        raise SystemExit(f"espeak-ng wrote {pcm.rate} Hz; expected {RATE}")
-    return loudness(trim(pcm), SPEECH_RMS_DBFS)
+    try:
+        return render_speak(text, tmp, timeout_s=60.0)
+    except RenderError as exc:
+        raise SystemExit(f"make_sounds: {text!r}: {exc}") from None
 
 
 def builtin_texts() -> list[str]:

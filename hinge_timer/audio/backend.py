@@ -47,6 +47,11 @@ class AudioBackend(ABC):
     def device(self) -> str:
         return "none"
 
+    def wait_ready(self, timeout_s: float) -> bool:
+        """Command-line tools only, never the window: wait (at most ``timeout_s``) until the
+        backend can play, for one that starts in the background (the Qt sound engine process)."""
+        return True
+
     def close(self) -> None:
         """Release the device and any files."""
 

@@ -105,7 +105,7 @@ def plan(
         if waiting > MAX_WAIT_NS and not s.critical:
             dropped[i] = "the sound before it is still playing"
             continue
-        for short in ([False, True] if s.short else [False]):
+        for short in ([False, True] if s.has_short else [False]):
             trial = {**kept, i: (short, seconds_of(s.parts(short)))}
             if fits(trial):
                 kept = trial

@@ -4,8 +4,9 @@ The prompts are rendered ahead of time (``tools/make_sounds.py``) and listed in
 ``assets/sounds/index.json`` under a normalised key (lower case, no punctuation,
 numbers as words).  A cue's text is spoken from the prompt for the whole text when
 there is one, else chunk by chunk (split at punctuation), else by the longest runs
-of words that have a prompt.  Text that cannot be put together that way has no
-speech here: the caller may use a speech engine or the cue's tone.
+of words that have a prompt.  Text that cannot be put together that way is a *line*
+to render (``audio.render``: espeak-ng, ahead of time); once rendered it is a clip like a
+prompt (part ``line:TEXT``), and until then the cue plays its tone.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from dataclasses import dataclass
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Mapping
 
 from ..safeio import read_regular_text
-from ..session.timeline import CueKind
+from ..session.timeline import CueKind, Timeline
 
 INDEX = "index.json"
 MAX_INDEX_BYTES = 1024 * 1024
@@ -154,7 +155,11 @@ class Catalog:
 
 @dataclass(frozen=True)
 class CueSound:
-    """What one cue sounds like: an optional tone, then speech; and a shorter form if one exists."""
+    """What one cue sounds like: an optional tone, then speech; and a shorter form if one exists.
+
+    Speech is recorded prompts (``speech``/``short``: prompt keys) or else a rendered line
+    (``line``/``short_line``: the line's text, set only once its clip is ready).  ``missing``
+    names the line this cue would speak if it were rendered (None when prompts say it)."""
 
     kind: CueKind
     text: str
@@ -162,6 +167,9 @@ class CueSound:
     tone: str | None
     speech: tuple[str, ...] | None  # None: no prompt for this text
     short: tuple[str, ...] | None  # the words after the first ':' ("Next up: X" → "X"), if speakable
+    line: str | None = None  # a rendered line that says the whole text (ready to play)
+    short_line: str | None = None  # a rendered line for the words after the first ':'
+    missing: str | None = None  # the text to render, when no prompt says it
 
     @property
     def critical(self) -> bool:
@@ -169,31 +177,103 @@ class CueSound:
 
     @property
     def speaks(self) -> bool:
-        return bool(self.speech)
+        return bool(self.speech) or self.line is not None
+
+    @property
+    def has_short(self) -> bool:
+        return bool(self.short) or self.short_line is not None
+
+    @property
+    def voice(self) -> str:
+        """What the cue plays: "prompt" (recorded), "rendered" (a line rendered for it) or "tone"."""
+        return "prompt" if self.speech else "rendered" if self.line is not None else "tone"
 
     def parts(self, short: bool = False) -> tuple[str, ...]:
-        """Clip names in playing order: ``tone:NAME`` and ``say:KEY``."""
+        """Clip names in playing order: ``tone:NAME``, ``say:KEY`` (a prompt), ``line:TEXT`` (rendered)."""
         tone = (f"tone:{self.tone}",) if self.tone else ()
-        words = self.short if short else self.speech
+        words: tuple[str, ...] | None
+        if short:
+            words = (tuple(f"say:{k}" for k in self.short) if self.short
+                     else (f"line:{self.short_line}",) if self.short_line is not None else None)
+        else:
+            words = (tuple(f"say:{k}" for k in self.speech) if self.speech
+                     else (f"line:{self.line}",) if self.line is not None else None)
         if self.kind in TONE_ONLY or words is None:
             return tone or (f"tone:{FALLBACK_TONE}",)
-        return tone + tuple(f"say:{k}" for k in words)
+        return tone + words
 
 
-def cue_sound(catalog: Catalog, kind: CueKind, text: str) -> CueSound:
-    speech = None if kind in TONE_ONLY else catalog.speech(text)
-    short = None
-    if speech and ":" in text:
-        rest = catalog.speech(text.split(":", 1)[1])
+MAX_LINE = 500  # characters of one line sent to the speech engine
+
+
+def line_of(text: str) -> str:
+    """The text a line is rendered from and filed under: white space collapsed, length limited."""
+    return " ".join(text.split())[:MAX_LINE]
+
+
+def cue_sound(catalog: Catalog, kind: CueKind, text: str,
+              ready: Callable[[str], bool] = lambda _t: False) -> CueSound:
+    """How a cue sounds; ``ready(line)`` says whether a rendered line for a text is ready to play."""
+    if kind in TONE_ONLY:
+        return CueSound(kind, text, priority(kind, text), TONE.get(kind), None, None)
+    speech = catalog.speech(text)
+    short = short_line = line = missing = None
+    rest_text = text.split(":", 1)[1] if ":" in text else ""
+    rest = catalog.speech(rest_text) if rest_text else None
+    if speech:
         if rest and rest != speech:
             short = rest
-    return CueSound(kind, text, priority(kind, text), TONE.get(kind), speech, short)
+    else:
+        missing = line_of(text) or None
+        if missing is not None and ready(missing):
+            line = missing
+        if line is not None and rest_text.strip():
+            if rest:
+                short = rest
+            elif line_of(rest_text) != line and ready(line_of(rest_text)):
+                short_line = line_of(rest_text)
+    return CueSound(kind, text, priority(kind, text), TONE.get(kind), speech, short, line, short_line, missing)
 
 
-def duration(catalog: Catalog, parts: tuple[str, ...], gap: float) -> float:
+def session_cues(timeline: Timeline) -> list[tuple[CueKind, str]]:
+    """Every (kind, text) a session can sound, in the order they first come: its cues, what the
+    runner says by itself in sets the user counts, and "Session ended." (the user ends it early)."""
+    cues: dict[tuple[CueKind, str], None] = {}
+    for step in timeline.steps:
+        for c in step.cues:
+            cues[(c.kind, c.text)] = None
+        if step.reps:
+            for n in range(1, step.reps + 1):
+                cues[(CueKind.REP, str(n))] = None
+            cues[(CueKind.LAST_REP, "Last rep")] = None
+    cues[(CueKind.SESSION_COMPLETE, "Session ended.")] = None
+    return list(cues)
+
+
+def lines_to_render(catalog: Catalog, timeline: Timeline) -> list[str]:
+    """The lines of a session no recorded prompt says (whole cue texts, and the words after a ':' as
+    the short form), in the order they are first needed."""
+    out: dict[str, None] = {}
+    for kind, text in session_cues(timeline):
+        s = cue_sound(catalog, kind, text)
+        if s.missing is None:
+            continue
+        out[s.missing] = None
+        rest = text.split(":", 1)[1] if ":" in text else ""
+        if rest.strip() and catalog.speech(rest) is None and line_of(rest) != s.missing:
+            out[line_of(rest)] = None
+    return list(out)
+
+
+def duration(catalog: Catalog, parts: tuple[str, ...], gap: float,
+             lines: Mapping[str, float] | None = None) -> float:
+    """Seconds the clips take played one after another; ``lines`` gives a rendered line's length."""
     total = 0.0
     for i, part in enumerate(parts):
         kind, _, key = part.partition(":")
-        clip = catalog.tones[key] if kind == "tone" else catalog.phrases[key]
-        total += clip.seconds + (gap if i else 0.0)
+        if kind == "line":
+            seconds = (lines or {})[key]
+        else:
+            seconds = (catalog.tones[key] if kind == "tone" else catalog.phrases[key]).seconds
+        total += seconds + (gap if i else 0.0)
     return total

@@ -9,9 +9,9 @@ monotonic time the sound was started, which the audio tests and
 
 from __future__ import annotations
 
-import ctypes.util
 import logging
 import time
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -19,181 +19,45 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from ..audio import vocabulary
 from ..audio.backend import CANNOT_PLAY, AudioBackend, SilentBackend, SimpleAudioBackend
 from ..audio.planner import NS, Decision, Playing, Upcoming, plan
-from ..audio.vocabulary import Catalog, CueSound, cue_sound
+from ..audio.render import ENGINE, Line, LineRenderer, cache_dir
+from ..audio.vocabulary import Catalog, CueSound, cue_sound, lines_to_render, session_cues
 from ..audio.wavs import Pcm, WavError, join, read_wav
 from ..engine.events import CueEvent
 from ..session.timeline import CueKind, Timeline
+from .qt_backend import (  # noqa: F401 (QtBackend and its notices, for the app and the tests)
+    NO_DEVICE, QT_LOG_RULES, WENT_AWAY, QtBackend, quiet_qt_multimedia)
 
 log = logging.getLogger(__name__)
 
 GAP_S = 0.08  # silence between a tone and the words, and between joined prompts
 LOOKAHEAD_NS = 30 * NS  # how far ahead (in wall time) the plan looks for the next cue
-# Qt Multimedia looks for PipeWire first and warns when it is not there, then uses PulseAudio,
-# which is what we want; and it announces its FFmpeg version. Keep both out of the log
-# (QT_LOGGING_RULES in the environment still overrides this).
-QT_LOG_RULES = "qt.multimedia.symbolsresolver.warning=false\nqt.multimedia.ffmpeg.info=false"
 
 
-CHECK_AFTER_S = 0.6  # after a sound's end: did it play out, or did the output fail?
-RETRY_S = 10.0  # while the output is gone, try again at most this often (Qt does not say it is back)
-SETTLE_MS = 250
+def _qt_backend() -> AudioBackend:
+    """Qt Multimedia in a child process (``qt.audio_proc``): the sound server's death aborts the
+    process Qt Multimedia runs in, and that must not be the app."""
+    import importlib.util
 
+    if importlib.util.find_spec("PySide6.QtMultimedia") is None:  # found without loading it here
+        raise ImportError("PySide6.QtMultimedia", name="PySide6.QtMultimedia")
+    from .audio_proc import take
 
-def quiet_qt_multimedia() -> None:
-    """Before Qt Multimedia (or Qt TextToSpeech, which uses it) loads: see QT_LOG_RULES."""
-    from PySide6.QtCore import QLoggingCategory
-
-    QLoggingCategory.setFilterRules(QT_LOG_RULES)
-
-
-NO_DEVICE = "no sound output device: sound is off until one is connected (captions and flashes go on)"
-WENT_AWAY = "the sound output went away: sound is off until one is back (captions and flashes go on)"
-
-
-class QtBackend(AudioBackend):
-    """Qt Multimedia: every sound preloaded as PCM in memory, played through a QAudioSink.
-
-    Not QSoundEffect: with Qt 6.11 on PulseAudio, once the last output vanishes a
-    QSoundEffect never plays again in that process, even on a fresh object after the
-    output is back (it reports "playing" for ever); a QAudioSink reports the failure
-    (``error()``) and works again when an output returns.  Qt announces an output that
-    appears, not one that vanishes, so a failed play is what turns sound off; it comes
-    back when Qt reports an output again, or when a retry (every ``RETRY_S``) works.
-    """
-
-    name = "qt"
-
-    def __init__(self) -> None:
-        super().__init__()
-        quiet_qt_multimedia()
-        from PySide6.QtMultimedia import QAudioFormat, QMediaDevices
-
-        self._format = QAudioFormat()
-        self._format.setChannelCount(1)
-        self._format.setSampleFormat(QAudioFormat.SampleFormat.Int16)
-        self._devices = QMediaDevices()
-        self._devices.audioOutputsChanged.connect(self.on_outputs_changed)
-        self._sounds: dict[str, Pcm] = {}
-        self._active: list[tuple[Any, Any, QTimer]] = []  # (sink, buffer, end check) of sounds playing
-        self._lost = False
-        self._last_try = 0.0
-        # Outputs change in bursts (a sink appears, then becomes the default): act once it settles.
-        self._settle = QTimer()
-        self._settle.setSingleShot(True)
-        self._settle.setInterval(SETTLE_MS)
-        self._settle.timeout.connect(self._follow_outputs)
-        self._device = QMediaDevices.defaultAudioOutput()
-        self._had_device = bool(QMediaDevices.audioOutputs())  # "went away" only if there was one
-        if not self._had_device:
-            self._lost = True
-            self.problem, self.brief = NO_DEVICE, "Sound is off: no output device"
-
-    def device(self) -> str:
-        return self._device.description() if not self._device.isNull() else "none"
-
-    def load(self, key: str, pcm: Pcm) -> None:
-        self._sounds[key] = pcm
-
-    def play(self, key: str) -> bool:
-        from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-        from PySide6.QtMultimedia import QAudioSink
-
-        pcm = self._sounds.get(key)
-        if pcm is None:
-            return False
-        if self._lost:
-            if time.monotonic() - self._last_try < RETRY_S:
-                return False
-            self._last_try = time.monotonic()
-        self._format.setSampleRate(pcm.rate)
-        sink = QAudioSink(self._device, self._format)
-        sink.setVolume(self.volume)
-        buffer = QBuffer()
-        buffer.setData(QByteArray(pcm.samples))
-        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        sink.start(buffer)
-        if sink.error().name != "NoError":  # (QtAudio.Error in Qt 6.7+, QAudio.Error before: compare names)
-            self._output_failed(f"{sink.error().name}")
-            sink.stop()
-            return False
-        check = QTimer()
-        check.setSingleShot(True)
-        entry = (sink, buffer, check)
-        check.timeout.connect(lambda: self._finished(entry))
-        check.start(int((pcm.seconds + CHECK_AFTER_S) * 1000))
-        self._active.append(entry)
-        self._had_device = True
-        if self._lost:
-            self._lost = False
-            self._set_problem(None)
-        return True
-
-    def _finished(self, entry: tuple[Any, Any, QTimer]) -> None:
-        sink, buffer, check = entry
-        failed = sink.error().name not in ("NoError", "UnderrunError")  # underrun: it played to its end
-        if failed:
-            self._output_failed(sink.error().name)
-        self._release(entry)
-
-    def _release(self, entry: tuple[Any, Any, QTimer]) -> None:
-        sink, buffer, check = entry
-        check.stop()
-        sink.stop()
-        buffer.close()
-        if entry in self._active:
-            self._active.remove(entry)
-        sink.deleteLater()
-        buffer.deleteLater()
-        check.deleteLater()
-
-    def _output_failed(self, why: str) -> None:
-        log.info("sound: the output failed (%s)", why)
-        self._lost = True
-        self._last_try = time.monotonic()
-        if self._had_device:
-            self._set_problem(WENT_AWAY, "Sound is off: the output went away")
-        else:
-            self._set_problem(NO_DEVICE, "Sound is off: no output device")
-
-    def stop(self) -> None:
-        for entry in list(self._active):
-            self._release(entry)
-
-    def set_volume(self, volume: float) -> None:
-        super().set_volume(volume)
-        for sink, _buffer, _check in self._active:
-            sink.setVolume(self.volume)
-
-    def on_outputs_changed(self) -> None:
-        self._settle.start()
-
-    def _follow_outputs(self) -> None:
-        from PySide6.QtMultimedia import QMediaDevices
-
-        outputs = QMediaDevices.audioOutputs()
-        new = QMediaDevices.defaultAudioOutput()
-        log.info("sound outputs changed: %s (default %s)", [d.description() for d in outputs], new.description())
-        self._device = new
-        if not outputs or new.isNull():
-            self._output_failed("no output device")
-            return
-        self._lost = False
-        self._had_device = True
-        self._set_problem(None)
-
-    def close(self) -> None:
-        self.stop()
-        self._settle.stop()
-        self._sounds.clear()
+    return take()
 
 
 def make_backend(choice: str) -> AudioBackend:
-    """The backend asked for, or the next that works: qt → simpleaudio → silent. Never raises."""
-    order = {"qt": ["qt", "simpleaudio"], "simpleaudio": ["simpleaudio", "qt"], "none": []}.get(choice, ["qt"])
+    """The backend asked for, or the next that works: qt → simpleaudio → silent. Never raises.
+
+    "qt" is ``QtBackend`` in a child process the app restarts when it dies; "qt-in-process" is
+    ``QtBackend`` in this process (benchmarks/audio_latency.py's reference; not offered to users).
+    """
+    order = {"qt": ["qt", "simpleaudio"], "simpleaudio": ["simpleaudio", "qt"], "none": [],
+             "qt-in-process": ["qt-in-process"]}.get(choice, ["qt"])
     problems = []
     for name in order:
         try:
-            backend: AudioBackend = QtBackend() if name == "qt" else SimpleAudioBackend()
+            backend: AudioBackend = (_qt_backend() if name == "qt" else QtBackend() if name == "qt-in-process"
+                                     else SimpleAudioBackend())
         except ImportError as exc:
             problems.append(f"{name}: not installed ({exc.name or exc})")
             continue
@@ -209,39 +73,27 @@ def make_backend(choice: str) -> AudioBackend:
                          CANNOT_PLAY)
 
 
-class Speech:
-    """Qt's text-to-speech for a ``say`` line that has no prompt; absent when no engine works."""
+class SpeechLines(QObject):
+    """A session's own lines rendered ahead (``audio.render.LineRenderer``), its worker's news turned
+    into signals on the GUI thread.  Nothing here ever waits for the speech engine."""
 
-    def __init__(self) -> None:
-        self._tts: Any = None
-        quiet_qt_multimedia()
-        try:
-            from PySide6.QtTextToSpeech import QTextToSpeech
-        except ImportError:
-            return
-        engines = [e for e in QTextToSpeech.availableEngines() if e != "mock"]
-        for engine in engines:
-            if engine == "speechd" and not ctypes.util.find_library("speechd"):
-                continue  # its plug-in needs libspeechd (speech-dispatcher); without it Qt only warns
-            tts = QTextToSpeech(engine)
-            if tts.state() != QTextToSpeech.State.Error:
-                self._tts = tts
-                log.info("text to speech: %s", engine)
-                return
-            tts.deleteLater()
+    line_ready = Signal(str)  # a line's clip is ready to play
+    unavailable = Signal(str)  # why no line can be rendered in this run (said once)
 
-    @property
-    def available(self) -> bool:
-        return self._tts is not None
+    def __init__(self, folder: Path | None = None, *, command: str = ENGINE, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.renderer = LineRenderer(folder if folder is not None else cache_dir(), command=command,
+                                     on_ready=self.line_ready.emit, on_unavailable=self.unavailable.emit)
 
-    def say(self, text: str, volume: float) -> None:
-        if self._tts is not None:
-            self._tts.setVolume(volume)
-            self._tts.say(text)
+    def request(self, catalog: Catalog, timeline: Timeline) -> None:
+        """Render (in the background) every line of ``timeline`` no recorded prompt says."""
+        self.renderer.request(lines_to_render(catalog, timeline))
 
-    def stop(self) -> None:
-        if self._tts is not None:
-            self._tts.stop()
+    def get(self, text: str) -> Line | None:
+        return self.renderer.get(text)
+
+    def close(self) -> None:
+        self.renderer.close()
 
 
 class CueAudio(QObject):
@@ -250,17 +102,24 @@ class CueAudio(QObject):
     notice_changed = Signal(str)  # "" when sound works
 
     def __init__(self, backend: AudioBackend, catalog: Catalog, *, volume: float = 1.0, muted: bool = False,
-                 parent: QObject | None = None) -> None:
+                 lines: SpeechLines | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.backend = backend
         self.catalog = catalog
         self.muted = muted
         self.backend.set_volume(volume)
         self.backend.on_notice = self._on_backend_notice
-        self._speech: Speech | None = None
+        # A session's own lines, rendered in the background; the window shares one with Home.
+        self._own_lines = lines is None
+        self.lines = lines if lines is not None else SpeechLines(parent=self)
+        self.lines.line_ready.connect(self.on_line_ready)
+        self._cues: list[tuple[CueKind, str]] = []
         self.driver: Any = None
         self._pcm: dict[str, Pcm] = {}
         self._loaded: set[str] = set()
+        self._broken: set[str] = set()  # keys of sounds with a damaged file: shown, not heard
+        self._damaged: dict[str, str] = {}  # damaged sound file → what is wrong with it
+        self._damage_notice = ""
         self._sounds: dict[tuple[CueKind, str], CueSound] = {}
         self._playing: Playing | None = None
         self._queued: list[tuple[QTimer, dict[str, Any]]] = []
@@ -268,19 +127,31 @@ class CueAudio(QObject):
 
     # -- set-up ----------------------------------------------------------------------------------
     @property
-    def speech(self) -> Speech:
-        """Qt's text to speech, looked for the first time a cue has no prompt."""
-        if self._speech is None:
-            self._speech = Speech()
-        return self._speech
+    def notice(self) -> str:
+        """Why sound is off, or which sound files are damaged (their cues are shown, not heard); "" if none."""
+        return self.backend.problem or self._damage_notice
 
     @property
-    def notice(self) -> str:
-        return self.backend.problem or ""
+    def brief(self) -> str:
+        """The notice in the few words the session screen's status line has room for."""
+        if self.backend.problem:
+            return self.backend.brief
+        return "A sound file is damaged" if self._damage_notice else ""
 
-    def _on_backend_notice(self, problem: str | None) -> None:
-        self._log({"t": "sound_notice", "text": problem or "", "mono_ns": time.monotonic_ns()})
-        self.notice_changed.emit(problem or "")
+    def _on_backend_notice(self, _problem: str | None) -> None:
+        self._log({"t": "sound_notice", "text": self.notice, "mono_ns": time.monotonic_ns()})
+        self.notice_changed.emit(self.notice)
+
+    def _file_damaged(self, file: str, why: str) -> None:
+        """A shipped sound file cannot be read: a notice (never an error dialog); the other sounds play."""
+        if file in self._damaged:
+            return
+        self._damaged[file] = why
+        log.warning("sound: %s", why)
+        names = ", ".join(sorted(self._damaged))
+        self._damage_notice = (f"a sound file is damaged: {names}; that cue is shown, not heard" if len(self._damaged) == 1
+                               else f"sound files are damaged: {names}; those cues are shown, not heard")
+        self._on_backend_notice(None)
 
     def set_volume(self, volume: float) -> None:
         self.backend.set_volume(volume)
@@ -289,40 +160,76 @@ class CueAudio(QObject):
         key = (kind, text)
         s = self._sounds.get(key)
         if s is None:
-            s = self._sounds[key] = cue_sound(self.catalog, kind, text)
+            s = self._sounds[key] = cue_sound(self.catalog, kind, text, self._line_is_ready)
         return s
+
+    def _line_is_ready(self, text: str) -> bool:
+        return self.lines.get(text) is not None
+
+    def _line(self, text: str) -> Line:
+        line = self.lines.get(text)
+        if line is None:  # a line is named in parts only once it is ready, and never forgotten
+            raise KeyError(f"line:{text}")
+        return line
 
     def clip(self, part: str) -> Pcm:
         pcm = self._pcm.get(part)
         if pcm is None:
             kind, _, name = part.partition(":")
+            if kind == "line":
+                return self._line(name).pcm  # held by the renderer already
             clip = self.catalog.tones[name] if kind == "tone" else self.catalog.phrases[name]
-            pcm = self._pcm[part] = read_wav(str(self.catalog.path(clip)))
+            try:
+                pcm = self._pcm[part] = read_wav(str(self.catalog.path(clip)))
+            except WavError as exc:
+                self._file_damaged(clip.file, str(exc))
+                raise
         return pcm
 
     def seconds_of(self, parts: tuple[str, ...]) -> float:
-        return vocabulary.duration(self.catalog, parts, GAP_S)
+        lines = {p[5:]: self._line(p[5:]).seconds for p in parts if p.startswith("line:")}
+        return vocabulary.duration(self.catalog, parts, GAP_S, lines)
 
-    def load(self, parts: tuple[str, ...]) -> str:
+    def on_line_ready(self, text: str) -> None:
+        """A line was rendered: the cues of the bound session that say it play it from now on (loaded
+        now, between cues, so that starting one is only a call to play)."""
+        self._sounds = {k: v for k, v in self._sounds.items() if v.missing is None}
+        for kind, cue_text in self._cues:
+            s = self.sound_for(kind, cue_text)
+            if text in (s.line, s.short_line):
+                try:
+                    self.load(s.parts())
+                    if s.has_short:
+                        self.load(s.parts(short=True))
+                except (WavError, KeyError) as exc:
+                    log.warning("sound: %s", exc)
+
+    def load(self, parts: tuple[str, ...]) -> str | None:
+        """The backend's key for these clips joined, loaded once; None when a file of theirs is
+        damaged (said in the notice once; that cue is shown, not heard)."""
         key = "|".join(parts)
         if key not in self._loaded:
-            self.backend.load(key, join([self.clip(p) for p in parts], GAP_S))
+            if key in self._broken:
+                return None
+            try:
+                pcm = join([self.clip(p) for p in parts], GAP_S)
+            except WavError:
+                self._broken.add(key)
+                return None
+            self.backend.load(key, pcm)
             self._loaded.add(key)
         return key
 
     def prepare(self, timeline: Timeline) -> None:
-        """Make every sound the session can play ready before it starts."""
-        cues = {(c.kind, c.text) for step in timeline.steps for c in step.cues}
-        for step in timeline.steps:  # what the runner says by itself in sets the user counts
-            if step.reps:
-                cues |= {(CueKind.REP, str(n)) for n in range(1, step.reps + 1)}
-                cues.add((CueKind.LAST_REP, "Last rep"))
-        cues.add((CueKind.SESSION_COMPLETE, "Session ended."))
+        """Make every sound the session can play ready before it starts, and have the lines no prompt
+        says rendered in the background (those already in the cache are ready in a moment)."""
+        self._cues = session_cues(timeline)
+        self.lines.request(self.catalog, timeline)
         try:
-            for kind, text in sorted(cues):
+            for kind, text in self._cues:
                 s = self.sound_for(kind, text)
                 self.load(s.parts())
-                if s.short:
+                if s.has_short:
                     self.load(s.parts(short=True))
         except (WavError, KeyError) as exc:
             self.backend._set_problem(f"a sound file is missing or broken: {exc}. The session goes on with "
@@ -347,8 +254,8 @@ class CueAudio(QObject):
 
     def close(self) -> None:
         self.unbind()
-        if self._speech is not None:
-            self._speech.stop()
+        if self._own_lines:
+            self.lines.close()
         self.backend.close()
 
     def cancel_queued(self) -> None:
@@ -376,7 +283,9 @@ class CueAudio(QObject):
     def _carry_out(self, d: Decision, ev: CueEvent, now: int) -> None:
         record: dict[str, Any] = {"t": "sound", "kind": ev.kind.value, "text": ev.text, "step": ev.step,
                                   "scheduled_ns": ev.scheduled_ns, "action": d.action, "reason": d.reason,
-                                  "backend": self.backend.name}
+                                  "backend": self.backend.name, "voice": d.sound.voice}
+        if d.sound.voice == "tone" and d.sound.missing is not None:  # a line not (yet) rendered
+            record["voice_reason"] = self.lines.renderer.state(d.sound.missing)[1]
         if self.muted and d.action != "drop":
             record.update(action="muted", reason="muted")
             self._log(record)
@@ -387,8 +296,6 @@ class CueAudio(QObject):
         if d.interrupt:
             self.cancel_queued()
             self.backend.stop()
-            if self._speech is not None:
-                self._speech.stop()
         record.update(parts=list(d.parts), seconds=round(d.seconds, 4), short=d.short)
         end = d.start_ns + int(d.seconds * NS)
         if self._playing is None or d.interrupt or end >= self._playing.end_ns:
@@ -407,18 +314,11 @@ class CueAudio(QObject):
         if timer is not None:
             self._queued = [(t, r) for t, r in self._queued if t is not timer]
             timer.deleteLater()
-        s = d.sound
-        # Text to speech only while sound works: with no output device, speech-dispatcher can
-        # block its caller (seen with Qt 6.11 and speech-dispatcher 0.11), and nothing would be heard.
-        if (not s.speaks and s.kind not in vocabulary.TONE_ONLY and self.backend.name != "none"
-                and not self.backend.problem and self.speech.available):
-            record.update(action="tts", mono_ns=time.monotonic_ns())
-            self.speech.say(s.text, self.backend.volume)
-            self._log(record)
-            return
         key = self.load(d.parts)
         record["mono_ns"] = time.monotonic_ns()
-        if not self.backend.play(key):
+        if key is None:
+            record.update(action="silent", reason=self._damage_notice)
+        elif not self.backend.play(key):
             record.update(action="silent", reason=self.backend.problem or "not played")
         self._log(record)
 

@@ -121,6 +121,10 @@ def run_gui(args, start_file: str | None = None, dose: str | None = None, fullsc
     settings = store.load()
     from ..kiosk import site_config_file, site_config_present
 
+    if (getattr(args, "audio", None) or settings.audio) == "qt" and (start_file is not None or resume):
+        from ..qt.audio_proc import prestart  # the sound engine starts while the window is built
+
+        prestart()
     kiosk = None
     site = site_config_file()
     # Else nothing more to load before the first frame.  Anything at the path counts (a FIFO, a
@@ -137,6 +141,7 @@ def run_gui(args, start_file: str | None = None, dose: str | None = None, fullsc
         settings, store, sessions_dir=sessions_dir(folder, args.sessions_dir),
         speed=args.speed, event_log=args.event_log, defer_sessions=start_file is None and not resume,
         audio=getattr(args, "audio", None), history_dir=folder, kiosk=kiosk,
+        speech_data_dir=args.data_dir,  # rendered lines: under --data-dir if given, else the user cache folder
     )
     previous_hook, previous_sigint = sys.excepthook, signal.getsignal(signal.SIGINT)
     install_error_handling(lambda: window)

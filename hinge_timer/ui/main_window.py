@@ -22,12 +22,14 @@ if TYPE_CHECKING:
 
     from ..kiosk.config import KioskConfig
     from ..kiosk.inhibit import Inhibitor
-    from ..qt.audio import CueAudio
+    from ..audio.vocabulary import Catalog
+    from ..qt.audio import CueAudio, SpeechLines
     from ..qt.driver import SessionDriver
     from ..qt.post import Post
     from ..store.db import History
     from ..store.history import RunRow
     from ..store.recorder import Recorder
+    from ..store.writer import HistoryWriter
     from .done import DoneScreen
     from .history_screen import HistoryScreen
     from .kiosk import KioskController, KioskHome
@@ -35,8 +37,6 @@ if TYPE_CHECKING:
     from .widgets import MessageOverlay
 
 log = logging.getLogger(__name__)
-
-EXIT_WAIT_S = 1.5  # at exit, the longest the history's writer threads are waited for (then: a side file)
 
 KEYS_HELP = [
     ("Space, B, .", "pause / resume"),
@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         kiosk: KioskConfig | None = None,
         kiosk_clock: Callable[[], float] | None = None,
         inhibitor: Inhibitor | None = None,
+        speech_data_dir: str | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle("Hinge Timer")
@@ -91,6 +92,13 @@ class MainWindow(QMainWindow):
         self.driver: SessionDriver | None = None
         self.audio_choice = audio or settings.audio
         self.audio: CueAudio | None = None  # built when the first session starts (Qt Multimedia loads then)
+        # A session's own lines (names, say lines) rendered in the background when it is selected on
+        # Home or started (audio/render.py), made at the first selection, and cached (render.cache_dir:
+        # under --data-dir when one is given, else the user cache folder).
+        self.speech_data_dir = speech_data_dir
+        self.speech_lines: SpeechLines | None = None
+        self._catalog: Catalog | None = None
+        self._speech_said = False
         self._started_ns = 0
         self._ended_early = False
         # The history (SQLite) opens with the session list, after Home's first paint; None: not kept.
@@ -99,6 +107,7 @@ class MainWindow(QMainWindow):
         self._history_was_locked = False  # Home says another program holds it; cleared once it opens
         self._post: Post | None = None  # a qt.post.Post: the recorder's writer thread reaches the GUI thread through it
         self._saving: list[Recorder] = []  # runs let go of whose writer has not finished (a lock): settled at exit
+        self._chores: list[HistoryWriter] = []  # history writes the GUI thread could not make at once (a lock)
         self.recorder: Recorder | None = None
         self.interrupted_run: RunRow | None = None  # offered on Home for resuming
         self._resume_entry: SessionEntry | None = None
@@ -123,6 +132,7 @@ class MainWindow(QMainWindow):
         self.home.start_requested.connect(self.on_start_requested)
         self.home.open_requested.connect(self.on_open_requested)
         self.home.dose_changed.connect(self.on_dose_changed)
+        self.home.list.currentRowChanged.connect(lambda _row: self.prerender_selected())
         self.home.history_requested.connect(self.show_history)
         self.home.resume_requested.connect(self.resume_interrupted)
         self.home.discard_requested.connect(self.discard_interrupted)
@@ -280,6 +290,15 @@ class MainWindow(QMainWindow):
         """List the sessions on Home if that has not happened yet (it waits for the first paint)."""
         if not self.sessions_loaded:
             self.reload_sessions()
+            QTimer.singleShot(0, self.prestart_sound)
+
+    def prestart_sound(self) -> None:
+        """Start the sound engine (a child process, ~0.3 s to be ready) while Home is shown, so the first
+        cue of a session started from Home is not held back by it.  Never waits for it."""
+        if self.audio is None and self.audio_choice == "qt":
+            from ..qt.audio_proc import prestart
+
+            prestart()
 
     def reload_sessions(self) -> None:
         """List the sessions on Home: the built-ins at once, the user's files as a worker thread checks them.
@@ -456,11 +475,11 @@ class MainWindow(QMainWindow):
         found = queries.interrupted(h.conn)
         if self.anonymous:  # a stranger's run is not offered to the next stranger; it stays in the history
             for run in found:
-                queries.discard(h.conn, run.id)
+                self._discard(run.id)
             self.home.show_resume(None)
             return
         for older in found[1:]:  # only the newest can be picked up; the others stay in the history
-            queries.discard(h.conn, older.id)
+            self._discard(older.id)
         if not found:
             self.home.show_resume(None)
             return
@@ -500,13 +519,8 @@ class MainWindow(QMainWindow):
 
     def discard_interrupted(self) -> None:
         run = self.interrupted_run
-        if run is not None and self.history is not None and self.history.conn is not None:
-            from ..store import history as queries
-
-            try:
-                queries.discard(self.history.conn, run.id)
-            except Exception as exc:  # sqlite3.Error: a read-only or full disk
-                log.warning("history: %s", exc)
+        if run is not None:
+            self._discard(run.id)  # never waits: a lock held by another program -> a writer thread
         self.interrupted_run = self._resume_entry = None
         self.home.show_resume(None)
 
@@ -550,9 +564,13 @@ class MainWindow(QMainWindow):
             return
         self.history_screen.notice.setText(f"{n} rows written to {path}")
 
-    def on_history_problem(self, problem: str) -> None:
+    def on_history_problem(self, problem: str, rec: Recorder | None = None) -> None:
+        """A recorder's news (``rec``; None: the current run's).  Only the current run's reaches the
+        session and done screens: an earlier run still being saved (a lock) is logged, not shown there."""
         if problem:
             log.warning("history: %s", problem)
+        if rec is not None and rec is not self.recorder:
+            return
         rec = self.recorder
         locked = rec is not None and rec.locked
         if self._session_screen is not None:
@@ -587,19 +605,68 @@ class MainWindow(QMainWindow):
         if self._post is None:
             from ..qt.post import Post
 
-            self._post = Post(self)
+            self._post = Post()  # the application's, not this window's: see qt/post.py
         return self._post
 
-    def settle_history_writes(self, wait_s: float = EXIT_WAIT_S) -> None:
-        """At exit: give the writer threads at most ``wait_s`` in all; what a lock still keeps out is
-        kept in a side file next to the history and added the next time it opens."""
+    def settle_history_writes(self, wait_s: float | None = None) -> None:
+        """At exit: give the writer threads at most ``wait_s`` (EXIT_WAIT_S) in all; what a lock still
+        keeps out is kept in a side file next to the history and added the next time it opens.  Then
+        the recorders are detached and the post closed: a writer thread still running never reaches
+        this window again."""
         import time
 
-        deadline = time.monotonic() + wait_s
-        for rec in [*self._saving, *([self.recorder] if self.recorder is not None else [])]:
+        from ..store.db import EXIT_WAIT_S
+
+        deadline = time.monotonic() + (EXIT_WAIT_S if wait_s is None else wait_s)
+        recorders = [*self._saving, *([self.recorder] if self.recorder is not None else [])]
+        for rec in recorders:
             if not rec.shutdown(deadline) and rec.spilled_to is not None:
                 log.warning("history: %s", rec.problem)
+        for chore in self._chores:
+            chore.stop(deadline)
+        for chore in self._chores:
+            chore.join(deadline - time.monotonic() + chore.busy_ms / 1000 + 0.5)
+        self._chores.clear()
+        for rec in recorders:
+            rec.detach()
         self._saving.clear()
+        if self._post is not None:
+            self._post.close()
+            self._post = None
+
+    def _discard(self, run_id: int) -> None:
+        """Give up resuming ``run_id`` (it stays in the history, as interrupted).  One try at once on
+        this connection (busy timeout 0: the GUI thread never waits); if another program holds the
+        lock, a writer thread does it as soon as the lock goes."""
+        import sqlite3
+
+        from ..store import history as queries
+        from ..store.db import is_locked
+
+        h = self.history
+        if h is None or h.conn is None:
+            return
+        try:
+            queries.discard(h.conn, run_id)
+            return
+        except sqlite3.Error as exc:
+            if not is_locked(exc):
+                log.warning("history: %s", exc)  # a read-only or full disk: the run is offered again next time
+                return
+        from ..store.writer import Discard, HistoryWriter
+
+        log.info("history: in use by another program; run %d is given up for resuming once it is free", run_id)
+        post = self._history_post()
+        chore = HistoryWriter(h.path, str(h.path), wake=lambda: post(self._chore_news))
+        chore.submit(Discard(run_id))
+        chore.stop()  # ends once written (or, at exit, kept in a side file: settle_history_writes)
+        self._chores = [c for c in self._chores if c.alive] + [chore]
+
+    def _chore_news(self) -> None:
+        """From a chore's writer thread: its notices only go to the log (the user sees no run change)."""
+        for chore in list(self._chores):
+            for kind, value in chore.take_notices():
+                log.info("history (later write): %s %s", kind, value)
 
     def on_open_requested(self) -> None:
         folder = str(self.sessions_dir) if self.sessions_dir else str(Path.home())
@@ -618,6 +685,47 @@ class MainWindow(QMainWindow):
 
     def on_dose_changed(self, dose: str) -> None:
         self.settings.dose = dose
+        self.prerender_selected()
+
+    # -- a session's own lines, spoken ahead ------------------------------------------------------
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            from ..audio.vocabulary import Catalog
+
+            try:
+                self._catalog = Catalog.load()
+            except ValueError:  # the shipped sounds are missing or broken (said when a session starts)
+                self._catalog = Catalog(Path("."), {})
+        return self._catalog
+
+    def ensure_speech_lines(self) -> SpeechLines:
+        if self.speech_lines is None:
+            from ..audio.render import cache_dir
+            from ..qt.audio import SpeechLines
+
+            self.speech_lines = SpeechLines(cache_dir(self.speech_data_dir), parent=self)
+            self.speech_lines.unavailable.connect(self.on_speech_unavailable)
+        return self.speech_lines
+
+    def prerender_selected(self) -> None:
+        """Have the selected session's lines that no recorded prompt says rendered in the background,
+        so they are ready by its cues.  Never waits: the renderer only queues them."""
+        entry = self.home.current
+        if entry is None or entry.session is None:
+            return
+        from ..session.timeline import compile_timeline
+
+        timeline = compile_timeline(entry.session, self.home.dose)  # type: ignore[arg-type]
+        self.ensure_speech_lines().request(self.catalog(), timeline)
+
+    def on_speech_unavailable(self, reason: str) -> None:
+        """Said once on Home: a session's own lines play their tone (and show their caption)."""
+        if self._speech_said:
+            return
+        self._speech_said = True
+        text = reason[:1].upper() + reason[1:] + "."  # "Spoken lines need a speech engine: install espeak-ng …"
+        current = self.home.notice.text()
+        self.home.set_notice(f"{current} {text}" if current else text)
 
     def on_start_requested(self, entry: SessionEntry, dose: str) -> None:
         if entry.session is None:
@@ -643,7 +751,7 @@ class MainWindow(QMainWindow):
         driver.cues_fired.connect(self.draw_now)  # before the sound's slot: slots run in the order connected
         audio = self.ensure_audio()
         audio.bind(driver)
-        self.session_screen.set_sound_notice(audio.backend.brief, audio.notice)
+        self.session_screen.set_sound_notice(audio.brief, audio.notice)
         driver.session_finished.connect(self.on_session_finished)
         self.stack.setCurrentWidget(self.session_screen)
         # Python's cyclic garbage collector can hold the app for ~30 ms when it sweeps everything
@@ -692,9 +800,11 @@ class MainWindow(QMainWindow):
                            str(entry.source) if isinstance(entry.source, Path) else entry.source.name,
                            content_hash(data), kiosk=self.kiosk is not None)
         # Its writes go through a thread of its own: a lock held by another program never delays a cue.
-        rec = self.recorder = Recorder(h.conn, source, timeline, on_problem=self.on_history_problem,
-                                       db_path=str(h.path), path=h.path, post=self._history_post())
-        rec.on_saved = lambda: self.on_history_saved(rec)
+        rec = self.recorder = Recorder(h.conn, source, timeline, db_path=str(h.path), path=h.path,
+                                       post=self._history_post())
+        # Bound to this recorder: a run let go of earlier and still saving never speaks for this one.
+        rec.on_problem = lambda m, r=rec: self.on_history_problem(m, r)
+        rec.on_saved = lambda r=rec: self.on_history_saved(r)
         if resume is not None and resume.resume_step is not None:
             import sqlite3
 
@@ -822,7 +932,7 @@ class MainWindow(QMainWindow):
                 catalog = Catalog(Path("."), {})
                 backend = SilentBackend(str(exc), "Sound is off: a sound file is missing")
             self.audio = CueAudio(backend, catalog, volume=self.settings.volume, muted=self.settings.mute,
-                                  parent=self)
+                                  lines=self.ensure_speech_lines(), parent=self)
             self.audio.notice_changed.connect(self.on_sound_notice)
             if backend.problem:
                 log.warning("sound: %s", backend.problem)
@@ -830,7 +940,7 @@ class MainWindow(QMainWindow):
 
     def on_sound_notice(self, problem: str) -> None:
         if self._session_screen is not None:
-            self._session_screen.set_sound_notice(self.audio.backend.brief if self.audio else "", problem)
+            self._session_screen.set_sound_notice(self.audio.brief if self.audio else "", problem)
             if not problem:
                 self._session_screen.status.setText("Sound is back on")
 
@@ -850,7 +960,7 @@ class MainWindow(QMainWindow):
         text = (f"Sound through {wanted[audio.backend.name]}" if audio.backend.name == choice
                 else f"{wanted[choice]} cannot play here; sound through {wanted[audio.backend.name]}")
         if self._session_screen is not None:
-            self._session_screen.set_sound_notice(audio.backend.brief, audio.notice)
+            self._session_screen.set_sound_notice(audio.brief, audio.notice)
             if not audio.notice or choice == "none":
                 self._session_screen.status.setText(text)
 
@@ -949,6 +1059,8 @@ class MainWindow(QMainWindow):
         self.settle_history_writes()  # at most EXIT_WAIT_S; a lock still held: the run goes to a side file
         if self.audio is not None:
             self.audio.close()
+        if self.speech_lines is not None:
+            self.speech_lines.close()  # kills an engine still rendering; never waits on it
         if self.history is not None:
             self.history.close()
         if self.inhibitor is not None:
@@ -964,6 +1076,8 @@ class MainWindow(QMainWindow):
         self.settle_history_writes()
         if self.audio is not None:
             self.audio.close()
+        if self.speech_lines is not None:
+            self.speech_lines.close()
 
     def save_settings(self, tell: bool = True) -> None:
         self.settings.geometry = bytes(self.saveGeometry().data()).hex()

@@ -1,0 +1,389 @@
+"""A session's own lines, spoken ahead of time: espeak-ng in a worker thread, and a cache on disk.
+
+A line no recorded prompt can say (a user's drill name, a ``say`` line, "Get ready: Wobbly stool
+lean") is rendered to a WAV clip when its session is opened or started, long before its cue, by the
+engine, voice and processing that made the shipped prompts (``tools/make_sounds.py`` uses the same
+functions from here), so it sounds like them.  At cue time it is a clip of known length like any
+prompt: the planner can queue, shorten or drop it, and playing it is only starting a loaded sound.
+
+Why espeak-ng as a subprocess: it made the shipped prompts (the voices match), it is one small
+package on every Linux distribution (and has Windows and macOS builds), it writes a WAV file we can
+trim and bring to the prompts' loudness, and a subprocess can be killed when it hangs.  Qt
+TextToSpeech's ``synthesize()`` is not implemented by its speech-dispatcher engine, and a
+speech-dispatcher client blocks its caller.  On Windows and macOS the native engines (SAPI,
+AVSpeechSynthesizer) would be the choice; they are not built or tested here, so there a line is
+rendered only if espeak-ng is on PATH.
+
+Nothing here runs on the thread that fires cues or paints: ``request`` only queues texts, ``get``
+only reads a dict.  The worker runs ``espeak-ng --version`` and each render with a timeout and kills
+the process group when it does not answer; after one such hang the engine is given up for this run
+and every line left falls back to its cue's tone and caption.
+
+The cache (``cache_dir()``: $HINGE_TIMER_CACHE_DIR, else DATA/cache/speech for ``--data-dir``, else
+the platform's user cache folder) holds ``KEY.wav`` and ``KEY.json`` per line, written atomically.
+KEY is the SHA-256 of the text, voice, rate, engine version and processing version; the JSON holds the
+SHA-256 of the samples, so a damaged, truncated or foreign WAV in its place is ignored and rendered
+again, never played.
+"""
+
+from __future__ import annotations
+
+import array
+import atexit
+import hashlib
+import json
+import logging
+import math
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ..safeio import read_regular_text
+from .vocabulary import line_of as line_text
+from .wavs import RATE, Pcm, WavError, read_wav, rms_dbfs, write_wav
+
+log = logging.getLogger(__name__)
+
+ENGINE = "espeak-ng"
+PACKAGE = "espeak-ng"  # the one package to install for spoken lines (Debian, Ubuntu, Fedora, Arch, Homebrew)
+VOICE = "en-us"  # espeak-ng's American English voice: the clearest of its English voices at this rate
+WORDS_PER_MINUTE = 150  # a little slower than espeak's 175: heard over gym noise from a few metres
+SPEECH_RMS_DBFS = -18.0
+PEAK_LIMIT = 0.89  # -1 dBFS
+TRIM_THRESHOLD = 300  # samples quieter than this at either end are cut (about -40 dBFS)
+PROCESSING = 1  # bump when trim() or loudness() change: every cached line is rendered again
+TIMEOUT_S = 10.0  # a line takes espeak-ng well under a second; one that takes longer is a hang
+CACHE_ENV = "HINGE_TIMER_CACHE_DIR"
+
+
+# -- the processing the shipped prompts had -------------------------------------------------------
+def trim(pcm: Pcm) -> Pcm:
+    """The clip without its leading and trailing silence, so it starts when it is played."""
+    a = array.array("h")
+    a.frombytes(pcm.samples)
+    first = next((i for i, x in enumerate(a) if abs(x) > TRIM_THRESHOLD), None)
+    if first is None:
+        return pcm
+    last = next(i for i in range(len(a) - 1, -1, -1) if abs(a[i]) > TRIM_THRESHOLD)
+    start, end = max(0, first - int(pcm.rate * 0.002)), min(len(a), last + int(pcm.rate * 0.02))
+    return Pcm(a[start:end].tobytes(), pcm.rate)
+
+
+def loudness(pcm: Pcm, target_dbfs: float) -> Pcm:
+    """The clip brought to ``target_dbfs`` RMS, its peak held under ``PEAK_LIMIT``."""
+    a = array.array("h")
+    a.frombytes(pcm.samples)
+    now = rms_dbfs(pcm)
+    gain = 10 ** ((target_dbfs - now) / 20) if math.isfinite(now) else 1.0
+    peak = max((abs(x) for x in a), default=0)
+    if peak and peak * gain > PEAK_LIMIT * 32767:
+        gain = PEAK_LIMIT * 32767 / peak
+    return Pcm(array.array("h", (max(-32768, min(32767, int(x * gain))) for x in a)).tobytes(), pcm.rate)
+
+
+# -- running the engine ---------------------------------------------------------------------------
+class RenderError(Exception):
+    """The engine failed or did not answer; the message says so in a person's words."""
+
+
+class EngineHung(RenderError):
+    pass
+
+
+def _run(argv: list[str], stdin: bytes, timeout_s: float, procs: "list[subprocess.Popen[bytes]]") -> bytes:
+    """Run ``argv`` in a process group of its own; kill the whole group if it outlives ``timeout_s``."""
+    try:
+        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                start_new_session=True)
+    except OSError as exc:
+        raise RenderError(f"{argv[0]} cannot be started ({exc.strerror or exc})") from None
+    procs.append(proc)
+    try:
+        try:
+            out, err = proc.communicate(stdin, timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            kill_group(proc)
+            proc.communicate()
+            raise EngineHung(f"{ENGINE} did not answer within {timeout_s:g} s") from None
+    finally:
+        procs.remove(proc)
+    if proc.returncode != 0:
+        detail = err.decode("utf-8", "replace").strip().splitlines()
+        raise RenderError(f"{ENGINE} failed (exit {proc.returncode}{': ' + detail[-1] if detail else ''})")
+    return out
+
+
+def kill_group(proc: "subprocess.Popen[bytes]") -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, OSError):
+        try:
+            proc.kill()
+        except OSError:
+            pass
+
+
+def engine_version(command: str, timeout_s: float = TIMEOUT_S,
+                   procs: "list[subprocess.Popen[bytes]] | None" = None) -> str:
+    """``espeak-ng --version``'s first line without its data folder: part of every cache key."""
+    out = _run([command, "--version"], b"", timeout_s, procs if procs is not None else [])
+    first = out.decode("utf-8", "replace").strip().splitlines()
+    version = first[0].split("Data at:")[0].strip() if first else ""
+    if not version:
+        raise RenderError(f"{ENGINE} --version said nothing")
+    return version
+
+
+def speak(text: str, folder: Path, *, command: str = ENGINE, timeout_s: float = TIMEOUT_S,
+          procs: "list[subprocess.Popen[bytes]] | None" = None) -> Pcm:
+    """``text`` spoken by espeak-ng, trimmed and brought to the prompts' loudness.  The text goes on
+    stdin, so a line starting with '-' is never taken for an option."""
+    fd, raw_name = tempfile.mkstemp(suffix=".wav", prefix=".raw-", dir=folder)
+    os.close(fd)
+    raw = Path(raw_name)
+    try:
+        _run([command, "-v", VOICE, "-s", str(WORDS_PER_MINUTE), "-w", str(raw)], text.encode("utf-8"),
+             timeout_s, procs if procs is not None else [])
+        try:
+            pcm = read_wav(raw)
+        except WavError as exc:
+            raise RenderError(f"{ENGINE} wrote no usable sound ({exc})") from None
+    finally:
+        raw.unlink(missing_ok=True)
+    if pcm.rate != RATE:
+        raise RenderError(f"{ENGINE} wrote {pcm.rate} Hz; expected {RATE}")
+    if not pcm.samples:
+        raise RenderError(f"{ENGINE} wrote no sound")
+    return loudness(trim(pcm), SPEECH_RMS_DBFS)
+
+
+# -- the cache --------------------------------------------------------------------------------------
+def cache_dir(data_dir: str | None = None) -> Path:
+    """$HINGE_TIMER_CACHE_DIR, else DATA/cache/speech when a data folder is given (``--data-dir``),
+    else the platform's user cache folder (``~/.cache/hinge-timer/speech`` on Linux)."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env).expanduser()
+    if data_dir:
+        return Path(data_dir).expanduser() / "cache" / "speech"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("hinge-timer", appauthor=False)) / "speech"
+
+
+def cache_key(text: str, version: str) -> str:
+    ident = json.dumps([line_text(text), ENGINE, version, VOICE, WORDS_PER_MINUTE, PROCESSING])
+    return hashlib.sha256(ident.encode("utf-8")).hexdigest()
+
+
+def _write_atomically(path: Path, write: Callable[[Path], object]) -> None:
+    fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def read_cached(folder: Path, key: str) -> Pcm | None:
+    """The cached clip for ``key``, or None when it is missing, damaged, truncated or not ours."""
+    try:
+        meta = json.loads(read_regular_text(folder / f"{key}.json", 4096))
+        pcm = read_wav(folder / f"{key}.wav")
+    except (OSError, ValueError):  # WavError is a ValueError; so is bad JSON or UTF-8
+        return None
+    if not (isinstance(meta, dict) and meta.get("key") == key and pcm.rate == RATE and pcm.samples
+            and meta.get("samples") == len(pcm.samples) // 2
+            and meta.get("sha256") == hashlib.sha256(pcm.samples).hexdigest()):
+        return None
+    return pcm
+
+
+def write_cached(folder: Path, key: str, text: str, pcm: Pcm) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_atomically(folder / f"{key}.wav", lambda p: write_wav(p, pcm))
+    meta = {"key": key, "text": text, "samples": len(pcm.samples) // 2,
+            "sha256": hashlib.sha256(pcm.samples).hexdigest()}
+    _write_atomically(folder / f"{key}.json", lambda p: p.write_text(json.dumps(meta, ensure_ascii=False),
+                                                                      encoding="utf-8"))
+
+
+# -- the worker -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Line:
+    text: str
+    pcm: Pcm
+    from_cache: bool
+
+    @property
+    def seconds(self) -> float:
+        return self.pcm.seconds
+
+
+class LineRenderer:
+    """Renders lines in one background thread, newest request first in line, each at most once.
+
+    ``on_ready(text)`` and ``on_unavailable(reason)`` are called on the worker thread (the Qt side
+    turns them into queued signals).  ``get``, ``state`` and ``request`` never wait.
+    """
+
+    def __init__(self, folder: Path, *, command: str = ENGINE, timeout_s: float = TIMEOUT_S,
+                 on_ready: Callable[[str], None] = lambda _t: None,
+                 on_unavailable: Callable[[str], None] = lambda _r: None) -> None:
+        self.folder = folder
+        self.command = command
+        self.timeout_s = timeout_s
+        self.on_ready = on_ready
+        self.on_unavailable = on_unavailable
+        self.unavailable: str | None = None  # why no line can be rendered in this run
+        self.version: str | None = None
+        self.rendered = 0  # lines the engine spoke in this run (not from the cache)
+        self.from_cache = 0
+        self._ready: dict[str, Line] = {}
+        self._failed: dict[str, str] = {}
+        self._queued: deque[str] = deque()
+        self._wanted: set[str] = set()
+        self._busy: str | None = None
+        self._cond = threading.Condition()
+        self._closed = False
+        self._procs: list[subprocess.Popen[bytes]] = []
+        self._thread: threading.Thread | None = None
+        atexit.register(self.close)
+
+    # -- the GUI thread's side: never waits ---------------------------------------------------------
+    def request(self, texts: Iterable[str]) -> None:
+        """Render these lines (in this order, before anything asked for earlier) unless already done."""
+        todo = [t for t in dict.fromkeys(line_text(t) for t in texts) if t]
+        with self._cond:
+            if self._closed:
+                return
+            fresh = [t for t in todo if t not in self._ready and t not in self._failed and t != self._busy]
+            if self.unavailable is not None:  # given up in this run: these fall back to their tones
+                self._failed.update((t, self.unavailable) for t in fresh)
+                self._cond.notify_all()
+                return
+            for t in fresh:
+                if t in self._wanted:
+                    self._queued.remove(t)
+            self._queued.extendleft(reversed(fresh))
+            self._wanted.update(fresh)
+            if fresh and self._thread is None:
+                self._thread = threading.Thread(target=self._work, name="speech-render", daemon=True)
+                self._thread.start()
+            self._cond.notify()
+
+    def get(self, text: str) -> Line | None:
+        return self._ready.get(line_text(text))
+
+    def state(self, text: str) -> tuple[str, str]:
+        """("ready"|"rendering"|"failed"|"not asked", reason) for a line."""
+        t = line_text(text)
+        if t in self._ready:
+            return "ready", "from the cache" if self._ready[t].from_cache else "rendered just now"
+        if t in self._failed:
+            return "failed", self._failed[t]
+        if self.unavailable:
+            return "failed", self.unavailable
+        if t in self._wanted or t == self._busy:
+            return "rendering", "not rendered yet"
+        return "not asked", "not rendered yet"
+
+    def pending(self) -> int:
+        with self._cond:
+            return len(self._queued) + (self._busy is not None)
+
+    def wait(self, texts: Iterable[str], timeout_s: float) -> bool:
+        """For the command line and tests only (never the GUI thread): wait until these lines are done."""
+        want = {line_text(t) for t in texts}
+        with self._cond:
+            return self._cond.wait_for(
+                lambda: self._closed or all(t in self._ready or t in self._failed for t in want), timeout_s)
+
+    def close(self) -> None:
+        """Stop the worker and kill an engine still running; bounded (never waits on the engine)."""
+        with self._cond:
+            self._closed = True
+            self._queued.clear()
+            self._cond.notify_all()
+            procs = list(self._procs)
+        for proc in procs:
+            kill_group(proc)
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(2.0)
+
+    # -- the worker thread ---------------------------------------------------------------------------
+    def _give_up(self, reason: str) -> None:
+        with self._cond:
+            self.unavailable = reason
+            for t in [*self._queued, *([self._busy] if self._busy else [])]:
+                self._failed[t] = reason
+            self._queued.clear()
+            self._wanted.clear()
+            self._busy = None
+            self._cond.notify_all()
+        log.warning("spoken lines: %s", reason)
+        self.on_unavailable(reason)
+
+    def _work(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: self._closed or bool(self._queued))
+                if self._closed:
+                    return
+                text = self._busy = self._queued.popleft()
+                self._wanted.discard(text)
+            if self.unavailable is None and self.version is None and not self._start_engine():
+                continue
+            try:
+                line = self._render(text)
+            except EngineHung as exc:
+                self._give_up(f"{exc}; spoken lines are off in this run (their cues play a tone)")
+                continue
+            except (RenderError, OSError) as exc:
+                with self._cond:
+                    self._failed[text], self._busy = str(exc), None
+                    self._cond.notify_all()
+                log.warning("spoken line %r: %s", text, exc)
+                continue
+            with self._cond:
+                if self._closed:
+                    return
+                self._ready[text], self._busy = line, None
+                self._cond.notify_all()
+            self.on_ready(text)
+
+    def _start_engine(self) -> bool:
+        path = shutil.which(self.command)
+        if path is None:
+            self._give_up(f"spoken lines need a speech engine: install {PACKAGE} (their cues play a tone)")
+            return False
+        try:
+            self.version = engine_version(path, self.timeout_s, self._procs)
+        except RenderError as exc:
+            self._give_up(f"{exc}; spoken lines are off in this run (their cues play a tone)")
+            return False
+        self.command = path
+        return True
+
+    def _render(self, text: str) -> Line:
+        assert self.version is not None
+        key = cache_key(text, self.version)
+        pcm = read_cached(self.folder, key)
+        if pcm is not None:
+            self.from_cache += 1
+            return Line(text, pcm, True)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        pcm = speak(text, self.folder, command=self.command, timeout_s=self.timeout_s, procs=self._procs)
+        write_cached(self.folder, key, text, pcm)
+        self.rendered += 1
+        return Line(text, pcm, False)
