@@ -83,31 +83,43 @@ def audio_check(args: Any) -> int:
 
 
 def check_session(app: Any, audio: Any, lines: Any, timeline: Any) -> int:
-    """Every line of the session, in the order it first comes: what voices it, then played."""
-    from .audio.vocabulary import TONE_ONLY, cue_sound, session_cues
+    """Every line of the session, in the order it first comes: what voices it, then played.  The
+    lines no prompt says (``lines_to_render``: whole cue texts and their short forms after a ':') are
+    all rendered first; a short form no cue's whole text is listed after the cues, marked so."""
+    from .audio.vocabulary import FALLBACK_TONE, TONE_ONLY, cue_sound, lines_to_render, session_cues
     from .qt.audio import GAP_S
 
     print(f"session: {printable(timeline.session.title)} ({timeline.dose} dose)")
     renderer = lines.renderer
+    wanted = lines_to_render(audio.catalog, timeline)
+    renderer.request(wanted)
+    renderer.wait(wanted, RENDER_WAIT_S * max(1, len(wanted)))  # the command line may wait; a session never does
+    for line in wanted:
+        audio.on_line_ready(line)  # as the window's signal would
     counts = {"prompt": 0, "rendered": 0, "tone": 0}
     played = total = 0
     seen: set[str] = set()
+    rows: list[tuple[str, tuple[str, ...], str | None, str]] = []  # (voice, parts, line to render, label)
     for kind, text in session_cues(timeline):
         if kind in TONE_ONLY or text in seen:
             continue  # the 3-2-1 tones: audio-check without FILE plays them
         seen.add(text)
-        first = cue_sound(audio.catalog, kind, text)
-        where = ""
-        if first.missing is not None:
-            renderer.request([first.missing])
-            renderer.wait([first.missing], RENDER_WAIT_S)  # the command line may wait; a session never does
-            state, why = renderer.state(first.missing)
-            where = f" ({why})" if state == "ready" else ""
-            audio.on_line_ready(first.missing)  # as the window's signal would
         s = audio.sound_for(kind, text)
-        parts = s.parts()
-        what = {"prompt": "prompt  ", "rendered": "rendered", "tone": "no voice"}[s.voice]
-        counts[s.voice] += 1
+        missing = cue_sound(audio.catalog, kind, text).missing
+        rows.append((s.voice, s.parts(), missing, printable(text)))
+    done = {missing for _v, _p, missing, _l in rows if missing is not None}
+    for line in wanted:
+        if line not in done:  # a short form ("Next up: X" → "X") no whole cue text says
+            voice = "rendered" if lines.get(line) is not None else "tone"
+            parts: tuple[str, ...] = (f"line:{line}",) if voice == "rendered" else (f"tone:{FALLBACK_TONE}",)
+            rows.append((voice, parts, line, f"{printable(line)}  (short form)"))
+    for voice, parts, missing, label in rows:
+        what = {"prompt": "prompt  ", "rendered": "rendered", "tone": "no voice"}[voice]
+        counts[voice] += 1
+        where = ""
+        if missing is not None:
+            state, why = renderer.state(missing)
+            where = f" ({why})" if state == "ready" else f" ({why}; its cue plays a tone)"
         try:
             key = audio.load(parts)
             seconds = audio.seconds_of(parts)
@@ -117,10 +129,8 @@ def check_session(app: Any, audio: Any, lines: Any, timeline: Any) -> int:
             where += f" ({controls_escaped(exc)})"
         total += 1
         played += ok
-        if s.voice == "tone" and first.missing is not None:
-            where = f" ({renderer.state(first.missing)[1]}; its cue plays a tone)"
-        print(f"  {what}  {'played' if ok else 'silent'}  {seconds:5.2f} s  {printable(text)}"
-              f"{controls_escaped(where)}", flush=True)
+        print(f"  {what}  {'played' if ok else 'silent'}  {seconds:5.2f} s  {label}{controls_escaped(where)}",
+              flush=True)
         wait_ms = int((seconds + GAP_S + 0.25) * 1000) if ok else 0
         if wait_ms:
             from PySide6.QtCore import QEventLoop, QTimer
@@ -134,3 +144,4 @@ def check_session(app: Any, audio: Any, lines: Any, timeline: Any) -> int:
     if audio.backend.problem:
         print(controls_escaped(f"problem: {audio.backend.problem}"))
     return 0 if played == total and counts["tone"] == 0 else 1
+

@@ -4,7 +4,7 @@ Qt Multimedia's PulseAudio code aborts the process it runs in when the sound ser
 (``Assertion 'c' failed at ../src/pulse/context.c:1087, function pa_context_get_state()``, exit
 134), which no Python ``try`` can catch.  So the app runs ``QtBackend`` here, in a small
 QCoreApplication, and feeds it over stdin (``hinge_timer.audio.wire`` frames: clips once, then
-play / stop / volume / close); it answers on stdout with its notices.  When this process dies the
+play / stop / volume / ping / close); it answers on stdout with its notices and pongs.  When this process dies the
 app's session goes on, and ``hinge_timer.qt.audio_proc.ChildBackend`` starts another.
 
 It ends when its stdin closes (the app closed it, or the app is gone), on a ``close`` frame,
@@ -97,8 +97,13 @@ def main() -> int:
             if op == "load":
                 backend.load(str(header["key"]), Pcm(body, int(header["rate"])))
             elif op == "play":
+                tried = bool(header.get("try"))  # sent while this engine had no output
                 if not backend.play(str(header["key"])):
-                    send({"ev": "failed", "key": header["key"], "problem": backend.problem})
+                    send({"ev": "failed", "key": header["key"], "problem": backend.problem, "try": tried})
+                elif tried:
+                    send({"ev": "played", "key": header["key"]})
+            elif op == "ping":  # answered by this Qt loop: a hung loop stops answering
+                send({"ev": "pong"})
             elif op == "stop":
                 backend.stop()
             elif op == "volume":

@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,26 @@ SINK = "hinge_test"
 WINDOW = 110  # 5 ms of samples for the loudness envelope
 THRESHOLD_DBFS = -45.0
 SILENCE_S = 0.15  # a quieter stretch at least this long separates two sounds
+# A sound is heard "at its start" when its onset in the recording is this close to the logged start.
+ONSET_EARLY_NS = 15_000_000  # the capture stamps blocks as they arrive: good to a few ms
+ONSET_LATE_NS = 150_000_000
+
+
+def pulse_server() -> Iterator["PulseServer"]:
+    """For the ``pulse`` fixture (tests/integration/conftest.py): a private PulseAudio, stopped
+    after.  Without its tools the test is skipped, and with CI=true it fails."""
+    import pytest
+
+    missing = missing_tools()
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must have PulseAudio for the sound tests; missing: {', '.join(missing)}")
+        pytest.skip(f"needs {', '.join(missing)} (apt-get install pulseaudio pulseaudio-utils)")
+    server = PulseServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def missing_tools() -> list[str]:

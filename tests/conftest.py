@@ -19,8 +19,10 @@ REPO = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(autouse=True)
 def _data_dir_in_tmp(tmp_path, monkeypatch):
-    """No test (nor a process it starts) writes settings or history into the real user data folder."""
+    """No test (nor a process it starts) writes settings, history or rendered lines into the real user
+    data or cache folder."""
     monkeypatch.setenv("HINGE_TIMER_DATA_DIR", str(tmp_path / "default-data"))
+    monkeypatch.setenv("HINGE_TIMER_CACHE_DIR", str(tmp_path / "default-cache"))  # rendered lines too
     monkeypatch.setenv("HINGE_TIMER_SITE_CONFIG", str(tmp_path / "no-site-config.toml"))  # not /etc/xdg
 
 

@@ -29,6 +29,12 @@ class AudioBackend(ABC):
         self.brief = ""  # the problem in the few words the session screen's status line has room for
         self.volume = 1.0
         self.on_notice: Callable[[str | None], None] = lambda _text: None
+        # What the last ``play`` did, when it returned True: "play" (started), or "pending" (kept
+        # until the engine is ready; its fate goes to ``on_outcome`` later).
+        self.last_play = "play"
+        # A backend's later word on a play it could not settle at once: {"key", "action": "play" |
+        # "silent", "reason", ...}.  The event log takes it as a ``sound_outcome`` record.
+        self.on_outcome: Callable[[dict[str, Any]], None] = lambda _outcome: None
 
     @abstractmethod
     def load(self, key: str, pcm: Pcm) -> None:

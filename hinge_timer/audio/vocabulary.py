@@ -185,8 +185,15 @@ class CueSound:
 
     @property
     def voice(self) -> str:
-        """What the cue plays: "prompt" (recorded), "rendered" (a line rendered for it) or "tone"."""
-        return "prompt" if self.speech else "rendered" if self.line is not None else "tone"
+        """What the cue's whole form plays: "prompt" (recorded), "rendered" (a line rendered for it) or "tone"."""
+        return self.voice_of(False)
+
+    def voice_of(self, short: bool) -> str:
+        """What the form the planner chose plays, from its parts: a short form of prompts after a
+        rendered whole line is "prompt"."""
+        parts = self.parts(short)
+        return ("rendered" if any(p.startswith("line:") for p in parts)
+                else "prompt" if any(p.startswith("say:") for p in parts) else "tone")
 
     def parts(self, short: bool = False) -> tuple[str, ...]:
         """Clip names in playing order: ``tone:NAME``, ``say:KEY`` (a prompt), ``line:TEXT`` (rendered)."""

@@ -2,9 +2,11 @@
 
 A frame is two big-endian 32-bit lengths, a JSON header of the first length and a binary body
 of the second: ``{"op": "load", "key": K, "rate": R}`` + the clip's samples, ``{"op": "play",
-"key": K}``, ``{"op": "stop"}``, ``{"op": "volume", "value": V}``, ``{"op": "close"}`` one way;
-``{"ev": "ready" | "notice", "problem": …, "brief": …, "device": …}`` and ``{"ev": "failed",
-"key": K}`` the other.  Qt-free, so both ends and the tests share it.
+"key": K[, "try": true]}``, ``{"op": "stop"}``, ``{"op": "volume", "value": V}``, ``{"op": "ping"}``,
+``{"op": "close"}`` one way; ``{"ev": "ready" | "notice", "problem": …, "brief": …, "device": …}``,
+``{"ev": "failed", "key": K, "try": …}``, ``{"ev": "played", "key": K}`` (a try that played) and
+``{"ev": "pong"}`` the other.  The lengths are checked before any of the body is awaited, so a
+bad or hostile length is refused at once, never allocated.  Qt-free, so both ends and the tests share it.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""Sound for a running session: the Qt Multimedia backend and the glue from cue events to sounds.
+"""Sound for a running session: choosing a backend (``make_backend``) and the glue from cue events to sounds.
+
+The Qt Multimedia backend itself is ``qt.qt_backend.QtBackend``, run in a child process by
+``qt.audio_proc.ChildBackend``.
 
 ``CueAudio`` listens to the driver's ``cues_fired`` (every cue of one tick, after the
 screen has taken in the change; the window draws it before the sound starts), asks ``audio.planner`` what each cue may play, and plays it on a
@@ -83,11 +86,26 @@ class SpeechLines(QObject):
     def __init__(self, folder: Path | None = None, *, command: str = ENGINE, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.renderer = LineRenderer(folder if folder is not None else cache_dir(), command=command,
-                                     on_ready=self.line_ready.emit, on_unavailable=self.unavailable.emit)
+                                     on_ready=lambda t: self._emit(self.line_ready, t),
+                                     on_unavailable=lambda r: self._emit(self.unavailable, r))
+        renderer = self.renderer
+        self.destroyed.connect(lambda *_a: renderer.close())  # deleted with its parent: the worker stops
+
+    def _emit(self, signal: Any, arg: str) -> None:
+        """On the worker thread: tell the GUI thread (queued).  The renderer calls this only before
+        close(); should this object be deleted in the same moment, the news is dropped, not raised."""
+        try:
+            signal.emit(arg)
+        except RuntimeError:  # "Internal C++ object (SpeechLines) already deleted"
+            pass
 
     def request(self, catalog: Catalog, timeline: Timeline) -> None:
         """Render (in the background) every line of ``timeline`` no recorded prompt says."""
         self.renderer.request(lines_to_render(catalog, timeline))
+
+    def retain(self, catalog: Catalog, timeline: Timeline) -> None:
+        """Keep in memory only the clips of ``timeline``'s lines (a session was bound)."""
+        self.renderer.retain(lines_to_render(catalog, timeline))
 
     def get(self, text: str) -> Line | None:
         return self.renderer.get(text)
@@ -109,6 +127,8 @@ class CueAudio(QObject):
         self.muted = muted
         self.backend.set_volume(volume)
         self.backend.on_notice = self._on_backend_notice
+        self.backend.on_outcome = self._on_backend_outcome
+        self._unsettled: list[tuple[str, dict[str, Any]]] = []  # pending plays, by backend key
         # A session's own lines, rendered in the background; the window shares one with Home.
         self._own_lines = lines is None
         self.lines = lines if lines is not None else SpeechLines(parent=self)
@@ -224,6 +244,7 @@ class CueAudio(QObject):
         """Make every sound the session can play ready before it starts, and have the lines no prompt
         says rendered in the background (those already in the cache are ready in a moment)."""
         self._cues = session_cues(timeline)
+        self._forget_other_lines(timeline)
         self.lines.request(self.catalog, timeline)
         try:
             for kind, text in self._cues:
@@ -234,6 +255,19 @@ class CueAudio(QObject):
         except (WavError, KeyError) as exc:
             self.backend._set_problem(f"a sound file is missing or broken: {exc}. The session goes on with "
                                       "captions and flashes.", "Sound is off: a sound file is missing")
+
+    def _forget_other_lines(self, timeline: Timeline) -> None:
+        """Drop what was kept for lines the new session does not say (the renderer's clips and the
+        joined clips made of them); prompts and tones stay."""
+        self.lines.retain(self.catalog, timeline)
+        keep = set(lines_to_render(self.catalog, timeline))
+        self._sounds = {k: v for k, v in self._sounds.items() if k in set(self._cues)}
+
+        def ours(key: str) -> bool:
+            return all(p[5:] in keep for p in key.split("|") if p.startswith("line:"))
+
+        self._loaded = {k for k in self._loaded if ours(k)}  # the backend keeps what it has (no unload yet)
+        self._pcm = {k: v for k, v in self._pcm.items() if not k.startswith("line:")}
 
     def bind(self, driver: Any) -> None:
         self.unbind()
@@ -283,8 +317,8 @@ class CueAudio(QObject):
     def _carry_out(self, d: Decision, ev: CueEvent, now: int) -> None:
         record: dict[str, Any] = {"t": "sound", "kind": ev.kind.value, "text": ev.text, "step": ev.step,
                                   "scheduled_ns": ev.scheduled_ns, "action": d.action, "reason": d.reason,
-                                  "backend": self.backend.name, "voice": d.sound.voice}
-        if d.sound.voice == "tone" and d.sound.missing is not None:  # a line not (yet) rendered
+                                  "backend": self.backend.name, "voice": d.sound.voice_of(d.short)}
+        if record["voice"] == "tone" and d.sound.missing is not None:  # a line not (yet) rendered
             record["voice_reason"] = self.lines.renderer.state(d.sound.missing)[1]
         if self.muted and d.action != "drop":
             record.update(action="muted", reason="muted")
@@ -320,7 +354,24 @@ class CueAudio(QObject):
             record.update(action="silent", reason=self._damage_notice)
         elif not self.backend.play(key):
             record.update(action="silent", reason=self.backend.problem or "not played")
+        elif self.backend.last_play == "pending":  # its fate comes later, as a sound_outcome record
+            record.update(action="pending")
+            self._unsettled.append((key, record))
         self._log(record)
+
+    def _on_backend_outcome(self, outcome: dict[str, Any]) -> None:
+        """What became of a play the backend could not settle at once (a pending one, a try): the
+        cue's record again, as ``sound_outcome``, with the action taken and when."""
+        key = outcome.get("key")
+        match = next((i for i, (k, _r) in enumerate(self._unsettled) if k == key), None)
+        if match is None:
+            if outcome.get("action") == "play":  # a try sent while there was no output played after all
+                self._log({"t": "sound_outcome", "text": None, "kind": None, **outcome, "mono_ns": time.monotonic_ns()})
+            return
+        _key, record = self._unsettled.pop(match)
+        self._log(dict(record, t="sound_outcome", action=outcome.get("action", "silent"),
+                       reason=outcome.get("reason", ""), late_ms=outcome.get("late_ms"),
+                       mono_ns=time.monotonic_ns()))
 
     def _log(self, record: dict[str, Any]) -> None:
         self.decisions.append(record)

@@ -10,13 +10,24 @@ are buffered and driven by the event loop: nothing here ever waits on the pipe.
   each new child; ``play`` writes a few bytes and returns.
 - When the child dies (a crash, SIGKILL, the server's abort) the session goes on with captions
   and flashes, the notice says sound is off, and another child is started after a back-off
-  (``RESTART_S`` doubling to ``MAX_RESTART_S``).  A child that says it has no output is
-  replaced every ``REFRESH_S`` or so until one has: a Qt Multimedia that started while no
-  server ran never sees one that starts later.
+  (``RESTART_S`` doubling to ``MAX_RESTART_S``).
+- A child that hangs is noticed and handled like one that died (killed, then replaced): one not
+  ``ready`` within ``START_S``, or, once running, one that misses ``MISSED_PONGS`` pings in a row
+  (a ping every ``PING_S``, answered by its stdin thread's Qt loop; the GUI thread only writes
+  the ping and reads the pong when the event loop says bytes came).
+- When ``MAX_EARLY_DEATHS`` children died (or hung) before any was ever ready, the engine is
+  given up on: the backend is ``failed``, the notice says why, and no more are started.
+- A child that says it has no output although an earlier one had (the server died and may come
+  back: a Qt Multimedia started while no server ran never sees one that starts later) is
+  replaced after ``REFRESH_S``, doubling to ``MAX_REFRESH_S``.  One that never had an output
+  (no server at all) is not replaced: the notice says there is no output device.
 - A sound asked for while the first child is still starting (the first ~0.3 s) is sent when it
-  is ready, if it is not older than ``PENDING_S``.
+  is ready, if it is not older than ``PENDING_S`` (at most ``MAX_PENDING`` are kept).  ``play``
+  then says ``pending`` in ``last_play``, and what became of it goes to ``on_outcome`` (the
+  event log's ``sound_outcome``): a sound the log calls played is one sent to a running engine.
 - ``close`` closes the child's stdin (it exits at once); it also dies with the app on Linux
-  (``PR_SET_PDEATHSIG``), so no engine is left behind.
+  (``PR_SET_PDEATHSIG``), so no engine is left behind.  At exit, ``reap`` waits at most
+  ``REAP_S`` in all for the engines, then kills those left.
 """
 
 from __future__ import annotations
@@ -33,7 +44,7 @@ from typing import Any
 
 from PySide6.QtCore import QProcess, QProcessEnvironment, QTimer
 
-from ..audio.backend import AudioBackend
+from ..audio.backend import CANNOT_PLAY, AudioBackend
 from ..audio.wavs import Pcm
 from ..audio.wire import Reader, WireError, frame
 
@@ -41,10 +52,19 @@ log = logging.getLogger(__name__)
 
 RESTART_S = 0.5  # first wait before starting another engine after one died
 MAX_RESTART_S = 5.0
-REFRESH_S = 2.0  # an engine with no output is replaced after this (doubling up to MAX_REFRESH_S)
-MAX_REFRESH_S = 6.0
+REFRESH_S = 2.0  # an engine that lost its output is replaced after this (doubling up to MAX_REFRESH_S)
+MAX_REFRESH_S = 60.0
 PENDING_S = 0.5  # a sound asked for before the first engine was ready is still played if this recent
+MAX_PENDING = 8
+START_S = 3.0  # an engine not ready after this is taken for hung: killed, and handled as if it died
+PING_S = 1.5  # a running engine is pinged this often ...
+MISSED_PONGS = 2  # ... and taken for hung after this many pings in a row without an answer
+MAX_EARLY_DEATHS = 3  # engines in a row that die before they are ready: then the backend gives up
+REAP_S = 0.3  # at exit, the longest wait for all the engines together before they are killed
 FAILED_TO_START = ("the sound engine could not start ({why}): sound is off (captions and flashes go on)")
+HUNG = "the sound engine hung ({why}) and is being restarted: sound is off until then (captions and flashes go on)"
+GAVE_UP = ("the sound engine stopped {n} times before it was ready ({why}): sound is off for this run "
+           "(captions and flashes go on); try View → Sound output → simpleaudio")
 
 _spare: "ChildBackend | None" = None  # started ahead (``prestart``), for the first ``take``
 _retiring: set[QProcess] = set()  # engines told to close, kept until they have exited
@@ -83,14 +103,16 @@ def take() -> "ChildBackend":
 
 @atexit.register
 def reap() -> None:
-    """At exit: close every engine and wait briefly for each (they exit as soon as stdin closes)."""
+    """At exit: close every engine (they exit as soon as stdin closes), wait for them all at most
+    ``REAP_S`` in all, then kill the ones left.  The exit never waits longer on a hung engine."""
     for backend in list(_live):
         backend.close()
+    deadline = time.monotonic() + REAP_S
     for proc in list(_retiring):
         try:
-            if not proc.waitForFinished(1000):
-                proc.kill()
-                proc.waitForFinished(1000)
+            left_ms = int((deadline - time.monotonic()) * 1000)
+            if left_ms <= 0 or not proc.waitForFinished(left_ms):
+                proc.kill()  # SIGKILL: it is gone at once; the kernel reaps it with the app
         except RuntimeError:  # already deleted by Qt
             pass
     _retiring.clear()
@@ -115,6 +137,10 @@ class ChildBackend(AudioBackend):
         self._restart_s = RESTART_S
         self._refresh_s = REFRESH_S
         self._spawned_at = 0.0
+        self._early_deaths = 0  # engines that died before any was ready
+        self._ever_ready = False
+        self._unanswered = 0  # pings sent since the last pong
+        self.failed = False  # given up (MAX_EARLY_DEATHS): no engine is started again
         self.started = 0  # engines started so far (the first one included), for tests and the log
         self._restart = QTimer()
         self._restart.setSingleShot(True)
@@ -122,12 +148,17 @@ class ChildBackend(AudioBackend):
         self._refresh = QTimer()  # replaces an engine that has no output
         self._refresh.setSingleShot(True)
         self._refresh.timeout.connect(self._on_refresh)
+        self._deadline = QTimer()  # an engine not ready by then is hung
+        self._deadline.setSingleShot(True)
+        self._deadline.timeout.connect(self._on_start_deadline)
+        self._ping = QTimer()  # a running engine must answer
+        self._ping.timeout.connect(self._on_ping)
         _live.add(self)
         self._spawn()
 
     # -- the engine's life --------------------------------------------------------------------------
     def _spawn(self) -> None:
-        if self._closed:
+        if self._closed or self.failed:
             return
         proc = QProcess()
         env = QProcessEnvironment.systemEnvironment()
@@ -144,6 +175,8 @@ class ChildBackend(AudioBackend):
         self._proc, self._ready, self._reader = proc, False, Reader()
         self.started += 1
         self._spawned_at = time.monotonic()
+        self._unanswered = 0
+        self._deadline.start(int(START_S * 1000))
         proc.start()
         # Written now, sent by the event loop once the engine runs (QProcess buffers it).
         for key, pcm in self._clips.items():
@@ -169,16 +202,59 @@ class ChildBackend(AudioBackend):
             return
         for header, _body in events:
             ev = header.get("ev")
-            if ev in ("ready", "notice"):
+            if ev == "pong":
+                self._unanswered = 0
+            elif ev in ("ready", "notice"):
                 self._device = str(header.get("device") or "none")
                 self._follow(header.get("problem"), str(header.get("brief") or ""))
                 if ev == "ready":
                     self._ready = True
+                    self._ever_ready = True
+                    self._deadline.stop()
+                    self._ping.start(int(PING_S * 1000))
                     log.info("sound engine %d ready in %.0f ms (pid %d, %s)", self.started,
                              (time.monotonic() - self._spawned_at) * 1000, proc.processId(), self._device)
                     self._send_pending()
             elif ev == "failed":
                 log.info("sound engine: %r not played (%s)", header.get("key"), header.get("problem"))
+                if not header.get("try"):
+                    self.on_outcome({"key": header.get("key"), "action": "silent",
+                                     "reason": str(header.get("problem") or "the engine could not play it")})
+            elif ev == "played":  # a play sent while the engine had no output: it played after all
+                self.on_outcome({"key": header.get("key"), "action": "play", "reason": "the engine's retry played"})
+
+    def _on_start_deadline(self) -> None:
+        proc = self._proc
+        if proc is not None and not self._ready:
+            log.warning("sound engine %d: not ready after %.0f s; taken for hung and killed", self.started, START_S)
+            self._kill_hung(proc, f"it did not answer within {START_S:.0f} s")
+
+    def _on_ping(self) -> None:
+        proc = self._proc
+        if proc is None or not self._ready:
+            self._ping.stop()
+            return
+        if self._unanswered >= MISSED_PONGS:
+            log.warning("sound engine %d: %d pings unanswered; taken for hung and killed", self.started,
+                        self._unanswered)
+            self._kill_hung(proc, "it stopped answering")
+            return
+        self._unanswered += 1
+        self._send({"op": "ping"})
+
+    def _kill_hung(self, proc: QProcess, why: str) -> None:
+        """Handled as a death: ``_gone`` now (the notice, the back-off), the kill's ``finished`` ignored."""
+        self._ping.stop()
+        self._deadline.stop()
+        _retiring.add(proc)
+
+        def reaped(*_args: Any) -> None:
+            _retiring.discard(proc)
+            proc.deleteLater()
+
+        proc.finished.connect(reaped)
+        proc.kill()  # SIGKILL: QProcess reaps it when it is gone, the GUI thread never waits
+        self._gone(proc, (FAILED_TO_START if not self._ready else HUNG).format(why=why), delete=False, why=why)
 
     def _on_stderr(self, proc: QProcess) -> None:
         for line in bytes(proc.readAllStandardError().data()).decode("utf-8", "replace").splitlines():
@@ -186,7 +262,7 @@ class ChildBackend(AudioBackend):
                 log.info("sound engine: %s", line)
 
     def _follow(self, problem: Any, brief: str) -> None:
-        """Take over the engine's notice; an engine with no output is replaced until one has."""
+        """Take over the engine's notice; an engine that lost its output is replaced until one has it."""
         if problem is None:
             self._had_device = True
             self._restart_s = RESTART_S
@@ -200,7 +276,7 @@ class ChildBackend(AudioBackend):
         if text == NO_DEVICE and self._had_device:  # a new engine where the old one had an output
             text, brief = WENT_AWAY, "Sound is off: the output went away"
         self._set_problem(text, brief or "Sound is off")
-        if not self._refresh.isActive():
+        if self._had_device and not self._refresh.isActive():  # never had one: no server to come back
             self._refresh.start(int(self._refresh_s * 1000))
 
     def _on_refresh(self) -> None:
@@ -224,27 +300,42 @@ class ChildBackend(AudioBackend):
     def _on_error(self, proc: QProcess, error: QProcess.ProcessError) -> None:
         if error == QProcess.ProcessError.FailedToStart and proc is self._proc:
             # (no "finished" follows a process that never started)
-            self._gone(proc, FAILED_TO_START.format(why=proc.errorString()))
+            self._gone(proc, FAILED_TO_START.format(why=proc.errorString()), why=proc.errorString())
 
     def _on_finished(self, proc: QProcess, code: int, status: QProcess.ExitStatus) -> None:
         if proc is not self._proc:
             return
         how = "crashed" if status == QProcess.ExitStatus.CrashExit else f"exited with code {code}"
         log.warning("sound engine %d %s; sound is off until another one plays", self.started, how)
-        self._gone(proc, None)
+        self._gone(proc, None, why=f"it {how}")
 
-    def _gone(self, proc: QProcess, why: str | None) -> None:
-        self._proc, self._ready, self._pending = None, False, []
+    def _gone(self, proc: QProcess, problem: str | None, *, why: str, delete: bool = True) -> None:
+        early = not self._ready
+        self._proc, self._ready = None, False
+        self._drop_pending("the sound engine stopped")
         self._refresh.stop()
-        proc.deleteLater()
+        self._ping.stop()
+        self._deadline.stop()
+        if delete:
+            proc.deleteLater()
         if self._closed:
             return
         from .qt_backend import WENT_AWAY
 
-        if self._had_device:
+        if early and not self._ever_ready:  # once one was ready, the engine can work here: never give up
+            self._early_deaths += 1
+            if self._early_deaths >= MAX_EARLY_DEATHS:
+                self.failed = True
+                text = GAVE_UP.format(n=self._early_deaths, why=why)
+                log.warning("sound: giving up on the sound engine: %s", text)
+                self._set_problem(text, CANNOT_PLAY)
+                return
+        if problem is not None:
+            self._set_problem(problem, "Sound is off: the sound engine stopped")
+        elif self._had_device:
             self._set_problem(WENT_AWAY, "Sound is off: the output went away")
-        elif why is not None or not self.problem:
-            self._set_problem(why or FAILED_TO_START.format(why="it stopped at once"), "Sound is off")
+        elif not self.problem:
+            self._set_problem(FAILED_TO_START.format(why="it stopped at once"), "Sound is off")
         self._restart.start(int(self._restart_s * 1000))
         self._restart_s = min(MAX_RESTART_S, self._restart_s * 2)
 
@@ -254,30 +345,48 @@ class ChildBackend(AudioBackend):
         self._send({"op": "load", "key": key, "rate": pcm.rate}, pcm.samples)
 
     def play(self, key: str) -> bool:
+        """True when sent to a running engine with an output (``last_play`` "play") or kept for the
+        first engine, still starting (``last_play`` "pending": ``on_outcome`` says later what became
+        of it).  False when nothing will be heard as far as is known now; while the engine has no
+        output the play is still sent as a try, and ``on_outcome`` says if that one played."""
+        self.last_play = "silent"
         if key not in self._clips or self._proc is None:
             return False
         if not self._ready:
-            if self.problem or self.started > 1:
+            if self.problem or self.started > 1 or len(self._pending) >= MAX_PENDING:
                 return False
             self._pending.append((time.monotonic(), key))  # the first engine is starting
+            self.last_play = "pending"
             return True
         if self.problem:  # the engine tries again now and then; nothing is heard until it says so
-            self._send({"op": "play", "key": key})
+            self._send({"op": "play", "key": key, "try": True})
             return False
-        return self._send({"op": "play", "key": key})
+        if self._send({"op": "play", "key": key}):
+            self.last_play = "play"
+            return True
+        return False
 
     def _send_pending(self) -> None:
         pending, self._pending = self._pending, []
         now = time.monotonic()
         for asked, key in pending:
-            if now - asked <= PENDING_S and not self.problem:
-                log.info("sound: %r started %.0f ms late: the sound engine was starting", key, (now - asked) * 1000)
-                self._send({"op": "play", "key": key})
+            if now - asked <= PENDING_S and not self.problem and self._send({"op": "play", "key": key}):
+                late_ms = round((now - asked) * 1000)
+                log.info("sound: %r started %d ms late: the sound engine was starting", key, late_ms)
+                self.on_outcome({"key": key, "action": "play", "late_ms": late_ms,
+                                 "reason": "the sound engine was starting"})
             else:
-                log.info("sound: %r not played: the sound engine took %.2f s to start", key, now - asked)
+                why = self.problem or f"the sound engine took {now - asked:.2f} s to start"
+                log.info("sound: %r not played: %s", key, why)
+                self.on_outcome({"key": key, "action": "silent", "reason": why})
+
+    def _drop_pending(self, why: str) -> None:
+        pending, self._pending = self._pending, []
+        for _asked, key in pending:
+            self.on_outcome({"key": key, "action": "silent", "reason": why})
 
     def stop(self) -> None:
-        self._pending = []
+        self._drop_pending("stopped")
         self._send({"op": "stop"})
 
     def set_volume(self, volume: float) -> None:
@@ -303,6 +412,8 @@ class ChildBackend(AudioBackend):
         self._closed = True
         self._restart.stop()
         self._refresh.stop()
+        self._deadline.stop()
+        self._ping.stop()
         proc, self._proc = self._proc, None
         if proc is not None:
             self._send_to(proc, {"op": "close"})

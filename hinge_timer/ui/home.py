@@ -164,6 +164,7 @@ class HomeScreen(QWidget):
         root.addWidget(self.heading)
         # A standing notice about the history (moved aside, newer version, cannot be saved).
         self.notice = plain_label(self, name="home_notice", wrap=True)  # names files: plain text
+        self._notice_parts: dict[str, str] = {}  # set_notice's parts, shown together
         self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.notice.hide()
         root.addWidget(self.notice)
@@ -231,7 +232,11 @@ class HomeScreen(QWidget):
         self.open_button.clicked.connect(self.open_requested.emit)
         self.history_button.clicked.connect(self.history_requested.emit)
 
-    def set_notice(self, text: str) -> None:
+    def set_notice(self, text: str, part: str = "history") -> None:
+        """Set one part of the notice ("history": the history's state; "speech": spoken lines need an
+        engine); the notice shows every part that is set, so one part never wipes another."""
+        self._notice_parts[part] = text
+        text = " ".join(t for t in self._notice_parts.values() if t)
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
         if text:

@@ -724,8 +724,7 @@ class MainWindow(QMainWindow):
             return
         self._speech_said = True
         text = reason[:1].upper() + reason[1:] + "."  # "Spoken lines need a speech engine: install espeak-ng …"
-        current = self.home.notice.text()
-        self.home.set_notice(f"{current} {text}" if current else text)
+        self.home.set_notice(text, part="speech")  # its own part: a later history notice keeps it
 
     def on_start_requested(self, entry: SessionEntry, dose: str) -> None:
         if entry.session is None:

@@ -20,7 +20,7 @@ import pytest
 from tests.audio_capture import Recorder
 from tests.conftest import REPO
 from tests.integration.test_sound import finish, notices, read_log, session_done, wait_for
-from tests.integration.test_sound_server import ONSET_EARLY_NS, ONSET_LATE_NS, pulse  # noqa: F401 (fixture)
+from tests.audio_capture import ONSET_EARLY_NS, ONSET_LATE_NS
 
 pytestmark = pytest.mark.slow
 SESSION = REPO / "tests" / "data" / "server-restarts.toml"

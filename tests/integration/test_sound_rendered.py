@@ -20,7 +20,7 @@ import pytest
 
 from tests.audio_capture import PulseServer, Recorder
 from tests.conftest import REPO
-from tests.integration.test_sound import ONSET_EARLY_NS, ONSET_LATE_NS, pulse, read_log, wait_for  # noqa: F401
+from tests.integration.test_sound import ONSET_EARLY_NS, ONSET_LATE_NS, read_log, wait_for
 
 pytestmark = pytest.mark.slow
 SESSION = REPO / "tests" / "data" / "own-lines.toml"
@@ -132,13 +132,53 @@ exec sleep 100000
 """
 
 
-def test_a_renderer_that_hangs_costs_only_those_lines(pulse, tmp_path):  # noqa: F811
+def hanging_engine(tmp_path: Path) -> tuple[Path, Path]:
+    """A folder to put first on PATH holding the stand-in, and the file it writes its pids to."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     pids = tmp_path / "engine-pids"
     engine = bin_dir / "espeak-ng"
     engine.write_text(HANGING_ENGINE.format(pids=pids))
     engine.chmod(0o755)
+    return bin_dir, pids
+
+
+def running(pids: Path) -> list[int]:
+    """The stand-in engines still alive."""
+    alive = []
+    for pid in {int(p) for p in pids.read_text().split()} if pids.exists() else ():
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        alive.append(pid)
+    return alive
+
+
+def test_closing_while_the_renderer_hangs_ends_it_at_once(pulse, tmp_path):  # noqa: F811
+    """Ctrl-C while the stand-in is still sleeping (before its 10 s are up): the app exits within
+    5 s and takes the engine with it; it never waits for the engine."""
+    bin_dir, pids = hanging_engine(tmp_path)
+    proc, log = start(pulse, tmp_path, {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"})
+    try:
+        wait_for(lambda: any(r.get("voice_reason") == "not rendered yet" for r in read_log(log)), 60, proc)
+        # The render of a line (not the --version probe) is the one still sleeping now.
+        wait_for(lambda: len(running(pids)) >= 1, 10, proc)
+    except BaseException:
+        proc.kill()
+        proc.communicate()
+        raise
+    err, exit_s = stop(proc)
+    assert "Traceback" not in err, err
+    assert exit_s < 5, exit_s
+    gone_by = time.monotonic() + 2  # a killed process group may take a moment to be reaped
+    while running(pids) and time.monotonic() < gone_by:
+        time.sleep(0.05)
+    assert not running(pids), "the stand-in engine outlived the app"
+
+
+def test_a_renderer_that_hangs_costs_only_those_lines(pulse, tmp_path):  # noqa: F811
+    bin_dir, pids = hanging_engine(tmp_path)
     recorder = Recorder(pulse).start()
     proc, log = start(pulse, tmp_path, {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"})
     try:
@@ -169,9 +209,4 @@ def test_a_renderer_that_hangs_costs_only_those_lines(pulse, tmp_path):  # noqa:
         near = [round((a - r["mono_ns"]) / 1e6) for a, _b in loud if abs(a - r["mono_ns"]) < 1_000_000_000]
         assert any(-ONSET_EARLY_NS / 1e6 <= ms <= ONSET_LATE_NS / 1e6 for ms in near), (r["text"], near[:8])
     # The hung engine did not outlive the app.
-    for pid in {int(p) for p in pids.read_text().split()}:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            continue
-        raise AssertionError(f"the stand-in engine {pid} is still running")
+    assert not running(pids), "the stand-in engine is still running"
