@@ -16,7 +16,9 @@ from tests.sqlite_lock import LOCK, held, release
 
 
 def runs(path):
-    c = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    # A plain connection: a read-only one to a WAL database can fail with "disk I/O error" at the moment the
+    # lock holder, the last other connection, closes and removes the -wal and -shm files.
+    c = sqlite3.connect(path, timeout=5)
     try:
         return c.execute("SELECT title, status FROM runs ORDER BY id").fetchall()
     finally:
