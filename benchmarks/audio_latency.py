@@ -28,7 +28,11 @@ earliest reference reading when that is negative: the calibration only ever make
 simpleaudio is measured when the extra is installed and ALSA can reach PulseAudio
 (``apt-get install libasound2-plugins``); otherwise the script says why and measures Qt only.
 
-    python benchmarks/audio_latency.py [--json FILE]
+    python benchmarks/audio_latency.py [--json FILE] [--rounds N] [--sessions prompts,own lines]
+                                       [--backends qt,qt-in-process,simpleaudio]
+
+``--rounds N`` runs each session N times per backend and pools the figures: one run of the own-lines
+session has 8 rendered lines played at once, so its p95 is its max; three rounds give 24.
 """
 
 from __future__ import annotations
@@ -148,7 +152,7 @@ def gap_ms(pcm) -> int:
 # -- the app ---------------------------------------------------------------------------------------------
 
 
-def run_app(app, backend: str, tmp: Path, session: Path = SESSION) -> dict:
+def run_app(app, backend: str, tmp: Path, session: Path = SESSION, round_no: int = 0) -> dict:
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QWidget
 
@@ -160,8 +164,8 @@ def run_app(app, backend: str, tmp: Path, session: Path = SESSION) -> dict:
 
     # The session clock may be CLOCK_BOOTTIME; the recording is stamped with the monotonic clock.
     offset = system_clock() - time.monotonic_ns()
-    log = tmp / f"events-{backend}-{session.stem}.jsonl"
-    store = SettingsStore(tmp / f"data-{backend}")
+    log = tmp / f"events-{backend}-{session.stem}-{round_no}.jsonl"  # (the event log appends)
+    store = SettingsStore(tmp / f"data-{backend}-{round_no}")
     window = MainWindow(store.load(), store, speed=1.0, event_log=str(log), audio=backend,
                         speech_data_dir=str(tmp / "speech"))  # rendered lines cached here, shared by the runs
     window.resize(1280, 720)
@@ -229,6 +233,10 @@ def run_app(app, backend: str, tmp: Path, session: Path = SESSION) -> dict:
     cues = {(r["kind"], r["scheduled_ns"]): r for r in records if r["t"] == "cue"}
     sounds = sorted((r for r in records if r["t"] == "sound" and r["action"] in ("play", "queue")),
                     key=lambda r: r["mono_ns"])
+    # A sound asked for while the engine was still starting: the log says "pending", then its outcome.
+    pending = {"asked": sum(1 for r in records if r["t"] == "sound" and r["action"] == "pending"),
+               "played": sum(1 for r in records if r["t"] == "sound_outcome" and r.get("action") == "play"),
+               "silent": sum(1 for r in records if r["t"] == "sound_outcome" and r.get("action") == "silent")}
     for r in sounds:
         r["cue_mono_ns"] = r["scheduled_ns"] - offset
         cue = cues.get((r["kind"], r["scheduled_ns"]))
@@ -240,7 +248,8 @@ def run_app(app, backend: str, tmp: Path, session: Path = SESSION) -> dict:
     # The same sounds, for the reference to play through the library alone.
     clips = [join([audio.clip(p) for p in r["parts"]], GAP_S) for r in sounds]
     audio.close()
-    return {"sounds": sounds, "clips": clips, "dropped": sum(1 for r in records if r["t"] == "sound" and r["action"] == "drop")}
+    return {"sounds": sounds, "clips": clips, "pending": pending,
+            "dropped": sum(1 for r in records if r["t"] == "sound" and r["action"] == "drop")}
 
 
 def rendered(r: dict) -> bool:
@@ -267,6 +276,13 @@ def measure(recording: Recording, run: dict, shift_ms: float) -> dict:
             "rendered": rendered(r),
             "gc_ms": r["gc_ms"],
         })
+    return {"per_sound": per_sound, "not_heard": missing, "sounds": len(sounds),
+            "queued": sum(1 for r in sounds if r["action"] == "queue"), "dropped": run["dropped"],
+            "pending": run["pending"]}
+
+
+def summarise(per_sound: list[dict]) -> dict:
+    """The figures over every sound heard (of one round or of several)."""
     at_once = [p for p in per_sound if p["action"] == "play"]  # not waiting its turn behind another
     lines = [p for p in at_once if p["rendered"]]
     return {"lines_after_cue_ms": stats([p["after_cue_ms"] for p in lines]),
@@ -276,9 +292,8 @@ def measure(recording: Recording, run: dict, shift_ms: float) -> dict:
             "after_cue_ms": stats([p["after_cue_ms"] for p in at_once]),
             "after_paint_ms": stats([p["after_paint_ms"] for p in at_once if p["after_paint_ms"] is not None]),
             "started_after_paint": sum(1 for p in at_once if p["started_after_paint"]),
-            "played_at_once": len(at_once), "queued": sum(1 for r in sounds if r["action"] == "queue"),
-            "dropped": run["dropped"], "not_heard": missing,
-            "gc_max_ms": max((p["gc_ms"] for p in at_once), default=0.0), "sounds": len(sounds), "per_sound": per_sound}
+            "played_at_once": len(at_once),
+            "gc_max_ms": max((p["gc_ms"] for p in at_once), default=0.0)}
 
 
 def reference_ms(recording: Recording, starts: list[int]) -> tuple[list[float], list[int]]:
@@ -299,7 +314,15 @@ def simpleaudio_ready() -> str | None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--json")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="run each session this many times per backend and pool the figures (default 1)")
+    ap.add_argument("--sessions", default=",".join(SESSIONS), help=f"which of {', '.join(SESSIONS)} (comma-separated)")
+    ap.add_argument("--backends", default="qt,qt-in-process,simpleaudio",
+                    help="which backends, of qt, qt-in-process, simpleaudio (comma-separated)")
     args = ap.parse_args()
+    unknown = set(args.sessions.split(",")) - set(SESSIONS)
+    if unknown or args.rounds < 1:
+        ap.error(f"unknown session {', '.join(sorted(unknown))}" if unknown else "--rounds must be 1 or more")
     missing = missing_tools()
     if missing:
         sys.exit(f"audio_latency: needs {', '.join(missing)} (apt-get install pulseaudio pulseaudio-utils)")
@@ -330,34 +353,50 @@ def run_all(args, server: PulseServer, tmp: Path) -> dict:
     quiet_qt_multimedia()
     app = QApplication.instance() or QApplication(["audio_latency"])
     app.setQuitOnLastWindowClosed(False)
-    backends = ["qt", "qt-in-process"]
-    why_not = simpleaudio_ready()
-    if why_not is None:
-        backends.append("simpleaudio")
-    else:
-        print(f"simpleaudio not measured: {why_not}")
+    wanted = args.backends.split(",")
+    backends = [b for b in ("qt", "qt-in-process") if b in wanted]
+    if "simpleaudio" in wanted:
+        why_not = simpleaudio_ready()
+        if why_not is None:
+            backends.append("simpleaudio")
+        else:
+            print(f"simpleaudio not measured: {why_not}")
 
-    results: dict = {"sessions": {k: v.name for k, v in SESSIONS.items()}, "backends": {}}
+    sessions = {k: v for k, v in SESSIONS.items() if k in args.sessions.split(",")}
+    results: dict = {"sessions": {k: v.name for k, v in sessions.items()}, "rounds": args.rounds, "backends": {}}
     rows = []
-    for label_session, session in SESSIONS.items():
+    for label_session, session in sessions.items():
         for backend in backends:
             name = f"{backend} · {label_session}"
-            rec = Recorder(server).start()
-            run = run_app(app, backend, tmp, session)
-            # Reference: the same clips, one by one, through the library with nothing else going on.
-            ref_starts = (reference_simpleaudio(run["clips"]) if backend == "simpleaudio"
-                          else reference_qt(app, run["clips"]))
-            recording = rec.stop()
-            ref_raw, ref_missing = reference_ms(recording, ref_starts)
-            # Calibration: the null sink renders a few ms ahead, so its monitor can show a sound a
-            # hair before the call that started it.  No sound can precede its start, so every figure
-            # is moved later by the earliest reference reading when that is negative (never earlier).
-            shift = max(0.0, -min(ref_raw)) if ref_raw else 0.0
-            ref = stats([x + shift for x in ref_raw])
-            got = measure(recording, run, shift)
-            got.update(reference_after_start_ms=ref, reference_not_heard=[run["sounds"][i]["text"] for i in ref_missing],
-                       calibration_ms=shift,
-                       ratio_median=got["after_start_ms"]["median"] / ref["median"] if ref["median"] else float("nan"),
+            per_sound: list[dict] = []
+            ref_all: list[float] = []
+            got: dict = {"not_heard": [], "reference_not_heard": [], "sounds": 0, "queued": 0, "dropped": 0,
+                         "pending": {"asked": 0, "played": 0, "silent": 0}, "calibration_ms": []}
+            for round_no in range(args.rounds):
+                rec = Recorder(server).start()
+                run = run_app(app, backend, tmp, session, round_no)
+                # Reference: the same clips, one by one, through the library with nothing else going on.
+                ref_starts = (reference_simpleaudio(run["clips"]) if backend == "simpleaudio"
+                              else reference_qt(app, run["clips"]))
+                recording = rec.stop()
+                ref_raw, ref_missing = reference_ms(recording, ref_starts)
+                # Calibration: the null sink renders a few ms ahead, so its monitor can show a sound a
+                # hair before the call that started it.  No sound can precede its start, so every figure
+                # is moved later by the earliest reference reading when that is negative (never earlier).
+                shift = max(0.0, -min(ref_raw)) if ref_raw else 0.0
+                ref_all += [x + shift for x in ref_raw]
+                one = measure(recording, run, shift)
+                per_sound += one["per_sound"]
+                got["not_heard"] += one["not_heard"]
+                got["reference_not_heard"] += [run["sounds"][i]["text"] for i in ref_missing]
+                got["calibration_ms"].append(shift)
+                for key in ("sounds", "queued", "dropped"):
+                    got[key] += one[key]
+                for key in got["pending"]:
+                    got["pending"][key] += one["pending"][key]
+            ref = stats(ref_all)
+            got.update(summarise(per_sound), per_sound=per_sound, reference_after_start_ms=ref)
+            got.update(ratio_median=got["after_start_ms"]["median"] / ref["median"] if ref["median"] else float("nan"),
                        ratio_p95=got["after_start_ms"]["p95"] / ref["p95"] if ref["p95"] else float("nan"))
             results["backends"][name] = got
             for label, key in (("app: started → heard", "after_start_ms"),
@@ -372,20 +411,23 @@ def run_all(args, server: PulseServer, tmp: Path) -> dict:
             rows.append([name, "ratio app / reference", "", got["ratio_median"], got["ratio_p95"], ""])
         child, inproc = (results["backends"].get(f"{b} · {label_session}") for b in ("qt", "qt-in-process"))
         if child and inproc:
-            for key in ("after_start_ms", "after_cue_ms"):
+            for key in ("after_start_ms", "after_cue_ms", "lines_after_cue_ms"):
                 a, b = child[key], inproc[key]
-                rows.append([f"qt child / in-process · {label_session}", key.replace("_ms", "").replace("_", " "), "",
-                             a["median"] / b["median"] if b["median"] else float("nan"),
-                             a["p95"] / b["p95"] if b["p95"] else float("nan"), ""])
+                if a["n"] and b["n"]:
+                    rows.append([f"qt child / in-process · {label_session}", key.replace("_ms", "").replace("_", " "),
+                                 "", a["median"] / b["median"] if b["median"] else float("nan"),
+                                 a["p95"] / b["p95"] if b["p95"] else float("nan"), ""])
 
     print(table(rows, ["backend · session", "onset latency (ms)", "n", "median", "p95", "max"]))
     for name, got in results["backends"].items():
         print(f"{name}: {got['sounds']} sounds started ({got['queued']} waited their turn behind another), "
-              f"{got['dropped']} dropped by the planner, not heard: {got['not_heard'] or 'none'}; "
+              f"{got['dropped']} dropped by the planner, {got['pending']['asked']} asked for while the engine was "
+              f"starting ({got['pending']['played']} then played, {got['pending']['silent']} not), "
+              f"not heard: {got['not_heard'] or 'none'}; "
               f"{got['started_after_paint']} of {got['played_at_once']} played at once were started after the "
               f"screen was drawn ({got['lines_started_after_paint']} of {got['lines']} rendered lines); "
               f"longest garbage collection between a cue and its sound {got['gc_max_ms']:.1f} ms; "
-              f"capture calibration +{got['calibration_ms']:.2f} ms; "
+              f"capture calibration +{max(got['calibration_ms']):.2f} ms at most; "
               f"reference plays not heard: {', '.join(got['reference_not_heard']) or 'none'}")
     return results
 

@@ -11,11 +11,13 @@ event loop and the OS give; the ratio shows what the driver adds on top.
 
 Once with the machine idle and once with every core kept busy by other processes.
 
-Then a user's own session (``OWN_SESSION``: drill names and ``say`` lines no recorded prompt says,
-holds on each side, paced and counted sets) at real speed, sound on through Qt Multimedia on a private
-PulseAudio null sink, with an empty cache of rendered lines at the start: every line is rendered by
-espeak-ng in the background while the session runs, as on a user's first run of a new file.  Its
-lateness is printed beside the built-in session's from the same run, with the ratio.
+Then a user's own session (``OWN_SESSION``, tests/data/own-timing.toml: drill names and ``say`` lines
+no recorded prompt says, holds on each side, paced and counted sets) at real speed, sound on through
+Qt Multimedia (its engine process) on a private PulseAudio null sink, with an empty cache of rendered
+lines at the start: every line is rendered by espeak-ng in the background while the session runs, as
+on a user's first run of a new file.  Its reference is run the same way in the same run, idle and
+loaded: the built-in ``OWN_REFERENCE`` at real speed with sound on, every line of it a recorded prompt;
+the ratio own / built-in shows what a session's own lines cost.
 
     python benchmarks/timing.py [--session NAME] [--speed 20] [--json FILE] [--no-own]
 """
@@ -45,63 +47,30 @@ from hinge_timer.session.timeline import StepKind, compile_timeline  # noqa: E40
 
 
 # About 2 min at real speed; nothing in it is a recorded prompt but the fixed words ("Go", "Rest", ...).
-OWN_SESSION = """
-format = 1
-title = "Morning knees, Tuesday"
-
-[defaults]
-get_ready = 6
-rest_between_sets = 10
-rest_between_drills = 8
-switch_sides = 5
-
-[[drill]]
-name = "Wobbly stool lean"
-hold = 9
-sides = ["right", "left"]
-
-[[drill]]
-name = "Tiptoe sways"
-reps = 3
-sets = 2
-get_ready = 5
-tempo = [
-    { phase = "Sway forward", seconds = 3, say = "Lean to the toes, slowly" },
-    { phase = "Sway back", seconds = 3, say = "Back to the heels" },
-]
-
-[[drill]]
-name = "Doorframe hamstring reach"
-reps = 5
-sides = ["left", "right"]
-
-[[drill]]
-name = "Couch quad press"
-hold = 7
-sides = ["left", "right"]
-"""
+OWN_SESSION = Path(__file__).resolve().parent.parent / "tests" / "data" / "own-timing.toml"
+# The like-for-like reference for it: a built-in session (every line recorded), run the same way.
+OWN_REFERENCE = "hip-hinge-basics"
 COUNT_EVERY_MS = 1300  # the "user" taps a rep this often in the counted set
 
 
-def run_driver(app: QCoreApplication, name: str, speed: float, own: str | None = None) -> dict:
+def run_driver(app: QCoreApplication, source, speed: float, sound: bool = False) -> dict:
+    """One session (a built-in's name, or a file's path) through the driver; with ``sound``, at
+    the window's sound path: the qt backend (its engine process, ready first), the planner, and an
+    empty cache of rendered lines, so the session's own lines are rendered while it runs."""
     with tempfile.TemporaryDirectory() as tmp:
-        if own is not None:
-            path = os.path.join(tmp, "own.toml")
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(own)
-            timeline = compile_timeline(load_session(path))
-        else:
-            timeline = compile_timeline(load_session(builtin_session(name)))
+        timeline = compile_timeline(load_session(source if isinstance(source, Path) else builtin_session(source)))
         log_path = os.path.join(tmp, "events.jsonl")
         driver = open_session(timeline, speed=speed, event_log=log_path)
         audio = counter = None
-        if own is not None:  # sound on, as the window has it, with an empty cache of rendered lines
+        if sound:
             from hinge_timer.audio.vocabulary import Catalog
             from hinge_timer.qt.audio import CueAudio, SpeechLines, make_backend
 
             backend = make_backend("qt")
-            if backend.name != "qt" or backend.problem:
-                sys.exit(f"timing: Qt Multimedia cannot play here ({backend.problem}); no figures")
+            ready = getattr(backend, "wait_ready", None)
+            if backend.name != "qt" or (ready is not None and not ready(5.0)) or backend.problem:
+                sys.exit(f"timing: Qt Multimedia cannot play here ({backend.problem or 'its engine did not start'}); "
+                         "no figures")
             lines = SpeechLines(Path(tmp) / "speech-cache")
             audio = CueAudio(backend, Catalog.load(), lines=lines)
             audio.bind(driver)  # (starts rendering every line of the session in the background)
@@ -233,13 +202,15 @@ def main() -> int:
                     load.__enter__()
                     time.sleep(0.5)
                 try:
-                    run = run_driver(app, "", 1.0, OWN_SESSION)
+                    for name, source in (("own", OWN_SESSION), ("reference", OWN_REFERENCE)):
+                        run = run_driver(app, source, 1.0, sound=True)
+                        own.setdefault(label, {})[name] = {
+                            "driver": summary(run["late_ms"]), "early": run["early"], "wall_s": run["wall_s"],
+                            "voices": run["voices"], "rendered": run.get("rendered"),
+                            "from_cache": run.get("from_cache"), "unavailable": run.get("unavailable")}
                 finally:
                     if load is not None:
                         load.__exit__(None, None, None)
-                own[label] = {"driver": summary(run["late_ms"]), "early": run["early"], "wall_s": run["wall_s"],
-                              "voices": run["voices"], "rendered": run.get("rendered"),
-                              "from_cache": run.get("from_cache"), "unavailable": run.get("unavailable")}
         finally:
             server.stop()
 
@@ -260,21 +231,24 @@ def main() -> int:
               f"{r['drift_schedule_ms']:.3f} ms, session-complete cue fired {r['drift_end_ms']:.2f} ms after the plan")
     if own:
         print()
-        print("Cue lateness, a user's own session (no line of it recorded) at real speed, sound on, cache of "
-              "rendered lines empty at the start (wall-clock ms; ratio: to the built-in session above)")
+        print(f"Cue lateness at real speed with sound on (wall-clock ms): a user's own session ({OWN_SESSION.name}, "
+              "no line of it recorded, cache of rendered lines empty at the start) against the built-in "
+              f"{OWN_REFERENCE} (every line recorded), run the same way in the same run; ratio own / built-in")
         rows = []
-        for label, r in own.items():
-            d, b = r["driver"], results[label]["driver"]
-            rows.append([label, d["n"], d["median"], d["p99"], d["max"], r["early"],
+        for label, pair in own.items():
+            d, b = pair["own"]["driver"], pair["reference"]["driver"]
+            rows.append([label, d["n"], d["median"], d["p99"], d["max"], pair["own"]["early"],
+                         b["n"], b["median"], b["p99"], b["max"],
                          d["median"] / b["median"] if b["median"] else float("nan"),
                          d["p99"] / b["p99"] if b["p99"] else float("nan"),
                          d["max"] / b["max"] if b["max"] else float("nan")])
-        print(table(rows, ["machine", "cues", "median", "p99", "max", "early", "median ratio", "p99 ratio",
-                           "max ratio"]))
-        for label, r in own.items():
-            print(f"{label}: {r['wall_s']:.1f} s of session; sounds: {r['voices']}; lines rendered during it: "
-                  f"{r['rendered']}, from the cache: {r['from_cache']}"
-                  + (f"; engine unavailable: {r['unavailable']}" if r["unavailable"] else ""))
+        print(table(rows, ["machine", "cues", "median", "p99", "max", "early", "ref cues", "ref median", "ref p99",
+                           "ref max", "median ratio", "p99 ratio", "max ratio"]))
+        for label, pair in own.items():
+            for name, r in pair.items():
+                print(f"{label}, {name}: {r['wall_s']:.1f} s of session; sounds: {r['voices']}; lines rendered "
+                      f"during it: {r['rendered']}, from the cache: {r['from_cache']}"
+                      + (f"; engine unavailable: {r['unavailable']}" if r["unavailable"] else ""))
     write_json(args.json, {"session": args.session, "speed": args.speed, **results, "own_session": own})
     return 0
 

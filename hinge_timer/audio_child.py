@@ -4,7 +4,7 @@ Qt Multimedia's PulseAudio code aborts the process it runs in when the sound ser
 (``Assertion 'c' failed at ../src/pulse/context.c:1087, function pa_context_get_state()``, exit
 134), which no Python ``try`` can catch.  So the app runs ``QtBackend`` here, in a small
 QCoreApplication, and feeds it over stdin (``hinge_timer.audio.wire`` frames: clips once, then
-play / stop / volume / ping / close); it answers on stdout with its notices and pongs.  When this process dies the
+play / unload / stop / volume / ping / held / close); it answers on stdout with its notices and pongs.  When this process dies the
 app's session goes on, and ``hinge_timer.qt.audio_proc.ChildBackend`` starts another.
 
 It ends when its stdin closes (the app closed it, or the app is gone), on a ``close`` frame,
@@ -18,7 +18,6 @@ import logging
 import os
 import signal
 import sys
-import threading
 from typing import Any
 
 PR_SET_PDEATHSIG = 1
@@ -42,7 +41,7 @@ def main() -> int:
     out = os.fdopen(os.dup(1), "wb", buffering=0)
     os.dup2(2, 1)  # whatever a library prints goes to stderr; stdout carries frames only
 
-    from PySide6.QtCore import QCoreApplication, QObject, QtMsgType, Signal, qInstallMessageHandler
+    from PySide6.QtCore import QCoreApplication, QSocketNotifier, QtMsgType, qInstallMessageHandler
 
     from .audio.wavs import Pcm
     from .audio.wire import Reader, WireError, frame
@@ -70,23 +69,34 @@ def main() -> int:
 
     backend.on_notice = lambda _problem: send(state("notice"))
 
-    class Inbox(QObject):
-        arrived = Signal(object)  # a list of frames, or None at end of input
+    reader = Reader()
+    os.set_blocking(0, False)  # this end of the pipe is ours alone
 
-    inbox = Inbox()
-
-    def read_stdin() -> None:  # a thread: the Qt thread never waits on the pipe
-        reader = Reader()
+    def on_stdin() -> None:
+        """Read what came, on the Qt thread itself (a QSocketNotifier): a play is started in the
+        same turn of the loop that its bytes arrive in, with no hand-over from another thread."""
+        frames: list[tuple[dict[str, Any], bytes]] = []
         while True:
             try:
                 data = os.read(0, 1 << 16)
-                frames = reader.feed(data) if data else None
-            except (OSError, WireError) as exc:
+            except BlockingIOError:
+                break
+            except OSError as exc:
                 logging.getLogger(__name__).warning("sound engine: input unreadable (%s)", exc)
-                frames = None
-            inbox.arrived.emit(frames)
-            if frames is None:
+                data = b""
+            if not data:  # the app closed our stdin, or is gone
+                notifier.setEnabled(False)
+                on_frames(frames)
+                on_frames(None)
                 return
+            try:
+                frames.extend(reader.feed(data))
+            except WireError as exc:
+                logging.getLogger(__name__).warning("sound engine: input unreadable (%s)", exc)
+                notifier.setEnabled(False)
+                on_frames(None)
+                return
+        on_frames(frames)
 
     def on_frames(frames: list[tuple[dict[str, Any], bytes]] | None) -> None:
         if frames is None:
@@ -96,6 +106,8 @@ def main() -> int:
             op = header.get("op")
             if op == "load":
                 backend.load(str(header["key"]), Pcm(body, int(header["rate"])))
+            elif op == "unload":
+                backend.unload(str(header["key"]))
             elif op == "play":
                 tried = bool(header.get("try"))  # sent while this engine had no output
                 if not backend.play(str(header["key"])):
@@ -104,6 +116,9 @@ def main() -> int:
                     send({"ev": "played", "key": header["key"]})
             elif op == "ping":  # answered by this Qt loop: a hung loop stops answering
                 send({"ev": "pong"})
+            elif op == "held":  # what this engine keeps in memory (tests, and the log at a session's start)
+                keys = backend.held()
+                send({"ev": "held", "keys": keys, "bytes": sum(len(backend.clip(k).samples) for k in keys)})
             elif op == "stop":
                 backend.stop()
             elif op == "volume":
@@ -112,9 +127,9 @@ def main() -> int:
                 app.quit()
                 return
 
-    inbox.arrived.connect(on_frames)
+    notifier = QSocketNotifier(0, QSocketNotifier.Type.Read)
+    notifier.activated.connect(on_stdin)
     send(state("ready"))
-    threading.Thread(target=read_stdin, name="audio-child-stdin", daemon=True).start()
     app.exec()
     backend.close()
     return 0

@@ -40,6 +40,9 @@ class AudioBackend(ABC):
     def load(self, key: str, pcm: Pcm) -> None:
         """Get a sound ready to start at once."""
 
+    def unload(self, key: str) -> None:
+        """Forget a loaded sound (a line of a session no longer open): its memory is given back."""
+
     @abstractmethod
     def play(self, key: str) -> bool:
         """Start a loaded sound; False when nothing could be played (``problem`` says why)."""
@@ -120,6 +123,11 @@ class SimpleAudioBackend(AudioBackend):
             self._sounds[key] = pcm
             self._scaled = {k: v for k, v in self._scaled.items() if k[0] != key}
         self._scale_soon()
+
+    def unload(self, key: str) -> None:
+        with self._lock:
+            self._sounds.pop(key, None)
+            self._scaled = {k: v for k, v in self._scaled.items() if k[0] != key}
 
     def _warm_up(self, rate: int) -> None:
         """Play 10 ms of silence, so ALSA reads its configuration and loads its plugins now rather

@@ -266,7 +266,9 @@ class CueAudio(QObject):
         def ours(key: str) -> bool:
             return all(p[5:] in keep for p in key.split("|") if p.startswith("line:"))
 
-        self._loaded = {k for k in self._loaded if ours(k)}  # the backend keeps what it has (no unload yet)
+        for key in [k for k in self._loaded if not ours(k)]:
+            self.backend.unload(key)  # (the sound engine process gives their memory back too)
+            self._loaded.discard(key)
         self._pcm = {k: v for k, v in self._pcm.items() if not k.startswith("line:")}
 
     def bind(self, driver: Any) -> None:

@@ -13,7 +13,7 @@ are buffered and driven by the event loop: nothing here ever waits on the pipe.
   (``RESTART_S`` doubling to ``MAX_RESTART_S``).
 - A child that hangs is noticed and handled like one that died (killed, then replaced): one not
   ``ready`` within ``START_S``, or, once running, one that misses ``MISSED_PONGS`` pings in a row
-  (a ping every ``PING_S``, answered by its stdin thread's Qt loop; the GUI thread only writes
+  (a ping every ``PING_S``, answered by its Qt loop; the GUI thread only writes
   the ping and reads the pong when the event loop says bytes came).
 - When ``MAX_EARLY_DEATHS`` children died (or hung) before any was ever ready, the engine is
   given up on: the backend is ``failed``, the notice says why, and no more are started.
@@ -142,6 +142,7 @@ class ChildBackend(AudioBackend):
         self._unanswered = 0  # pings sent since the last pong
         self.failed = False  # given up (MAX_EARLY_DEATHS): no engine is started again
         self.started = 0  # engines started so far (the first one included), for tests and the log
+        self.engine_held: tuple[list[str], int] | None = None  # the engine's answer to ``ask_held``
         self._restart = QTimer()
         self._restart.setSingleShot(True)
         self._restart.timeout.connect(self._spawn)
@@ -204,6 +205,8 @@ class ChildBackend(AudioBackend):
             ev = header.get("ev")
             if ev == "pong":
                 self._unanswered = 0
+            elif ev == "held":
+                self.engine_held = (list(header.get("keys") or []), int(header.get("bytes") or 0))
             elif ev in ("ready", "notice"):
                 self._device = str(header.get("device") or "none")
                 self._follow(header.get("problem"), str(header.get("brief") or ""))
@@ -344,6 +347,15 @@ class ChildBackend(AudioBackend):
         self._clips[key] = pcm
         self._send({"op": "load", "key": key, "rate": pcm.rate}, pcm.samples)
 
+    def unload(self, key: str) -> None:
+        if self._clips.pop(key, None) is not None:
+            self._send({"op": "unload", "key": key})
+
+    def ask_held(self) -> None:
+        """Ask the engine what it keeps in memory; its answer comes to ``engine_held`` (keys, bytes)."""
+        self.engine_held = None
+        self._send({"op": "held"})
+
     def play(self, key: str) -> bool:
         """True when sent to a running engine with an output (``last_play`` "play") or kept for the
         first engine, still starting (``last_play`` "pending": ``on_outcome`` says later what became
@@ -363,8 +375,17 @@ class ChildBackend(AudioBackend):
             return False
         if self._send({"op": "play", "key": key}):
             self.last_play = "play"
+            self._flush()
             return True
         return False
+
+    def _flush(self) -> None:
+        """Hand the buffered frame to the pipe now, not on the event loop's next turn (which comes
+        after the screen's paint for the same cue: 10-20 ms).  ``waitForBytesWritten(0)`` polls once
+        with no timeout and writes what the pipe takes: it never waits."""
+        proc = self._proc
+        if proc is not None and proc.bytesToWrite() > 0:
+            proc.waitForBytesWritten(0)
 
     def _send_pending(self) -> None:
         pending, self._pending = self._pending, []
@@ -379,6 +400,7 @@ class ChildBackend(AudioBackend):
                 why = self.problem or f"the sound engine took {now - asked:.2f} s to start"
                 log.info("sound: %r not played: %s", key, why)
                 self.on_outcome({"key": key, "action": "silent", "reason": why})
+        self._flush()
 
     def _drop_pending(self, why: str) -> None:
         pending, self._pending = self._pending, []

@@ -121,3 +121,55 @@ def test_an_engine_that_answers_its_pings_is_left_alone_and_plays(qtbot, fast, b
     qtbot.wait(1500)  # seven pings
     assert backend.started == 1 and backend.problem is None and backend._unanswered <= 1
     assert backend.play("go") is True and backend.last_play == "play"
+
+
+def test_the_lines_of_a_session_no_longer_open_leave_the_engine(qtbot, tmp_path):
+    """Open a user's session, then another: the sound engine process gives back the clips of the
+    first one's own lines (a gym PC that runs many people's sessions in a day does not grow), and
+    keeps the recorded prompts.  The real engine; it keeps clips whether or not a server runs."""
+    import os
+    import shutil
+
+    if shutil.which("espeak-ng") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must have espeak-ng (apt-get install espeak-ng)")
+        pytest.skip("needs espeak-ng (apt-get install espeak-ng)")
+    from hinge_timer.audio.vocabulary import Catalog, lines_to_render
+    from hinge_timer.qt.audio import CueAudio, SpeechLines
+    from hinge_timer.session.load import builtin_session, load_session
+    from hinge_timer.session.timeline import compile_timeline
+    from tests.conftest import REPO
+
+    backend = ChildBackend()
+    lines = SpeechLines(tmp_path / "cache")
+    audio = CueAudio(backend, Catalog.load(), lines=lines)
+
+    def held() -> list[str]:
+        qtbot.waitUntil(lambda: backend._ready, timeout=10_000)
+        backend.ask_held()
+        qtbot.waitUntil(lambda: backend.engine_held is not None, timeout=5_000)
+        return backend.engine_held[0]
+
+    try:
+        own = compile_timeline(load_session(REPO / "tests" / "data" / "own-lines.toml"))
+        wanted = lines_to_render(audio.catalog, own)
+        assert "Lean to the toes" in wanted
+        audio.prepare(own)
+        qtbot.waitUntil(lambda: all(lines.get(t) is not None for t in wanted), timeout=60_000)
+        qtbot.waitUntil(lambda: any("line:Lean to the toes" in k for k in held()), timeout=10_000)
+        first = held()
+        assert sum(1 for k in first if "line:" in k) >= len(wanted)
+
+        other = compile_timeline(load_session(builtin_session("quick-warm-up")))
+        assert lines_to_render(audio.catalog, other) == []  # every line of it is a recorded prompt
+        audio.prepare(other)
+        second = held()
+        assert not [k for k in second if "line:" in k], second
+        assert any("line:" not in k for k in second)  # the prompts and tones stay
+        _keys, size = backend.engine_held
+        assert size > 0
+    finally:
+        audio.close()
+        lines.close()
+        backend.close()
+        audio_proc.reap()

@@ -84,3 +84,38 @@ def test_the_sound_output_menu_switches_at_once_and_is_remembered(qtbot, tmp_pat
     first.window.end_driver()
     first.window.close()
     assert json.loads((tmp_path / "data" / "settings.json").read_text())["audio"] == "simpleaudio"
+
+
+def test_home_says_once_that_spoken_lines_need_a_speech_engine_when_there_is_none(qtbot, tmp_path, monkeypatch,
+                                                                                  fake_dialogs):
+    """A user's own session selected on a machine without espeak-ng: Home says so, naming the one
+    package to install, once; the notice stays beside a history notice; the session still runs."""
+    import shutil
+    from pathlib import Path
+
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))  # no speech engine to be found
+    (tmp_path / "data" / "sessions").mkdir(parents=True)
+    shutil.copy(Path(__file__).resolve().parent.parent / "data" / "own-lines.toml",
+                tmp_path / "data" / "sessions" / "own-lines.toml")
+    app = App(qtbot, tmp_path)
+    home = app.window.home
+    row = next(i for i, e in enumerate(home.entries) if e.session and e.session.title == "Morning knees, Tuesday")
+    home.list.setCurrentRow(row)
+    qtbot.waitUntil(lambda: home.notice.isVisible(), timeout=10_000)
+    said = home.notice.text()
+    assert said.startswith("Spoken lines need a speech engine: install espeak-ng")
+    assert "tone" in said  # what happens instead
+    home.set_notice("The history is busy.", part="history")
+    assert said in home.notice.text() and "The history is busy." in home.notice.text()
+    home.set_notice("", part="history")
+    # Said once: selecting other sessions and coming back adds nothing.
+    home.list.setCurrentRow(0)
+    home.list.setCurrentRow(row)
+    qtbot.wait(300)
+    assert home.notice.text() == said
+    # Its cues play a tone and show their caption.
+    app.start("Morning knees, Tuesday")
+    app.advance(9)
+    assert any("Wobbly stool lean" in c for c in app.screen.captions)
