@@ -34,14 +34,18 @@ def audio_check(args: Any) -> int:
         return 1
     timeline = None
     if getattr(args, "file", None):
-        from .cli import load_timeline, say_problems
+        from .session.catalogue import Catalogue
         from .session.errors import SessionError
+        from .session.timeline import compile_timeline
+        from .settings import sessions_dir
 
-        try:
-            timeline = load_timeline(args.file, getattr(args, "dose", None))
+        try:  # a path, a built-in's name, or a file name or title of the user's folder, as `plan` takes
+            entry = Catalogue(sessions_dir(data_dir(args.data_dir), getattr(args, "sessions_dir", None))).open(args.file)
         except SessionError as exc:
-            say_problems(exc)
+            print(controls_escaped(exc, keep_newlines=True), file=sys.stderr)  # one problem a line
             return 1
+        assert entry.session is not None
+        timeline = compile_timeline(entry.session, getattr(args, "dose", None))
     from .audio.render import cache_dir
     from .qt.audio import SpeechLines
 

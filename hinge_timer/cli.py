@@ -19,6 +19,7 @@ import logging
 import sys
 from typing import TYPE_CHECKING, Sequence, TextIO
 
+from . import timefmt
 from .plaintext import controls_escaped, printable
 from .session.errors import SessionError
 
@@ -26,21 +27,13 @@ from .session.errors import SessionError
 # first paint does not wait for them (docs/PERFORMANCE.md).
 
 if TYPE_CHECKING:
+    from .session.catalogue import Catalogue, SessionEntry
     from .session.timeline import Timeline
-    from importlib.resources.abc import Traversable
-
     from .store.recorder import RunSource
 
 log = logging.getLogger(__name__)
 
 DEFAULT_SESSION = "hip-hinge-mobility"
-
-
-def fmt_time(seconds: float) -> str:
-    s = int(round(seconds))
-    h, rest = divmod(s, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
 def say(message: object, *, err: bool = False) -> None:
@@ -119,7 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p, suppress=True)
 
     p = sub.add_parser("plan", help="print the timed plan of a session")
-    p.add_argument("file", metavar="FILE", help=f"a session file, or the name of a built-in one ({DEFAULT_SESSION})")
+    p.add_argument("file", metavar="NAME",
+                   help=f"a session file, the name of a built-in one ({DEFAULT_SESSION}), or the file name or "
+                        "title of one in your sessions folder")
     p.add_argument("--dose", choices=("low", "high"), help="low or high end of every range (default: the file's)")
     p.add_argument("--json", action="store_true", help="print the whole timeline as JSON")
     _common(p, suppress=True)
@@ -148,8 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p, suppress=True)
 
     p = sub.add_parser("run", help="open a session and start it at once")
-    p.add_argument("file", metavar="FILE", nargs="?", default=DEFAULT_SESSION,
-                   help=f"a session file or a built-in name (default: {DEFAULT_SESSION})")
+    p.add_argument("file", metavar="NAME", nargs="?", default=DEFAULT_SESSION,
+                   help="a session file, a built-in name, or the file name or title of one in your sessions "
+                        f"folder (default: {DEFAULT_SESSION})")
     p.add_argument("--dose", choices=("low", "high"))
     p.add_argument("--fullscreen", action="store_true", help="start in full screen")
     p.add_argument("--terminal", action="store_true", help="run in this terminal, with captions, no window")
@@ -161,46 +157,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def resolve_session_file(name: str) -> "str | Traversable":
-    """A path, or the name of a built-in session (with or without .toml)."""
-    from pathlib import Path
+def session_catalogue(args: argparse.Namespace) -> Catalogue:
+    """The sessions a name on the command line can mean: the built-in ones, and those in the user's
+    folder (``--sessions-dir``, else DATA_DIR/sessions)."""
+    from .session.catalogue import Catalogue
+    from .settings import data_dir, sessions_dir
 
-    from .session.load import builtin_session
-
-    if Path(name).exists() or "/" in name or "\\" in name:
-        return name
-    try:
-        return builtin_session(name)
-    except KeyError:
-        return name  # let the loader say "no such file"
+    return Catalogue(sessions_dir(data_dir(getattr(args, "data_dir", None)), getattr(args, "sessions_dir", None)))
 
 
-def run_source(name: str, timeline: Timeline) -> RunSource:
+def run_source(entry: SessionEntry, timeline: Timeline) -> RunSource:
     """What the history records about the session file (the same key the window uses)."""
-    from pathlib import Path
-
+    from .session.load import session_bytes
     from .store.recorder import RunSource, content_hash
 
-    from .session.load import session_bytes
-
-    source = resolve_session_file(name)
     try:
-        data = session_bytes(source)
+        data = session_bytes(entry.source)
     except OSError:
         data = b""  # it was read a moment ago; a file swapped since is not waited on (the run cannot resume)
-    if isinstance(source, (str, Path)):
-        return RunSource(str(source), timeline.session.title, str(source), content_hash(data))
-    return RunSource(name.removesuffix(".toml"), timeline.session.title, source.name,
+    return RunSource(entry.key, timeline.session.title, entry.source.name if entry.builtin else entry.key,
                      content_hash(data))
 
 
-def load_timeline(name: str, dose: str | None) -> Timeline:
-    from .session.load import load_session
+def load_timeline(name: str, dose: str | None, catalogue: Catalogue | None = None) -> Timeline:
+    """The timeline of the session ``name`` means (a path or a built-in's name; with ``catalogue``, also
+    one in the user's folder).  Raises ``SessionError``."""
+    from .session.catalogue import Catalogue
     from .session.timeline import compile_timeline
 
-    source = resolve_session_file(name)
-    session = load_session(source, name=name)
-    return compile_timeline(session, dose)  # type: ignore[arg-type]
+    entry = (catalogue if catalogue is not None else Catalogue()).open(name)
+    assert entry.session is not None
+    return compile_timeline(entry.session, dose)  # type: ignore[arg-type]
 
 
 def print_plan(timeline: Timeline, out: TextIO) -> None:
@@ -210,13 +197,13 @@ def print_plan(timeline: Timeline, out: TextIO) -> None:
     out.write(f"{printable(s.title)}: {timeline.dose} dose\n")
     out.write(f"{'start':>8} {'length':>7}  step\n")
     for step in timeline.steps:
-        start = ("~" if step.estimated else "") + fmt_time(step.start)
+        start = ("~" if step.estimated else "") + timefmt.clock(step.start, hours=True)
         if step.kind is StepKind.CAUTION:
             length = "wait"
         elif step.is_open:
-            length = "~" + fmt_time(step.planned)
+            length = "~" + timefmt.clock(step.planned, hours=True)
         else:
-            length = fmt_time(step.planned)
+            length = timefmt.clock(step.planned, hours=True)
         line = step.describe()
         if step.kind is StepKind.WORK and step.paced:
             tempo = s.drills[step.drill].tempo or ()
@@ -228,23 +215,23 @@ def print_plan(timeline: Timeline, out: TextIO) -> None:
             line += " (waits until you confirm)"
         out.write(f"{start:>8} {length:>7}  {printable(line)}\n")  # drill, side and phase names are data
     approx = "about " if timeline.has_open else ""
-    out.write(f"Total: {approx}{fmt_time(timeline.total)}")
+    out.write(f"Total: {approx}{timefmt.clock(timeline.total, hours=True)}")
     if timeline.has_open:
         out.write(f"  (~ marks estimates: sets you count yourself are planned at 4 s a rep)")
     out.write("\n")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .session.load import load_session
-
+    catalogue = session_catalogue(args)
     bad = 0
     for name in args.files:
         try:
-            session = load_session(resolve_session_file(name), name=name)
+            session = catalogue.open(name).session
         except SessionError as exc:
             bad += 1
             say_problems(exc)
         else:
+            assert session is not None
             n = len(session.drills)
             say(f"{name}: ok ({printable(session.title)}, {n} drill{'' if n == 1 else 's'})")
     return 1 if bad else 0
@@ -252,7 +239,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     try:
-        timeline = load_timeline(args.file, args.dose)
+        timeline = load_timeline(args.file, args.dose, session_catalogue(args))
     except SessionError as exc:
         say_problems(exc)
         return 1
@@ -370,22 +357,27 @@ def cmd_home(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from .session.timeline import compile_timeline
+
     try:
-        timeline = load_timeline(args.file, args.dose)
+        entry = session_catalogue(args).open(args.file)
     except SessionError as exc:
         say_problems(exc)
         return 1
+    assert entry.session is not None
+    timeline = compile_timeline(entry.session, args.dose)
     if args.terminal:
         from .settings import data_dir
         from .terminal import run_in_terminal
 
         return run_in_terminal(
             timeline, speed=args.speed, event_log=args.event_log, accept_cautions=args.accept_cautions,
-            history_dir=data_dir(args.data_dir), source=run_source(args.file, timeline),
+            history_dir=data_dir(args.data_dir), source=run_source(entry, timeline),
         )
     from .ui.app import run_gui
 
-    return run_gui(args, start_file=args.file, dose=args.dose or timeline.dose, fullscreen=args.fullscreen)
+    # The window finds it by the same key: a built-in's stem among Home's entries, else the file's path.
+    return run_gui(args, start_file=entry.key, dose=args.dose or timeline.dose, fullscreen=args.fullscreen)
 
 
 class EscapingFormatter(logging.Formatter):

@@ -1,7 +1,7 @@
-"""``hinge-timer run``: a session in the terminal, until the window lands.
+"""``hinge-timer run --terminal``: a session in the terminal, with captions and no window.
 
-It uses the same runner and Qt driver as the window will (on a
-QCoreApplication, no display needed) and prints every cue as a caption line.
+It uses the same runner and Qt driver as the window (on a QCoreApplication, no
+display needed) and prints every cue as a caption line.
 A cue, a drill name or a caution from the file is data: printed with its control
 characters escaped (hinge_timer.plaintext), so it cannot drive the terminal.
 """
@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from . import timefmt
 from .engine.clock import NS
 from .engine.events import CueEvent, Snapshot, State
 from .plaintext import controls_escaped, printable
@@ -32,11 +33,6 @@ def _say(message: str) -> None:
 def _paragraph(text: str) -> str:
     """A person's multi-line text (a caution), escaped, each line indented under its heading."""
     return "\n".join(f"  {line}" for line in printable(text, keep_newlines=True).split("\n"))
-
-
-def _clock_text(seconds: float) -> str:
-    s = int(seconds)
-    return f"{s // 60:2d}:{s % 60:02d}"
 
 
 def run_in_terminal(
@@ -96,7 +92,7 @@ def run_in_terminal(
     def on_cue(ev: CueEvent) -> None:
         at = (ev.scheduled_ns - origin) / NS
         try:
-            out.write(f"[{_clock_text(at)}] {ev.kind.value:<16} {printable(ev.text)}\n")
+            out.write(f"[{timefmt.clock(at, 'down'):>5}] {ev.kind.value:<16} {printable(ev.text)}\n")
             out.flush()
         except (BrokenPipeError, ValueError):  # the reader went away (| head): stop quietly
             driver.cue_fired.disconnect(on_cue)

@@ -19,6 +19,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from ..engine.spoken import runner_cues
 from ..safeio import read_regular_text
 from ..session.timeline import CueKind, Timeline
 
@@ -243,17 +244,15 @@ def cue_sound(catalog: Catalog, kind: CueKind, text: str,
 
 
 def session_cues(timeline: Timeline) -> list[tuple[CueKind, str]]:
-    """Every (kind, text) a session can sound, in the order they first come: its cues, what the
-    runner says by itself in sets the user counts, and "Session ended." (the user ends it early)."""
+    """Every (kind, text) a session can sound: its steps' cues in the order they first come, then
+    what the runner says by itself (``engine.spoken.runner_cues``: counted reps, "Last rep" and the
+    end of a set the user counts, "Session ended.")."""
     cues: dict[tuple[CueKind, str], None] = {}
     for step in timeline.steps:
         for c in step.cues:
             cues[(c.kind, c.text)] = None
-        if step.reps:
-            for n in range(1, step.reps + 1):
-                cues[(CueKind.REP, str(n))] = None
-            cues[(CueKind.LAST_REP, "Last rep")] = None
-    cues[(CueKind.SESSION_COMPLETE, "Session ended.")] = None
+    for cue in runner_cues(timeline):
+        cues[cue] = None
     return list(cues)
 
 

@@ -25,10 +25,10 @@ from ..session.timeline import (
     StepKind,
     Timeline,
     retime,
-    set_complete_text,
 )
 from .clock import NS, Clock
 from .events import STATE_OF_STEP, CommandResult, CueEvent, EventLog, Snapshot, State
+from .spoken import LAST_REP, SESSION_ENDED, counted_set_complete, rep_text, says_last_rep
 
 # Cues said at most once per visit to a step, even when added time re-plans it.
 ONCE_PER_STEP = frozenset(
@@ -107,7 +107,6 @@ class Runner:
         self._progress_floor = 0.0
         self._message: str | None = None
         self._command_step = 0  # the step a command acted on (for the event log)
-        self.acknowledged: list[int] = []  # drills whose caution was acknowledged
         self.on_step = on_step  # the store's checkpoint: written at step boundaries, never on ticks
         self.end_reason: str | None = None  # why end_session ended the run early
         self.pauses = 0  # in the whole run
@@ -436,9 +435,9 @@ class Runner:
         reps = self._step.reps or 0
         self._reps_done += 1
         n = self._reps_done
-        self._say_now(CueKind.REP, str(n), now)
-        if n == reps - 1 and reps > 1:
-            self._say_now(CueKind.LAST_REP, "Last rep", now)
+        self._say_now(CueKind.REP, rep_text(n), now)
+        if says_last_rep(n, reps):
+            self._say_now(CueKind.LAST_REP, LAST_REP, now)
         result = CommandResult(True, f"Rep {n} of {reps}")
         if n >= reps:
             self._finish_counted_set(now)
@@ -466,7 +465,7 @@ class Runner:
     def _finish_counted_set(self, now: int) -> None:
         step = self._step
         if step.ends_set:
-            self._say_now(CueKind.SET_COMPLETE, set_complete_text(step.drill_name, step.set_no, step.sets), now)
+            self._say_now(CueKind.SET_COMPLETE, counted_set_complete(step), now)
         self._record("done", None, now)
         self._jump(self._i + 1, now)
 
@@ -554,14 +553,13 @@ class Runner:
         self.end_reason = reason
         self._enter(last, now)
         self._fired = len(self._step.cues)
-        self._say_now(CueKind.SESSION_COMPLETE, "Session ended.", now)
+        self._say_now(CueKind.SESSION_COMPLETE, SESSION_ENDED, now)
         return self._run("end_session", now, CommandResult(True, f"Session ended: {reason}."), reason=reason)
 
     def acknowledge(self, now: int) -> CommandResult:
         self._begin(now)
         if self._state is not State.CAUTION:
             return self._run("acknowledge", now, CommandResult(False, "There is no caution to confirm."))
-        self.acknowledged.append(self._step.drill)
         self._jump(self._i + 1, now)
         return self._run("acknowledge", now, CommandResult(True, "Caution confirmed."))
 

@@ -29,7 +29,7 @@ from pydantic import ValidationError
 from ..safeio import NotRegularFile, TooLarge, read_regular
 from .errors import MAX_SHOWN, Problem, SessionError
 from .locate import Locator
-from .model import FORMAT_VERSION, TABLE_KEYS, Session, shown
+from .model import DRILL_CONFLICT, FORMAT_VERSION, TABLE_KEYS, Session, drill_conflicts, shown
 from .shape import check_parsed, check_shape
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -343,6 +343,8 @@ def _translate(exc: ValidationError, raw: dict[str, Any], guess: _Guesser) -> li
     for err, loc in zip(errors, locs):
         kind = err["type"]
         value = err.get("input")
+        if kind == DRILL_CONFLICT:
+            continue  # _cross_field has reported it from the raw data, at the field it names
         if kind == "extra_forbidden":
             out.append((loc, partial(_unknown_key, loc)))
         elif kind == "missing":
@@ -386,7 +388,9 @@ def _too_short(loc: Loc) -> str:
 
 
 def _cross_field(raw: dict[str, Any], guess: _Guesser) -> list[tuple[Loc, str]]:
-    """Rules that involve more than one field, checked on the raw data."""
+    """The model's rules between a drill's fields (``model.drill_conflicts``), checked on the raw data
+    so that they are reported with the file's other problems (the model checks them only on a drill
+    whose every field is valid), each at the field it names."""
     out: list[tuple[Loc, str]] = []
     drills = raw.get("drill")
     if not isinstance(drills, list):
@@ -394,21 +398,12 @@ def _cross_field(raw: dict[str, Any], guess: _Guesser) -> list[tuple[Loc, str]]:
     for i, d in enumerate(drills, start=1):
         if not isinstance(d, dict):
             continue
-        has_hold, has_reps = "hold" in d, "reps" in d
-        # A misspelt "hold" or "reps" is reported as an unknown key with its correction; no need
-        # to also say that the drill has neither.
-        if has_hold and has_reps:
-            out.append((("drill", i, "reps"), "a drill has hold (seconds) or reps, not both"))
-        elif not has_hold and not has_reps and not any(
-            guess(k, "drill") in ("hold", "reps") for k in d if k not in TABLE_KEYS["drill"]
-        ):
-            out.append((("drill", i), "needs hold (seconds per side) or reps (per set)"))
-        if "cycle" in d and not has_hold:
-            out.append((("drill", i, "cycle"), "cycle repeats through a hold; it needs hold"
-                        + (", not reps" if has_reps else "")))
-        if "tempo" in d and not has_reps:
-            out.append((("drill", i, "tempo"), "tempo paces each rep; it needs reps"
-                        + (", not hold" if has_hold else "")))
-        if "switch_sides" in d and "sides" not in d:
-            out.append((("drill", i, "switch_sides"), "only applies to a drill with sides"))
+        for where, message in drill_conflicts(d.keys()):
+            # A misspelt "hold" or "reps" is reported as an unknown key with its correction; no need
+            # to also say that the drill has neither.
+            if where is None and any(
+                guess(k, "drill") in ("hold", "reps") for k in d if k not in TABLE_KEYS["drill"]
+            ):
+                continue
+            out.append((("drill", i) if where is None else ("drill", i, where), message))
     return out

@@ -5,17 +5,19 @@ publishes the JSON Schema from the same definitions, so the schema editors
 see and the rules the loader applies cannot drift apart.  Every scalar goes
 through one of the small validators below, which accept only what the TOML
 says literally (no "60" for 60, no 60.5, no true for 1) and word their errors
-for a person editing the file.  Rules that tie several fields together live
-in ``load.py`` so that all of a file's problems are reported at once.
+for a person editing the file.  Rules that tie several fields together
+(:func:`drill_conflicts`) are part of the model too, so any ``Session`` that exists is valid
+however it was made; the loader checks the same rules on a file's raw data, so that it can
+report them with every other problem of the file at once, each at its line.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Annotated, Any, Callable, Literal
+from typing import Annotated, Any, Callable, Collection, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
 FORMAT_VERSION = 1
@@ -251,6 +253,32 @@ class Phase(_Model):
 
 PhaseList = Annotated[tuple[Phase, ...], Field(min_length=1, max_length=MAX_PHASES)]
 
+# The error type of a broken rule between a drill's fields (the loader words these itself, located).
+DRILL_CONFLICT = "drill_conflict"
+# The drill's fields that the rules below look at.
+CONFLICT_FIELDS = ("hold", "reps", "cycle", "tempo", "switch_sides", "sides")
+
+
+def drill_conflicts(present: Collection[str]) -> list[tuple[str | None, str]]:
+    """The rules that tie a drill's fields together, given the fields it has (by name, as in the file).
+
+    Each broken rule is (the field it is reported at, or None for the drill as a whole, the message).
+    One definition for the model (:meth:`Drill.fields_agree`) and the loader (which checks the raw
+    data, so a file's other problems are reported with these)."""
+    out: list[tuple[str | None, str]] = []
+    has_hold, has_reps = "hold" in present, "reps" in present
+    if has_hold and has_reps:
+        out.append(("reps", "a drill has hold (seconds) or reps, not both"))
+    elif not has_hold and not has_reps:
+        out.append((None, "needs hold (seconds per side) or reps (per set)"))
+    if "cycle" in present and not has_hold:
+        out.append(("cycle", "cycle repeats through a hold; it needs hold" + (", not reps" if has_reps else "")))
+    if "tempo" in present and not has_reps:
+        out.append(("tempo", "tempo paces each rep; it needs reps" + (", not hold" if has_hold else "")))
+    if "switch_sides" in present and "sides" not in present:
+        out.append(("switch_sides", "only applies to a drill with sides"))
+    return out
+
 
 class Drill(_Model):
     model_config = ConfigDict(
@@ -280,6 +308,18 @@ class Drill(_Model):
     switch_sides: RestSeconds | None = None
     rest_after: RestSeconds | None = Field(None, description="Rest after this drill, instead of rest_between_drills")
 
+    @model_validator(mode="after")
+    def fields_agree(self) -> Drill:
+        """Refuse a drill whose fields contradict each other (:func:`drill_conflicts`), however it was made."""
+        present = [name for name in CONFLICT_FIELDS if getattr(self, name) not in (None, ())]
+        broken = drill_conflicts(present)
+        if broken:
+            raise PydanticCustomError(
+                DRILL_CONFLICT, "{problems}",
+                {"problems": "; ".join(f"{where}: {why}" if where else why for where, why in broken)},
+            )
+        return self
+
 
 class Defaults(_Model):
     get_ready: RestSeconds = 10
@@ -293,6 +333,10 @@ def _format_check(value: Any) -> int:
     if not _is_int(value) or value < 1:
         raise PydanticCustomError(
             "format", "expected the format number {n}, got {got}", {"n": FORMAT_VERSION, "got": shown(value)}
+        )
+    if value > FORMAT_VERSION:  # the loader says this alone, before anything else (a newer format may use anything)
+        raise PydanticCustomError(
+            "format_newer", "format {got} is newer than this version reads ({n})", {"n": FORMAT_VERSION, "got": value}
         )
     return int(value)
 

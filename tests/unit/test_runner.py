@@ -352,7 +352,8 @@ def test_a_caution_waits_until_confirmed_and_never_pauses_itself(mobility):
     assert runner.acknowledge(clock()).ok
     events = runner.tick(clock())
     assert events[0].text == "Get ready: Jefferson curl" and events[0].scheduled_ns == clock()
-    assert runner.acknowledged == [4]
+    after = runner.snapshot(clock())  # the caution confirmed was drill 4's: its get-ready runs now
+    assert after.state is State.GET_READY and after.drill_index == 4
 
 
 def test_skipping_the_drill_at_its_caution_skips_all_its_sets(mobility):

@@ -1,0 +1,45 @@
+"""What the runner says by itself: the cues that no step of a timeline holds.
+
+A timed step's cues are in the timeline (``session/timeline.py``).  In a set the user counts, the
+runner says each rep's number, "Last rep" and the set's end as the reps are counted; and ending a
+session early says "Session ended.".  Those lines are defined here, once: the runner says them, and
+the audio layer (``audio/vocabulary.session_cues``) reads :func:`runner_cues` to have each one's
+sound ready, and its line rendered, before it is needed.
+"""
+
+from __future__ import annotations
+
+from ..session.timeline import CueKind, Step, Timeline, set_complete_text
+
+LAST_REP = "Last rep"  # in a set the user counts, when one rep is left
+SESSION_ENDED = "Session ended."  # the user ended the session early
+
+
+def rep_text(n: int) -> str:
+    """A counted rep's cue: its number."""
+    return str(n)
+
+
+def counted_set_complete(step: Step) -> str:
+    """The cue at the end of a counted set (as a timed set's own cue says it)."""
+    return set_complete_text(step.drill_name, step.set_no, step.sets)
+
+
+def says_last_rep(reps_done: int, reps: int) -> bool:
+    """Whether counting rep ``reps_done`` of ``reps`` leaves the last one to do."""
+    return reps > 1 and reps_done == reps - 1
+
+
+def runner_cues(timeline: Timeline) -> list[tuple[CueKind, str]]:
+    """Every (kind, text) the runner may say by itself in ``timeline``, in the order they can first come."""
+    cues: dict[tuple[CueKind, str], None] = {}
+    for step in timeline.steps:
+        if step.reps and step.is_open:  # a set the user counts: no clock, the runner says these
+            for n in range(1, step.reps + 1):
+                cues[(CueKind.REP, rep_text(n))] = None
+            if step.reps > 1:
+                cues[(CueKind.LAST_REP, LAST_REP)] = None
+            if step.ends_set:
+                cues[(CueKind.SET_COMPLETE, counted_set_complete(step))] = None
+    cues[(CueKind.SESSION_COMPLETE, SESSION_ENDED)] = None
+    return list(cues)

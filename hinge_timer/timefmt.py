@@ -1,0 +1,42 @@
+"""Durations as a person reads them on a clock: ``m:ss``, or ``h:mm:ss`` where a caller wants hours.
+
+The one formatter of the app (the plan, the terminal captions, Home, the kiosk, the session and done
+screens).  Callers differ only in how a fraction of a second is rounded and whether an hour is split
+off, so those are its two arguments; the digits are always minutes, a colon and two digits of seconds.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Rounding = Literal["nearest", "down", "up"]
+
+
+def whole_seconds(seconds: float, rounding: Rounding = "nearest") -> int:
+    """``seconds`` as a whole number: to the nearest (halves to even, as ``round``), cut toward zero
+    (``down``, as ``int``), or up to the next whole second (``up``)."""
+    if rounding == "nearest":
+        return int(round(seconds))
+    if rounding == "down":
+        return int(seconds)
+    return int(-(-seconds // 1))
+
+
+def clock(seconds: float, rounding: Rounding = "nearest", *, hours: bool = False) -> str:
+    """``m:ss`` (minutes are not limited to 59); with ``hours``, ``h:mm:ss`` from one hour on."""
+    whole = whole_seconds(seconds, rounding)
+    if hours:
+        h, rest = divmod(whole, 3600)
+        if h:
+            m, s = divmod(rest, 60)
+            return f"{h}:{m:02d}:{s:02d}"
+    m, s = divmod(whole, 60)
+    return f"{m}:{s:02d}"
+
+
+def time_left(seconds: float | None) -> str:
+    """A countdown's time left: whole seconds rounded up, never below 0:00 (so 0:00 shows only at the
+    end); ``""`` when there is no clock (``None``)."""
+    if seconds is None:
+        return ""
+    return clock(max(0.0, seconds), "up")
