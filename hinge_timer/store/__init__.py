@@ -1,2 +1,3 @@
-"""The history: SQLite, Qt-free (db: opening and migrations; recorder: a run's records at each step boundary;
-writer: the recorder's writer thread and side files; history: reading)."""
+"""The history: SQLite, Qt-free (db: opening and migrations; errors: the domain errors, chosen by SQLite's
+error code; recorder: a run's records at each step boundary; writer: the recorder's writer thread and side
+files; history: reading)."""

@@ -20,8 +20,8 @@ Opening never raises for a bad file.  ``open_history`` always returns a ``Histor
 - a read-only or full disk, or a folder that cannot be made: history is off (or read-only),
   and the session runs anyway.
 
-Locked and damaged are told apart by SQLite's error code (SQLITE_BUSY, SQLITE_LOCKED), never by
-the message's words alone.
+Locked, read-only, full and damaged are told apart by SQLite's error code (store/errors.py turns an
+error into its domain error: HistoryLocked, HistoryReadOnly, ...), never by the message's words.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..safeio import NotRegularFile, kind_of, read_head
+from .errors import HistoryFull, HistoryLocked, HistoryReadOnly, SchemaMismatch, fault
+from .errors import is_locked as is_locked  # (where the lock tests look for it)
 
 FILE_NAME = "history.sqlite3"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -106,25 +108,21 @@ OPEN_TIMEOUT = 0.1  # seconds: the longest a lock held by another program may ho
 BUSY_TIMEOUT_MS = 0
 EXIT_WAIT_S = 1.5  # at exit, the longest the history's writer threads are waited for (then: a side file)
 
-# SQLite's primary result codes (the low byte of an extended code).
-SQLITE_PERM, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY = 3, 5, 6, 8
-SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 10, 11, 13, 14, 26
-_CANNOT_WRITE = {SQLITE_PERM, SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN}
 # Tables SQLite itself makes on request (ANALYZE, PRAGMA optimize): not planted, and never run.
 _SQLITE_OWN = {("table", "sqlite_stat1"), ("table", "sqlite_stat2"), ("table", "sqlite_stat3"),
                ("table", "sqlite_stat4")}
 
 
-class HistoryError(Exception):
-    """A write that failed (read-only or full disk, damage found while running); the message names the file."""
+class UnexpectedSchema(SchemaMismatch, sqlite3.DatabaseError):
+    """The file holds tables, indexes, triggers or views this version did not make, or is at another
+    version (``version``, when that is the reason): not written.  errors.fault makes it a
+    HistoryUnexpected, or a HistoryNewer when ``version`` is above ours."""
 
-
-class UnexpectedSchema(sqlite3.DatabaseError):
-    """The file holds tables, indexes, triggers or views this version did not make (or is newer): not written."""
-
-    def __init__(self, items: list[str]) -> None:
+    def __init__(self, items: list[str], version: int | None = None) -> None:
         super().__init__("it holds what this version of Hinge Timer did not make: " + ", ".join(items))
         self.items = items
+        self.version = version
+        self.ours = SCHEMA_VERSION
 
 
 @dataclass
@@ -144,10 +142,6 @@ class History:
     # read-only (so none of it runs) until the user moves it aside with :func:`start_over`.
     unexpected: list[str] = field(default_factory=list)
     _retrying: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
-
-    @property
-    def available(self) -> bool:
-        return self.conn is not None
 
     def close(self) -> None:
         if self.conn is not None:
@@ -188,21 +182,6 @@ def configure(conn: sqlite3.Connection, busy_timeout_ms: int = BUSY_TIMEOUT_MS) 
     conn.execute("PRAGMA synchronous = FULL")
 
 
-def error_code(exc: BaseException) -> int | None:
-    """SQLite's primary result code for ``exc`` (SQLITE_BUSY, ...), or None if it carries none."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    return code & 0xFF if isinstance(code, int) else None
-
-
-def is_locked(exc: BaseException) -> bool:
-    """True when ``exc`` says another connection holds a lock (SQLITE_BUSY or SQLITE_LOCKED): the file
-    is in use, not damaged, and the same statement can succeed later."""
-    code = error_code(exc)
-    if code is not None:
-        return code in (SQLITE_BUSY, SQLITE_LOCKED)
-    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower()
-
-
 @functools.lru_cache(maxsize=None)
 def expected_schema(version: int = SCHEMA_VERSION) -> frozenset[tuple[str, str, str]]:
     """(type, name, table) of everything MIGRATIONS make up to ``version``: built in memory, not listed by hand."""
@@ -227,7 +206,7 @@ def prepare_for_writing(conn: sqlite3.Connection) -> None:
     SQLITE_BUSY (see :func:`is_locked`) when another program's lock stops the migration."""
     at = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if at > SCHEMA_VERSION:
-        raise UnexpectedSchema([f"history version {at} (this one writes {SCHEMA_VERSION})"])
+        raise UnexpectedSchema([f"history version {at} (this one writes {SCHEMA_VERSION})"], version=at)
     extra = unexpected_items(conn, at)
     if extra:
         raise UnexpectedSchema(extra)
@@ -332,15 +311,6 @@ def _move_aside(path: Path, why: str) -> Path:
             os.replace(side, aside.with_name(aside.name + suffix))
     os.replace(path, aside)
     return aside
-
-
-def _cannot_write(exc: BaseException) -> bool:
-    code = error_code(exc)
-    if code is not None:
-        return code in _CANNOT_WRITE
-    text = str(exc).lower()
-    return any(w in text for w in ("readonly", "read-only", "unable to open", "disk is full", "disk i/o",
-                                   "no space", "permission"))
 
 
 def _connect(target: str | Path, timeout: float, uri: bool = False) -> sqlite3.Connection:
@@ -448,11 +418,14 @@ def open_history(folder: Path, *, timeout: float = OPEN_TIMEOUT) -> History:
         return _unexpected(path, exc.items)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        if is_locked(exc):
+        kind = fault(exc, path)  # by SQLite's code
+        if isinstance(kind, HistoryLocked):
             return _in_use(path)
-        if _cannot_write(exc):
+        if isinstance(kind, (HistoryFull, HistoryReadOnly)):
             return _open_read_only(path, f"History cannot be saved: {path} cannot be written ({exc}). "
                                          "The session runs anyway.")
+        # Damaged (SQLITE_CORRUPT, SQLITE_NOTADB) and, as ever, anything else the checks of a file just
+        # opened meet: the file cannot serve as a history, so it is moved aside (kept whole).
         return _start_over(path, f"damaged ({exc})", "damaged")
     return History(path, conn, True, problem, moved_to)
 

@@ -1,4 +1,4 @@
-"""Reading the history: runs, one run's sets, days trained, streak, minutes per week,
+"""Reading the history: runs, one run's sets, a run's session hash, days trained, streak, minutes per week,
 the dose suggestion, interrupted runs, and CSV.  Qt-free; every function takes the connection."""
 
 from __future__ import annotations
@@ -118,6 +118,12 @@ def interrupted(conn: sqlite3.Connection) -> list[RunRow]:
         return []
     marks = ",".join("?" * len(ids))
     return _run_rows(conn, f"WHERE r.id IN ({marks})", tuple(ids))
+
+
+def run_content_hash(conn: sqlite3.Connection, run_id: int) -> str:
+    """The SHA-256 of the session file as it was when the run started ("" if the run is not there)."""
+    row = conn.execute("SELECT content_hash FROM runs WHERE id = ?", (run_id,)).fetchone()
+    return str(row[0]) if row else ""
 
 
 def kiosk_runs_today(conn: sqlite3.Connection, today: date | None = None) -> int:

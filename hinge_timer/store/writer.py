@@ -37,7 +37,8 @@ from pathlib import Path
 from typing import Callable, Union
 
 from ..safeio import write_atomic
-from .db import SCHEMA_VERSION, configure, is_locked, unexpected_items
+from .db import SCHEMA_VERSION, UnexpectedSchema, configure, unexpected_items
+from .errors import HistoryLocked, fault, is_locked
 
 log = logging.getLogger(__name__)
 
@@ -306,37 +307,28 @@ def _find_run(c: sqlite3.Connection, identity: Row) -> int | None:
 
 # -- what went wrong -------------------------------------------------------------------------------
 def problem_text(exc: BaseException, db_path: str) -> str:
-    """One sentence for the user about a failed write."""
-    if is_locked(exc):
+    """What the user is told about a failed write, by its kind (errors.fault: SQLite's code, not its words)."""
+    kind = fault(exc, db_path)
+    if isinstance(kind, HistoryLocked):
         return (f"The history is in use by another program: {db_path}. This run is kept and will be saved "
                 "as soon as the history is free. The session goes on.")
-    text = str(exc)
-    if "full" in text.lower():
-        why = "the disk is full"
-    elif "readonly" in text.lower() or "read-only" in text.lower():
-        why = "the disk is read-only"
-    else:
-        why = text
-    return f"History cannot be saved ({why}): {db_path}. The session goes on."
-
-
-class NotOurs(sqlite3.DatabaseError):
-    """The file holds what this version did not make (or another version's schema): no write goes in."""
+    return f"History cannot be saved ({kind.reason}): {db_path}. The session goes on."
 
 
 def connect(path: Path, busy_ms: int = BUSY_MS) -> sqlite3.Connection:
     """A writing connection to an existing history (never creates one), waiting at most ``busy_ms``.
-    The schema is checked first, as at open: a trigger planted since must never fire on our writes."""
+    The schema is checked first, as at open: a trigger planted since must never fire on our writes
+    (:class:`~.db.UnexpectedSchema`, an ``sqlite3.DatabaseError``, when the file is not ours to write)."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, isolation_level=None,
                            timeout=busy_ms / 1000, check_same_thread=False)  # the thread's, and write_now's
     try:
         configure(conn, busy_ms)
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         if version != SCHEMA_VERSION:
-            raise NotOurs(f"it is at history version {version}, this Hinge Timer writes {SCHEMA_VERSION}")
+            raise UnexpectedSchema([f"history version {version} (this one writes {SCHEMA_VERSION})"], version=version)
         extra = unexpected_items(conn, version)
         if extra:
-            raise NotOurs(f"it holds what this version did not make: {', '.join(extra)}")
+            raise UnexpectedSchema(extra)
     except BaseException:
         conn.close()
         raise
@@ -477,10 +469,11 @@ def import_pending(history: Path, conn: sqlite3.Connection | None = None, busy_m
 
 
 def _kept_text(history: Path, exc: BaseException) -> str:
-    if is_locked(exc):
+    kind = fault(exc, history)
+    if isinstance(kind, HistoryLocked):
         return (f"Runs kept while the history was in use are still waiting next to {history}: the history is "
                 "in use by another program. They will be added when it is free.")
-    return f"Runs kept next to {history} cannot be added yet ({exc}); they stay there."
+    return f"Runs kept next to {history} cannot be added yet ({kind.reason}); they stay there."
 
 
 # -- the thread ---------------------------------------------------------------------------------------------

@@ -162,8 +162,9 @@ def run_gui(args, start_file: str | None = None, dose: str | None = None, fullsc
             window.when_shown(lambda: window.start_session(chosen, dose or settings.dose))
     try:
         if resume:  # `resume`: pick up the interrupted run, or say there is none
-            if window.interrupted_run is None or window._resume_entry is None:
-                why = window.home.resume_label.text() if window.interrupted_run is not None else ""
+            offer = window.history_service.offer
+            if offer is None or not offer.resumable:
+                why = offer.text if offer is not None else ""
                 print(controls_escaped("hinge-timer: there is no interrupted run to resume." + (f" {why}" if why else "")),
                       file=sys.stderr)  # `why` names a drill from the user's file
                 window.close()

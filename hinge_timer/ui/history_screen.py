@@ -1,20 +1,20 @@
 """The history screen: the calendar of days trained and the streak, every run, one run's sets,
 and a chart of minutes per week (Qt Charts).
 
-Built the first time it is opened (Qt Charts takes ~0.1 s to load).  The run list is a model
-over the rows already read, so ten years of daily runs open as fast as ten
-(benchmarks/history.py).
+Built the first time it is opened (Qt Charts takes ~0.1 s to load).  Its data comes from the history
+service as plain rows (app/history.HistoryPage): the run list is a model over the rows already read, so
+ten years of daily runs open as fast as ten (benchmarks/history.py), and one run's sets are read when it
+is chosen.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QTextCharFormat
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QBrush, QFont, QFontMetrics, QPainter, QTextCharFormat
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCalendarWidget,
@@ -29,9 +29,13 @@ from PySide6.QtWidgets import (
 
 from ..engine.state import State
 from ..store import history
+from ..store.errors import HistoryFault
 from ..store.history import RunRow
 from . import theme
 from .widgets import plain_label
+
+if TYPE_CHECKING:
+    from ..app.history import HistoryPage
 
 WEEKS_SHOWN = 26
 TABLE_PX = 14
@@ -63,7 +67,7 @@ class RunsModel(QAbstractTableModel):
             return (f"{r.started:%a %d %b %Y %H:%M}", r.title, r.dose, f"{r.seconds / 60:.0f}", r.outcome)[col]
         if role == Qt.ItemDataRole.ForegroundRole and col == 4:
             if r.stopped:
-                return QBrush(QColor("#E69F00"))
+                return QBrush(theme.NOTICE)
             if r.clean:
                 return QBrush(theme.STATE_COLOURS[State.WORK])
             return QBrush(theme.MUTED_TEXT)
@@ -106,7 +110,7 @@ class HistoryScreen(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("history_screen")
-        self.conn: sqlite3.Connection | None = None
+        self.page: HistoryPage | None = None
         self.rows: list[RunRow] = []
         self._marked: list[date] = []
         root = QVBoxLayout(self)
@@ -188,11 +192,11 @@ class HistoryScreen(QWidget):
             header.resizeSection(col, metrics.horizontalAdvance(sample) + 20)
 
     # -- filling it ------------------------------------------------------------------------
-    def load(self, conn: sqlite3.Connection | None, notice: str = "", today: date | None = None) -> None:
-        """Read the runs and fill every part; ``notice`` says why the history may be incomplete."""
+    def load(self, page: HistoryPage, today: date | None = None) -> None:
+        """Fill every part from the runs read; ``page.notice`` says why the history may be incomplete."""
         today = today or date.today()
-        self.conn = conn
-        self.rows = history.runs(conn) if conn is not None else []
+        self.page = page
+        self.rows = page.runs
         self.model.set_rows(self.rows)
         days = history.days_trained(self.rows)
         streak = history.current_streak(days, today)
@@ -202,8 +206,8 @@ class HistoryScreen(QWidget):
             f"run{'' if len(self.rows) == 1 else 's'} in all · {week:.0f} min this week")
         self._mark_days(days)
         self._fill_chart(history.minutes_per_week(self.rows, today, WEEKS_SHOWN))
-        self.notice.setText(notice if conn is not None or notice else "No history yet.")
-        self.export_button.setEnabled(conn is not None and bool(self.rows))
+        self.notice.setText(page.notice if page.readable or page.notice else "No history yet.")
+        self.export_button.setEnabled(page.readable and bool(self.rows))
         if self.rows:
             self.table.selectRow(0)
             self.show_run(0)
@@ -260,11 +264,17 @@ class HistoryScreen(QWidget):
         return [bars.at(i) for i in range(bars.count())]
 
     def show_run(self, row: int) -> None:
-        if self.conn is None or not 0 <= row < len(self.rows):
+        if self.page is None or not self.page.readable or not 0 <= row < len(self.rows):
             return
         run = self.rows[row]
-        self.details.setText(describe_sets(run, history.run_sets(self.conn, run.id)))
+        try:
+            sets = self.page.sets(run.id)
+        except HistoryFault as exc:  # a lock or damage since the screen was filled
+            self.details.setText(f"The sets of this run cannot be read. {exc}")
+            return
+        self.details.setText(describe_sets(run, sets))
 
+    @Slot(QDate)
     def on_day_clicked(self, qdate: QDate) -> None:
         day = date(qdate.year(), qdate.month(), qdate.day())
         for i, r in enumerate(self.rows):
@@ -290,7 +300,7 @@ class HistoryScreen(QWidget):
         self.heading.setStyleSheet(f"color: {text}; font-size: 26px; font-weight: bold;")
         self.streak.setStyleSheet(f"color: {text}; font-size: 17px; padding-left: 18px;")
         self.details.setStyleSheet(f"color: {text}; font-size: 14px; background: {panel}; padding: 8px;")
-        self.notice.setStyleSheet("color: #E69F00; font-size: 13px;")
+        self.notice.setStyleSheet(f"color: {theme.NOTICE.name()}; font-size: 13px;")
         self.table.setStyleSheet(
             f"QTableView {{ background: {panel}; color: {text}; font-size: {TABLE_PX}px; gridline-color: {theme.TRACK.name()};"
             f" selection-background-color: {theme.STATE_COLOURS[State.IDLE].name()}; }}"

@@ -6,6 +6,7 @@ Mounting needs root (CI runs as root).  Elsewhere these tests skip, and with CI=
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from hinge_timer.engine.runner import Runner
 from hinge_timer.session.timeline import StepKind
 from hinge_timer.store import history
 from hinge_timer.store.db import FILE_NAME, open_history
+from hinge_timer.store.errors import HistoryFull, HistoryReadOnly, faults
 from hinge_timer.store.recorder import Recorder
 from tests.unit.test_store import finish, source, timeline, until_step
 
@@ -72,6 +74,16 @@ def test_a_full_disk_mid_session_is_said_once_nothing_saved_is_lost_and_it_catch
     assert len(problems) == 1, problems
     assert "disk is full" in problems[0] and str(h.path) in problems[0]
     assert history.runs(h.conn)[0].sets_done >= saved  # nothing saved was lost
+    # The kind comes from SQLite's code: a write of our own says HistoryFull, naming the file.
+    with pytest.raises(HistoryFull) as info, faults(h.path):
+        h.conn.execute("BEGIN IMMEDIATE")
+        try:
+            h.conn.execute("INSERT INTO runs (session_key, title, file, content_hash, dose, started_at, status)"
+                           " VALUES ('k', ?, 'f', 'h', 'low', '2026-11-02T08:00:00+00:00', 'ended')", ("x" * 2_000_000,))
+        finally:
+            if h.conn.in_transaction:  # (SQLite may have rolled it back itself)
+                h.conn.execute("ROLLBACK")
+    assert str(info.value) == f"The history {h.path} cannot be written: the disk is full."
     filler.unlink()  # space again: the next boundary writes everything it missed
     finish(runner, clock)
     assert problems[-1] == ""
@@ -96,6 +108,11 @@ def test_a_read_only_disk_the_session_runs_and_history_shows_what_was_saved(smal
         finish(runner, clock)
         assert len(problems) == 1 and "History cannot be saved" in problems[0]
         again.close()
+        plain = sqlite3.connect(small_disk / FILE_NAME, isolation_level=None)  # a write of our own: read-only
+        with pytest.raises(HistoryReadOnly) as info, faults(small_disk / FILE_NAME):
+            plain.execute("UPDATE runs SET title = title")
+        plain.close()
+        assert str(small_disk / FILE_NAME) in str(info.value) and "cannot be written" in str(info.value)
     finally:
         remount(small_disk, "rw")
 
@@ -104,6 +121,6 @@ def test_no_folder_can_be_made_history_is_off_with_one_message(small_disk):
     remount(small_disk, "ro")
     try:
         h = open_history(small_disk / "data")
-        assert not h.available and "cannot be made" in h.problem and str(small_disk / "data") in h.problem
+        assert h.conn is None and "cannot be made" in h.problem and str(small_disk / "data") in h.problem
     finally:
         remount(small_disk, "rw")

@@ -32,7 +32,7 @@ def test_a_lock_taken_mid_session_is_said_once_and_the_run_is_saved_when_it_goes
     db = app.window.history.path
     told: list[str] = []
     with held(db, LOCK["immediate"]) as holder:
-        app.window.recorder.on_problem = lambda m: (told.append(m), app.window.on_history_problem(m))
+        app.window.recorder.on_problem = lambda m: (told.append(m), app.window.history_service.on_recorder_problem(m))
         app.advance(20, dt=1.0)  # boundaries pass; each only queues its record
         status = app.screen.status
         qtbot.waitUntil(lambda: "History in use by another program" in status.text(), timeout=5000)
@@ -123,7 +123,7 @@ def test_after_the_window_closes_no_writer_thread_posts_to_it(qtbot, tmp_path, f
     app = App(qtbot, tmp_path)
     app.start(WARM_UP)
     rec = app.window.recorder
-    post = app.window._history_post()
+    post = app.window.history_service.writer_post()
     assert post.parent() is QCoreApplication.instance()  # never a window's child: it outlives the window
     app.advance(10)
     app.window.end_driver()

@@ -284,7 +284,7 @@ def test_a_newer_database_is_left_untouched(tmp_path):
     c.close()
     before = path.read_bytes()
     h = open_history(tmp_path)
-    assert not h.available and "newer Hinge Timer" in h.problem and str(path) in h.problem
+    assert h.conn is None and "newer Hinge Timer" in h.problem and str(path) in h.problem
     assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == [FILE_NAME]
 
 

@@ -68,7 +68,7 @@ def test_a_non_regular_file_in_place_of_the_history_is_left_alone_and_history_is
         odd = tmp_path / (FILE_NAME + "-wal")
         os.mkfifo(odd)
     h = in_thread(lambda: open_history(tmp_path))
-    assert not h.available and not h.writable and h.moved_to is None
+    assert h.conn is None and not h.writable and h.moved_to is None
     assert str(odd) in h.problem and "not a regular file" in h.problem and "Errno" not in h.problem
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted({FILE_NAME, odd.name})  # nothing moved or made
     if kind == "folder":
@@ -123,7 +123,7 @@ def test_a_planted_trigger_is_named_and_never_runs(tmp_path):
     plant(path, "CREATE TRIGGER wipe AFTER INSERT ON runs BEGIN DELETE FROM runs; END",
           "CREATE TABLE stash (x)", "CREATE VIEW everything AS SELECT * FROM runs")
     h = open_history(tmp_path)
-    assert not h.writable and h.available and h.moved_to is None
+    assert not h.writable and h.conn is not None and h.moved_to is None
     assert h.unexpected == ['table "stash"', 'trigger "wipe" (on runs)', 'view "everything"']
     assert 'trigger "wipe" (on runs)' in h.problem and 'view "everything"' in h.problem and str(path) in h.problem
     assert "read-only" in h.problem
