@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
+from .. import timefmt
 from ..session.timeline import StepKind
 from . import theme
 from .widgets import plain_label
@@ -36,8 +37,7 @@ def summarise(runner: Runner, seconds_taken: float) -> str:
         else:
             word = f"{done} of {len(planned)} done" + (f", {skipped} skipped" if skipped else "")
         lines.append(f"{drill.name}: {word}")
-    m, s = divmod(int(round(seconds_taken)), 60)
-    return "\n".join([f"Time: {m}:{s:02d}", "", *lines])
+    return "\n".join([f"Time: {timefmt.clock(seconds_taken)}", "", *lines])
 
 
 class DoneScreen(QWidget):
@@ -82,9 +82,8 @@ class DoneScreen(QWidget):
         self._style_saved()
 
     def _style_saved(self) -> None:
-        h = max(1, min(self.height(), int(self.width() * 0.75)))
-        colour = "#E69F00" if self.saved.property("problem") else theme.MUTED_TEXT.name()
-        self.saved.setStyleSheet(f"color: {colour}; font-size: {max(11, int(h * 0.028))}px;")
+        colour = theme.NOTICE if self.saved.property("problem") else theme.MUTED_TEXT
+        self.saved.setStyleSheet(f"color: {colour.name()}; font-size: {theme.scaled_px(self, 0.028, 11)}px;")
 
     def handle_key(self, key: int, text: str) -> bool:
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
@@ -94,10 +93,10 @@ class DoneScreen(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
-        h = max(1, min(self.height(), int(self.width() * 0.75)))
-        self.title.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {max(20, int(h * 0.08))}px;"
+        px = theme.scaled_px
+        self.title.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {px(self, 0.08, 20)}px;"
                                  " font-weight: bold;")
-        self.summary.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {max(12, int(h * 0.04))}px;")
+        self.summary.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {px(self, 0.04, 12)}px;")
         self._style_saved()
-        self.home_button.setStyleSheet(f"font-size: {max(12, int(h * 0.035))}px; min-height:"
-                                       f" {max(44, int(h * 0.09))}px; padding: 0 24px;")
+        self.home_button.setStyleSheet(f"font-size: {px(self, 0.035, 12)}px; min-height:"
+                                       f" {px(self, 0.09, 44)}px; padding: 0 24px;")

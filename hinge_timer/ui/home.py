@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import partial
-from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QBoxLayout,
     QButtonGroup,
@@ -23,69 +21,17 @@ from PySide6.QtWidgets import (
 )
 
 from ..engine.state import State
-from ..session.errors import SessionError
+# The session list's entries and how they are found and checked are the core's (session/catalogue.py);
+# the window and benchmarks import them from here too.
+from ..session.catalogue import MAX_LISTED as MAX_LISTED
+from ..session.catalogue import SessionEntry as SessionEntry
+from ..session.catalogue import builtin_entries as builtin_entries
+from ..session.catalogue import discover as discover
+from ..session.catalogue import load_entry as load_entry
+from ..session.catalogue import user_session_files as user_session_files
+from .. import timefmt
 from . import theme
 from .widgets import plain_label
-
-if TYPE_CHECKING:
-    from ..session.model import Session
-
-
-@dataclass
-class SessionEntry:
-    key: str  # what settings remember: a built-in's name or a file's path
-    source: Traversable | Path
-    builtin: bool
-    session: Session | None = None
-    error: SessionError | None = None
-
-    @property
-    def label(self) -> str:
-        if self.session is not None:
-            return self.session.title + ("" if self.builtin else "  (yours)")
-        return f"⚠ {Path(str(self.key)).name}: cannot be opened"
-
-
-def load_entry(key: str, source: Traversable | Path, builtin: bool) -> SessionEntry:
-    from ..session.load import load_session  # pydantic: loaded after the first paint (docs/PERFORMANCE.md)
-
-    entry = SessionEntry(key, source, builtin)
-    try:
-        entry.session = load_session(source, name=key if not builtin else None)
-    except SessionError as exc:
-        entry.error = exc
-    return entry
-
-
-# The most files listed from the user's sessions folder.  Each loads (or is refused) in well under
-# 0.5 s whatever it holds (docs/session-format.md, "Limits"), and they are checked off the GUI thread
-# (SessionLister), so Home paints and answers while they are.
-MAX_LISTED = 100
-
-
-def builtin_entries() -> list[SessionEntry]:
-    """The built-in sessions (shipped with the app, a few small files: quick to check)."""
-    from ..session.load import builtin_session_files
-
-    return [load_entry(f.name.removesuffix(".toml"), f, True) for f in builtin_session_files()]
-
-
-def user_session_files(sessions_dir: Path | None) -> list[Path]:
-    """The .toml files in the user's sessions folder that Home lists, in name order, without opening them.
-
-    Only regular files (a FIFO, device or folder named ``x.toml`` is left out, never opened), and at
-    most ``MAX_LISTED`` of them."""
-    from ..safeio import regular_files
-
-    if sessions_dir is None or not sessions_dir.is_dir():
-        return []
-    return regular_files(sessions_dir, "*.toml")[:MAX_LISTED]
-
-
-def discover(sessions_dir: Path | None) -> list[SessionEntry]:
-    """The built-in sessions, then the user's session files (see :func:`user_session_files`), all checked
-    here, on the caller's thread.  The window uses :class:`SessionLister` for the user's files instead."""
-    return builtin_entries() + [load_entry(str(p), p, False) for p in user_session_files(sessions_dir)]
 
 
 class SessionLister:
@@ -138,11 +84,6 @@ class SessionLister:
     def _finish(self) -> None:  # on the GUI thread
         if not self._cancelled.is_set():
             self._on_done()
-
-
-def fmt_minutes(seconds: float) -> str:
-    m, s = divmod(int(round(seconds)), 60)
-    return f"{m}:{s:02d}"
 
 
 class HomeScreen(QWidget):
@@ -240,8 +181,11 @@ class HomeScreen(QWidget):
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
         if text:
-            mid = max(12, int(max(1, min(self.height(), int(self.width() * 0.75))) * 0.03))
-            self.notice.setStyleSheet(f"color: #E69F00; font-size: {max(11, int(mid * 0.8))}px;")
+            self._style_notice()
+
+    def _style_notice(self) -> None:
+        mid = theme.scaled_px(self, 0.03, 12)
+        self.notice.setStyleSheet(f"color: {theme.NOTICE.name()}; font-size: {max(11, int(mid * 0.8))}px;")
 
     def offer_history_aside(self, offer: bool) -> None:
         """Show (or hide) the button that moves an unexpected history aside, under the notice."""
@@ -293,13 +237,12 @@ class HomeScreen(QWidget):
     def _style_resume(self) -> None:
         if self._resume_box is None:
             return
-        h = max(1, min(self.height(), int(self.width() * 0.75)))
-        mid = max(12, int(h * 0.03))
+        mid = theme.scaled_px(self, 0.03, 12)
         self._resume_box.setStyleSheet(f"QFrame#resume_box {{ background: {theme.PANEL.name()};"
-                                       f" border: 2px solid #E69F00; border-radius: 6px; }}")
+                                       f" border: 2px solid {theme.NOTICE.name()}; border-radius: 6px; }}")
         self.resume_label.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {mid}px; border: none;")
         for b in (self.resume_button, self.discard_button):
-            b.setStyleSheet(f"font-size: {mid}px; min-height: {max(44, int(h * 0.08))}px; padding: 0 18px;")
+            b.setStyleSheet(f"font-size: {mid}px; min-height: {theme.scaled_px(self, 0.08, 44)}px; padding: 0 18px;")
 
     @property
     def dose(self) -> str:
@@ -308,6 +251,7 @@ class HomeScreen(QWidget):
     def set_dose(self, dose: str) -> None:
         (self.dose_high if dose == "high" else self.dose_low).setChecked(True)
 
+    @Slot()
     def _on_dose_toggled(self) -> None:
         self.refresh_details()
         self.dose_changed.emit(self.dose)
@@ -368,7 +312,7 @@ class HomeScreen(QWidget):
         from ..session.timeline import compile_timeline
 
         t = compile_timeline(s, self.dose)  # type: ignore[arg-type]
-        total = ("about " if t.has_open else "") + fmt_minutes(t.total)
+        total = ("about " if t.has_open else "") + timefmt.clock(t.total)
         drills: list[str] = []
         for d in s.drills:
             if d.hold is not None:
@@ -394,6 +338,7 @@ class HomeScreen(QWidget):
         self.details_title.setText(s.title)
         self.details.setText("\n".join(lines))
 
+    @Slot()
     def request_start(self) -> None:
         e = self.current
         if e is not None:
@@ -426,8 +371,7 @@ class HomeScreen(QWidget):
         super().resizeEvent(event)
         portrait = self.height() > self.width()
         self.row.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
-        h = max(1, min(self.height(), int(self.width() * 0.75)))
-        big, mid = max(18, int(h * 0.06)), max(12, int(h * 0.03))
+        big, mid = theme.scaled_px(self, 0.06, 18), theme.scaled_px(self, 0.03, 12)
         self.heading.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {big}px; font-weight: bold;")
         self.list.setStyleSheet(f"QListWidget {{ font-size: {mid}px; color: {theme.TEXT.name()};"
                                 f" background: {theme.PANEL.name()}; }} QListWidget::item {{ padding: 10px; }}")
@@ -444,7 +388,7 @@ class HomeScreen(QWidget):
                 f" QRadioButton::indicator:checked {{ border: 2px solid {theme.TEXT.name()};"
                 f" background: {theme.STATE_COLOURS[State.REST].name()}; }}")
         if self.notice.text():
-            self.notice.setStyleSheet(f"color: #E69F00; font-size: {max(11, int(mid * 0.8))}px;")
+            self._style_notice()
         self._style_resume()
         for b in (self.open_button, self.start_button, self.history_button):
-            b.setStyleSheet(f"font-size: {mid}px; min-height: {max(44, int(h * 0.08))}px; padding: 0 18px;")
+            b.setStyleSheet(f"font-size: {mid}px; min-height: {theme.scaled_px(self, 0.08, 44)}px; padding: 0 18px;")

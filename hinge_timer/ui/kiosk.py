@@ -25,7 +25,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCursor, QKeyEvent
 from PySide6.QtWidgets import QApplication, QGridLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
@@ -33,7 +33,7 @@ from ..engine.state import State
 from ..kiosk.config import KioskConfig
 from ..kiosk.pin import LOCKOUT_FILE, LockoutFile, PinLimiter, wait_text
 from . import dialogs, theme
-from .home import SessionEntry, fmt_minutes
+from ..session.catalogue import SessionEntry
 from .widgets import plain_label
 
 if TYPE_CHECKING:
@@ -153,13 +153,15 @@ class KioskHome(QWidget):
         self._style()
 
     def _style(self) -> None:
-        h = max(1, min(self.height(), int(self.width() * 0.75)))
-        self.heading.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {max(22, int(h * 0.065))}px;"
+        def px(fraction: float, minimum: int) -> int:
+            return theme.scaled_px(self, fraction, minimum)
+
+        self.heading.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {px(0.065, 22)}px;"
                                    " font-weight: bold;")
-        self.today.setStyleSheet(f"color: {theme.MUTED_TEXT.name()}; font-size: {max(14, int(h * 0.03))}px;")
-        self.hint.setStyleSheet(f"color: {theme.MUTED_TEXT.name()}; font-size: {max(13, int(h * 0.026))}px;")
+        self.today.setStyleSheet(f"color: {theme.MUTED_TEXT.name()}; font-size: {px(0.03, 14)}px;")
+        self.hint.setStyleSheet(f"color: {theme.MUTED_TEXT.name()}; font-size: {px(0.026, 13)}px;")
         self.admin.setStyleSheet(f"color: {theme.TEXT.name()}; background: {theme.PANEL.name()};"
-                                 f" font-size: {max(13, int(h * 0.024))}px; padding: 8px;")
+                                 f" font-size: {px(0.024, 13)}px; padding: 8px;")
         colour = theme.STATE_COLOURS[State.WORK]
         text, muted = theme.TEXT.name(), theme.MUTED_TEXT.name()
         for tile in self.tiles:
@@ -168,11 +170,11 @@ class KioskHome(QWidget):
                 f" border-radius: 14px; }}"
                 f" QPushButton:pressed {{ background: {theme.TRACK.name()}; }}"
                 f" QLabel {{ background: transparent; border: none; }}"
-                f" QLabel#tile_title {{ color: {text}; font-size: {max(18, int(h * 0.05))}px; font-weight: bold; }}"
-                f" QLabel#tile_minutes {{ color: {colour.name()}; font-size: {max(22, int(h * 0.08))}px;"
+                f" QLabel#tile_title {{ color: {text}; font-size: {px(0.05, 18)}px; font-weight: bold; }}"
+                f" QLabel#tile_minutes {{ color: {colour.name()}; font-size: {px(0.08, 22)}px;"
                 f" font-weight: bold; }}"
-                f" QLabel#tile_drills {{ color: {muted}; font-size: {max(13, int(h * 0.026))}px; }}"
-                f" QLabel#tile_go {{ color: {text}; font-size: {max(15, int(h * 0.032))}px; }}")
+                f" QLabel#tile_drills {{ color: {muted}; font-size: {px(0.026, 13)}px; }}"
+                f" QLabel#tile_go {{ color: {text}; font-size: {px(0.032, 15)}px; }}")
 
 
 class KioskController(QObject):
@@ -296,6 +298,7 @@ class KioskController(QObject):
         return False
 
     # -- the checks ---------------------------------------------------------------------------
+    @Slot()
     def check(self) -> None:
         now = self.clock()
         cfg = self.config
@@ -370,6 +373,7 @@ class KioskController(QObject):
                 return "taken off the screen (unmapped: the desktop was shown)"
         return ""
 
+    @Slot()
     def take_screen_back(self) -> None:
         why = self.screen_lost()
         if not why:
@@ -466,6 +470,7 @@ class KioskController(QObject):
         except RuntimeError:  # the controller is gone (the app is exiting): nobody left to tell
             log.debug("kiosk: a lockout write finished after the kiosk closed")
 
+    @Slot(object)
     def _on_lockout_written(self, exc: BaseException | None) -> None:  # on the GUI thread
         if exc is None:
             if self.lockout_unsaved:

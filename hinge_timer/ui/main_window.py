@@ -7,13 +7,16 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
+from ..app.history import HistoryService
+from ..app.messages import MessageBridge
 from ..engine.clock import NS, Clock
 from ..engine.state import State
 from ..settings import Settings, SettingsStore
+from ..store.errors import HistoryFault
 from . import dialogs, theme
 from .home import HomeScreen, SessionEntry, SessionLister, builtin_entries, load_entry, user_session_files
 
@@ -29,7 +32,6 @@ if TYPE_CHECKING:
     from ..store.db import History
     from ..store.history import RunRow
     from ..store.recorder import Recorder
-    from ..store.writer import HistoryWriter
     from .done import DoneScreen
     from .history_screen import HistoryScreen
     from .kiosk import KioskController, KioskHome
@@ -101,16 +103,13 @@ class MainWindow(QMainWindow):
         self._speech_said = False
         self._started_ns = 0
         self._ended_early = False
-        # The history (SQLite) opens with the session list, after Home's first paint; None: not kept.
+        # Notices to the user come one way (app/messages.py): the services post, on_message_posted shows.
+        self.messages = MessageBridge(self)
+        self.messages.message_posted.connect(self.on_message_posted)
+        # The history (app/history.py) opens with the session list, after Home's first paint; no folder: not kept.
         self.history_dir = history_dir
-        self.history: History | None = None
-        self._history_was_locked = False  # Home says another program holds it; cleared once it opens
-        self._post: Post | None = None  # a qt.post.Post: the recorder's writer thread reaches the GUI thread through it
-        self._saving: list[Recorder] = []  # runs let go of whose writer has not finished (a lock): settled at exit
-        self._chores: list[HistoryWriter] = []  # history writes the GUI thread could not make at once (a lock)
-        self.recorder: Recorder | None = None
-        self.interrupted_run: RunRow | None = None  # offered on Home for resuming
-        self._resume_entry: SessionEntry | None = None
+        self.history_service = HistoryService(history_dir, self.messages,
+                                              anonymous=kiosk is not None and kiosk.anonymous, parent=self)
         self._history_screen: HistoryScreen | None = None
         # Screen sleep is held off while a session runs (made when the first session starts).
         self.inhibitor = inhibitor
@@ -353,66 +352,70 @@ class MainWindow(QMainWindow):
         """The one thing a kiosk shows of its history: how many sessions were done here today."""
         if self.kiosk_home is None:
             return
-        h = self.history
-        count = None
-        if h is not None and h.conn is not None:
-            from ..store import history as queries
+        self.kiosk_home.set_today(self.history_service.runs_today())
 
-            try:
-                count = queries.kiosk_runs_today(h.conn)
-            except Exception as exc:  # sqlite3.Error: the count is a nicety
-                log.warning("history: %s", exc)
-        self.kiosk_home.set_today(count)
+    # -- history (app/history.py keeps it; the window shows what it says) ---------------------------
+    @property
+    def history(self) -> History | None:
+        """The open history (the service's); None before the sessions are listed, or with no data folder."""
+        return self.history_service.history
 
-    # -- history ------------------------------------------------------------------------------------
+    @history.setter
+    def history(self, h: History | None) -> None:  # (a test's power cut: the process forgets it)
+        self.history_service.history = h
+
+    @property
+    def recorder(self) -> Recorder | None:
+        """The current run's recorder (the service's)."""
+        return self.history_service.recorder
+
+    @recorder.setter
+    def recorder(self, rec: Recorder | None) -> None:
+        self.history_service.recorder = rec
+
+    @property
+    def interrupted_run(self) -> RunRow | None:
+        """The interrupted run offered on Home, if any."""
+        offer = self.history_service.offer
+        return offer.run if offer is not None else None
+
+    @Slot(str, str, str, str, str)
+    def on_message_posted(self, where: str, part: str, level: str, text: str, detail: str) -> None:
+        """A notice a service posted (app/messages.py), put where it goes."""
+        if where == "home":
+            self.home.set_notice(text, part=part or "history")
+        elif where == "session":
+            screen = self.session_screen
+            if part == "history":
+                screen.set_history_notice(text, detail)
+            elif part == "sound":
+                screen.set_sound_notice(text, detail)
+            else:
+                screen.status.setText(text)
+        elif where == "done" and self._done is not None:  # (said again whenever the done screen is shown)
+            self._done.set_saved(text, problem=level != "info")
+
     def ensure_history(self) -> History | None:
-        """Open the history once (moving a damaged file aside, leaving a newer one alone) and say
-        on Home what went wrong, if anything; None when no data folder was given."""
-        if self.history is None and self.history_dir is not None:
-            from ..store.db import open_history
+        """Open the history once (a damaged file moved aside, a newer one left alone: Home says what
+        went wrong, if anything) and show what it offers; None when no data folder was given."""
+        service = self.history_service
+        if service.history is None and service.ensure_open() is not None:  # waits at most ~0.1 s on a lock
+            self._use_history()
+        return service.history
 
-            self._use_history(open_history(self.history_dir))  # waits at most ~0.1 s on another's lock
-        return self.history
-
-    def _use_history(self, h: History) -> None:
-        """Take ``h`` as the history: its notice (and, if it holds what we did not make, the offer to
-        move it aside) on Home, and the dose advice from it."""
-        from ..store import history as queries
-
-        self.history = h
-        self._history_was_locked = h.locked
-        if h.problem:
-            log.warning("history: %s", h.problem)
-        kept = self._import_kept_runs(h)
-        self.home.set_notice(" ".join(t for t in (h.problem, kept) if t))
-        self.home.offer_history_aside(bool(h.unexpected) and not self.anonymous)
-        conn = h.conn
-        if conn is not None and not self.anonymous:
-            self.home.suggest = lambda key: self._suggestion(queries, conn, key)
-        else:
-            self.home.suggest = None
-
-    def _import_kept_runs(self, h: History) -> str | None:
-        """Runs that a lock kept out of the history at an earlier exit (side files next to it) go in
-        now; one try, never a wait (a lock still there keeps them for the next time)."""
-        if not h.writable or h.conn is None:
-            return None
-        from ..store.writer import import_pending
-
-        message = import_pending(h.path, h.conn).message
-        if message:
-            log.warning("history: %s", message)
-        return message
+    def _use_history(self) -> None:
+        """What the history offers on Home: moving a file holding what we did not make aside, and the
+        dose advice."""
+        service = self.history_service
+        self.home.offer_history_aside(service.can_start_over)
+        self.home.suggest = service.suggestion if service.advises else None
 
     def retry_locked_history(self) -> bool:
         """If another program held the history locked, try again at once (never waits; the recorder may
-        already have reopened it) and, once it is open, say so on Home; True if it opened."""
-        h = self.history
-        if h is None or not self._history_was_locked:
+        already have reopened it) and, once it is open, show it on Home; True if it opened."""
+        if not self.history_service.retry():
             return False
-        if h.locked and not h.retry(timeout=0):
-            return False
-        self._use_history(h)
+        self._use_history()
         self.offer_resume()
         self.home.refresh_details()
         return True
@@ -420,7 +423,8 @@ class MainWindow(QMainWindow):
     def move_history_aside(self) -> None:
         """Home's offer for a history holding what this version did not make: rename it (kept whole)
         and start a new one, once the user agrees."""
-        h = self.history
+        service = self.history_service
+        h = service.history
         if h is None or not h.unexpected:
             return
         if not dialogs.confirm(
@@ -429,99 +433,35 @@ class MainWindow(QMainWindow):
                 "It will be renamed and kept whole, with every run in it, and nothing in it is run. "
                 "A new, empty history starts.", "Move it aside"):
             return
-        from ..store.db import start_over
-
-        self._use_history(start_over(h))
+        service.start_over()
+        self._use_history()
         self.offer_resume()
         self.home.refresh_details()
 
-    def history_failed(self, what: str, exc: Exception) -> None:
-        """A read of the history failed while the app runs (a locked or damaged file): say it on Home, go on."""
-        h = self.history
-        message = f"History: {what} failed ({exc}){f': {h.path}' if h is not None else ''}."
-        log.warning(message)
-        self.home.set_notice(message)
-
-    def _suggestion(self, queries, conn, key: str):
-        import sqlite3
-
-        try:
-            return queries.suggestion(conn, key)
-        except sqlite3.Error as exc:
-            self.history_failed("reading the last runs", exc)
-            return None
-
     def offer_resume(self) -> None:
         """After a crash, a power cut or a kill: offer to resume the newest interrupted run on Home."""
-        import sqlite3
-
-        try:
-            self._offer_resume()
-        except sqlite3.Error as exc:
-            self.interrupted_run = self._resume_entry = None
+        offer = self.history_service.find_interrupted(self._run_entry)
+        if offer is None:
             self.home.show_resume(None)
-            self.history_failed("looking for an interrupted run", exc)
-
-    def _offer_resume(self) -> None:
-        h = self.history
-        self.interrupted_run = self._resume_entry = None
-        if h is None or not h.writable or h.conn is None:
-            self.home.show_resume(None)
-            return
-        from ..session.load import session_bytes
-        from ..store import history as queries
-        from ..store.recorder import content_hash
-
-        found = queries.interrupted(h.conn)
-        if self.anonymous:  # a stranger's run is not offered to the next stranger; it stays in the history
-            for run in found:
-                self._discard(run.id)
-            self.home.show_resume(None)
-            return
-        for older in found[1:]:  # only the newest can be picked up; the others stay in the history
-            self._discard(older.id)
-        if not found:
-            self.home.show_resume(None)
-            return
-        run = self.interrupted_run = found[0]
-        where = f"{run.title} ({run.dose} dose, started {run.started:%a %d %b %H:%M})"
-        entry = next((e for e in self.home.entries if e.key == run.key), None)
-        if entry is None and Path(run.key).exists():
-            entry = load_entry(run.key, Path(run.key), False)
-        problem = None
-        if entry is None or entry.session is None:
-            problem = "its session file cannot be found or opened"
         else:
-            try:
-                if content_hash(session_bytes(entry.source)) != self._run_hash(run.id):
-                    problem = "its session file has changed since"
-            except OSError as exc:
-                problem = f"its session file cannot be read ({exc.strerror})"
-        if problem:
-            self.home.show_resume(f"A run was interrupted: {where}. It cannot be resumed: {problem}. "
-                                  "Discard it; the part you did stays in your history.", can_resume=False)
-            return
-        self._resume_entry = entry
-        self.home.show_resume(f"Resume: {run.resume_label}. {where} was interrupted.")
+            self.home.show_resume(offer.text, can_resume=offer.resumable)
 
-    def _run_hash(self, run_id: int) -> str:
-        assert self.history is not None and self.history.conn is not None
-        row = self.history.conn.execute("SELECT content_hash FROM runs WHERE id = ?", (run_id,)).fetchone()
-        return row[0] if row else ""
+    def _run_entry(self, key: str) -> SessionEntry | None:
+        """The session a run's key names: one on Home, else its file, loaded (a file no longer listed)."""
+        entry = next((e for e in self.home.entries if e.key == key), None)
+        if entry is None and Path(key).exists():
+            entry = load_entry(key, Path(key), False)
+        return entry
 
     def resume_interrupted(self) -> SessionDriver | None:
-        run, entry = self.interrupted_run, self._resume_entry
-        if run is None or entry is None:
+        offer = self.history_service.take_offer()
+        if offer is None or offer.entry is None:
             return None
         self.home.show_resume(None)
-        self.interrupted_run = self._resume_entry = None
-        return self.start_session(entry, run.dose, resume=run)
+        return self.start_session(offer.entry, offer.run.dose, resume=offer.run)  # type: ignore[arg-type]
 
     def discard_interrupted(self) -> None:
-        run = self.interrupted_run
-        if run is not None:
-            self._discard(run.id)  # never waits: a lock held by another program -> a writer thread
-        self.interrupted_run = self._resume_entry = None
+        self.history_service.discard_offer()  # never waits: a lock held by another program -> a writer thread
         self.home.show_resume(None)
 
     def show_history(self) -> None:
@@ -531,142 +471,36 @@ class MainWindow(QMainWindow):
             return  # a kiosk shows no one's history
         self.ensure_sessions()
         self.retry_locked_history()
-        h = self.history
-        notice = (h.problem or "") if h is not None else "History is not kept in this run (no data folder)."
-        import sqlite3
-
-        try:
-            self.history_screen.load(h.conn if h is not None else None, notice)
-        except sqlite3.Error as exc:
-            self.history_failed("reading the runs", exc)
-            return
+        page = self.history_service.page()
+        if page is None:
+            return  # the runs cannot be read: said on Home
+        self.history_screen.load(page)
         self.stack.setCurrentWidget(self.history_screen)
 
     def export_history(self) -> None:
-        h = self.history
-        if h is None or h.conn is None:
+        if not self.history_service.readable:
             return
-        from ..store import history as queries
-
         path = dialogs.choose_save_file(self, str(Path.home() / "hinge-timer-history.csv"))
         if not path:
             return
-        import sqlite3
-
         try:
-            with open(path, "w", encoding="utf-8", newline="") as fh:
-                n = queries.export_csv(h.conn, fh)
+            n = self.history_service.export_csv(path)
         except OSError as exc:
             dialogs.show_error(self, "History not exported", f"{path}: {exc.strerror or exc}")
             return
-        except sqlite3.Error as exc:
-            dialogs.show_error(self, "History not exported", f"{h.path}: {exc}")
+        except HistoryFault as exc:  # one sentence naming the history's file
+            dialogs.show_error(self, "History not exported", str(exc))
             return
         self.history_screen.notice.setText(f"{n} rows written to {path}")
 
-    def on_history_problem(self, problem: str, rec: Recorder | None = None) -> None:
-        """A recorder's news (``rec``; None: the current run's).  Only the current run's reaches the
-        session and done screens: an earlier run still being saved (a lock) is logged, not shown there."""
-        if problem:
-            log.warning("history: %s", problem)
-        if rec is not None and rec is not self.recorder:
-            return
-        rec = self.recorder
-        locked = rec is not None and rec.locked
-        if self._session_screen is not None:
-            brief = ("History in use by another program: this run is kept" if locked else "History not saved")
-            self._session_screen.set_history_notice(brief if problem else "", problem)
-            if not problem:
-                self._session_screen.status.setText("History saved again")
-        if rec is not None and self.driver is not None and self.driver.runner.finished \
-                and self.stack.currentWidget() is self.done:
-            self._say_saved(rec)
-
-    def _say_saved(self, rec: Recorder) -> None:
-        """The done screen's line about the history, for the run just finished."""
-        if rec.saved and rec.problem is None:
-            self.done.set_saved("Saved in your history (Ctrl+H).")
-        elif rec.problem is None:
-            self.done.set_saved("Saving in your history…")  # the writer thread has it; said when it is in
-        elif rec.locked:
-            self.done.set_saved(f"Not saved yet: {rec.problem}", problem=True)
-        else:
-            self.done.set_saved(f"Not saved in your history: {rec.problem}", problem=True)
-
-    def on_history_saved(self, rec: Recorder) -> None:
-        """The writer thread has put the whole run into the history (after a lock, maybe long after)."""
-        if rec is self.recorder and self.stack.currentWidget() is self.done:
-            self._say_saved(rec)
-        elif rec.told:  # the user was told it was kept: tell them it is saved now
-            self.home.set_notice("The history is free again: your last run is saved in it.")
-
-    def _history_post(self):
-        """The recorder's writer thread asks for its news to be handled on this (the GUI) thread."""
-        if self._post is None:
-            from ..qt.post import Post
-
-            self._post = Post()  # the application's, not this window's: see qt/post.py
-        return self._post
+    def _say_saved(self, rec: Recorder | None = None) -> None:
+        """The done screen's line about the history, for the run just finished (said by the service)."""
+        self.history_service.say_saved()
 
     def settle_history_writes(self, wait_s: float | None = None) -> None:
-        """At exit: give the writer threads at most ``wait_s`` (EXIT_WAIT_S) in all; what a lock still
-        keeps out is kept in a side file next to the history and added the next time it opens.  Then
-        the recorders are detached and the post closed: a writer thread still running never reaches
-        this window again."""
-        import time
-
-        from ..store.db import EXIT_WAIT_S
-
-        deadline = time.monotonic() + (EXIT_WAIT_S if wait_s is None else wait_s)
-        recorders = [*self._saving, *([self.recorder] if self.recorder is not None else [])]
-        for rec in recorders:
-            if not rec.shutdown(deadline) and rec.spilled_to is not None:
-                log.warning("history: %s", rec.problem)
-        for chore in self._chores:
-            chore.stop(deadline)
-        for chore in self._chores:
-            chore.join(deadline - time.monotonic() + chore.busy_ms / 1000 + 0.5)
-        self._chores.clear()
-        for rec in recorders:
-            rec.detach()
-        self._saving.clear()
-        if self._post is not None:
-            self._post.close()
-            self._post = None
-
-    def _discard(self, run_id: int) -> None:
-        """Give up resuming ``run_id`` (it stays in the history, as interrupted).  One try at once on
-        this connection (busy timeout 0: the GUI thread never waits); if another program holds the
-        lock, a writer thread does it as soon as the lock goes."""
-        import sqlite3
-
-        from ..store import history as queries
-        from ..store.db import is_locked
-
-        h = self.history
-        if h is None or h.conn is None:
-            return
-        try:
-            queries.discard(h.conn, run_id)
-            return
-        except sqlite3.Error as exc:
-            if not is_locked(exc):
-                log.warning("history: %s", exc)  # a read-only or full disk: the run is offered again next time
-                return
-        from ..store.writer import Discard, HistoryWriter
-
-        log.info("history: in use by another program; run %d is given up for resuming once it is free", run_id)
-        post = self._history_post()
-        chore = HistoryWriter(h.path, str(h.path), wake=lambda: post(self._chore_news))
-        chore.submit(Discard(run_id))
-        chore.stop()  # ends once written (or, at exit, kept in a side file: settle_history_writes)
-        self._chores = [c for c in self._chores if c.alive] + [chore]
-
-    def _chore_news(self) -> None:
-        """From a chore's writer thread: its notices only go to the log (the user sees no run change)."""
-        for chore in list(self._chores):
-            for kind, value in chore.take_notices():
-                log.info("history (later write): %s %s", kind, value)
+        """At exit: the history's writer threads get at most ``wait_s`` (EXIT_WAIT_S); what a lock still
+        keeps out goes to a side file (HistoryService.settle)."""
+        self.history_service.settle(wait_s)
 
     def on_open_requested(self) -> None:
         folder = str(self.sessions_dir) if self.sessions_dir else str(Path.home())
@@ -780,42 +614,10 @@ class MainWindow(QMainWindow):
 
     def start_recording(self, entry: SessionEntry, timeline, driver: SessionDriver, resume: RunRow | None):
         """Hook the history's recorder onto the runner (a new run, or the interrupted one taken over);
-        return where to start and what the run already holds."""
-        h = self.ensure_history()
-        self.session_screen.set_history_notice("")
-        if h is None:
-            return 0, None
-        if (not h.writable or h.conn is None) and not h.locked:  # locked: the recorder keeps the run
-            self.on_history_problem(h.problem or "History cannot be saved.")
-            return 0, None
-        from ..session.load import session_bytes
-        from ..store.recorder import Recorder, RunSource, content_hash
-
-        try:
-            data = session_bytes(entry.source)
-        except OSError:
-            data = b""
-        source = RunSource(entry.key, timeline.session.title,
-                           str(entry.source) if isinstance(entry.source, Path) else entry.source.name,
-                           content_hash(data), kiosk=self.kiosk is not None)
-        # Its writes go through a thread of its own: a lock held by another program never delays a cue.
-        rec = self.recorder = Recorder(h.conn, source, timeline, db_path=str(h.path), path=h.path,
-                                       post=self._history_post())
-        # Bound to this recorder: a run let go of earlier and still saving never speaks for this one.
-        rec.on_problem = lambda m, r=rec: self.on_history_problem(m, r)
-        rec.on_saved = lambda r=rec: self.on_history_saved(r)
-        if resume is not None and resume.resume_step is not None:
-            import sqlite3
-
-            try:
-                outcomes = rec.take_over(driver.runner, resume.id)
-            except sqlite3.Error as exc:  # the run cannot be read back: start it over, said in the status line
-                self.on_history_problem(f"The interrupted run could not be read back ({exc}); starting over.")
-                rec.begin(driver.runner)
-                return 0, None
-            return resume.resume_step, outcomes
-        rec.begin(driver.runner)
-        return 0, None
+        return where to start and what the run already holds (app/history.py)."""
+        self.ensure_history()
+        return self.history_service.start_recording(entry, timeline, driver.runner, resume,
+                                                    kiosk=self.kiosk is not None)
 
     def when_shown(self, action: Callable[[], object], wait_ms: int = 2000) -> None:
         """Run ``action`` once the window is on screen (exposed), or after ``wait_ms`` if the platform
@@ -855,10 +657,7 @@ class MainWindow(QMainWindow):
 
     def end_driver(self) -> None:
         self.keep_screen_on(False)
-        if self.recorder is not None:
-            self.recorder.close()  # never waits: its writer finishes in the background
-            self._saving = [r for r in (*self._saving, self.recorder) if not r.settled]
-            self.recorder = None
+        self.history_service.end_recording()  # never waits: its writer finishes in the background
         if self.driver is not None:
             if self._session_screen is not None:
                 self._session_screen.unbind()

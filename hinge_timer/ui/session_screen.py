@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QColor, QFontMetrics
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QFontMetrics
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..engine.events import CueEvent, Snapshot, State
+from .. import timefmt
 from ..session.timeline import CueKind
 from . import theme
 from .widgets import CountdownRing, FlashOverlay, MessageOverlay, plain_label, set_plain_tooltip
@@ -239,6 +240,7 @@ class SessionScreen(QWidget):
             return False
         return True
 
+    @Slot()
     def toggle_how(self) -> None:
         self._show_how = not self._show_how
         self.how.setVisible(self._show_how and bool(self.how.text()))
@@ -267,11 +269,13 @@ class SessionScreen(QWidget):
         set_plain_tooltip(self.status, detail)
         self.status.setAccessibleDescription(detail)
 
+    @Slot(str, object)
     def on_command_done(self, name: str, result) -> None:
         # Say why a key did nothing; a command that worked shows itself on screen (and the
         # standing notices, if any, come back).
         self.status.setText(self.standing_notice if result.ok else result.message)
 
+    @Slot(object)
     def on_cue_fired(self, cue: CueEvent) -> None:
         text = cue.text
         if cue.kind is CueKind.REP:
@@ -280,9 +284,10 @@ class SessionScreen(QWidget):
         shown = self.captions[-2:]
         self.caption.setText(("🔇 " if self.muted else "") + "  ·  ".join(shown))
         if self.flash_enabled and cue.kind in FLASH_KINDS:
-            colour = theme.STATE_COLOURS[State.WORK] if cue.kind is CueKind.GO else QColor("#ffffff")
+            colour = theme.STATE_COLOURS[State.WORK] if cue.kind is CueKind.GO else theme.FLASH
             self.flash_overlay.flash(colour)
 
+    @Slot(object)
     def on_snapshot_changed(self, snap: Snapshot) -> None:
         self.snapshot = snap
         state = snap.state
@@ -294,7 +299,7 @@ class SessionScreen(QWidget):
             words = f"PAUSED · {theme.STATE_WORDS[snap.underlying]}"
         self.band.setText(words)
         style = (f"#state_band {{ background-color: {colour.name()}; color: {ink.name()}; font-weight: bold;"
-                 f" font-size: {self._px(0.055)}px; padding: 2px; }}")
+                 f" font-size: {theme.scaled_px(self, 0.055, 10)}px; padding: 2px; }}")
         if style != self.band.styleSheet():  # re-styling is costly; display ticks come 25 times a second
             self.band.setStyleSheet(style)
 
@@ -320,7 +325,7 @@ class SessionScreen(QWidget):
             ring_caption = "reps · Enter to count"
             self.reps.setText("")
         else:
-            ring_text = theme.mmss(snap.step_left) if snap.step_left is not None else ""
+            ring_text = timefmt.time_left(snap.step_left) if snap.step_left is not None else ""
             ring_caption = theme.STATE_WORDS[snap.underlying].lower()
             self.reps.setText(f"Rep {snap.rep} / {snap.reps}" if snap.reps and snap.rep else "")
         self.ring.set_value(ring_text, ring_caption, snap.step_progress, underlying_colour)
@@ -340,7 +345,7 @@ class SessionScreen(QWidget):
 
         self.next_up.setText(f"Next: {snap.next_up}" if snap.next_up else "")
         self.progress.setValue(int(snap.session_progress * 1000))
-        self.time_left.setText(f"{theme.mmss(snap.session_left)} left")
+        self.time_left.setText(f"{timefmt.time_left(snap.session_left)} left")
 
         counted = snap.user_counted and snap.underlying is State.WORK
         timed = snap.step_left is not None and not (snap.underlying is State.WORK and snap.reps)
@@ -358,7 +363,7 @@ class SessionScreen(QWidget):
             self.pause_overlay.set_text(
                 "PAUSED",
                 (f"{reason}\n\n" if reason else "")
-                + f"{snap.drill_name} · {theme.mmss(snap.step_left)} left in this step"
+                + f"{snap.drill_name} · {timefmt.time_left(snap.step_left)} left in this step"
                 "\n\nTap here or press Space to go on",
             )
             self.pause_overlay.show()
@@ -383,7 +388,7 @@ class SessionScreen(QWidget):
             if snap.user_counted and snap.underlying is State.WORK:
                 parts.append(f"{snap.reps} reps, Enter counts each")
             elif snap.step_left is not None:
-                parts.append(theme.mmss(snap.step_left) if snap.state is State.PAUSED else
+                parts.append(timefmt.time_left(snap.step_left) if snap.state is State.PAUSED else
                              f"{int(round(snap.step_left))} seconds")
         message = ". ".join(p for p in parts if p)
         self.band.setAccessibleName(message)
@@ -394,9 +399,6 @@ class SessionScreen(QWidget):
         QAccessible.updateAccessibility(event)
 
     # -- sizing ------------------------------------------------------------------------------
-    def _px(self, fraction: float) -> int:
-        return max(10, int(min(self.height(), self.width() * 0.75) * fraction))
-
     def _apply_sizes(self) -> None:
         portrait = self.height() > self.width()
         across = QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
@@ -404,7 +406,7 @@ class SessionScreen(QWidget):
         self.caution_row.setDirection(across)
         h = self.height()
         self.ring.setMinimumHeight(max(120, int(h * (0.34 if portrait else 0.45))))
-        big, mid, small = self._px(0.085), self._px(0.05), self._px(0.032)
+        big, mid, small = (theme.scaled_px(self, f, 10) for f in (0.085, 0.05, 0.032))
         text = theme.TEXT.name()
         muted = theme.MUTED_TEXT.name()
         self.drill.setStyleSheet(f"color: {text}; font-size: {mid}px; font-weight: bold;")
@@ -415,11 +417,12 @@ class SessionScreen(QWidget):
                                  f" font-size: {mid}px; font-weight: bold;")
         self.cue.setStyleSheet(f"color: {muted}; font-size: {small}px;")
         self.how.setStyleSheet(f"color: {text}; font-size: {small}px; background: {theme.PANEL.name()}; padding: 6px;")
-        self.caption.setStyleSheet(f"color: #ffffff; background: {theme.PANEL.name()}; font-size: {mid}px;"
+        self.caption.setStyleSheet(f"color: {theme.CAPTION_TEXT.name()}; background: {theme.PANEL.name()};"
+                                   f" font-size: {mid}px;"
                                    " padding: 4px;")
         self.next_up.setStyleSheet(f"color: {muted}; font-size: {small}px;")
         self.time_left.setStyleSheet(f"color: {text}; font-size: {small}px;")
-        self.status.setStyleSheet(f"color: #E69F00; font-size: {small}px;")
+        self.status.setStyleSheet(f"color: {theme.NOTICE.name()}; font-size: {small}px;")
         # Room for the longest time once, so the per-second change does not re-lay out the screen.
         font = self.time_left.font()
         font.setPixelSize(small)
@@ -437,7 +440,7 @@ class SessionScreen(QWidget):
             self._columns = columns
             for i, b in enumerate(self.button_list):
                 self.buttons.addWidget(b, i // columns, i % columns)
-        button_px = max(12, min(self._px(0.03), int(self.width() / columns / 7)))
+        button_px = max(12, min(theme.scaled_px(self, 0.03, 10), int(self.width() / columns / 7)))
         for b in self.button_list:
             b.setStyleSheet(f"font-size: {button_px}px; min-height: {max(44, int(h * 0.065))}px;")
         # Both caution buttons side by side (or stacked in portrait), their words never cut.

@@ -1,21 +1,38 @@
-"""Colours and words for each state.
+"""Colours and words for each state, every other colour the app draws, and how text scales.
 
 The palette is Okabe and Ito's, chosen to stay distinguishable with the common
 forms of colour blindness; every colour also comes with a word on screen, so
-colour is never the only signal.
+colour is never the only signal.  No colour is written anywhere else
+(tests/unit/test_architecture.py checks).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QColor
 
 from ..engine.state import State
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 BACKGROUND = QColor("#101214")
 PANEL = QColor("#1c2024")
 TEXT = QColor("#f4f4f4")
 MUTED_TEXT = QColor("#b8bcc0")
 TRACK = QColor("#2f353b")
+# A notice or a problem (history not saved, sound off, a stopped run): the GET READY orange.
+NOTICE = QColor("#E69F00")
+CAPTION_TEXT = QColor("#ffffff")  # the spoken cues, as text
+FLASH = QColor("#ffffff")  # the full-window flash on a countdown beat ("go" flashes the WORK colour)
+# The pause and help overlays: a dimmed layer, a white title, light grey lines.
+OVERLAY_DIM = QColor(10, 12, 14, 215)
+OVERLAY_TITLE = QColor("#ffffff")
+OVERLAY_TEXT = QColor("#e0e0e0")
+# Words on a state's colour (ink_on): dark on a light colour, light on a dark one.
+INK_DARK = QColor("#000000")
+INK_LIGHT = QColor("#ffffff")
 
 STATE_COLOURS: dict[State, QColor] = {
     State.IDLE: QColor("#0072B2"),  # blue
@@ -43,12 +60,19 @@ STATE_WORDS: dict[State, str] = {
 def ink_on(colour: QColor) -> QColor:
     """Black or white, whichever reads better on ``colour``."""
     luminance = 0.2126 * colour.redF() + 0.7152 * colour.greenF() + 0.0722 * colour.blueF()
-    return QColor("#000000") if luminance > 0.45 else QColor("#ffffff")
+    return INK_DARK if luminance > 0.45 else INK_LIGHT
 
 
-def mmss(seconds: float | None) -> str:
-    """Whole seconds remaining, rounded up, as m:ss (so 0:00 shows only at the end)."""
-    if seconds is None:
-        return ""
-    whole = int(-(-max(0.0, seconds) // 1))
-    return f"{whole // 60}:{whole % 60:02d}"
+def css(colour: QColor) -> str:
+    """``colour`` for a style sheet: ``#rrggbb``, or ``rgba(r, g, b, a)`` when it is see-through."""
+    if colour.alpha() == 255:
+        return colour.name()
+    return f"rgba({colour.red()}, {colour.green()}, {colour.blue()}, {colour.alpha()})"
+
+
+def scaled_px(widget: QWidget, fraction: float, minimum: int) -> int:
+    """A size in pixels (a font, a button's height) that grows with ``widget``: ``fraction`` of its
+    height, or of three quarters of its width when that is less (so a narrow or portrait window fits
+    its text too), and never below ``minimum``."""
+    basis = max(1, min(widget.height(), int(widget.width() * 0.75)))
+    return max(minimum, int(basis * fraction))

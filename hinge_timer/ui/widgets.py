@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Signal, QRectF, Qt, QTimer, QVariantAnimation
+from PySide6.QtCore import QRectF, Qt, QVariantAnimation, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -126,7 +126,7 @@ class FlashOverlay(Overlay):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
-        self.colour = QColor("#ffffff")
+        self.colour = QColor(theme.FLASH)
         self.flashes = 0
         self._anim = QVariantAnimation(self)
         self._anim.setDuration(self.DURATION_MS)
@@ -143,14 +143,11 @@ class FlashOverlay(Overlay):
         self.show()
         self._anim.start()
 
-    @property
-    def running(self) -> bool:
-        return self._anim.state() == QVariantAnimation.State.Running
-
     def stop(self) -> None:
         self._anim.stop()
         self.hide()
 
+    @Slot(object)
     def _on_value(self, value: float) -> None:
         self._alpha = float(value)
         self.update()
@@ -171,7 +168,7 @@ class MessageOverlay(Overlay):
     def __init__(self, parent: QWidget, name: str) -> None:
         super().__init__(parent)
         self.setObjectName(name)
-        self.setStyleSheet(f"#{name} {{ background-color: rgba(10, 12, 14, 215); }}")
+        self.setStyleSheet(f"#{name} {{ background-color: {theme.css(theme.OVERLAY_DIM)}; }}")
         layout = QVBoxLayout(self)
         layout.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title = plain_label(self)
@@ -192,15 +189,7 @@ class MessageOverlay(Overlay):
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         h = max(1, self.height())
-        self.title.setStyleSheet(f"color: #ffffff; font-weight: bold; font-size: {max(16, int(h * 0.12))}px;")
-        self.body.setStyleSheet(f"color: #e0e0e0; font-size: {max(11, int(h * 0.035))}px;")
+        self.title.setStyleSheet(f"color: {theme.OVERLAY_TITLE.name()}; font-weight: bold;"
+                                 f" font-size: {max(16, int(h * 0.12))}px;")
+        self.body.setStyleSheet(f"color: {theme.OVERLAY_TEXT.name()}; font-size: {max(11, int(h * 0.035))}px;")
         super().resizeEvent(event)
-
-
-def single_shot(parent: QWidget, ms: int, fn) -> QTimer:
-    """A single-shot timer owned by ``parent`` (so it dies with it), returned so it can be stopped."""
-    t = QTimer(parent)
-    t.setSingleShot(True)
-    t.timeout.connect(fn)
-    t.start(ms)
-    return t
