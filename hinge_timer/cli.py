@@ -371,8 +371,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         from .terminal import run_in_terminal
 
         return run_in_terminal(
-            timeline, speed=args.speed, event_log=args.event_log, accept_cautions=args.accept_cautions,
-            history_dir=data_dir(args.data_dir), source=run_source(entry, timeline),
+            entry, args.dose, speed=args.speed, event_log=args.event_log, accept_cautions=args.accept_cautions,
+            history_dir=data_dir(args.data_dir),
         )
     from .ui.app import run_gui
 

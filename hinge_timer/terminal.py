@@ -1,7 +1,7 @@
 """``hinge-timer run --terminal``: a session in the terminal, with captions and no window.
 
-It uses the same runner and Qt driver as the window (on a QCoreApplication, no
-display needed) and prints every cue as a caption line.
+It runs the session through the same run service as the window (app/run.py, on a
+QCoreApplication, no display needed) and prints every cue as a caption line.
 A cue, a drill name or a caution from the file is data: printed with its control
 characters escaped (hinge_timer.plaintext), so it cannot drive the terminal.
 """
@@ -18,10 +18,10 @@ from . import timefmt
 from .engine.clock import NS
 from .engine.events import CueEvent, Snapshot, State
 from .plaintext import controls_escaped, printable
-from .session.timeline import StepKind, Timeline
 
 if TYPE_CHECKING:
-    from .store.recorder import RunSource
+    from .app.history import RunEntry
+    from .qt.driver import SessionDriver
 
 log = logging.getLogger(__name__)
 
@@ -36,122 +36,122 @@ def _paragraph(text: str) -> str:
 
 
 def run_in_terminal(
-    timeline: Timeline,
+    entry: RunEntry,
+    dose: str | None = None,
     *,
     speed: float = 1.0,
     event_log: str | None = None,
     accept_cautions: bool = False,
     out: TextIO | None = None,
     history_dir: Path | None = None,
-    source: RunSource | None = None,
 ) -> int:
+    """Run ``entry`` at ``dose`` through the run service (app/run.py), as the window does: the run goes
+    into the history in ``history_dir`` (None: not kept); a problem is said once on stderr and the
+    session goes on."""
     from PySide6.QtCore import QCoreApplication, QTimer
 
-    from .qt.driver import open_session
+    from .app.history import HistoryService
+    from .app.messages import MessageBridge
+    from .app.run import SessionRun
 
     out = out or sys.stdout
     app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
-    driver = open_session(timeline, speed=speed, event_log=event_log)
-    history = recorder = None
-    if history_dir is not None and source is not None:
-        # The run goes into the history as in the window; a problem is said once and the session goes on.
-        from .store.db import open_history
-        from .store.recorder import Recorder
+    messages = MessageBridge()
+    said: set[str] = set()
+    told = False
 
-        history = open_history(history_dir)
-        if history.problem:
-            _say(history.problem)
-        if history.writable and history.conn is not None:
-            from .store.writer import import_pending
+    def on_message(where: str, part: str, level: str, text: str, detail: str) -> None:
+        """What the window would show as a problem is said here once, in a line on stderr; that the
+        run is saved after all, only once a problem was said.  The done screen's line restates what
+        was said already (or, saved, says it in the window's words), so it is not repeated."""
+        nonlocal told
+        line = detail or text
+        if not line or line in said:
+            return
+        if level != "info" and where != "done":
+            said.add(line)
+            told = True
+            _say(line)
+        elif told and where == "done" and text.startswith("Saved") and history.history is not None:
+            said.add(line)
+            _say(f"the history is free again: this run is saved in {history.history.path}.")
+        elif told and where == "home":
+            said.add(line)
+            _say(line)  # "The history is free again: your last run is saved in it."
 
-            kept = import_pending(history.path, history.conn).message  # runs a locked history kept out before
-            if kept:
-                _say(kept)
-        if (history.writable and history.conn is not None) or history.locked:
-            # Writes go through the recorder's own thread: a lock held by another program never holds
-            # up a cue; the run is kept and written when the lock goes (at exit, in a side file).
-            from .qt.post import Post
-
-            told: list[str] = []
-
-            def on_problem(m: str) -> None:
-                if m:
-                    told.append(m)
-                    _say(m)
-
-            def on_saved() -> None:
-                if told:
-                    _say(f"the history is free again: this run is saved in {history.path}.")
-
-            recorder = Recorder(history.conn, source, timeline, db_path=str(history.path), path=history.path,
-                                post=Post(app), on_problem=on_problem, on_saved=on_saved)
-            recorder.begin(driver.runner)
-    origin = driver.clock()
+    messages.message_posted.connect(on_message)
+    # Each notice is said here (above); the bridge's own log line of it would say it twice.
+    bridge_log = logging.getLogger("hinge_timer.app.messages")
+    quiet = logging.Filter(name="hinge_timer.terminal")  # passes nothing the bridge logs
+    bridge_log.addFilter(quiet)
+    history = HistoryService(history_dir, messages)
+    run = SessionRun(history, speed=speed, event_log=event_log, hold_screen=False)  # the window's business
+    title = entry.session.title if entry.session is not None else ""
     interrupted = False
 
-    def on_cue(ev: CueEvent) -> None:
-        at = (ev.scheduled_ns - origin) / NS
-        try:
-            out.write(f"[{timefmt.clock(at, 'down'):>5}] {ev.kind.value:<16} {printable(ev.text)}\n")
-            out.flush()
-        except (BrokenPipeError, ValueError):  # the reader went away (| head): stop quietly
-            driver.cue_fired.disconnect(on_cue)
-            driver.end_session("output closed")
-            app.quit()
+    def on_started(driver: SessionDriver) -> None:
+        def on_cue(ev: CueEvent) -> None:
+            at = (ev.scheduled_ns - (driver.started_ns or 0)) / NS  # from the start of the run
+            try:
+                out.write(f"[{timefmt.clock(at, 'down'):>5}] {ev.kind.value:<16} {printable(ev.text)}\n")
+                out.flush()
+            except (BrokenPipeError, ValueError):  # the reader went away (| head): stop quietly
+                driver.cue_fired.disconnect(on_cue)
+                run.stop("output closed")
+                app.quit()
 
-    handled: set[int] = set()
+        handled: set[int] = set()
 
-    def on_snapshot(snap: Snapshot) -> None:
-        if snap.state is not State.CAUTION or snap.step_index in handled:
-            return
-        handled.add(snap.step_index)
-        out.write(f"\nCAUTION: {printable(snap.drill_name)}\n{_paragraph(snap.caution or '')}\n")
-        if accept_cautions:
-            out.write("Confirmed (--accept-cautions).\n\n")
-            QTimer.singleShot(0, driver.acknowledge)
-        elif sys.stdin is not None and sys.stdin.isatty():
-            answer = input("Type 'yes' to do this drill, anything else to skip it: ")
-            QTimer.singleShot(0, driver.acknowledge if answer.strip().lower() in ("y", "yes") else driver.skip_drill)
-        else:
-            out.write("Skipping this drill: no one is at the keyboard to confirm (see --accept-cautions).\n\n")
-            QTimer.singleShot(0, driver.skip_drill)
+        def on_snapshot(snap: Snapshot) -> None:
+            if snap.state is not State.CAUTION or snap.step_index in handled:
+                return
+            handled.add(snap.step_index)
+            out.write(f"\nCAUTION: {printable(snap.drill_name)}\n{_paragraph(snap.caution or '')}\n")
+            if accept_cautions:
+                out.write("Confirmed (--accept-cautions).\n\n")
+                QTimer.singleShot(0, driver.acknowledge)
+            elif sys.stdin is not None and sys.stdin.isatty():
+                answer = input("Type 'yes' to do this drill, anything else to skip it: ")
+                QTimer.singleShot(0, driver.acknowledge if answer.strip().lower() in ("y", "yes")
+                                  else driver.skip_drill)
+            else:
+                out.write("Skipping this drill: no one is at the keyboard to confirm (see --accept-cautions).\n\n")
+                QTimer.singleShot(0, driver.skip_drill)
+
+        driver.cue_fired.connect(on_cue)
+        driver.snapshot_changed.connect(on_snapshot)
+        dose_now = driver.timeline.dose
+        out.write(f"{printable(title)} ({dose_now} dose)" + (f" at {speed:g}x speed" if speed != 1 else "") + "\n")
 
     def on_interrupt(*_: object) -> None:
         nonlocal interrupted
         interrupted = True
-        driver.end_session("interrupted")
+        run.stop("interrupted")
         app.quit()
 
-    driver.cue_fired.connect(on_cue)
-    driver.snapshot_changed.connect(on_snapshot)
-    driver.session_finished.connect(lambda _snap: QTimer.singleShot(0, app.quit))
+    run.run_started.connect(on_started)
+    run.run_finished.connect(lambda _result: QTimer.singleShot(0, app.quit))
     previous = signal.signal(signal.SIGINT, on_interrupt)
     # Qt's loop does not return to Python on its own; this lets Ctrl+C through.
     wake = QTimer()
     wake.start(200)
     wake.timeout.connect(lambda: None)
-    out.write(f"{printable(timeline.session.title)} ({timeline.dose} dose)" + (f" at {speed:g}x speed" if speed != 1 else "") + "\n")
+    result = None
     try:
-        driver.start()
-        if not driver.runner.finished:
+        run.start(entry, dose)
+        if run.running:
             app.exec()
+        result = run.result
     finally:
         signal.signal(signal.SIGINT, previous)
         wake.stop()
-        driver.close()
-        if recorder is not None:
-            import time
-
-            from .store.db import EXIT_WAIT_S
-
-            recorder.shutdown(time.monotonic() + EXIT_WAIT_S)  # bounded: what a lock keeps out goes to a side file
-            recorder.detach()
-        if history is not None:
-            history.close()
-    done = sum(1 for o in driver.runner.outcomes.values() if o.status == "done")
-    total = sum(1 for s in timeline.steps if s.kind is StepKind.WORK)
+        run.close()
+        history.settle()  # bounded (EXIT_WAIT_S): what a lock keeps out goes to a side file
+        history.close()
+        bridge_log.removeFilter(quiet)
     try:
-        out.write(f"Sets completed: {done} of {total}\n")
+        if result is not None:
+            out.write(f"Sets completed: {result.sets_done} of {result.sets_total}\n")
         out.flush()
     except (BrokenPipeError, ValueError):
         pass

@@ -75,6 +75,8 @@ class Snapshot:
     session_left: float  # seconds, estimating the sets the user counts
     next_up: str | None
     last_message: str | None
+    how: str | None = None  # the drill's "how to do it" text (None outside a drill, or when it has none)
+    active: float = 0.0  # this run's time so far, pauses left out (Runner.active_ns); frozen at the end
 
 
 class EventLog:

@@ -113,6 +113,7 @@ class Runner:
         self.paused_ns = 0
         self._step_pauses = 0
         self._step_paused_ns = 0
+        self._began_ns: int | None = None  # when ``start`` was called (this process's part of the run)
 
     # -- queries ----------------------------------------------------------
     @property
@@ -138,6 +139,19 @@ class Runner:
     @property
     def step_start_ns(self) -> int:
         return self._start_ns
+
+    @property
+    def began_ns(self) -> int | None:
+        """When ``start`` was called, on the runner's clock (None before)."""
+        return self._began_ns
+
+    def active_ns(self, at: int) -> int:
+        """This process's part of the run from its start to ``at``, pauses that are over left out: the
+        one definition of the time a run took (the history stores it; the done screen shows it, with
+        the earlier parts of a resumed run added).  Called at a step boundary and at the end."""
+        if self._began_ns is None:
+            return 0
+        return max(0, at - self._began_ns - self.paused_ns)
 
     def next_deadline_ns(self) -> int | None:
         """Clock time of the next cue or step end, or None if nothing is timed."""
@@ -342,6 +356,7 @@ class Runner:
         if outcomes:
             self.outcomes.update({k: v for k, v in outcomes.items() if k < at_step})
         self._last_tick = now
+        self._began_ns = now
         self._enter(at_step, now)
         self._progress_floor = self._base_progress(0.0)
         self._advance(now, now)
@@ -635,6 +650,9 @@ class Runner:
                 next_up = self.steps[j].describe()
                 break
 
+        # Active time so far: up to the pause while paused, up to the end once it is over.
+        active_at = self._start_ns if self.finished else (self._paused_at if self._paused_at is not None else now)
+
         return Snapshot(
             state=State.PAUSED if self.paused else self._state,
             underlying=self._state,
@@ -662,5 +680,7 @@ class Runner:
             session_left=session_left,
             next_up=next_up,
             last_message=self._message,
+            how=drill.how if drill is not None and drill.how else None,
+            active=0.0 if idle else self.active_ns(active_at) / NS,
         )
 

@@ -176,6 +176,12 @@ class CueAudio(QObject):
     def set_volume(self, volume: float) -> None:
         self.backend.set_volume(volume)
 
+    def set_muted(self, muted: bool) -> None:
+        """Mute (what is playing stops at once) or unmute; app/preferences.py says when it changes."""
+        self.muted = muted
+        if muted:
+            self.backend.stop()
+
     def sound_for(self, kind: CueKind, text: str) -> CueSound:
         key = (kind, text)
         s = self._sounds.get(key)
@@ -274,7 +280,7 @@ class CueAudio(QObject):
     def bind(self, driver: Any) -> None:
         self.unbind()
         self.driver = driver
-        self.prepare(driver.runner.timeline)
+        self.prepare(driver.timeline)
         driver.cues_fired.connect(self.on_cues_fired)
 
     def unbind(self) -> None:
@@ -311,7 +317,7 @@ class CueAudio(QObject):
         upcoming: list[Upcoming] = []
         if driver is not None:
             clock_now, speed = driver.clock(), driver.speed
-            for due, kind, text in driver.runner.upcoming(clock_now, int(LOOKAHEAD_NS * speed)):
+            for due, kind, text in driver.upcoming(clock_now, int(LOOKAHEAD_NS * speed)):
                 upcoming.append(Upcoming(now + int((due - clock_now) / speed), vocabulary.priority(kind, text)))
         for d, ev in zip(plan(sounds, now, self._playing, upcoming, self.seconds_of), events):
             self._carry_out(d, ev, now)
@@ -378,6 +384,5 @@ class CueAudio(QObject):
     def _log(self, record: dict[str, Any]) -> None:
         self.decisions.append(record)
         del self.decisions[:-200]
-        runner_log = self.driver.runner.log if self.driver is not None else None
-        if runner_log is not None:
-            runner_log.write(record)
+        if self.driver is not None:
+            self.driver.log_event(record)

@@ -13,7 +13,7 @@ Both just say "look at the clock now"; the runner computes the rest.
 from __future__ import annotations
 
 import math
-from typing import Callable
+from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
@@ -21,7 +21,7 @@ from .. import __version__
 from ..engine.clock import NS, Clock, ScaledClock, system_clock
 from ..engine.events import CommandResult, CueEvent, EventLog, Snapshot, State
 from ..engine.runner import Runner
-from ..session.timeline import Timeline
+from ..session.timeline import CueKind, Timeline
 
 DISPLAY_MS_TIMED = 40  # at most 25 Hz: the short steps' ring moves smoothly
 DISPLAY_MS_SLOWEST = 1000  # at least once a second on a timed step
@@ -102,6 +102,43 @@ class SessionDriver(QObject):
             self._display.stop()
             return
         self._display.start(display_interval_ms(snap, self.runner.step.duration, self.speed))
+
+    # -- what the shell may read (screens draw Snapshots; nothing reaches into the runner) -------------
+    @property
+    def timeline(self) -> Timeline:
+        return self.runner.timeline
+
+    @property
+    def state(self) -> State:
+        """PAUSED while paused, else the step's state (IDLE before the start, DONE at the end)."""
+        return self.runner.state
+
+    @property
+    def finished(self) -> bool:
+        return self.runner.finished
+
+    @property
+    def started_ns(self) -> int | None:
+        """When the run started, on the driver's clock (None before the start)."""
+        return self.runner.began_ns
+
+    @property
+    def timed_step(self) -> bool:
+        """The step now running has a length (it is not one the user counts or confirms)."""
+        return self.runner.step.duration is not None
+
+    def snapshot(self) -> Snapshot:
+        """What a screen shows, now (no tick: nothing fires)."""
+        return self.runner.snapshot(self.clock())
+
+    def upcoming(self, now: int, horizon_ns: int) -> list[tuple[int, CueKind, str]]:
+        """The cues due within ``horizon_ns`` of ``now`` (on the driver's clock), in order."""
+        return self.runner.upcoming(now, horizon_ns)
+
+    def log_event(self, record: dict[str, Any]) -> None:
+        """Add one record to the run's event log (``--event-log``); nothing when none is kept."""
+        if self.runner.log is not None:
+            self.runner.log.write(record)
 
     def on_display_tick(self) -> None:
         self.pump()

@@ -229,7 +229,7 @@ class Recorder:
         changed = [o for k, o in runner.outcomes.items() if self._sent.get(k) is not o]
         gone = tuple(k for k in self._sent if k not in runner.outcomes)
         now = iso(self.wall())
-        seconds = self._base_seconds + max(0, at_ns - self._segment_start_ns - runner.paused_ns) / NS
+        seconds = self._base_seconds + runner.active_ns(at_ns) / NS  # the one definition (Runner.active_ns)
         pauses = self._base_pauses + runner.pauses
         paused = self._base_paused + runner.paused_ns / NS
         if done:

@@ -1,4 +1,4 @@
-"""The done screen: what was completed, skipped or stopped, and the time it took."""
+"""The done screen: what was completed, skipped or stopped, and the time it took (a RunResult, app/run.py)."""
 
 from __future__ import annotations
 
@@ -7,37 +7,19 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
+from ..app import commands
 from .. import timefmt
-from ..session.timeline import StepKind
 from . import theme
 from .widgets import plain_label
 
 if TYPE_CHECKING:
-    from ..engine.runner import Runner
+    from ..app.run import RunResult
 
 
-def summarise(runner: Runner, seconds_taken: float) -> str:
+def summarise(result: RunResult) -> str:
     """The time taken, then one line per drill (plain text: drill names come from the user's file)."""
-    session = runner.timeline.session
-    lines = []
-    for i, drill in enumerate(session.drills):
-        planned = [s for s in runner.steps if s.kind is StepKind.WORK and s.drill == i]
-        outcomes = [runner.outcomes.get(s.index) for s in planned]
-        done = sum(1 for o in outcomes if o is not None and o.status == "done")
-        stopped = [o for o in outcomes if o is not None and o.status == "stopped"]
-        skipped = sum(1 for o in outcomes if o is not None and o.status == "skipped")
-        if stopped:
-            word = f"stopped: {stopped[0].reason}"
-        elif done == len(planned):
-            word = "done"
-        elif done == 0 and all(o is None for o in outcomes):
-            word = "not reached"
-        elif done == 0:
-            word = "skipped"
-        else:
-            word = f"{done} of {len(planned)} done" + (f", {skipped} skipped" if skipped else "")
-        lines.append(f"{drill.name}: {word}")
-    return "\n".join([f"Time: {timefmt.clock(seconds_taken)}", "", *lines])
+    lines = [f"{d.name}: {d.word}" for d in result.drills]
+    return "\n".join([f"Time: {timefmt.clock(result.seconds)}", "", *lines])
 
 
 class DoneScreen(QWidget):
@@ -57,23 +39,23 @@ class DoneScreen(QWidget):
         self.home_button = QPushButton("Back to home  (Enter)", self)
         self.home_button.setObjectName("home")
         self.home_button.setAccessibleName("Back to home")
+        self.home_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the window (app/commands.py)
         self.home_button.clicked.connect(self.home_requested.emit)
         root.addWidget(self.title)
         root.addWidget(self.summary)
         root.addWidget(self.saved)
         root.addWidget(self.home_button, 0, Qt.AlignmentFlag.AlignCenter)
 
-    def show_result(self, runner: Runner, seconds_taken: float, ended_early: bool) -> None:
-        work = [s.index for s in runner.steps if s.kind is StepKind.WORK]
-        all_done = all(runner.outcomes.get(i) is not None and runner.outcomes[i].status == "done" for i in work)
-        if ended_early:
+    def show_result(self, result: RunResult) -> None:
+        """A finished run (app/run.py): its time is the one the history stores."""
+        if result.ended_early:
             title = "Session ended early"
-        elif all_done:
+        elif result.all_done:
             title = "Session complete. Well done!"
         else:
             title = "Session complete"  # something was skipped or stopped: no cheering over it
         self.title.setText(title)
-        self.summary.setText(summarise(runner, seconds_taken))
+        self.summary.setText(summarise(result))
 
     def set_saved(self, text: str, problem: bool = False) -> None:
         """Whether the run went into the history ("" when no history is kept)."""
@@ -85,11 +67,13 @@ class DoneScreen(QWidget):
         colour = theme.NOTICE if self.saved.property("problem") else theme.MUTED_TEXT
         self.saved.setStyleSheet(f"color: {colour.name()}; font-size: {theme.scaled_px(self, 0.028, 11)}px;")
 
+    def command_handlers(self) -> dict[str, commands.Handler]:
+        """What the done screen does of the command table (app/commands.py)."""
+        return {"done_home": self.home_requested.emit}
+
     def handle_key(self, key: int, text: str) -> bool:
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
-            self.home_requested.emit()
-            return True
-        return False
+        """The done screen's keys, from the command table; True if the key was used."""
+        return commands.press(self.command_handlers(), commands.Context(commands.DONE), key, text)
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)

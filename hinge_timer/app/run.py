@@ -1,0 +1,279 @@
+"""The run service: the one place that turns (a session entry, a dose, maybe an interrupted run to
+resume) into a running session, and ends it.
+
+:meth:`SessionRun.start` compiles the timeline, opens the driver (runner, clock, event log), has the
+history service hook its recorder on (a new run, or the interrupted one taken over), emits
+``run_started`` (the screens bind to the driver then, before the sound, so a cue is drawn before it
+is heard), binds the sound, sweeps and freezes the garbage collector, holds off screen sleep and
+starts.  When the runner reaches its end it stops the timers, lets the screen sleep again and emits
+``run_finished`` with a :class:`RunResult`; :meth:`SessionRun.end` lets go of the driver, the sound
+and the recorder (between sessions, and at exit).
+
+It is the single definition of what a finished run was: its outcome, the time it took
+(:attr:`RunResult.seconds`: the runner's active time, pauses left out, with the earlier parts of a
+resumed run added, exactly what the history stores) and whether it went into the history
+(:func:`saved_state`).  The window, ``run --terminal`` and the kiosk use it; it holds no widgets.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from ..engine.clock import Clock
+from .history import HistoryService, RunEntry
+
+if TYPE_CHECKING:
+    from ..engine.events import Snapshot
+    from ..engine.runner import Runner
+    from ..kiosk.inhibit import Inhibitor
+    from ..qt.driver import SessionDriver
+    from ..store.history import RunRow
+
+log = logging.getLogger(__name__)
+
+# Whether a finished run is in the history (saved_state).
+SAVED = "saved"  # its last record is in the file
+SAVING = "saving"  # the writer thread is putting it in (a moment)
+KEPT = "kept"  # another program holds the file locked: the run is kept and written when it can be
+NOT_SAVED = "not saved"  # the disk said no (full, read-only, damaged): the run is not in the history
+NOT_KEPT = "not kept"  # no history is kept in this run (no data folder)
+
+
+class Sound(Protocol):
+    """What the service needs of the sound (qt/audio.py's CueAudio)."""
+
+    def bind(self, driver: SessionDriver) -> None: ...
+
+    def unbind(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class DrillResult:
+    name: str  # from the user's file: plain text
+    word: str  # "done", "skipped", "not reached", "stopped: it hurts", "1 of 2 done, 1 skipped"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a finished run was (the done screen shows it, the terminal prints it)."""
+
+    title: str
+    outcome: str  # "completed", or "ended" (end_session: by the user, the kiosk, Ctrl-C, closing)
+    reason: str | None  # why it ended early (None when completed)
+    seconds: float  # the time taken: active time, pauses left out, earlier parts of a resumed run counted
+    ended_early: bool  # the user chose to end it
+    all_done: bool  # every set was done (nothing skipped or stopped)
+    drills: tuple[DrillResult, ...]
+    sets_done: int
+    sets_total: int
+    saved: str  # saved_state at the end (SAVED, SAVING, KEPT, NOT_SAVED or NOT_KEPT)
+
+
+def drill_results(runner: Runner) -> tuple[DrillResult, ...]:
+    """One line per drill of the run: what became of its sets."""
+    from ..session.timeline import StepKind  # loaded with the engine, when a session starts
+
+    results = []
+    for i, drill in enumerate(runner.timeline.session.drills):
+        planned = [s for s in runner.steps if s.kind is StepKind.WORK and s.drill == i]
+        outcomes = [runner.outcomes.get(s.index) for s in planned]
+        done = sum(1 for o in outcomes if o is not None and o.status == "done")
+        stopped = [o for o in outcomes if o is not None and o.status == "stopped"]
+        skipped = sum(1 for o in outcomes if o is not None and o.status == "skipped")
+        if stopped:
+            word = f"stopped: {stopped[0].reason}"
+        elif done == len(planned):
+            word = "done"
+        elif done == 0 and all(o is None for o in outcomes):
+            word = "not reached"
+        elif done == 0:
+            word = "skipped"
+        else:
+            word = f"{done} of {len(planned)} done" + (f", {skipped} skipped" if skipped else "")
+        results.append(DrillResult(drill.name, word))
+    return tuple(results)
+
+
+def run_result(runner: Runner, final: Snapshot, earlier_s: float, ended_early: bool, saved: str) -> RunResult:
+    """The finished run ``runner`` (``final``: its last Snapshot; ``earlier_s``: the time the earlier
+    parts of a resumed run took, as the history holds it)."""
+    from ..session.timeline import StepKind
+
+    work = [s.index for s in runner.steps if s.kind is StepKind.WORK]
+    done = sum(1 for i in work if (o := runner.outcomes.get(i)) is not None and o.status == "done")
+    return RunResult(
+        title=runner.timeline.session.title,
+        outcome="ended" if runner.end_reason is not None else "completed",
+        reason=runner.end_reason,
+        # Rounded as the history stores it, so both show the same whole seconds.
+        seconds=round(earlier_s + final.active, 3),
+        ended_early=ended_early,
+        all_done=done == len(work),
+        drills=drill_results(runner),
+        sets_done=done,
+        sets_total=len(work),
+        saved=saved,
+    )
+
+
+def saved_state(history: HistoryService) -> str:
+    """Whether the current (or just finished) run is in the history."""
+    rec = history.recorder
+    if rec is None:
+        return NOT_SAVED if history.problem else NOT_KEPT
+    if rec.problem is None:
+        return SAVED if rec.saved else SAVING
+    return KEPT if rec.locked else NOT_SAVED
+
+
+class SessionRun(QObject):
+    """Runs one session at a time (see the module's docstring)."""
+
+    run_started = Signal(object)  # SessionDriver: bind to it now (it starts right after)
+    run_finished = Signal(object)  # RunResult
+
+    def __init__(
+        self,
+        history: HistoryService,
+        *,
+        speed: float = 1.0,
+        event_log: str | None = None,
+        clock: Clock | None = None,
+        inhibitor: Inhibitor | None = None,
+        kiosk: bool = False,
+        sound: Callable[[], Sound] | None = None,
+        hold_screen: bool = True,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.history = history
+        self.speed = speed
+        self.event_log = event_log
+        self.clock = clock
+        self.inhibitor = inhibitor  # made when the first session starts (D-Bus, or none)
+        self.kiosk = kiosk  # a stranger's runs (recorded as the kiosk's)
+        self.sound = sound  # the sound to bind each run to (None: silent, as in the terminal)
+        self.hold_screen = hold_screen  # False: screen sleep is not this run's business (the terminal)
+        self.driver: SessionDriver | None = None
+        self.result: RunResult | None = None  # the last finished run's
+        self.ended_early = False
+        self._earlier_s = 0.0
+        self._bound: Sound | None = None
+        self._frozen = False
+
+    @property
+    def running(self) -> bool:
+        """A session has started and not reached its end."""
+        return self.driver is not None and not self.driver.finished
+
+    def start(self, entry: RunEntry, dose: str | None, resume: RunRow | None = None) -> SessionDriver:
+        """Start ``entry`` at ``dose`` (None: the session's own), or carry on the interrupted ``resume``."""
+        from ..qt.driver import open_session  # the engine is loaded when a session starts, not before Home
+        from ..session.timeline import compile_timeline
+
+        assert entry.session is not None
+        timeline = compile_timeline(entry.session, dose)  # type: ignore[arg-type]
+        self.end()
+        driver = open_session(timeline, speed=self.speed, event_log=self.event_log, parent=self, clock=self.clock)
+        self.driver = driver
+        self.result = None
+        self.ended_early = False
+        at_step, outcomes = self.history.start_recording(entry, timeline, driver.runner, resume, kiosk=self.kiosk)
+        # Taken over (outcomes read back): the run's earlier parts count in its time, as in the history.
+        self._earlier_s = resume.seconds if resume is not None and outcomes is not None else 0.0
+        driver.session_finished.connect(self.on_session_finished)
+        self.run_started.emit(driver)  # the screens first: slots run in the order connected
+        if self.sound is not None:
+            self._bound = self.sound()
+            self._bound.bind(driver)
+        # Python's cyclic garbage collector can hold the app for ~30 ms when it sweeps everything
+        # (benchmarks/audio_latency.py caught one delaying a countdown beep).  Sweep now, before the
+        # first cue, and set what exists aside until the session ends: later sweeps only look at
+        # what the session itself makes (the screens and the sound, just built, are set aside too).
+        gc.collect()
+        gc.freeze()
+        self._frozen = True
+        self.keep_screen_on(True)
+        driver.start(at_step, outcomes)
+        return driver
+
+    def rebind_sound(self, sound: Sound) -> None:
+        """Play the running session through ``sound`` from now on (another output was chosen)."""
+        self._bound = sound
+        if self.driver is not None:
+            sound.bind(self.driver)
+
+    def end_early(self, reason: str = "ended by the user") -> None:
+        """The user chose to end the session (the result says "ended early")."""
+        if self.running and self.driver is not None:
+            self.ended_early = True
+            self.driver.end_session(reason)
+
+    def stop(self, reason: str) -> None:
+        """End a running session for another reason (closing, Ctrl-C, the kiosk): not counted as the
+        user's choice."""
+        if self.running and self.driver is not None:
+            self.driver.end_session(reason)
+
+    @Slot(object)
+    def on_session_finished(self, snap: Snapshot) -> None:
+        driver = self.driver
+        if driver is None:
+            return
+        driver.stop_timers()
+        self.keep_screen_on(False)
+        self.result = run_result(driver.runner, snap, self._earlier_s, self.ended_early, saved_state(self.history))
+        self.run_finished.emit(self.result)
+        # The done screen's line about the history ("Saving…" until the writer thread says it is in).
+        self.history.say_saved()
+
+    @property
+    def saved(self) -> str:
+        """Whether the last run is in the history now (it may go in after the end: a lock)."""
+        return saved_state(self.history)
+
+    def end(self) -> None:
+        """Let go of the run (ended, or left before its end: the history marks it interrupted).  Never
+        waits: the recorder's writer finishes in the background."""
+        self.keep_screen_on(False)
+        self.history.end_recording()
+        driver = self.driver
+        if driver is not None:
+            if self._bound is not None:
+                self._bound.unbind()
+                self._bound = None
+            driver.close()
+            driver.deleteLater()
+            self.driver = None
+        if self._frozen:
+            self._frozen = False
+            gc.unfreeze()  # between sessions, everything can be collected again
+
+    def keep_screen_on(self, on: bool) -> None:
+        """Hold off screen blanking and sleep while a session runs; let go between sessions."""
+        if not self.hold_screen:
+            return
+        if self.inhibitor is None:
+            if not on:
+                return
+            from ..qt.inhibit_dbus import make_inhibitor
+
+            self.inhibitor = make_inhibitor()
+            log.info("screen sleep: using %s", self.inhibitor.name)
+        if on:
+            self.inhibitor.inhibit("A guided mobility session is running")
+        else:
+            self.inhibitor.uninhibit()
+
+    def close(self) -> None:
+        """At exit: end the run and let go of the screen-sleep inhibitor."""
+        self.end()
+        if self.inhibitor is not None:
+            self.inhibitor.uninhibit()
+

@@ -1,0 +1,148 @@
+"""The sound service: the one sound of a window, and a session's own spoken lines rendered ahead.
+
+It builds the chosen backend (or the next that works, or silence) when the first session starts,
+keeps it following :class:`~hinge_timer.app.preferences.Preferences` (mute and volume), switches it
+when another output is chosen, and has the renderer prepare the selected session's own lines in the
+background.  What the user should know about the sound goes through the message route
+(app/messages.py): the session screen's standing sound notice, its status line, and Home's one line
+when no speech engine can say a session's own lines.  It holds no widgets; the run service
+(app/run.py) binds the sound it gives to each run.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Slot
+
+from .messages import MessageBridge
+from .preferences import Preferences
+
+if TYPE_CHECKING:
+    from ..audio.vocabulary import Catalog
+    from ..qt.audio import CueAudio, SpeechLines
+    from ..session.model import Session
+
+log = logging.getLogger(__name__)
+
+OUTPUT_NAMES = {"qt": "Qt Multimedia", "simpleaudio": "simpleaudio", "none": "no sound"}
+
+
+class SoundService(QObject):
+    """The window's sound (see the module's docstring).  ``choice``: "qt", "simpleaudio" or "none"."""
+
+    def __init__(self, prefs: Preferences, messages: MessageBridge, choice: str,
+                 speech_data_dir: str | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.prefs = prefs
+        self.messages = messages
+        self.choice = choice
+        # A session's own lines (names, say lines) rendered in the background when it is selected on
+        # Home or started (audio/render.py), made at the first selection, and cached (render.cache_dir:
+        # under --data-dir when one is given, else the user cache folder).
+        self.speech_data_dir = speech_data_dir
+        self.audio: CueAudio | None = None  # built when the first session starts (Qt Multimedia loads then)
+        self.speech_lines: SpeechLines | None = None
+        self._catalog: Catalog | None = None
+        self._speech_said = False
+
+    def ensure(self) -> CueAudio:
+        """The sound for sessions: the chosen backend, or the next that works, or silence (said once)."""
+        if self.audio is None:
+            from ..audio.backend import SilentBackend
+            from ..audio.vocabulary import Catalog
+            from ..qt.audio import CueAudio, make_backend
+
+            try:
+                catalog = Catalog.load()
+                backend = make_backend(self.choice)
+            except ValueError as exc:  # the shipped sounds are missing or broken
+                catalog = Catalog(Path("."), {})
+                backend = SilentBackend(str(exc), "Sound is off: a sound file is missing")
+            audio = self.audio = CueAudio(backend, catalog, volume=self.prefs.volume, muted=self.prefs.mute,
+                                          lines=self.speech(), parent=self)
+            audio.notice_changed.connect(self.on_notice_changed)
+            self.prefs.mute_changed.connect(audio.set_muted)
+            self.prefs.volume_changed.connect(audio.set_volume)
+            if backend.problem:
+                log.warning("sound: %s", backend.problem)
+        return self.audio
+
+    def post_notice(self) -> None:
+        """Say the sound's standing notice on the session screen ("" when sound works)."""
+        if self.audio is not None:
+            notice = self.audio.notice
+            self.messages.post("session", "sound", "warning" if notice else "info", self.audio.brief, notice)
+
+    @Slot(str)
+    def on_notice_changed(self, problem: str) -> None:
+        self.post_notice()
+        if not problem:
+            self.messages.info("session", "Sound is back on", part="status")
+
+    def set_output(self, choice: str) -> CueAudio | None:
+        """Play through another backend from now on (remembered in the settings); the new sound, to bind
+        to a running session, or None when no sound had been built yet (it is built with the choice)."""
+        self.prefs.settings.audio = self.choice = choice
+        old = self.audio
+        if old is None:
+            return None
+        self.prefs.mute_changed.disconnect(old.set_muted)
+        self.prefs.volume_changed.disconnect(old.set_volume)
+        old.close()
+        old.deleteLater()
+        self.audio = None
+        audio = self.ensure()
+        got = audio.backend.name
+        text = (f"Sound through {OUTPUT_NAMES[got]}" if got == choice
+                else f"{OUTPUT_NAMES[choice]} cannot play here; sound through {OUTPUT_NAMES[got]}")
+        self.post_notice()
+        if not audio.notice or choice == "none":
+            self.messages.info("session", text, part="status")
+        return audio
+
+    # -- a session's own lines, spoken ahead ------------------------------------------------------
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            from ..audio.vocabulary import Catalog
+
+            try:
+                self._catalog = Catalog.load()
+            except ValueError:  # the shipped sounds are missing or broken (said when a session starts)
+                self._catalog = Catalog(Path("."), {})
+        return self._catalog
+
+    def speech(self) -> SpeechLines:
+        if self.speech_lines is None:
+            from ..audio.render import cache_dir
+            from ..qt.audio import SpeechLines
+
+            self.speech_lines = SpeechLines(cache_dir(self.speech_data_dir), parent=self)
+            self.speech_lines.unavailable.connect(self.on_speech_unavailable)
+        return self.speech_lines
+
+    def prerender(self, session: Session, dose: str) -> None:
+        """Have ``session``'s lines that no recorded prompt says rendered in the background, so they are
+        ready by its cues.  Never waits: the renderer only queues them."""
+        from ..session.timeline import compile_timeline
+
+        timeline = compile_timeline(session, dose)  # type: ignore[arg-type]
+        self.speech().request(self.catalog(), timeline)
+
+    @Slot(str)
+    def on_speech_unavailable(self, reason: str) -> None:
+        """Said once on Home: a session's own lines play their tone (and show their caption)."""
+        if self._speech_said:
+            return
+        self._speech_said = True
+        text = reason[:1].upper() + reason[1:] + "."  # "Spoken lines need a speech engine: install espeak-ng …"
+        self.messages.info("home", text, part="speech")  # its own part: a later history notice keeps it
+
+    def close(self) -> None:
+        """At exit: the sound engine stops; a speech engine still rendering is killed (never waited on)."""
+        if self.audio is not None:
+            self.audio.close()
+        if self.speech_lines is not None:
+            self.speech_lines.close()
