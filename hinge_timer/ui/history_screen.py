@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..app import commands
 from ..engine.state import State
 from ..store import history
 from ..store.errors import HistoryFault
@@ -283,17 +284,22 @@ class HistoryScreen(QWidget):
                 self.table.scrollTo(self.model.index(i, 0))
                 return
 
+    def command_handlers(self) -> dict[str, commands.Handler]:
+        """What History does of the command table (app/commands.py)."""
+        return {"history_back": self.home_requested.emit, "run_next": lambda: self.move_selection(1),
+                "run_previous": lambda: self.move_selection(-1), "page_down": lambda: self.move_selection(10),
+                "page_up": lambda: self.move_selection(-10)}
+
+    def move_selection(self, step: int) -> bool:
+        """Select the run ``step`` rows down (up if negative), within the table; False if there are none."""
+        if not self.rows:
+            return False
+        self.table.selectRow(max(0, min(len(self.rows) - 1, self.table.currentIndex().row() + step)))
+        return True
+
     def handle_key(self, key: int, text: str) -> bool:
-        K = Qt.Key
-        if key in (K.Key_Escape, K.Key_Backspace):
-            self.home_requested.emit()
-            return True
-        if key in (K.Key_Down, K.Key_Up, K.Key_PageDown, K.Key_PageUp) and self.rows:
-            step = {K.Key_Down: 1, K.Key_Up: -1, K.Key_PageDown: 10, K.Key_PageUp: -10}[Qt.Key(key)]
-            row = max(0, min(len(self.rows) - 1, self.table.currentIndex().row() + step))
-            self.table.selectRow(row)
-            return True
-        return False
+        """History's keys, from the command table; True if the key was used."""
+        return commands.press(self.command_handlers(), commands.Context(commands.HISTORY), key, text)
 
     def _style(self) -> None:
         text, panel, muted = theme.TEXT.name(), theme.PANEL.name(), theme.MUTED_TEXT.name()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..app import commands
 from ..engine.state import State
 # The session list's entries and how they are found and checked are the core's (session/catalogue.py);
 # the window and benchmarks import them from here too.
@@ -344,28 +345,21 @@ class HomeScreen(QWidget):
         if e is not None:
             self.start_requested.emit(e, self.dose)
 
+    def command_handlers(self) -> dict[str, commands.Handler]:
+        """What Home does of the command table (app/commands.py); resuming only while it is offered."""
+        handlers: dict[str, commands.Handler] = {
+            "start": self.request_start,
+            "choose_next": lambda: self.list.setCurrentRow(min(self.list.count() - 1, self.list.currentRow() + 1)),
+            "choose_previous": lambda: self.list.setCurrentRow(max(0, self.list.currentRow() - 1)),
+            "dose_low": lambda: self.set_dose("low"), "dose_high": lambda: self.set_dose("high"),
+        }
+        if self._resume_box is not None and self._resume_box.isVisible() and self.resume_button.isVisible():
+            handlers["resume"] = self.resume_requested.emit
+        return handlers
+
     def handle_key(self, key: int, text: str) -> bool:
-        K = Qt.Key
-        if key in (K.Key_Return, K.Key_Enter):
-            self.request_start()
-            return True
-        if key in (K.Key_PageDown, K.Key_Down):
-            self.list.setCurrentRow(min(self.list.count() - 1, self.list.currentRow() + 1))
-            return True
-        if key in (K.Key_PageUp, K.Key_Up):
-            self.list.setCurrentRow(max(0, self.list.currentRow() - 1))
-            return True
-        if key in (K.Key_Left, K.Key_Right):
-            self.set_dose("low" if key == K.Key_Left else "high")
-            return True
-        if key == K.Key_O:
-            self.open_requested.emit()
-            return True
-        if key == K.Key_R and self._resume_box is not None and self._resume_box.isVisible() \
-                and self.resume_button.isVisible():
-            self.resume_requested.emit()
-            return True
-        return False
+        """Home's keys, from the command table; True if the key was used."""
+        return commands.press(self.command_handlers(), commands.Context(commands.HOME), key, text)
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)

@@ -23,21 +23,20 @@ import html
 import logging
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Callable
+from pathlib import Path
+from typing import Callable, Protocol
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QCursor, QKeyEvent
-from PySide6.QtWidgets import QApplication, QGridLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtGui import QCursor, QKeyEvent, QWindow
+from PySide6.QtWidgets import QApplication, QWidget
 
-from ..engine.state import State
+from ..app import commands
 from ..kiosk.config import KioskConfig
 from ..kiosk.pin import LOCKOUT_FILE, LockoutFile, PinLimiter, wait_text
-from . import dialogs, theme
-from ..session.catalogue import SessionEntry
-from .widgets import plain_label
+from . import dialogs
+from .kiosk_tiles import KioskHome
 
-if TYPE_CHECKING:
-    from .main_window import MainWindow
+__all__ = ["KioskController", "KioskHome", "KioskWindow", "REFUSED", "kiosk_summary"]
 
 log = logging.getLogger(__name__)
 
@@ -47,134 +46,35 @@ RESTORE_MS = 100  # after the window manager hides, minimises or un-fullscreens 
 INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
                 QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.TabletPress}
 
+# The kiosk's policy, in one place: the commands (app/commands.py) a stranger may not run, by key, menu or
+# remote: nothing leaves full screen, ends the session from the keyboard, opens a file, quits or shows anyone's
+# history.  Any key with Ctrl is refused too (Ctrl+Alt+Q is the chord, read before the window sees it), and a
+# close request is refused until the chord (and the PIN) let the kiosk go: ``close_requested``.
+REFUSED = frozenset({"fullscreen", "leave_fullscreen", "end", "open", "quit", "history", "history_back",
+                     "louder", "quieter", "audio_qt", "audio_simpleaudio", "audio_none", "flash"})
 
-class KioskHome(QWidget):
-    """Large tiles: what each session is, how long, and one tap to start it."""
 
-    start_requested = Signal(object, str)  # SessionEntry, dose
+class KioskWindow(Protocol):
+    """All the kiosk needs of the window it guards: where it is, going home, ending a run, and the
+    window's own state (the QWidget calls it makes to take the screen back)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("kiosk_home")
-        self.entries: list[SessionEntry] = []
-        self.tiles: list[QPushButton] = []
-        self._columns = 0
-        root = QVBoxLayout(self)
-        root.setContentsMargins(40, 28, 40, 28)
-        root.setSpacing(18)
-        self.heading = plain_label(self, "Choose a session. Tap to start.")
-        self.heading.setObjectName("kiosk_heading")
-        self.heading.setWordWrap(True)
-        self.today = plain_label(self)
-        self.today.setObjectName("kiosk_today")
-        root.addWidget(self.heading)
-        root.addWidget(self.today)
-        self.grid = QGridLayout()
-        self.grid.setSpacing(18)
-        root.addLayout(self.grid, 1)
-        self.hint = plain_label(self, "The screen follows you through every drill: words, countdowns and sounds. "
-                                "Space pauses. Each session starts gently.")
-        self.hint.setWordWrap(True)
-        root.addWidget(self.hint)
-        # For the administrator: why this kiosk cannot be left (a site config that cannot be trusted).
-        self.admin = plain_label(self, name="kiosk_admin", wrap=True)
-        self.admin.hide()
-        root.addWidget(self.admin)
-
-    def set_admin_notice(self, text: str) -> None:
-        """A line for the administrator under the tiles (plain text; empty: hidden)."""
-        self.admin.setText(text)
-        self.admin.setVisible(bool(text))
-
-    def set_entries(self, entries: list[SessionEntry]) -> None:
-        for tile in self.tiles:
-            self.grid.removeWidget(tile)
-            tile.deleteLater()
-        self.tiles = []
-        self.entries = [e for e in entries if e.session is not None and e.builtin]
-        from ..session.timeline import compile_timeline
-
-        for i, e in enumerate(self.entries):
-            assert e.session is not None
-            t = compile_timeline(e.session, "low")
-            tile = QPushButton(self)
-            tile.setObjectName(f"tile_{e.key}")
-            tile.setAccessibleName(f"Start {e.session.title}, about {round(t.total / 60)} minutes")
-            tile.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            tile.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-            box = QVBoxLayout(tile)
-            box.setContentsMargins(22, 22, 22, 22)
-            parts = []
-            for name, text in (("title", e.session.title), ("minutes", f"{round(t.total / 60)} min"),
-                               ("drills", " · ".join(d.name for d in e.session.drills)), ("go", "Tap to start ▶")):
-                label = plain_label(tile, text)  # titles and drill names: plain text
-                label.setObjectName(f"tile_{name}")
-                label.setWordWrap(True)
-                label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-                label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)  # the tile takes the tap
-                parts.append(label)
-            box.addWidget(parts[0])
-            box.addWidget(parts[1])
-            box.addWidget(parts[2], 1)
-            box.addWidget(parts[3])
-            tile.clicked.connect(lambda _c=False, entry=e: self.start_requested.emit(entry, "low"))
-            self.tiles.append(tile)
-        self._columns = 0
-        self._place()
-        self._style()
-
-    def _place(self) -> None:
-        """Tiles side by side on a landscape screen, one above the other on a portrait one."""
-        cols = 1 if self.height() > self.width() else max(1, min(3, len(self.tiles)))
-        if cols == self._columns:
-            return
-        self._columns = cols
-        for tile in self.tiles:
-            self.grid.removeWidget(tile)
-        for i, tile in enumerate(self.tiles):
-            self.grid.addWidget(tile, i // cols, i % cols)
-
-    def set_today(self, count: int | None) -> None:
-        if count is None:
-            self.today.setText("")
-        else:
-            self.today.setText(f"Sessions done here today: {count}")
-
-    def handle_key(self, key: int, text: str) -> bool:
-        """1-9 start the tile with that number (a keyboard-only kiosk)."""
-        if text.isdigit() and 1 <= int(text) <= len(self.entries):
-            self.start_requested.emit(self.entries[int(text) - 1], "low")
-            return True
-        return False
-
-    def resizeEvent(self, event) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        self._place()
-        self._style()
-
-    def _style(self) -> None:
-        def px(fraction: float, minimum: int) -> int:
-            return theme.scaled_px(self, fraction, minimum)
-
-        self.heading.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {px(0.065, 22)}px;"
-                                   " font-weight: bold;")
-        self.today.setStyleSheet(f"color: {theme.MUTED_TEXT.name()}; font-size: {px(0.03, 14)}px;")
-        self.hint.setStyleSheet(f"color: {theme.MUTED_TEXT.name()}; font-size: {px(0.026, 13)}px;")
-        self.admin.setStyleSheet(f"color: {theme.TEXT.name()}; background: {theme.PANEL.name()};"
-                                 f" font-size: {px(0.024, 13)}px; padding: 8px;")
-        colour = theme.STATE_COLOURS[State.WORK]
-        text, muted = theme.TEXT.name(), theme.MUTED_TEXT.name()
-        for tile in self.tiles:
-            tile.setStyleSheet(
-                f"QPushButton {{ background: {theme.PANEL.name()}; border: 3px solid {colour.name()};"
-                f" border-radius: 14px; }}"
-                f" QPushButton:pressed {{ background: {theme.TRACK.name()}; }}"
-                f" QLabel {{ background: transparent; border: none; }}"
-                f" QLabel#tile_title {{ color: {text}; font-size: {px(0.05, 18)}px; font-weight: bold; }}"
-                f" QLabel#tile_minutes {{ color: {colour.name()}; font-size: {px(0.08, 22)}px;"
-                f" font-weight: bold; }}"
-                f" QLabel#tile_drills {{ color: {muted}; font-size: {px(0.026, 13)}px; }}"
-                f" QLabel#tile_go {{ color: {text}; font-size: {px(0.032, 15)}px; }}")
+    def current_screen(self) -> str: ...  # the shown screen's name (app/commands.py: KIOSK_HOME, DONE, ...)
+    def go_home(self) -> None: ...  # back to the tiles (the help hidden, the run's driver let go)
+    def end_running_session(self, reason: str) -> None: ...  # end a run still going (kept in the history)
+    def timed_step_running(self) -> bool: ...  # a timed step is counting down, not paused or waiting
+    # The QWidget calls by which it takes the screen back, and what dialogs are shown over.
+    def isFullScreen(self) -> bool: ...  # noqa: N802
+    def isVisible(self) -> bool: ...  # noqa: N802
+    def isMinimized(self) -> bool: ...  # noqa: N802
+    def windowHandle(self) -> QWindow | None: ...  # noqa: N802
+    def windowState(self) -> Qt.WindowState: ...  # noqa: N802
+    def setWindowState(self, state: Qt.WindowState) -> None: ...  # noqa: N802
+    def showFullScreen(self) -> None: ...  # noqa: N802
+    def show(self) -> None: ...
+    def hide(self) -> None: ...
+    def raise_(self) -> None: ...
+    def activateWindow(self) -> None: ...  # noqa: N802
+    def close(self) -> bool: ...
 
 
 class KioskController(QObject):
@@ -183,10 +83,12 @@ class KioskController(QObject):
     exit_allowed = Signal()
     _lockout_written = Signal(object)  # from the writer thread: None, or the exception that stopped the write
 
-    def __init__(self, window: MainWindow, config: KioskConfig,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        super().__init__(window)
+    def __init__(self, window: KioskWindow, config: KioskConfig, clock: Callable[[], float] = time.monotonic,
+                 home: KioskHome | None = None, folder: Path | None = None) -> None:
+        self._window_object = window if isinstance(window, QObject) else None  # its events are watched
+        super().__init__(self._window_object)
         self.window = window
+        self.home = home  # the tiles, for the administrator's lines
         self.config = config
         self.clock = clock
         self.limiter = PinLimiter()
@@ -195,7 +97,6 @@ class KioskController(QObject):
         # (a tiny regular file, and nothing runs yet), then written after each PIN on a worker thread (a
         # write can block: a network folder, a dying disk) while a session may be running.  A lockout
         # that cannot be saved fails closed: the longest lockout, and a line for the administrator.
-        folder = getattr(window, "history_dir", None)
         self.lockout_file: LockoutFile | None = LockoutFile(folder / LOCKOUT_FILE) if folder is not None else None
         self.lockout_problem = ""  # the lockout file could not be trusted (said with the wait)
         self.lockout_unsaved = ""  # the lockout cannot be saved (on the tiles, for the administrator)
@@ -254,10 +155,30 @@ class KioskController(QObject):
             app.removeEventFilter(self)
         self.show_cursor()
 
+    # -- the policy ---------------------------------------------------------------------------
+    @staticmethod
+    def allows(name: str) -> bool:
+        """Whether a stranger may run the command ``name`` here (REFUSED)."""
+        return name not in REFUSED
+
+    def refuses_key(self, name: str | None, ctrl: bool) -> bool:
+        """A key the window must drop: one with Ctrl, or one whose command (``name``) is refused."""
+        return ctrl or (name is not None and not self.allows(name))
+
+    def close_requested(self) -> bool:
+        """The window is asked to close: refused (False) until the chord let the kiosk go; then the run
+        still going is ended and the kiosk's timers and filters stop (True: the window may close)."""
+        if not self.allow_exit:
+            log.info("kiosk: a close request was ignored (hold Ctrl+Alt+Q to leave)")
+            return False
+        self.window.end_running_session("kiosk closed by the administrator")
+        self.close()
+        return True
+
     # -- input ----------------------------------------------------------------------------
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
         kind = event.type()
-        if obj is self.window and kind in (QEvent.Type.WindowStateChange, QEvent.Type.Hide, QEvent.Type.Show):
+        if obj is self._window_object and kind in (QEvent.Type.WindowStateChange, QEvent.Type.Hide, QEvent.Type.Show):
             if self.window.isFullScreen():
                 self.keep_fullscreen = True
             if not self.allow_exit and self.screen_lost() and not self._restore_timer.isActive():
@@ -317,8 +238,8 @@ class KioskController(QObject):
             self.request_exit()
             return
         w = self.window
-        current = w.stack.currentWidget()
-        if w._done is not None and current is w._done:
+        screen = w.current_screen()
+        if screen == commands.DONE:
             if self.done_since is None:
                 self.done_since = now
             if now - self.done_since >= cfg.done_seconds:
@@ -327,14 +248,13 @@ class KioskController(QObject):
                 w.go_home()
             return
         self.done_since = None
-        if current is w.home_page:
+        if screen == commands.KIOSK_HOME:
             return
-        if self._running() or now - self.last_input < cfg.idle_minutes * 60:
-            return
+        if w.timed_step_running() or now - self.last_input < cfg.idle_minutes * 60:
+            return  # a timed step that is running is never cut short, whatever the input
         log.info("kiosk: back to the tiles after %.0f min without input", cfg.idle_minutes)
         self.close_dialogs()
-        if w.driver is not None and not w.driver.runner.finished:
-            w.driver.end_session(f"abandoned (no input for {cfg.idle_minutes:g} min)")
+        w.end_running_session(f"abandoned (no input for {cfg.idle_minutes:g} min)")
         w.go_home()
 
     @staticmethod
@@ -345,13 +265,6 @@ class KioskController(QObject):
             if dialog is None:
                 return
             dialog.close()
-
-    def _running(self) -> bool:
-        """A timed step is going: never cut short, whatever the input."""
-        d = self.window.driver
-        if d is None or d.runner.finished:
-            return False
-        return d.runner.state not in (State.PAUSED, State.CAUTION, State.IDLE) and d.runner.step.duration is not None
 
     # -- the screen -----------------------------------------------------------------------------
     def screen_lost(self) -> str:
@@ -414,7 +327,7 @@ class KioskController(QObject):
         site config cannot be trusted is never left: the chord only says why."""
         if self.config.locked:
             log.warning("kiosk: the exit chord was held, but the kiosk cannot be left: %s", self.config.lock_reason)
-            dialogs.show_error(self.window, "Kiosk",
+            dialogs.show_error(self._parent(), "Kiosk",
                                "This kiosk cannot be left until the site config is fixed.\n"
                                f"{self.config.lock_reason}.\n"
                                "Fix the file (docs/kiosk.md), then restart the app or the computer.")
@@ -428,9 +341,9 @@ class KioskController(QObject):
                     text += f"\n({self.lockout_problem}.)"
                 if self.lockout_unsaved:
                     text += f"\n({self.lockout_unsaved[0].upper()}{self.lockout_unsaved[1:]}.)"
-                dialogs.show_error(self.window, "Kiosk", text)
+                dialogs.show_error(self._parent(), "Kiosk", text)
                 return False
-            pin = dialogs.ask_pin(self.window, "Administrator PIN to leave kiosk mode:")
+            pin = dialogs.ask_pin(self._parent(), "Administrator PIN to leave kiosk mode:")
             if pin is None:
                 return False
             now = self.clock()
@@ -441,7 +354,7 @@ class KioskController(QObject):
                 self.lockout_problem = ""
             if not ok:
                 log.warning("kiosk: %s", message)
-                dialogs.show_error(self.window, "Kiosk", message)
+                dialogs.show_error(self._parent(), "Kiosk", message)
                 return False
         log.info("kiosk: leaving")
         self.allow_exit = True
@@ -450,6 +363,9 @@ class KioskController(QObject):
         self.window.close()
         return True
 
+    def _parent(self) -> QWidget | None:
+        """The window, as the parent of the kiosk's dialogs."""
+        return self.window if isinstance(self.window, QWidget) else None
 
     def _save_lockout(self, limiter: PinLimiter | None = None) -> None:
         """Write the lockout (``limiter``'s, else the kiosk's own, as it is now) on the worker thread, in order.
@@ -497,7 +413,7 @@ class KioskController(QObject):
     def _show_admin_notice(self) -> None:
         """The lines under the tiles for the administrator: a site config that locks the kiosk, a lockout
         that cannot be saved; hidden when there is neither."""
-        home = getattr(self.window, "kiosk_home", None)
+        home = self.home
         if home is None:
             return
         lines = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,8 +11,12 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySeq
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 from ..app.history import HistoryService
+from ..app import commands
 from ..app.messages import MessageBridge
-from ..engine.clock import NS, Clock
+from ..app.preferences import Preferences
+from ..app.run import SessionRun
+from ..app.sound import SoundService
+from ..engine.clock import Clock
 from ..engine.state import State
 from ..settings import Settings, SettingsStore
 from ..store.errors import HistoryFault
@@ -23,10 +26,10 @@ from .home import HomeScreen, SessionEntry, SessionLister, builtin_entries, load
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from ..app.run import RunResult
     from ..kiosk.config import KioskConfig
     from ..kiosk.inhibit import Inhibitor
-    from ..audio.vocabulary import Catalog
-    from ..qt.audio import CueAudio, SpeechLines
+    from ..qt.audio import CueAudio
     from ..qt.driver import SessionDriver
     from ..qt.post import Post
     from ..store.db import History
@@ -39,28 +42,6 @@ if TYPE_CHECKING:
     from .widgets import MessageOverlay
 
 log = logging.getLogger(__name__)
-
-KEYS_HELP = [
-    ("Space, B, .", "pause / resume"),
-    ("→, Page Down", "next: skip the rest of this step"),
-    ("←, Page Up", "back to the start of this step; twice: the step before"),
-    ("Enter", "count a rep (sets you count) · confirm a caution"),
-    ("Backspace", "undo a rep"),
-    ("D", "set done"),
-    ("+ / −", "add or remove 10 s"),
-    ("H", "stop this drill: it hurts"),
-    ("S", "skip the drill (at a caution)"),
-    ("I", "how to do this drill"),
-    ("M", "mute / unmute"),
-    ("Ctrl+↑ / Ctrl+↓", "louder / quieter"),
-    ("F", "full screen"),
-    ("Esc", "leave full screen · end the session (asks first)"),
-    ("?", "this help"),
-    ("On Home", "↑ / ↓ choose a session · ← / → low or high dose · Enter start · O open a file"
-                " · R resume an interrupted run · Ctrl+H history"),
-    ("In History", "↑ / ↓ choose a run · Esc back to home"),
-]
-
 
 class MainWindow(QMainWindow):
     sessions_listed = Signal()
@@ -91,28 +72,22 @@ class MainWindow(QMainWindow):
         self.speed = speed
         self.event_log = event_log
         self.clock = clock
-        self.driver: SessionDriver | None = None
-        self.audio_choice = audio or settings.audio
-        self.audio: CueAudio | None = None  # built when the first session starts (Qt Multimedia loads then)
-        # A session's own lines (names, say lines) rendered in the background when it is selected on
-        # Home or started (audio/render.py), made at the first selection, and cached (render.cache_dir:
-        # under --data-dir when one is given, else the user cache folder).
-        self.speech_data_dir = speech_data_dir
-        self.speech_lines: SpeechLines | None = None
-        self._catalog: Catalog | None = None
-        self._speech_said = False
-        self._started_ns = 0
-        self._ended_early = False
+        self.prefs = Preferences(settings, self)  # mute, volume and flash: one place, which says when they change
         # Notices to the user come one way (app/messages.py): the services post, on_message_posted shows.
         self.messages = MessageBridge(self)
         self.messages.message_posted.connect(self.on_message_posted)
+        # The sound and a session's own lines spoken ahead (app/sound.py): built when first needed.
+        self.sound = SoundService(self.prefs, self.messages, audio or settings.audio, speech_data_dir, self)
         # The history (app/history.py) opens with the session list, after Home's first paint; no folder: not kept.
         self.history_dir = history_dir
         self.history_service = HistoryService(history_dir, self.messages,
                                               anonymous=kiosk is not None and kiosk.anonymous, parent=self)
         self._history_screen: HistoryScreen | None = None
-        # Screen sleep is held off while a session runs (made when the first session starts).
-        self.inhibitor = inhibitor
+        # Running a session (app/run.py): driver, recorder, sound, screen-sleep inhibitor, the result.
+        self.run = SessionRun(self.history_service, speed=speed, event_log=event_log, clock=clock,
+                              inhibitor=inhibitor, kiosk=kiosk is not None, sound=self.sound.ensure, parent=self)
+        self.run.run_started.connect(self.on_run_started)
+        self.run.run_finished.connect(self.on_run_finished)
         self.kiosk_config = kiosk
         self.kiosk: KioskController | None = None
         self.kiosk_home: KioskHome | None = None
@@ -137,6 +112,8 @@ class MainWindow(QMainWindow):
         self.home.discard_requested.connect(self.discard_interrupted)
         self.home.history_aside_requested.connect(self.move_history_aside)
         self._build_menu()
+        self.prefs.mute_changed.connect(self.mute_action.setChecked)  # the menu's check marks follow
+        self.prefs.flash_changed.connect(self.flash_action.setChecked)
         if kiosk is not None:
             self._enter_kiosk(kiosk, kiosk_clock)
         self.sessions_loaded = False  # the listing has begun (the built-ins are on Home)
@@ -170,7 +147,7 @@ class MainWindow(QMainWindow):
         self.kiosk_home.start_requested.connect(self.on_start_requested)
         self.stack.addWidget(self.kiosk_home)
         self.stack.setCurrentWidget(self.kiosk_home)
-        self.kiosk = KioskController(self, config, clock or time.monotonic)
+        self.kiosk = KioskController(self, config, clock or time.monotonic, self.kiosk_home, self.history_dir)
         log.info(kiosk_summary(config))
 
     @property
@@ -182,14 +159,44 @@ class MainWindow(QMainWindow):
     def anonymous(self) -> bool:
         return self.kiosk_config is not None and self.kiosk_config.anonymous
 
+    # -- what the kiosk (ui/kiosk.py: KioskWindow) and the command table (app/commands.py) ask of the window --
+    def current_screen(self) -> str:
+        """The shown screen's name (app/commands.py: HOME, SESSION, ...)."""
+        current = self.stack.currentWidget()
+        return current.objectName() if current is not None else ""
+
+    def end_running_session(self, reason: str) -> None:
+        self.run.stop(reason)
+
+    def timed_step_running(self) -> bool:
+        d = self.driver
+        return (d is not None and not d.finished and d.state not in (State.PAUSED, State.CAUTION, State.IDLE)
+                and d.timed_step)
+
+    def command_context(self) -> commands.Context:
+        screen = self.current_screen()
+        snap = self._session_screen.snapshot if screen == commands.SESSION and self._session_screen else None
+        return commands.Context(screen, snap.state if snap is not None else None, self.isFullScreen())
+
+    def command_handlers(self, ctx: commands.Context) -> dict[str, commands.Handler]:
+        """What runs each command where the user is: the window's own and the shown screen's (less what a
+        kiosk refuses)."""
+        handlers = dict(self._window_commands)
+        handlers.update(getattr(self.stack.currentWidget(), "command_handlers", dict)())
+        if self.kiosk is not None:
+            handlers = {n: h for n, h in handlers.items() if self.kiosk.allows(n)}
+        return handlers
+
     @property
     def session_screen(self) -> SessionScreen:
         if self._session_screen is None:
             from .session_screen import SessionScreen
 
             screen = SessionScreen(self.stack)
-            screen.flash_enabled = self.settings.flash
-            screen.muted = self.settings.mute
+            screen.flash_enabled = self.prefs.flash
+            screen.muted = self.prefs.mute
+            self.prefs.mute_changed.connect(screen.on_mute_changed)
+            self.prefs.flash_changed.connect(screen.on_flash_changed)
             screen.end_requested.connect(self.on_end_requested)
             self.stack.addWidget(screen)
             self._session_screen = screen
@@ -225,58 +232,46 @@ class MainWindow(QMainWindow):
             self._help = MessageOverlay(self.stack, "help_overlay")
             self._help.clicked.connect(self._help.hide)
             self._help.body.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-            self._help.set_text("Keys", "\n".join(f"{k}  —  {v}" for k, v in KEYS_HELP) + "\n\n? or Esc to close")
+            screens = ({commands.KIOSK_HOME, commands.SESSION, commands.DONE} if self.kiosk is not None
+                       else {commands.HOME, commands.SESSION, commands.DONE, commands.HISTORY})
+            kiosk = self.kiosk
+            allowed = (lambda c: kiosk.allows(c.name)) if kiosk is not None else (lambda _c: True)
+            self._help.set_text("Keys", commands.help_text(screens, allowed) + "\n\n? or Esc to close")
         return self._help
 
     def _build_menu(self) -> None:
-        menu = self.menuBar().addMenu("&File")
-        open_action = QAction("&Open session…", self)
-        open_action.setShortcut(QKeySequence.StandardKey.Open)
-        open_action.triggered.connect(self.on_open_requested)
-        menu.addAction(open_action)
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        menu.addAction(quit_action)
-        view = self.menuBar().addMenu("&View")
-        self.fullscreen_action = QAction("&Full screen  (F)", self)
-        self.fullscreen_action.triggered.connect(self.toggle_fullscreen)
-        view.addAction(self.fullscreen_action)
-        history_action = QAction("&History", self)
-        history_action.setShortcut(QKeySequence("Ctrl+H"))
-        history_action.triggered.connect(self.show_history)
-        view.addAction(history_action)
-        self.mute_action = QAction("&Mute  (M)", self, checkable=True)
-        self.mute_action.setChecked(self.settings.mute)
-        self.mute_action.triggered.connect(lambda checked: self.set_mute(checked))
-        view.addAction(self.mute_action)
-        louder = QAction("&Louder", self)
-        louder.setShortcut(QKeySequence("Ctrl+Up"))
-        louder.triggered.connect(lambda: self.change_volume(+0.1))
-        view.addAction(louder)
-        quieter = QAction("&Quieter", self)
-        quieter.setShortcut(QKeySequence("Ctrl+Down"))
-        quieter.triggered.connect(lambda: self.change_volume(-0.1))
-        view.addAction(quieter)
-        output = view.addMenu("Sound &output")
-        group = QActionGroup(self)
-        self.output_actions: dict[str, QAction] = {}
-        for name, label in (("qt", "&Qt Multimedia"), ("simpleaudio", "&simpleaudio (optional extra)"),
-                            ("none", "&No sound (captions only)")):
-            action = QAction(label, self, checkable=True)
-            action.setChecked(name == self.audio_choice)
-            action.triggered.connect(lambda _checked, n=name: self.set_audio_output(n))
-            group.addAction(action)
-            output.addAction(action)
-            self.output_actions[name] = action
-        self.flash_action = QAction("Flash on &countdown", self, checkable=True)
-        self.flash_action.setChecked(self.settings.flash)
-        self.flash_action.triggered.connect(self.set_flash)
-        view.addAction(self.flash_action)
-        help_menu = self.menuBar().addMenu("&Help")
-        keys = QAction("&Keys  (?)", self)
-        keys.triggered.connect(self.toggle_help)
-        help_menu.addAction(keys)
+        """The menus, built from the command table (app/commands.py), and what the window's own commands do."""
+        self.commands = commands.Commands(self.command_context, self.command_handlers)
+        self._window_commands: dict[str, commands.Handler] = {
+            "mute": lambda: self.set_mute(not self.prefs.mute), "louder": lambda: self.change_volume(+0.1),
+            "quieter": lambda: self.change_volume(-0.1), "fullscreen": self.toggle_fullscreen,
+            "leave_fullscreen": self.showNormal, "help": self.toggle_help, "quit": self.close,
+            "open": self.on_open_requested, "history": self.show_history,
+            "flash": lambda: self.set_flash(not self.prefs.flash),
+            **{f"audio_{n}": (lambda n=n: self.set_audio_output(n)) for n in ("qt", "simpleaudio", "none")}}
+        menus: dict[str, object] = {}
+        groups: dict[str, QActionGroup] = {}
+        self.command_actions: dict[str, QAction] = {}
+        for c in commands.menu_entries():
+            top, _, sub = c.menu.partition("/")
+            if top not in menus:
+                menus[top] = self.menuBar().addMenu(top)
+            if sub and c.menu not in menus:
+                menus[c.menu] = menus[top].addMenu(sub)  # type: ignore[attr-defined]
+            action = QAction(c.label, self, checkable=c.checkable)
+            if c.shortcut:
+                action.setShortcut(QKeySequence(c.shortcut))
+            action.triggered.connect(lambda _checked=False, n=c.name: self.commands.run(n))
+            if c.group:
+                groups.setdefault(c.group, QActionGroup(self)).addAction(action)
+            menus[c.menu].addAction(action)  # type: ignore[attr-defined]
+            self.command_actions[c.name] = action
+        self.fullscreen_action, self.mute_action, self.flash_action = (
+            self.command_actions["fullscreen"], self.command_actions["mute"], self.command_actions["flash"])
+        self.mute_action.setChecked(self.prefs.mute)
+        self.flash_action.setChecked(self.prefs.flash)
+        self.output_actions = {n: self.command_actions[f"audio_{n}"] for n in ("qt", "simpleaudio", "none")}
+        self.output_actions[self.audio_choice].setChecked(True)
 
     # -- sessions -------------------------------------------------------------------------
     def eventFilter(self, watched, event) -> bool:  # noqa: N802
@@ -465,7 +460,7 @@ class MainWindow(QMainWindow):
         self.home.show_resume(None)
 
     def show_history(self) -> None:
-        if self.driver is not None and not self.driver.runner.finished:
+        if self.run.running:
             return  # not in the middle of a session
         if self.anonymous:
             return  # a kiosk shows no one's history
@@ -522,43 +517,20 @@ class MainWindow(QMainWindow):
         self.prerender_selected()
 
     # -- a session's own lines, spoken ahead ------------------------------------------------------
-    def catalog(self) -> Catalog:
-        if self._catalog is None:
-            from ..audio.vocabulary import Catalog
+    @property
+    def audio(self) -> CueAudio | None:
+        """The sound (the sound service's); None until the first session starts."""
+        return self.sound.audio
 
-            try:
-                self._catalog = Catalog.load()
-            except ValueError:  # the shipped sounds are missing or broken (said when a session starts)
-                self._catalog = Catalog(Path("."), {})
-        return self._catalog
-
-    def ensure_speech_lines(self) -> SpeechLines:
-        if self.speech_lines is None:
-            from ..audio.render import cache_dir
-            from ..qt.audio import SpeechLines
-
-            self.speech_lines = SpeechLines(cache_dir(self.speech_data_dir), parent=self)
-            self.speech_lines.unavailable.connect(self.on_speech_unavailable)
-        return self.speech_lines
+    @property
+    def audio_choice(self) -> str:
+        return self.sound.choice
 
     def prerender_selected(self) -> None:
-        """Have the selected session's lines that no recorded prompt says rendered in the background,
-        so they are ready by its cues.  Never waits: the renderer only queues them."""
+        """Have the selected session's own lines rendered in the background (app/sound.py); never waits."""
         entry = self.home.current
-        if entry is None or entry.session is None:
-            return
-        from ..session.timeline import compile_timeline
-
-        timeline = compile_timeline(entry.session, self.home.dose)  # type: ignore[arg-type]
-        self.ensure_speech_lines().request(self.catalog(), timeline)
-
-    def on_speech_unavailable(self, reason: str) -> None:
-        """Said once on Home: a session's own lines play their tone (and show their caption)."""
-        if self._speech_said:
-            return
-        self._speech_said = True
-        text = reason[:1].upper() + reason[1:] + "."  # "Spoken lines need a speech engine: install espeak-ng …"
-        self.home.set_notice(text, part="speech")  # its own part: a later history notice keeps it
+        if entry is not None and entry.session is not None:
+            self.sound.prerender(entry.session, self.home.dose)
 
     def on_start_requested(self, entry: SessionEntry, dose: str) -> None:
         if entry.session is None:
@@ -567,57 +539,28 @@ class MainWindow(QMainWindow):
         self.settings.last_session = entry.key
         self.start_session(entry, dose)
 
-    def start_session(self, entry: SessionEntry, dose: str, resume: RunRow | None = None) -> SessionDriver:
-        from ..qt.driver import open_session  # the engine is loaded when a session starts, not before Home
-        from ..session.timeline import compile_timeline
+    @property
+    def driver(self) -> SessionDriver | None:
+        """The current (or just finished) session's driver: the run service's."""
+        return self.run.driver
 
-        assert entry.session is not None
-        timeline = compile_timeline(entry.session, dose)  # type: ignore[arg-type]
+    def start_session(self, entry: SessionEntry, dose: str, resume: RunRow | None = None) -> SessionDriver:
         self.end_driver()
         if resume is None and self.interrupted_run is not None:
             self.discard_interrupted()  # a new run instead: the interrupted one stays in the history as it is
-        driver = open_session(timeline, speed=self.speed, event_log=self.event_log, parent=self, clock=self.clock)
-        self.driver = driver
-        at_step, outcomes = self.start_recording(entry, timeline, driver, resume)
-        self._ended_early = False
-        self.session_screen.bind(driver)
-        driver.cues_fired.connect(self.draw_now)  # before the sound's slot: slots run in the order connected
-        audio = self.ensure_audio()
-        audio.bind(driver)
-        self.session_screen.set_sound_notice(audio.brief, audio.notice)
-        driver.session_finished.connect(self.on_session_finished)
-        self.stack.setCurrentWidget(self.session_screen)
-        # Python's cyclic garbage collector can hold the app for ~30 ms when it sweeps everything
-        # (benchmarks/audio_latency.py caught one delaying a countdown beep).  Sweep now, before the
-        # first cue, and set what exists aside until the session ends: later sweeps only look at
-        # what the session itself makes.
-        gc.collect()
-        gc.freeze()
-        self._started_ns = driver.clock()
-        self.keep_screen_on(True)
-        driver.start(at_step, outcomes)
-        return driver
+        self.ensure_history()  # opened, and what it offers on Home shown (a run started before the listing)
+        return self.run.start(entry, dose, resume)
 
-    def keep_screen_on(self, on: bool) -> None:
-        """Hold off screen blanking and sleep while a session runs; let go between sessions."""
-        if self.inhibitor is None:
-            if not on:
-                return
-            from ..qt.inhibit_dbus import make_inhibitor
-
-            self.inhibitor = make_inhibitor()
-            log.info("screen sleep: using %s", self.inhibitor.name)
-        if on:
-            self.inhibitor.inhibit("A guided mobility session is running")
-        else:
-            self.inhibitor.uninhibit()
-
-    def start_recording(self, entry: SessionEntry, timeline, driver: SessionDriver, resume: RunRow | None):
-        """Hook the history's recorder onto the runner (a new run, or the interrupted one taken over);
-        return where to start and what the run already holds (app/history.py)."""
-        self.ensure_history()
-        return self.history_service.start_recording(entry, timeline, driver.runner, resume,
-                                                    kiosk=self.kiosk is not None)
+    @Slot(object)
+    def on_run_started(self, driver: SessionDriver) -> None:
+        """A session is about to start: the screen takes it (before the sound: slots run in the order
+        connected, so a cue is drawn before it is heard) and is shown."""
+        screen = self.session_screen
+        screen.bind(driver)
+        driver.cues_fired.connect(self.draw_now)
+        self.sound.ensure()
+        self.sound.post_notice()
+        self.stack.setCurrentWidget(screen)
 
     def when_shown(self, action: Callable[[], object], wait_ms: int = 2000) -> None:
         """Run ``action`` once the window is on screen (exposed), or after ``wait_ms`` if the platform
@@ -656,48 +599,30 @@ class MainWindow(QMainWindow):
             QCoreApplication.sendPostedEvents(self, QEvent.Type.UpdateRequest)
 
     def end_driver(self) -> None:
-        self.keep_screen_on(False)
-        self.history_service.end_recording()  # never waits: its writer finishes in the background
-        if self.driver is not None:
-            if self._session_screen is not None:
-                self._session_screen.unbind()
-            if self.audio is not None:
-                self.audio.unbind()
-            self.driver.close()
-            self.driver.deleteLater()
-            self.driver = None
-            gc.unfreeze()  # between sessions, everything can be collected again
+        if self._session_screen is not None and self.run.driver is not None:
+            self._session_screen.unbind()
+        self.run.end()
 
     def on_end_requested(self) -> None:
-        if self.driver is None or self.driver.runner.finished:
+        driver = self.driver
+        if driver is None or driver.finished:
             return
         # The clock stops while the question is open; "no" carries on from the same moment.
-        was_paused = self.driver.runner.state is State.PAUSED
-        driver = self.driver
+        was_paused = driver.state is State.PAUSED
         driver.pause("Asking whether to end the session")
         answer = dialogs.confirm(self, "End the session?", "Your progress in this session will be summarised.",
                                  "End it")
-        if self.driver is not driver or driver.runner.finished:
+        if self.driver is not driver or driver.finished:
             return  # while the question was open, the kiosk went back to its tiles (nobody answered)
         if answer:
-            self._ended_early = True
-            driver.end_session("ended by the user")
+            self.run.end_early("ended by the user")
         elif not was_paused:
             driver.resume()
 
-    def on_session_finished(self, _snap) -> None:
-        assert self.driver is not None
-        seconds = (self.driver.clock() - self._started_ns) / NS
-        self.done.show_result(self.driver.runner, seconds, self._ended_early)
-        rec = self.recorder
-        if rec is not None:
-            self._say_saved(rec)  # "Saving…" until the writer thread says the run is in (on_history_saved)
-        elif self.history is not None and self.history.problem:
-            self.done.set_saved(f"Not saved in your history: {self.history.problem}", problem=True)
-        else:
-            self.done.set_saved("")
-        self.driver.stop_timers()
-        self.keep_screen_on(False)
+    @Slot(object)
+    def on_run_finished(self, result: RunResult) -> None:
+        """The run is over (app/run.py): its result on the done screen (the history's saved line follows)."""
+        self.done.show_result(result)
         self.stack.setCurrentWidget(self.done)
 
     def go_home(self) -> None:
@@ -717,165 +642,87 @@ class MainWindow(QMainWindow):
             self.showFullScreen()
 
     def ensure_audio(self) -> CueAudio:
-        """The sound for sessions: the chosen backend, or the next that works, or silence (said once)."""
-        if self.audio is None:
-            from ..audio.backend import SilentBackend
-            from ..audio.vocabulary import Catalog
-            from ..qt.audio import CueAudio, make_backend
-
-            try:
-                catalog = Catalog.load()
-                backend = make_backend(self.audio_choice)
-            except ValueError as exc:  # the shipped sounds are missing or broken
-                catalog = Catalog(Path("."), {})
-                backend = SilentBackend(str(exc), "Sound is off: a sound file is missing")
-            self.audio = CueAudio(backend, catalog, volume=self.settings.volume, muted=self.settings.mute,
-                                  lines=self.ensure_speech_lines(), parent=self)
-            self.audio.notice_changed.connect(self.on_sound_notice)
-            if backend.problem:
-                log.warning("sound: %s", backend.problem)
-        return self.audio
-
-    def on_sound_notice(self, problem: str) -> None:
-        if self._session_screen is not None:
-            self._session_screen.set_sound_notice(self.audio.brief if self.audio else "", problem)
-            if not problem:
-                self._session_screen.status.setText("Sound is back on")
+        return self.sound.ensure()
 
     def set_audio_output(self, choice: str) -> None:
         """Play through another backend from now on (a running session switches at once); remembered."""
-        self.settings.audio = self.audio_choice = choice
         self.output_actions[choice].setChecked(True)
-        if self.audio is None:
-            return
-        self.audio.close()
-        self.audio.deleteLater()
-        self.audio = None
-        audio = self.ensure_audio()
-        if self.driver is not None:
-            audio.bind(self.driver)
-        wanted = {"qt": "Qt Multimedia", "simpleaudio": "simpleaudio", "none": "no sound"}
-        text = (f"Sound through {wanted[audio.backend.name]}" if audio.backend.name == choice
-                else f"{wanted[choice]} cannot play here; sound through {wanted[audio.backend.name]}")
-        if self._session_screen is not None:
-            self._session_screen.set_sound_notice(audio.brief, audio.notice)
-            if not audio.notice or choice == "none":
-                self._session_screen.status.setText(text)
+        audio = self.sound.set_output(choice)
+        if audio is not None:
+            self.run.rebind_sound(audio)
 
     def change_volume(self, step: float) -> None:
-        self.settings.volume = round(max(0.0, min(1.0, self.settings.volume + step)), 2)
-        if self.audio is not None:
-            self.audio.set_volume(self.settings.volume)
+        volume = self.prefs.change_volume(step)  # the sound follows prefs.volume_changed
         if self._session_screen is not None:
-            self._session_screen.status.setText(f"Volume {round(self.settings.volume * 100)} %")
+            self.messages.info("session", f"Volume {round(volume * 100)} %", part="status")
 
     def set_mute(self, muted: bool) -> None:
-        self.settings.mute = muted
-        self.mute_action.setChecked(muted)
-        if self.audio is not None:
-            self.audio.muted = muted
-            if muted:
-                self.audio.backend.stop()
+        self.prefs.set_mute(muted)  # the menu, the sound and the session screen follow prefs.mute_changed
         if self._session_screen is not None:
-            self._session_screen.muted = muted
-            self._session_screen.status.setText("Sound muted (captions stay on)" if muted else "Sound on")
+            self.messages.info("session", "Sound muted (captions stay on)" if muted else "Sound on", part="status")
 
     def set_flash(self, on: bool) -> None:
-        self.settings.flash = on
-        if self._session_screen is not None:
-            self._session_screen.flash_enabled = on
+        self.prefs.set_flash(on)
 
     def toggle_help(self) -> None:
         self.help.setVisible(not self.help.isVisible())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        key, text = event.key(), event.text()
-        K = Qt.Key
+        """Every key through the command table (app/commands.py): the window's own commands here, a
+        screen's through its ``handle_key``; behind the help nothing acts, and a kiosk refuses some."""
         if event.isAutoRepeat():
             return  # a key held down is one press: holding Enter must not count ten reps
+        key, text = event.key(), event.text()
+        ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        found = commands.for_key(self.command_context(), key, text, ctrl)
+        name = found[0].name if found is not None else None
         if self._help is not None and self._help.isVisible():
-            if key in (K.Key_Escape, K.Key_Question, K.Key_F1) or text == "?":
+            if name == "help" or key == Qt.Key.Key_Escape:
                 self.help.hide()
             return  # nothing acts behind the help
-        if key in (K.Key_Question, K.Key_F1) or text == "?":
-            self.toggle_help()
+        if self.kiosk is not None and self.kiosk.refuses_key(name, ctrl):
+            return  # the kiosk's policy (ui/kiosk.py)
+        if name is not None and name in self._window_commands:
+            self.commands.run(name)
             return
-        if self.kiosk is not None:
-            if key in (K.Key_Escape, K.Key_F, K.Key_O) or event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-                return  # nothing leaves full screen, opens a file or ends the session from the keyboard
-            current = self.stack.currentWidget()
-            if self.kiosk_home is not None and current is self.kiosk_home and self.kiosk_home.handle_key(key, text):
-                return
-        if key == K.Key_F:
-            self.toggle_fullscreen()
-            return
-        if key == K.Key_M:
-            self.set_mute(not self.settings.mute)
-            return
-        if key == K.Key_Escape:
-            if self._history_screen is not None and self.stack.currentWidget() is self._history_screen:
-                self.go_home()
-            elif self.isFullScreen():
-                self.showNormal()
-            elif self._session_screen is not None and self.stack.currentWidget() is self._session_screen:
-                self.on_end_requested()
-            return
-        current = self.stack.currentWidget()
-        if current is self._session_screen and self.session_screen.handle_key(key, text):
-            return
-        if current is self.home and self.home.handle_key(key, text):
-            return
-        if current is self._done and self.done.handle_key(key, text):
-            return
-        if current is self._history_screen and self.history_screen.handle_key(key, text):
+        screen = self.stack.currentWidget()
+        if name is not None and getattr(screen, "handle_key", lambda *_: False)(key, text):
             return
         super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self.kiosk is not None:
-            if not self.kiosk.allow_exit:
-                log.info("kiosk: a close request was ignored (hold Ctrl+Alt+Q to leave)")
+            if not self.kiosk.close_requested():  # refused until the exit chord (and PIN) let it go
                 event.ignore()
                 return
-            if self.driver is not None and not self.driver.runner.finished:
-                self.driver.end_session("kiosk closed by the administrator")
-            self.kiosk.close()
             self.kiosk = None
-        running = self.driver is not None and not self.driver.runner.finished
-        if running and self.driver is not None and self.driver.runner.state is not State.IDLE:
-            was_paused = self.driver.runner.state is State.PAUSED
-            self.driver.pause("Asking whether to quit")
+        driver = self.driver
+        if driver is not None and self.run.running and driver.state is not State.IDLE:
+            was_paused = driver.state is State.PAUSED
+            driver.pause("Asking whether to quit")
             if not dialogs.confirm(self, "Quit Hinge Timer?", "A session is running. Quit anyway?", "Quit"):
                 if not was_paused:
-                    self.driver.resume()
+                    driver.resume()
                 event.ignore()
                 return
-            self.driver.end_session("window closed")
+            self.run.stop("window closed")
         self.stop_listing()
         self.save_settings()
         self.end_driver()
         self.settle_history_writes()  # at most EXIT_WAIT_S; a lock still held: the run goes to a side file
-        if self.audio is not None:
-            self.audio.close()
-        if self.speech_lines is not None:
-            self.speech_lines.close()  # kills an engine still rendering; never waits on it
+        self.sound.close()  # kills a speech engine still rendering; never waits on it
         if self.history is not None:
             self.history.close()
-        if self.inhibitor is not None:
-            self.inhibitor.uninhibit()
+        self.run.close()  # lets go of the screen-sleep inhibitor
         super().closeEvent(event)
 
     def interrupt(self) -> None:
         """Ctrl-C from the terminal: end a running session as interrupted and keep the settings."""
-        if self.driver is not None and not self.driver.runner.finished:
-            self.driver.end_session("interrupted")
+        self.run.stop("interrupted")
         self.save_settings(tell=False)  # no dialog: nobody may be at the screen to close it
         self.end_driver()
         self.settle_history_writes()
-        if self.audio is not None:
-            self.audio.close()
-        if self.speech_lines is not None:
-            self.speech_lines.close()
+        self.sound.close()
 
     def save_settings(self, tell: bool = True) -> None:
         self.settings.geometry = bytes(self.saveGeometry().data()).hex()

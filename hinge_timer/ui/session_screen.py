@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..app import commands
 from ..engine.events import CueEvent, Snapshot, State
 from .. import timefmt
 from ..session.timeline import CueKind
@@ -168,18 +169,12 @@ class SessionScreen(QWidget):
         self.pause_overlay = MessageOverlay(self, "pause_overlay")
         self.flash_overlay = FlashOverlay(self)
 
-        self.b_back.clicked.connect(lambda: self._do("back"))
-        self.b_pause.clicked.connect(lambda: self._do("toggle_pause"))
-        self.b_next.clicked.connect(lambda: self._do("next"))
-        self.b_minus.clicked.connect(lambda: self._do("add_time", -10))
-        self.b_plus.clicked.connect(lambda: self._do("add_time", 10))
-        self.b_rep.clicked.connect(lambda: self._do("count_rep"))
-        self.b_done.clicked.connect(lambda: self._do("set_done"))
-        self.b_how.clicked.connect(self.toggle_how)
-        self.b_hurts.clicked.connect(lambda: self._do("stop_drill", "it hurts"))
-        self.b_end.clicked.connect(self.end_requested.emit)
-        self.ack_button.clicked.connect(lambda: self._do("acknowledge"))
-        self.skip_button.clicked.connect(lambda: self._do("skip_drill"))
+        # Each button runs its command of the table (app/commands.py), as its key does.
+        handlers = self.command_handlers()
+        for c in commands.buttons(commands.SESSION):
+            button = self.findChild(QPushButton, c.button)
+            assert button is not None, f"no button {c.button!r} for the command {c.name!r}"
+            button.clicked.connect(lambda _checked=False, run=handlers[c.name]: run())
         self.pause_overlay.clicked.connect(lambda: self._do("resume"))
         self._apply_sizes()
 
@@ -208,37 +203,22 @@ class SessionScreen(QWidget):
         if self.driver is not None:
             getattr(self.driver, name)(*args)
 
-    # -- keys ------------------------------------------------------------------------------
+    # -- commands and keys -------------------------------------------------------------------
+    def command_handlers(self) -> dict[str, commands.Handler]:
+        """What the session screen does of the command table (app/commands.py): its buttons and keys."""
+        do = self._do
+        return {"pause": lambda: do("toggle_pause"), "next": lambda: do("next"), "back": lambda: do("back"),
+                "count_rep": lambda: do("count_rep"), "acknowledge": lambda: do("acknowledge"),
+                "undo_rep": lambda: do("undo_rep"), "set_done": lambda: do("set_done"),
+                "add_time": lambda: do("add_time", 10), "remove_time": lambda: do("add_time", -10),
+                "hurts": lambda: do("stop_drill", "it hurts"), "skip": lambda: do("skip_drill"),
+                "how": self.toggle_how, "end": self.end_requested.emit}
+
     def handle_key(self, key: int, text: str) -> bool:
-        """Keys and presentation clickers during a session; True if the key was used."""
-        K = Qt.Key
-        snap = self.snapshot
-        caution = snap is not None and snap.state is State.CAUTION
-        if key in (K.Key_Space, K.Key_B, K.Key_Period) or text == ".":
-            self._do("toggle_pause")
-        elif key in (K.Key_Right, K.Key_PageDown):
-            self._do("next")
-        elif key in (K.Key_Left, K.Key_PageUp):
-            self._do("back")
-        elif key in (K.Key_Return, K.Key_Enter):
-            self._do("acknowledge" if caution else "count_rep")
-        elif key == K.Key_S and caution:
-            self._do("skip_drill")
-        elif key == K.Key_Backspace:
-            self._do("undo_rep")
-        elif key == K.Key_D:
-            self._do("set_done")
-        elif key in (K.Key_Plus, K.Key_Equal) or text == "+":
-            self._do("add_time", 10)
-        elif key in (K.Key_Minus, K.Key_Underscore) or text == "-":
-            self._do("add_time", -10)
-        elif key == K.Key_H:
-            self._do("stop_drill", "it hurts")
-        elif key == K.Key_I:
-            self.toggle_how()
-        else:
-            return False
-        return True
+        """Keys and presentation clickers during a session, from the command table; True if the key was used."""
+        state = self.snapshot.state if self.snapshot is not None else None
+        ctx = commands.Context(commands.SESSION, state, self.window().isFullScreen())
+        return commands.press(self.command_handlers(), ctx, key, text)
 
     @Slot()
     def toggle_how(self) -> None:
@@ -246,6 +226,15 @@ class SessionScreen(QWidget):
         self.how.setVisible(self._show_how and bool(self.how.text()))
 
     # -- updates ---------------------------------------------------------------------------
+    @Slot(bool)
+    def on_mute_changed(self, muted: bool) -> None:
+        """Captions carry a 🔇 while muted (app/preferences.py says when it changes)."""
+        self.muted = muted
+
+    @Slot(bool)
+    def on_flash_changed(self, on: bool) -> None:
+        self.flash_enabled = on
+
     def set_sound_notice(self, text: str, detail: str = "") -> None:
         """A standing notice ("Sound is off: …") that stays in the status line until sound is back;
         ``detail`` (the whole message) is its tooltip and what a screen reader reads."""
@@ -337,10 +326,7 @@ class SessionScreen(QWidget):
             self.phase.setText("")
         self.cue.setText(snap.coaching_cue or "")
 
-        drill = None
-        if self.driver is not None and snap.drill_index >= 0:
-            drill = self.driver.runner.timeline.session.drills[snap.drill_index]
-        self.how.setText(drill.how if drill is not None and drill.how else "")  # plain: paragraphs stay "\n\n"
+        self.how.setText(snap.how or "")  # plain: paragraphs stay "\n\n"
         _show(self.how, self._show_how and bool(self.how.text()))
 
         self.next_up.setText(f"Next: {snap.next_up}" if snap.next_up else "")

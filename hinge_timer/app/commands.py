@@ -1,0 +1,291 @@
+"""Every user command, declared once: its name, where and when it is enabled, its keys, its button, its menu
+entry and its help text.
+
+The window's ``keyPressEvent``, each screen's ``handle_key``, the session screen's buttons, the menus and the
+help overlay are all built from ``TABLE``, so what the help says is what the keys do.  A later remote control
+or voice command calls the same entries by name: ``Commands.run(name)``.
+
+No widgets here: a command names its button by the button's object name and its menu by its title; the
+screens and the window bind each name to what it does (``Commands.handlers``, ``press``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+
+from ..engine.state import State
+
+K = Qt.Key
+
+# The screens, by their widgets' object names.
+HOME = "home_screen"
+KIOSK_HOME = "kiosk_home"
+SESSION = "session_screen"
+DONE = "done_screen"
+HISTORY = "history_screen"
+EVERYWHERE = frozenset({HOME, KIOSK_HOME, SESSION, DONE, HISTORY})
+
+# The help's sections: the keys that work everywhere (and in a session) first, then each screen's own.
+SECTIONS = (("", ""), (HOME, "On Home"), (KIOSK_HOME, "On the tiles"), (DONE, "After a session"),
+            (HISTORY, "In History"))
+
+Handler = Callable[..., object]
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of a command.  ``text``: the character it types also matches (a clicker's '.', '+' on any
+    layout).  ``label``: how the help writes it; an ``alias`` is a second code for a key already written
+    (keypad Enter, '=' for '+').  ``fullscreen``: only in (True) or out of (False) full screen.  ``on``: only
+    on these of the command's screens.  ``arg``: passed to the command (the tile a digit starts)."""
+
+    key: Qt.Key
+    label: str = ""
+    ctrl: bool = False
+    text: str = ""
+    alias: bool = False
+    fullscreen: bool | None = None
+    on: frozenset[str] | None = None
+    arg: int | None = None
+
+    def matches(self, ctx: Context, key: int, text: str, ctrl: bool) -> bool:
+        if self.ctrl != ctrl or (self.fullscreen is not None and self.fullscreen != ctx.fullscreen):
+            return False
+        if self.on is not None and ctx.screen not in self.on:
+            return False
+        return key == self.key or (bool(self.text) and text == self.text)
+
+    @property
+    def shown(self) -> str:
+        return ("Ctrl+" if self.ctrl else "") + self.label
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where the user is: the screen shown, the session's state on the session screen, full screen or not."""
+
+    screen: str
+    state: State | None = None
+    fullscreen: bool = False
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str  # what the help says it does ("" for an entry only in a menu)
+    keys: tuple[Key, ...] = ()
+    screens: frozenset[str] = EVERYWHERE
+    states: frozenset[State] | None = None  # enabled only in these states of a session (None: in any)
+    not_states: frozenset[State] = frozenset()
+    button: str = ""  # the object name of the button that runs it, on its screen
+    menu: str = ""  # "&View", or "&View/Sound &output" for a submenu
+    label: str = ""  # its menu entry
+    checkable: bool = False
+    group: str = ""  # checkable entries of one group exclude each other
+    section: str = ""  # where the help lists it (SECTIONS)
+    line: str = ""  # commands with the same line are written on one line of the help
+
+    def enabled(self, ctx: Context) -> bool:
+        if ctx.screen not in self.screens:
+            return False
+        if self.states is not None and ctx.state not in self.states:
+            return False
+        return ctx.state not in self.not_states
+
+    def key_for(self, ctx: Context, key: int, text: str, ctrl: bool) -> Key | None:
+        return next((k for k in self.keys if k.matches(ctx, key, text, ctrl)), None)
+
+    @property
+    def keys_shown(self) -> str:
+        return ", ".join(k.shown for k in self.keys if not k.alias)
+
+    @property
+    def shortcut(self) -> str:
+        """The menu entry's shortcut ("Ctrl+O"): its first Ctrl key, in QKeySequence's words."""
+        key = next((k for k in self.keys if k.ctrl), None)
+        return f"Ctrl+{key.key.name.removeprefix('Key_')}" if key is not None else ""
+
+
+def _cmd(name: str, help: str, *keys: Key, **options: object) -> Command:
+    return Command(name, help, tuple(keys), **options)  # type: ignore[arg-type]
+
+
+S = frozenset({SESSION})
+CAUTION = frozenset({State.CAUTION})
+ESC = K.Key_Escape
+
+TABLE: tuple[Command, ...] = (
+    # -- a session (the session screen) -----------------------------------------------------------
+    _cmd("pause", "pause / resume", Key(K.Key_Space, "Space"), Key(K.Key_B, "B"), Key(K.Key_Period, ".", text="."),
+         screens=S, button="pause"),
+    _cmd("next", "next: skip the rest of this step", Key(K.Key_Right, "→"), Key(K.Key_PageDown, "Page Down"),
+         screens=S, button="next"),
+    _cmd("back", "back to the start of this step; twice: the step before", Key(K.Key_Left, "←"),
+         Key(K.Key_PageUp, "Page Up"), screens=S, button="back"),
+    _cmd("count_rep", "count a rep (sets you count)", Key(K.Key_Return, "Enter"), Key(K.Key_Enter, alias=True),
+         screens=S, not_states=CAUTION, button="rep", line="enter"),
+    _cmd("acknowledge", "confirm a caution", Key(K.Key_Return, "Enter"), Key(K.Key_Enter, alias=True),
+         screens=S, states=CAUTION, button="acknowledge", line="enter"),
+    _cmd("undo_rep", "undo a rep", Key(K.Key_Backspace, "Backspace"), screens=S),
+    _cmd("set_done", "set done", Key(K.Key_D, "D"), screens=S, button="set_done"),
+    _cmd("add_time", "add or remove 10 s", Key(K.Key_Plus, "+", text="+"), Key(K.Key_Equal, alias=True),
+         screens=S, button="plus", line="time"),
+    _cmd("remove_time", "add or remove 10 s", Key(K.Key_Minus, "−", text="-"), Key(K.Key_Underscore, alias=True),
+         screens=S, button="minus", line="time"),
+    _cmd("hurts", "stop this drill: it hurts", Key(K.Key_H, "H"), screens=S, button="hurts"),
+    _cmd("skip", "skip the drill (at a caution)", Key(K.Key_S, "S"), screens=S, states=CAUTION,
+         button="skip_drill"),
+    _cmd("how", "how to do this drill", Key(K.Key_I, "I"), screens=S, button="how_button"),
+    # -- everywhere ------------------------------------------------------------------------------
+    _cmd("mute", "mute / unmute", Key(K.Key_M, "M"), menu="&View", label="&Mute  (M)", checkable=True),
+    _cmd("louder", "louder / quieter", Key(K.Key_Up, "↑", ctrl=True), menu="&View", label="&Louder",
+         line="volume"),
+    _cmd("quieter", "louder / quieter", Key(K.Key_Down, "↓", ctrl=True), menu="&View", label="&Quieter",
+         line="volume"),
+    _cmd("fullscreen", "full screen", Key(K.Key_F, "F"), menu="&View", label="&Full screen  (F)"),
+    _cmd("leave_fullscreen", "leave full screen", Key(ESC, "Esc", fullscreen=True),
+         screens=EVERYWHERE - {HISTORY}, line="esc"),
+    _cmd("end", "end the session (asks first)", Key(ESC, "Esc", fullscreen=False), screens=S, button="end",
+         line="esc"),
+    _cmd("help", "this help", Key(K.Key_Question, "?", text="?"), Key(K.Key_F1, "F1"), menu="&Help",
+         label="&Keys  (?)"),
+    _cmd("quit", "quit", Key(K.Key_Q, "Q", ctrl=True), menu="&File", label="&Quit"),
+    # -- menu entries without a key ------------------------------------------------------------------
+    _cmd("audio_qt", "", menu="&View/Sound &output", label="&Qt Multimedia", checkable=True, group="output"),
+    _cmd("audio_simpleaudio", "", menu="&View/Sound &output", label="&simpleaudio (optional extra)",
+         checkable=True, group="output"),
+    _cmd("audio_none", "", menu="&View/Sound &output", label="&No sound (captions only)", checkable=True,
+         group="output"),
+    _cmd("flash", "", menu="&View", label="Flash on &countdown", checkable=True),
+    # -- Home ------------------------------------------------------------------------------------
+    _cmd("choose_previous", "choose a session", Key(K.Key_Up, "↑"), Key(K.Key_PageUp, "Page Up"),
+         screens=frozenset({HOME}), section=HOME, line="choose"),
+    _cmd("choose_next", "choose a session", Key(K.Key_Down, "↓"), Key(K.Key_PageDown, "Page Down"),
+         screens=frozenset({HOME}), section=HOME, line="choose"),
+    _cmd("dose_low", "low or high dose", Key(K.Key_Left, "←"), screens=frozenset({HOME}), section=HOME,
+         line="dose"),
+    _cmd("dose_high", "low or high dose", Key(K.Key_Right, "→"), screens=frozenset({HOME}), section=HOME,
+         line="dose"),
+    _cmd("start", "start", Key(K.Key_Return, "Enter"), Key(K.Key_Enter, alias=True), screens=frozenset({HOME}),
+         section=HOME),
+    _cmd("open", "open a file", Key(K.Key_O, "O", on=frozenset({HOME})), Key(K.Key_O, "O", ctrl=True),
+         screens=EVERYWHERE - {KIOSK_HOME}, section=HOME, menu="&File", label="&Open session…"),
+    _cmd("resume", "resume an interrupted run", Key(K.Key_R, "R"), screens=frozenset({HOME}), section=HOME),
+    _cmd("history", "history", Key(K.Key_H, "H", ctrl=True), screens=frozenset({HOME, DONE, HISTORY}),
+         section=HOME, menu="&View", label="&History"),
+    # -- the kiosk's tiles ----------------------------------------------------------------------------
+    _cmd("start_tile", "start that tile's session", Key(K.Key_1, "1–9", arg=1),
+         *(Key(getattr(K, f"Key_{n}"), alias=True, arg=n) for n in range(2, 10)),
+         screens=frozenset({KIOSK_HOME}), section=KIOSK_HOME),
+    # -- after a session ----------------------------------------------------------------------------
+    _cmd("done_home", "back to Home", Key(K.Key_Return, "Enter"), Key(K.Key_Enter, alias=True),
+         Key(K.Key_Space, "Space"), screens=frozenset({DONE}), section=DONE),
+    # -- History ----------------------------------------------------------------------------------
+    _cmd("run_previous", "choose a run", Key(K.Key_Up, "↑"), screens=frozenset({HISTORY}), section=HISTORY,
+         line="runs"),
+    _cmd("run_next", "choose a run", Key(K.Key_Down, "↓"), screens=frozenset({HISTORY}), section=HISTORY,
+         line="runs"),
+    _cmd("page_up", "ten runs up or down", Key(K.Key_PageUp, "Page Up"), screens=frozenset({HISTORY}),
+         section=HISTORY, line="pages"),
+    _cmd("page_down", "ten runs up or down", Key(K.Key_PageDown, "Page Down"), screens=frozenset({HISTORY}),
+         section=HISTORY, line="pages"),
+    _cmd("history_back", "back to Home", Key(ESC, "Esc"), Key(K.Key_Backspace, "Backspace"),
+         screens=frozenset({HISTORY}), section=HISTORY),
+)
+
+BY_NAME: dict[str, Command] = {c.name: c for c in TABLE}
+assert len(BY_NAME) == len(TABLE), "two commands with one name"
+
+
+def command(name: str) -> Command:
+    return BY_NAME[name]
+
+
+def for_key(ctx: Context, key: int, text: str, ctrl: bool = False,
+            table: Iterable[Command] = TABLE) -> tuple[Command, Key] | None:
+    """The command a key runs where the user is, and the key as declared; None if it runs none."""
+    for c in table:
+        if c.enabled(ctx):
+            k = c.key_for(ctx, key, text, ctrl)
+            if k is not None:
+                return c, k
+    return None
+
+
+def press(handlers: Mapping[str, Handler], ctx: Context, key: int, text: str, ctrl: bool = False) -> bool:
+    """A screen's ``handle_key``: run the command the key names, if this screen does it; True if it ran."""
+    found = for_key(ctx, key, text, ctrl)
+    if found is None or found[0].name not in handlers:
+        return False
+    c, k = found
+    return handlers[c.name](*(() if k.arg is None else (k.arg,))) is not False
+
+
+def buttons(screen: str) -> list[Command]:
+    """The commands that have a button on ``screen``."""
+    return [c for c in TABLE if c.button and screen in c.screens]
+
+
+# The order of the menus' entries (the help's order differs: a session's keys first).
+MENU_ORDER = ("open", "quit", "fullscreen", "history", "mute", "louder", "quieter", "audio_qt", "audio_simpleaudio",
+              "audio_none", "flash", "help")
+assert sorted(MENU_ORDER) == sorted(c.name for c in TABLE if c.menu), "MENU_ORDER must name every menu entry once"
+
+
+def menu_entries() -> list[Command]:
+    """The commands with a menu entry, in the menus' order (File, View, Help)."""
+    return [BY_NAME[name] for name in MENU_ORDER]
+
+
+def help_lines(screens: Iterable[str] = EVERYWHERE,
+               allowed: Callable[[Command], bool] = lambda _c: True) -> list[tuple[str, str]]:
+    """The help overlay's lines (keys, what they do), built from the table: for the screens there are
+    (``screens``) and the commands ``allowed`` there (a kiosk refuses some)."""
+    present = frozenset(screens)
+    lines: list[tuple[str, str]] = []
+    for section, title in SECTIONS:
+        if section and section not in present:
+            continue
+        groups: dict[str, tuple[list[str], list[str]]] = {}
+        for c in TABLE:
+            if c.section != section or not c.keys or not c.help or not (c.screens & present) or not allowed(c):
+                continue
+            keys, helps = groups.setdefault(c.line or c.name, ([], []))
+            for part, into in ((c.keys_shown, keys), (c.help, helps)):
+                if part not in into:
+                    into.append(part)
+        rows = [(" / ".join(keys), " · ".join(helps)) for keys, helps in groups.values()]
+        if not section:
+            lines.extend(rows)
+        elif rows:
+            lines.append((title, " · ".join(f"{k} {h}" for k, h in rows)))
+    return lines
+
+
+def help_text(screens: Iterable[str] = EVERYWHERE, allowed: Callable[[Command], bool] = lambda _c: True) -> str:
+    return "\n".join(f"{k}  —  {v}" for k, v in help_lines(screens, allowed))
+
+
+class Commands:
+    """The table bound to one window: ``handlers(ctx)`` gives what runs each name where the user is (the
+    window's own and the current screen's), ``context()`` where that is.  ``run(name)`` is how anything
+    that is not a key (a menu, a remote control) runs a command: only where and when it is enabled."""
+
+    def __init__(self, context: Callable[[], Context],
+                 handlers: Callable[[Context], Mapping[str, Handler]]) -> None:
+        self.context = context
+        self.handlers = handlers
+
+    def enabled(self, name: str) -> bool:
+        ctx = self.context()
+        return command(name).enabled(ctx) and name in self.handlers(ctx)
+
+    def run(self, name: str, *args: object) -> bool:
+        ctx = self.context()
+        handlers = self.handlers(ctx)
+        if not command(name).enabled(ctx) or name not in handlers:
+            return False
+        return handlers[name](*args) is not False
