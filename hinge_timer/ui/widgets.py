@@ -160,6 +160,9 @@ class FlashOverlay(Overlay):
         p.end()
 
 
+MIN_FITTED_PX = 9  # the smallest an overlay's body is set to make it fit
+
+
 class MessageOverlay(Overlay):
     """A dimmed layer with a big title and a few lines (pause, help); a tap or click on it says so."""
 
@@ -178,18 +181,43 @@ class MessageOverlay(Overlay):
         layout.addWidget(self.title)
         layout.addWidget(self.body)
 
-    def set_text(self, title: str, body: str) -> None:
-        self.title.setText(title)
-        self.body.setText(body)
-
     def mousePressEvent(self, event) -> None:  # noqa: N802
         # The overlay covers the buttons below it, so it must answer a finger itself.
         event.accept()
         self.clicked.emit()
 
+    def set_text(self, title: str, body: str) -> None:
+        self.title.setText(title)
+        self.body.setText(body)
+        self._fit()
+
     def resizeEvent(self, event) -> None:  # noqa: N802
-        h = max(1, self.height())
-        self.title.setStyleSheet(f"color: {theme.OVERLAY_TITLE.name()}; font-weight: bold;"
-                                 f" font-size: {max(16, int(h * 0.12))}px;")
-        self.body.setStyleSheet(f"color: {theme.OVERLAY_TEXT.name()}; font-size: {max(11, int(h * 0.035))}px;")
+        self._fit()
         super().resizeEvent(event)
+
+    def _fit(self) -> None:
+        """Title and body sized by the window's height; a body too long for the space under the title
+        (the help, in a small or portrait window) is set smaller until it fits, never cut off."""
+        h, w = max(1, self.height()), max(1, self.width())
+        title_px = max(16, int(h * 0.12))
+        self.title.setStyleSheet(f"color: {theme.OVERLAY_TITLE.name()}; font-weight: bold;"
+                                 f" font-size: {title_px}px;")
+        margins = self.layout().contentsMargins()
+        room_w = max(1, w - margins.left() - margins.right())
+        room_h = h - margins.top() - margins.bottom() - self.layout().spacing() - title_px * 1.4
+        size = max(11, int(h * 0.035))
+        font = QFont(self.body.font())
+        text = self.body.text()
+        while True:
+            font.setPixelSize(size)
+            metrics = QFontMetrics(font)
+            # As wide as its longest line, at most the room there is; as tall as that makes it.
+            width = min(room_w, metrics.boundingRect(0, 0, 1 << 20, 1 << 20, 0, text).width() + 2)
+            need = metrics.boundingRect(0, 0, width, 1 << 20, Qt.TextFlag.TextWordWrap, text).height() + 2
+            if need <= room_h or size <= MIN_FITTED_PX:
+                break
+            size -= 1
+        # Sized here, not by the layout: a centred layout gives a wrapping label its size hint, which is
+        # worked out for a width of its own choosing and cuts the text off at any other.
+        self.body.setFixedSize(width, min(need, max(1, int(room_h))))
+        self.body.setStyleSheet(f"color: {theme.OVERLAY_TEXT.name()}; font-size: {size}px;")

@@ -141,3 +141,35 @@ def test_every_screen_keeps_its_text_sizes_and_colours(qtbot, tmp_path, fake_dia
                    for k in expected[screen].keys() | seen[screen].keys()
                    if expected[screen].get(k) != seen[screen].get(k)}
         assert changed == {}, f"{screen} at {size[0]}x{size[1]} (was, now): {changed}"
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (800, 600), (720, 1280), (600, 800)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_help_and_the_pause_fit_the_window_whole(qtbot, tmp_path, fake_dialogs, size):
+    """Every line of the help (and of the pause overlay) is on screen at every window size and shape: the
+    text is set smaller until it fits under the title, never cut off at the top or bottom (the help ran
+    off a 1280x720 window once the command table listed every key, and off portrait windows before)."""
+    from PySide6.QtGui import QFontMetrics
+
+    app = App(qtbot, tmp_path)
+    app.window.resize(*size)
+    qtbot.waitUntil(lambda: app.window.size() == QSize(*size) or app.window.isMaximized(), timeout=3000)
+
+    def whole(overlay) -> None:
+        body = overlay.body
+        qtbot.waitUntil(lambda: body.isVisible(), timeout=3000)
+        overlay.layout().activate()  # as the next turn of the event loop would, before it is painted
+        top_left = body.mapTo(overlay, body.rect().topLeft())
+        assert top_left.y() >= overlay.title.mapTo(overlay, overlay.title.rect().bottomLeft()).y()
+        assert top_left.y() + body.height() <= overlay.height()
+        need = QFontMetrics(body.font()).boundingRect(0, 0, body.width(), 1 << 20, Qt.TextFlag.TextWordWrap,
+                                                      body.text()).height()
+        assert need <= body.height(), f"{need} px of text in a {body.height()} px label"
+
+    app.key(K.Key_Question)
+    whole(app.window.help)
+    assert "? or Esc to close" in app.window.help.body.text()
+    app.key(K.Key_Question)
+    app.start("Quick warm-up before lifting")
+    app.advance(3)
+    app.key(K.Key_Space)
+    whole(app.screen.pause_overlay)
