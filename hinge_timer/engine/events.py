@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import IO, Any
 
-from ..session.timeline import CueKind, StepKind
+from ..session.timeline import CueKind, StepKind, WorkMode
 from .state import State
 
 __all__ = ["State", "STATE_OF_STEP", "CueEvent", "CommandResult", "Snapshot", "EventLog", "read_event_log"]
@@ -77,6 +77,7 @@ class Snapshot:
     last_message: str | None
     how: str | None = None  # the drill's "how to do it" text (None outside a drill, or when it has none)
     active: float = 0.0  # this run's time so far, pauses left out (Runner.active_ns); frozen at the end
+    work_mode: WorkMode | None = None  # a work step's mode (session/kinds.py); None in any other step
 
 
 class EventLog:

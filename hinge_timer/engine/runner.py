@@ -17,6 +17,7 @@ import bisect
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from ..session.kinds import STEP_KINDS, WORK_MODES, WorkMode
 from ..session.timeline import (
     OPEN_REP_ESTIMATE,
     Cue,
@@ -281,14 +282,14 @@ class Runner:
         return elapsed
 
     def _reps_in(self, step: Step, elapsed_s: float) -> int:
-        if step.paced and step.reps and step.duration:
+        if step.mode is WorkMode.PACED_REPS and step.reps and step.duration:
             rep_len = step.duration / step.reps
             return min(step.reps, int((elapsed_s + 1e-9) // rep_len))
         return self._reps_done
 
     def _record(self, status: str, reason: str | None, now: int) -> None:
         step = self._step
-        if step.kind is not StepKind.WORK:
+        if not STEP_KINDS[step.kind].recorded:
             return
         elapsed_s = self._elapsed_ns(now) / NS
         self.outcomes[step.index] = Outcome(
@@ -317,7 +318,7 @@ class Runner:
     def _record_untouched(self, first: int, last: int, status: str, reason: str | None) -> None:
         for j in range(first, last):
             s = self.steps[j]
-            if s.kind is StepKind.WORK and j not in self.outcomes:
+            if STEP_KINDS[s.kind].recorded and j not in self.outcomes:
                 self.outcomes[j] = Outcome(j, s.drill, status, reason, 0 if s.reps else None, 0.0, s.duration)
 
     def _write(self, record: dict[str, Any]) -> None:
@@ -434,8 +435,8 @@ class Runner:
         return self._run("back", now, CommandResult(True, f"{what}: {self._step.describe()}"))
 
     def _counted_set(self) -> str | None:
-        if self._state is not State.WORK or not (self._step.reps and self._step.is_open):
-            if self._state is State.WORK and self._step.paced:
+        if self._state is not State.WORK or self._step.mode is not WorkMode.COUNTED_REPS:
+            if self._state is State.WORK and self._step.mode is WorkMode.PACED_REPS:
                 return "This set counts its reps itself."
             return "Not in a set you count."
         if self.paused:
@@ -488,9 +489,9 @@ class Runner:
         self._begin(now)
         step = self._step
         why = self._can_navigate()
-        if why is None and (step.duration is None or step.kind is StepKind.DONE):
+        if why is None and (step.duration is None or not STEP_KINDS[step.kind].retimable):
             why = "This step has no clock to change."
-        if why is None and step.paced:
+        if why is None and step.mode is not None and not WORK_MODES[step.mode].retimable:
             why = "A paced set lasts as long as its reps."
         if why:
             return self._run("add_time", now, CommandResult(False, why), seconds=seconds)
@@ -667,7 +668,7 @@ class Runner:
             sets=step.sets,
             rep=rep,
             reps=step.reps,
-            user_counted=bool(step.reps) and step.is_open,
+            user_counted=step.user_counted,
             phase_label=phase_label,
             phase_left=phase_left,
             phase_progress=phase_progress,
@@ -682,5 +683,6 @@ class Runner:
             last_message=self._message,
             how=drill.how if drill is not None and drill.how else None,
             active=0.0 if idle else self.active_ns(active_at) / NS,
+            work_mode=None if idle else step.mode,
         )
 

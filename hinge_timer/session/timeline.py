@@ -13,6 +13,9 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .kinds import WORK_MODES
+from .kinds import StepKind as StepKind, WorkMode as WorkMode  # where they were, for those that import them here
+
 if TYPE_CHECKING:  # only for types: the engine and the window's first paint do not need pydantic
     from .model import Dose, Drill, Phase, Session
 
@@ -20,15 +23,6 @@ if TYPE_CHECKING:  # only for types: the engine and the window's first paint do 
 OPEN_REP_ESTIMATE = 4.0
 HALFWAY_MIN_HOLD = 20  # a halfway call on shorter holds is only noise
 NEXT_UP_AT = 2.0  # seconds into a rest before "next up" is announced
-
-
-class StepKind(str, Enum):
-    CAUTION = "caution"
-    GET_READY = "get_ready"
-    WORK = "work"
-    SWITCH_SIDES = "switch_sides"
-    REST = "rest"
-    DONE = "done"
 
 
 class CueKind(str, Enum):
@@ -74,13 +68,23 @@ class Step:
     sets: int
     side: str | None
     reps: int | None  # planned reps in a rep set
-    paced: bool  # reps count themselves through tempo phases
+    mode: WorkMode | None  # how a work step works (session/kinds.py); None for every other kind
     ends_set: bool  # the last work step of its set (the last side)
     duration: float | None  # None: open, the user ends it (counted reps, caution)
     start: float  # planned start from the session start (estimated after an open step)
     estimated: bool  # the start rests on an estimate (an open step came before)
     phases: tuple[PhaseSpan, ...] = ()
     cues: tuple[Cue, ...] = ()
+
+    @property
+    def paced(self) -> bool:
+        """Reps count themselves through tempo phases."""
+        return self.mode is not None and WORK_MODES[self.mode].paced
+
+    @property
+    def user_counted(self) -> bool:
+        """The user counts the reps and ends the set: no clock."""
+        return self.mode is not None and WORK_MODES[self.mode].user_counted
 
     @property
     def planned(self) -> float:
@@ -99,11 +103,11 @@ class Step:
         """A short line: what this step is, as the plan and "next up" show it."""
         side = f", {self.side} leg" if self.side else ""
         sets = f" set {self.set_no} of {self.sets}" if self.sets > 1 else ""
-        if self.kind is StepKind.WORK:
+        if self.kind is StepKind.WORK and self.mode is not None:
+            word = WORK_MODES[self.mode].plan_word
             if self.reps is not None:
-                how = "paced" if self.paced else "you count"
-                return f"{self.drill_name}{sets}{side}: {self.reps} reps ({how})"
-            return f"{self.drill_name}{sets}{side}: hold"
+                return f"{self.drill_name}{sets}{side}: {self.reps} reps ({word})"
+            return f"{self.drill_name}{sets}{side}: {word}"
         if self.kind is StepKind.GET_READY:
             return f"Get ready: {self.drill_name}{side}"
         if self.kind is StepKind.SWITCH_SIDES:
@@ -143,6 +147,7 @@ class Timeline:
                     "side": s.side,
                     "reps": s.reps,
                     "paced": s.paced,
+                    "mode": s.mode.value if s.mode is not None else None,
                     "start": s.start,
                     "duration": s.duration,
                     "estimated_seconds": None if s.duration is not None else s.planned,
@@ -206,7 +211,7 @@ class _Builder:
             sets=kw.pop("sets", 0),
             side=kw.pop("side", None),
             reps=kw.pop("reps", None),
-            paced=kw.pop("paced", False),
+            mode=kw.pop("mode", None),
             ends_set=kw.pop("ends_set", False),
             duration=duration,
             start=self.t,
@@ -276,7 +281,8 @@ class _Builder:
             cues += _countdown(hold)
             if end_of_set:
                 cues.append(Cue(hold, CueKind.SET_COMPLETE, done_text))
-            self.add(StepKind.WORK, i, hold, phases=phases, cues=cues, **common)
+            mode = WorkMode.HOLD_RELAX if d.cycle else WorkMode.HOLD
+            self.add(StepKind.WORK, i, hold, mode=mode, phases=phases, cues=cues, **common)
             return
         assert d.reps is not None
         reps = d.reps.pick(self.dose)
@@ -293,10 +299,10 @@ class _Builder:
             total = rep_len * reps
             if end_of_set:
                 cues.append(Cue(total, CueKind.SET_COMPLETE, done_text))
-            self.add(StepKind.WORK, i, total, reps=reps, paced=True, phases=phases, cues=cues, **common)
+            self.add(StepKind.WORK, i, total, reps=reps, mode=WorkMode.PACED_REPS, phases=phases, cues=cues, **common)
             return
         # Counted by the user: no clock. "Last rep" and "set complete" come from the runner.
-        self.add(StepKind.WORK, i, None, reps=reps, cues=cues, **common)
+        self.add(StepKind.WORK, i, None, reps=reps, mode=WorkMode.COUNTED_REPS, cues=cues, **common)
 
 
 def compile_timeline(session: Session, dose: Dose | None = None) -> Timeline:
@@ -319,11 +325,11 @@ def retime(timeline: Timeline, step: Step, duration: float) -> Step:
     call and set-complete move with the new end, and a hold-relax cycle runs
     on to the new end.  Paced rep sets and open steps cannot be retimed.
     """
-    if step.duration is None or step.paced:
+    if step.duration is None or (step.mode is not None and not WORK_MODES[step.mode].retimable):
         raise ValueError("only timed steps that are not paced sets can be retimed")
     cues = [c for c in step.cues if c.kind not in _END_ANCHORED and c.at < duration]
     phases = step.phases
-    if phases:
+    if step.mode is WorkMode.HOLD_RELAX:
         cycle = timeline.session.drills[step.drill].cycle or ()
         phases = tuple(_cycle_through(cycle, duration))
         cues += [Cue(p.start, CueKind.PHASE, p.say) for p in phases]

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Callable
 
 from ..engine.clock import NS
 from ..engine.runner import Outcome, Runner
+from ..session.kinds import STEP_KINDS
 from ..session.timeline import StepKind
 from .writer import BUSY_MS, Boundary, HistoryWriter, Interrupted, NewRun, Row, TakeOver
 
@@ -89,10 +90,9 @@ def resume_label(step: Step) -> str:
         parts.append(f"set {step.set_no} of {step.sets}")
     if step.side:
         parts.append(f"{step.side} side")
-    if step.kind is StepKind.CAUTION:
-        parts.append("caution")
-    elif step.kind is StepKind.REST:
-        parts.append("rest")
+    word = STEP_KINDS[step.kind].resume_word  # "caution", "rest" (session/kinds.py)
+    if word:
+        parts.append(word)
     return ", ".join(parts)
 
 

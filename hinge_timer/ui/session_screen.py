@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 from ..app import commands
 from ..engine.events import CueEvent, Snapshot, State
 from .. import timefmt
+from ..session import kinds
+from ..session.kinds import Shows
 from ..session.timeline import CueKind
 from . import theme
 from .widgets import CountdownRing, FlashOverlay, MessageOverlay, plain_label, set_plain_tooltip
@@ -292,7 +294,8 @@ class SessionScreen(QWidget):
         if style != self.band.styleSheet():  # re-styling is costly; display ticks come 25 times a second
             self.band.setStyleSheet(style)
 
-        caution = snap.underlying is State.CAUTION
+        shows = kinds.state_shows(snap.underlying, snap.work_mode)  # the main thing (session/kinds.py)
+        caution = shows is Shows.CAUTION
         _show(self.caution_box, caution)
         for w in (self.ring, self.side, self.set_label, self.reps, self.phase, self.cue):
             _show(w, not caution)
@@ -301,15 +304,13 @@ class SessionScreen(QWidget):
             self.caution_text.setText(snap.caution or "")
 
         self.drill.setText(snap.drill_name if snap.drill_index >= 0 else "")
-        side = {"left": "LEFT LEG", "right": "RIGHT LEG"}.get(snap.side or "", "")
-        if snap.underlying is State.SWITCH_SIDES:
-            side = f"SWITCH TO {side}"
+        side = kinds.side_words(snap.underlying, snap.side)
         self.side.setText(side)
         _show(self.side, bool(side) and not caution)
         self.set_label.setText(f"Set {snap.set_no} of {snap.sets}" if snap.sets > 1 else "")
 
         # The ring: time left in the step, or the rep count in a set the user counts.
-        if snap.user_counted and snap.underlying is State.WORK:
+        if shows is Shows.REP_COUNT:
             ring_text = f"{snap.rep}/{snap.reps}"
             ring_caption = "reps · Enter to count"
             self.reps.setText("")
@@ -333,16 +334,16 @@ class SessionScreen(QWidget):
         self.progress.setValue(int(snap.session_progress * 1000))
         self.time_left.setText(f"{timefmt.time_left(snap.session_left)} left")
 
-        counted = snap.user_counted and snap.underlying is State.WORK
-        timed = snap.step_left is not None and not (snap.underlying is State.WORK and snap.reps)
+        counted = shows is Shows.REP_COUNT
+        timed = snap.step_left is not None and kinds.state_retimable(snap.underlying, snap.work_mode)
         self.b_rep.setEnabled(counted)
         self.b_done.setEnabled(counted)
-        self.b_plus.setEnabled(timed and snap.underlying is not State.DONE)
-        self.b_minus.setEnabled(timed and snap.underlying is not State.DONE)
+        self.b_plus.setEnabled(timed)
+        self.b_minus.setEnabled(timed)
         self.b_pause.setText("Resume" if state is State.PAUSED else "Pause")
         self.b_pause.setEnabled(not caution and snap.underlying is not State.DONE)
 
-        self._announce_state(snap, words, side)
+        self._announce_state(snap, words, side, shows)
 
         if state is State.PAUSED:
             reason = snap.pause_reason if snap.pause_reason and snap.pause_reason != "Paused" else ""
@@ -357,7 +358,7 @@ class SessionScreen(QWidget):
         else:
             self.pause_overlay.hide()
 
-    def _announce_state(self, snap: Snapshot, words: str, side: str) -> None:
+    def _announce_state(self, snap: Snapshot, words: str, side: str, shows: Shows) -> None:
         """Tell screen readers when the state, drill or side changes (not every second)."""
         # Checked first: this runs on every display tick and almost always has nothing to say.
         key = (snap.state, snap.underlying, snap.drill_index, snap.side, snap.set_no)
@@ -365,13 +366,13 @@ class SessionScreen(QWidget):
             return
         self._announced = key
         parts = [words.capitalize()]
-        if snap.underlying is State.CAUTION:
+        if shows is Shows.CAUTION:
             parts.append(f"before {snap.drill_name}: {snap.caution or ''} Enter to continue, S to skip.")
         elif snap.underlying is not State.DONE and snap.drill_index >= 0:
             parts.append(snap.drill_name)
             if side:
                 parts.append(side.lower())
-            if snap.user_counted and snap.underlying is State.WORK:
+            if shows is Shows.REP_COUNT:
                 parts.append(f"{snap.reps} reps, Enter counts each")
             elif snap.step_left is not None:
                 parts.append(timefmt.time_left(snap.step_left) if snap.state is State.PAUSED else
@@ -379,7 +380,7 @@ class SessionScreen(QWidget):
         message = ". ".join(p for p in parts if p)
         self.band.setAccessibleName(message)
         event = QAccessibleAnnouncementEvent(self.band, message)
-        urgent = snap.state is State.PAUSED or snap.underlying in (State.CAUTION, State.SWITCH_SIDES)
+        urgent = kinds.STATE_LOOKS[snap.state].urgent or kinds.STATE_LOOKS[snap.underlying].urgent
         event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive if urgent
                             else QAccessible.AnnouncementPoliteness.Polite)
         QAccessible.updateAccessibility(event)

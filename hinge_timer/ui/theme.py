@@ -1,4 +1,4 @@
-"""Colours and words for each state, every other colour the app draws, and how text scales.
+"""The colour of each role in the step-kind table, every other colour the app draws, and how text scales.
 
 The palette is Okabe and Ito's, chosen to stay distinguishable with the common
 forms of colour blindness; every colour also comes with a word on screen, so
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QColor
 
 from ..engine.state import State
+from ..session.kinds import STATE_LOOKS
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -34,27 +35,21 @@ OVERLAY_TEXT = QColor("#e0e0e0")
 INK_DARK = QColor("#000000")
 INK_LIGHT = QColor("#ffffff")
 
-STATE_COLOURS: dict[State, QColor] = {
-    State.IDLE: QColor("#0072B2"),  # blue
-    State.CAUTION: QColor("#D55E00"),  # vermillion
-    State.GET_READY: QColor("#E69F00"),  # orange
-    State.WORK: QColor("#009E73"),  # bluish green
-    State.REST: QColor("#56B4E9"),  # sky blue
-    State.SWITCH_SIDES: QColor("#CC79A7"),  # reddish purple
-    State.PAUSED: QColor("#999999"),  # grey
-    State.DONE: QColor("#0072B2"),  # blue
+# Each colour role of the step-kind table (session/kinds.py, STATE_LOOKS) and its colour.
+ROLE_COLOURS: dict[str, QColor] = {
+    "ready": QColor("#0072B2"),  # blue
+    "caution": QColor("#D55E00"),  # vermillion
+    "get_ready": QColor("#E69F00"),  # orange
+    "work": QColor("#009E73"),  # bluish green
+    "rest": QColor("#56B4E9"),  # sky blue
+    "switch_sides": QColor("#CC79A7"),  # reddish purple
+    "paused": QColor("#999999"),  # grey
+    "done": QColor("#0072B2"),  # blue
 }
 
-STATE_WORDS: dict[State, str] = {
-    State.IDLE: "READY",
-    State.CAUTION: "CAUTION",
-    State.GET_READY: "GET READY",
-    State.WORK: "WORK",
-    State.REST: "REST",
-    State.SWITCH_SIDES: "SWITCH SIDES",
-    State.PAUSED: "PAUSED",
-    State.DONE: "DONE",
-}
+# Each state's colour and word, from the table.
+STATE_COLOURS: dict[State, QColor] = {state: ROLE_COLOURS[look.role] for state, look in STATE_LOOKS.items()}
+STATE_WORDS: dict[State, str] = {state: look.word for state, look in STATE_LOOKS.items()}
 
 
 def ink_on(colour: QColor) -> QColor:
