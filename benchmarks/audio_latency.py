@@ -193,7 +193,7 @@ def run_app(app, backend: str, tmp: Path, session: Path = SESSION, round_no: int
     gc.callbacks.append(on_gc)
     entry = load_entry(str(session), session, builtin=False)
     assert entry.session is not None, entry.error
-    audio = window.ensure_audio()
+    audio = window.sound.ensure()
     kind = {"qt": "ChildBackend", "qt-in-process": "QtBackend", "simpleaudio": "SimpleAudioBackend"}[backend]
     assert type(audio.backend).__name__ == kind, f"{backend} did not start: {audio.notice}"
     # The session's own lines rendered before it starts (the app does it when a session is
@@ -214,14 +214,16 @@ def run_app(app, backend: str, tmp: Path, session: Path = SESSION, round_no: int
         # Quit once the last sound has had time to play out.
         driver.session_finished.connect(lambda _s: QTimer.singleShot(4000, app.quit))
 
-    window.when_shown(start)
+    from hinge_timer.ui.shown import when_shown
+
+    when_shown(window, start)
     app.exec()
     app.removeEventFilter(watch)
     gc.callbacks.remove(on_gc)
     from hinge_timer.audio.wavs import join
     from hinge_timer.qt.audio import GAP_S
 
-    audio = window.audio
+    audio = window.sound.audio
     window.end_driver()
     window.close()
     window.deleteLater()

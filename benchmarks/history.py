@@ -129,7 +129,7 @@ def main() -> int:
         w.resize(1280, 720)
         w.show()
         app.processEvents()
-        w.ensure_sessions()
+        w.listing.ensure()
         return w
 
     def open_screen(w: MainWindow) -> float:
@@ -147,10 +147,10 @@ def main() -> int:
     first_empty = open_screen(we)  # builds the screen (Qt Charts already loaded)
     again_big = statistics.median(open_screen(wb) for _ in range(args.repeat))
     again_empty = statistics.median(open_screen(we) for _ in range(args.repeat))
-    rows_shown = wb.history_screen.model.rowCount()
+    rows_shown = wb.history_view.screen.model.rowCount()
     for w in (wb, we):
-        if w.history is not None:
-            w.history.close()
+        if w.history_service.history is not None:
+            w.history_service.history.close()
         w.close()
 
     # -- CSV ---------------------------------------------------------------------------------------

@@ -72,8 +72,8 @@ def main() -> int:
         """Time passes, a second at a time, as the timers would see it."""
         for _ in range(int(seconds)):
             clock.advance(1.0)
-            if w.driver is not None and not w.driver.runner.finished:
-                w.driver.pump()
+            if w.run.driver is not None and not w.run.driver.runner.finished:
+                w.run.driver.pump()
             kiosk.check()
             app.processEvents()
 
@@ -116,25 +116,25 @@ def main() -> int:
         sessions += 1
         touch()
         tiles[tile].click()
-        runner = w.driver.runner if w.driver is not None else None
+        runner = w.run.driver.runner if w.run.driver is not None else None
         if runner is None:
             continue
         if kind < 0.25:  # pause after a while and walk away: the kiosk ends it after the idle time
             step(rng.randint(20, 200))
-            if w.driver is not None and not runner.finished and not runner.paused:
+            if w.run.driver is not None and not runner.finished and not runner.paused:
                 touch()
-                w.driver.toggle_pause()
+                w.run.driver.toggle_pause()
             step(kiosk.config.idle_minutes * 60 + 5)
             stats["abandoned"] += 1
         else:  # do it to the end, confirming cautions and counting reps as asked
-            while w.driver is not None and not runner.finished:
+            while w.run.driver is not None and not runner.finished:
                 snap = runner.snapshot(clock())
                 if snap.state is State.CAUTION:
                     touch()
-                    w.driver.acknowledge()
+                    w.run.driver.acknowledge()
                 elif snap.user_counted:
                     touch()
-                    w.driver.count_rep()
+                    w.run.driver.count_rep()
                     step(3)
                 else:
                     step(1)

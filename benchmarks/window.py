@@ -54,10 +54,10 @@ def child(kind: str, seconds: float, data_dir: str) -> None:  # pragma: no cover
                     QTimer.singleShot(0, after_paint)
                 else:
                     window = state["window"]
-                    if window.sessions_ready:
+                    if window.listing.ready:
                         QTimer.singleShot(0, on_listed)
                     else:
-                        window.sessions_listed.connect(on_listed)
+                        window.listing.sessions_listed.connect(on_listed)
             return False
 
     def on_listed() -> None:
@@ -89,7 +89,7 @@ def child(kind: str, seconds: float, data_dir: str) -> None:  # pragma: no cover
         run_state = ""
         if kind == "countdown":
             window = state["window"]
-            run_state = window.driver.runner.snapshot(window.driver.clock()).state.value
+            run_state = window.run.driver.runner.snapshot(window.run.driver.clock()).state.value
             window.end_driver()
         report(event="end", cpu=cpu_s, wall=wall_s, maxrss_kib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                state=run_state)

@@ -27,9 +27,8 @@ from .session.errors import SessionError
 # first paint does not wait for them (docs/PERFORMANCE.md).
 
 if TYPE_CHECKING:
-    from .session.catalogue import Catalogue, SessionEntry
+    from .session.catalogue import Catalogue
     from .session.timeline import Timeline
-    from .store.recorder import RunSource
 
 log = logging.getLogger(__name__)
 
@@ -164,19 +163,6 @@ def session_catalogue(args: argparse.Namespace) -> Catalogue:
     from .settings import data_dir, sessions_dir
 
     return Catalogue(sessions_dir(data_dir(getattr(args, "data_dir", None)), getattr(args, "sessions_dir", None)))
-
-
-def run_source(entry: SessionEntry, timeline: Timeline) -> RunSource:
-    """What the history records about the session file (the same key the window uses)."""
-    from .session.load import session_bytes
-    from .store.recorder import RunSource, content_hash
-
-    try:
-        data = session_bytes(entry.source)
-    except OSError:
-        data = b""  # it was read a moment ago; a file swapped since is not waited on (the run cannot resume)
-    return RunSource(entry.key, timeline.session.title, entry.source.name if entry.builtin else entry.key,
-                     content_hash(data))
 
 
 def load_timeline(name: str, dose: str | None, catalogue: Catalogue | None = None) -> Timeline:

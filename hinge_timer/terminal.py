@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, TextIO
 
 from . import timefmt
 from .engine.clock import NS
-from .engine.events import CueEvent, Snapshot, State
+from .engine.events import CueEvent, Snapshot
 from .plaintext import controls_escaped, printable
+from .session import kinds
+from .session.kinds import Shows
 
 if TYPE_CHECKING:
     from .app.history import RunEntry
@@ -58,24 +60,24 @@ def run_in_terminal(
     app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
     messages = MessageBridge()
     said: set[str] = set()
-    told = False
 
     def on_message(where: str, part: str, level: str, text: str, detail: str) -> None:
         """What the window would show as a problem is said here once, in a line on stderr; that the
         run is saved after all, only once a problem was said.  The done screen's line restates what
         was said already (or, saved, says it in the window's words), so it is not repeated."""
-        nonlocal told
         line = detail or text
         if not line or line in said:
             return
+        # "Free again" only for a run the user was told was kept from the history (a lock): the
+        # recorder's own ``told``; a notice at opening (a damaged file moved aside) is not that.
+        kept = history.recorder is not None and history.recorder.told
         if level != "info" and where != "done":
             said.add(line)
-            told = True
             _say(line)
-        elif told and where == "done" and text.startswith("Saved") and history.history is not None:
+        elif kept and where == "done" and text.startswith("Saved") and history.history is not None:
             said.add(line)
             _say(f"the history is free again: this run is saved in {history.history.path}.")
-        elif told and where == "home":
+        elif kept and where == "home":
             said.add(line)
             _say(line)  # "The history is free again: your last run is saved in it."
 
@@ -103,7 +105,8 @@ def run_in_terminal(
         handled: set[int] = set()
 
         def on_snapshot(snap: Snapshot) -> None:
-            if snap.state is not State.CAUTION or snap.step_index in handled:
+            # A caution step waits for an answer (session/kinds.py: it shows the warning); not while paused.
+            if kinds.state_shows(snap.state, snap.work_mode) is not Shows.CAUTION or snap.step_index in handled:
                 return
             handled.add(snap.step_index)
             out.write(f"\nCAUTION: {printable(snap.drill_name)}\n{_paragraph(snap.caution or '')}\n")

@@ -55,7 +55,7 @@ class Shooter:
         self.window.show()
         self.settle()
         deadline = time.monotonic() + 30
-        while not self.window.sessions_ready:  # the user's file is checked in a worker thread
+        while not self.window.listing.ready:  # the user's file is checked in a worker thread
             if time.monotonic() > deadline:
                 raise SystemExit("screenshots: the session list never came")
             self.app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
@@ -68,8 +68,8 @@ class Shooter:
     def advance(self, seconds: float) -> None:
         for _ in range(round(seconds / 0.25)):
             self.clock.advance(0.25)
-            if self.window.driver is not None:
-                self.window.driver.pump()
+            if self.window.run.driver is not None:
+                self.window.run.driver.pump()
 
     def until(self, predicate: Callable[[], bool]) -> None:
         for _ in range(4 * 3600):
@@ -93,8 +93,8 @@ class Shooter:
         self.window.session_screen.set_sound_notice("")  # the pictures show a machine whose sound works
 
     def step(self):
-        assert self.window.driver is not None
-        return self.window.driver.runner.step
+        assert self.window.run.driver is not None
+        return self.window.run.driver.runner.step
 
     def run(self) -> list[Path]:
         w = self.window
@@ -120,9 +120,9 @@ class Shooter:
         self.shot("switch-sides")
         self.until(lambda: self.step().kind is StepKind.WORK and self.step().side == "right")
         self.advance(20)
-        w.driver.toggle_pause()  # type: ignore[union-attr]
+        w.run.driver.toggle_pause()  # type: ignore[union-attr]
         self.shot("paused")
-        w.driver.toggle_pause()  # type: ignore[union-attr]
+        w.run.driver.toggle_pause()  # type: ignore[union-attr]
         self.until(lambda: self.step().kind is StepKind.WORK and bool(self.step().phases))
         self.advance(6)
         self.shot("hold-relax-cycle")
@@ -133,12 +133,12 @@ class Shooter:
         self.start("my-deadlift-warm-up")
         self.until(lambda: self.step().kind is StepKind.WORK)
         for _ in range(7):
-            w.driver.count_rep()  # type: ignore[union-attr]
+            w.run.driver.count_rep()  # type: ignore[union-attr]
         self.shot("counted-set")
         w.end_driver()
 
         self.start("quick-warm-up")
-        driver = w.driver
+        driver = w.run.driver
         assert driver is not None
         self.until(lambda: w.stack.currentWidget() is w.done)
         self.shot("done")
@@ -147,21 +147,21 @@ class Shooter:
         # Resume after a crash: a run cut off in the Jefferson curl, set 2, by a process that is gone.
         self.start("hip-hinge-mobility")
         self.until(lambda: self.step().kind is StepKind.CAUTION)
-        w.driver.acknowledge()  # type: ignore[union-attr]
+        w.run.driver.acknowledge()  # type: ignore[union-attr]
         self.until(lambda: self.step().kind is StepKind.WORK and self.step().set_no == 2
                    and self.step().drill_name == "Jefferson curl")
         self.advance(3)
-        assert w.history is not None and w.history.conn is not None
-        w.driver.runner.on_step = None  # type: ignore[union-attr]
-        w.recorder = None  # the process "dies": nothing is closed
+        assert w.history_service.history is not None and w.history_service.history.conn is not None
+        w.run.driver.runner.on_step = None  # type: ignore[union-attr]
+        w.history_service.recorder = None  # the process "dies": nothing is closed
         w.end_driver()
-        w.history.conn.execute("UPDATE runs SET owner = 'gone:1' WHERE status = 'running'")
+        w.history_service.history.conn.execute("UPDATE runs SET owner = 'gone:1' WHERE status = 'running'")
         w.go_home()
-        w.offer_resume()
+        w.history_view.offer_resume()
         self.shot("resume")
-        w.discard_interrupted()
+        w.history_view.discard_offer()
 
-        seed_history(w.history.conn)
+        seed_history(w.history_service.history.conn)
         w.show_history()
         self.shot("history")
         w.go_home()

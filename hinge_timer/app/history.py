@@ -105,12 +105,21 @@ def _no_sets(_run_id: int) -> list[SetRow]:
     return []
 
 
+# Whether a run is in the history (HistoryService.saved_state: the one definition).
+SAVED = "saved"  # its last record is in the file
+SAVING = "saving"  # the writer thread is putting it in (a moment)
+KEPT = "kept"  # another program holds the file locked: the run is kept and written when it can be
+NOT_SAVED = "not saved"  # the disk said no (full, read-only, damaged): the run is not in the history
+NOT_KEPT = "not kept"  # no history is kept in this run (no data folder)
+
+
 class HistoryService(QObject):
     """The history for one window (see the module's docstring).  ``folder`` None: no history is kept."""
 
     def __init__(self, folder: Path | None, messages: MessageBridge, *, anonymous: bool = False,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._done_said = False  # the done screen's line was said for the current run (then kept up to date)
         self.folder = folder
         self.messages = messages
         self.anonymous = anonymous  # a kiosk's strangers: no resume offer, no advice, no history screen
@@ -377,6 +386,7 @@ class HistoryService(QObject):
         """Hook the recorder onto ``runner`` (a new run, or the interrupted ``resume`` taken over); return
         where to start and what the run already holds.  ``kiosk``: a stranger's run (anonymous)."""
         h = self.ensure_open()
+        self._done_said = False
         self.messages.info("session", "", part="history")  # a new run: nothing to say yet
         if h is None:
             return 0, None
@@ -436,7 +446,7 @@ class HistoryService(QObject):
         else:
             self.messages.info("session", "", part="history")
             self.messages.info("session", "History saved again", part="status")
-        if rec is not None:
+        if rec is not None and self._done_said:  # the run is over: its done screen's line follows
             self.say_saved()
 
     def on_run_saved(self, rec: Recorder) -> None:
@@ -446,23 +456,32 @@ class HistoryService(QObject):
         elif rec.told:  # the user was told it was kept: tell them it is saved now
             self.messages.info("home", "The history is free again: your last run is saved in it.", part="history")
 
-    def say_saved(self) -> None:
-        """The done screen's line about the history, for the run just finished."""
+    def saved_state(self) -> str:
+        """Whether the current (or just finished) run is in the history: SAVED, SAVING, KEPT, NOT_SAVED
+        or NOT_KEPT.  The one definition: the run's result and the done screen's line both come from it."""
         rec = self.recorder
         if rec is None:
-            problem = self.problem
-            if problem:
-                self.messages.warning("done", f"Not saved in your history: {problem}", part="saved")
-            else:
-                self.messages.info("done", "", part="saved")
-        elif rec.saved and rec.problem is None:
+            return NOT_SAVED if self.problem else NOT_KEPT
+        if rec.problem is None:
+            return SAVED if rec.saved else SAVING
+        return KEPT if rec.locked else NOT_SAVED
+
+    def say_saved(self) -> None:
+        """The done screen's line about the history, for the run just finished (said again as it changes)."""
+        self._done_said = True
+        state = self.saved_state()
+        rec = self.recorder
+        problem = rec.problem if rec is not None and rec.problem else self.problem
+        if state == SAVED:
             self.messages.info("done", "Saved in your history (Ctrl+H).", part="saved")
-        elif rec.problem is None:
+        elif state == SAVING:
             self.messages.info("done", "Saving in your history…", part="saved")  # said again when it is in
-        elif rec.locked:
-            self.messages.warning("done", f"Not saved yet: {rec.problem}", part="saved")
-        else:
-            self.messages.warning("done", f"Not saved in your history: {rec.problem}", part="saved")
+        elif state == KEPT:
+            self.messages.warning("done", f"Not saved yet: {problem}", part="saved")
+        elif state == NOT_SAVED:
+            self.messages.warning("done", f"Not saved in your history: {problem}", part="saved")
+        else:  # NOT_KEPT: nothing to say
+            self.messages.info("done", "", part="saved")
 
     # -- at exit ---------------------------------------------------------------------------------------
     def settle(self, wait_s: float | None = None) -> None:

@@ -12,7 +12,7 @@ and the recorder (between sessions, and at exit).
 It is the single definition of what a finished run was: its outcome, the time it took
 (:attr:`RunResult.seconds`: the runner's active time, pauses left out, with the earlier parts of a
 resumed run added, exactly what the history stores) and whether it went into the history
-(:func:`saved_state`).  The window, ``run --terminal`` and the kiosk use it; it holds no widgets.
+(``HistoryService.saved_state``).  The window, ``run --terminal`` and the kiosk use it; it holds no widgets.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtCore import QObject, Signal, Slot
 
 from ..engine.clock import Clock
-from .history import HistoryService, RunEntry
+# (SAVED ... NOT_KEPT: whether a run is in the history, the history service's one definition, saved_state)
+from .history import KEPT, NOT_KEPT, NOT_SAVED, SAVED, SAVING, HistoryService, RunEntry  # noqa: F401
 
 if TYPE_CHECKING:
     from ..engine.events import Snapshot
@@ -37,12 +38,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Whether a finished run is in the history (saved_state).
-SAVED = "saved"  # its last record is in the file
-SAVING = "saving"  # the writer thread is putting it in (a moment)
-KEPT = "kept"  # another program holds the file locked: the run is kept and written when it can be
-NOT_SAVED = "not saved"  # the disk said no (full, read-only, damaged): the run is not in the history
-NOT_KEPT = "not kept"  # no history is kept in this run (no data folder)
 
 
 class Sound(Protocol):
@@ -122,16 +117,6 @@ def run_result(runner: Runner, final: Snapshot, earlier_s: float, ended_early: b
     )
 
 
-def saved_state(history: HistoryService) -> str:
-    """Whether the current (or just finished) run is in the history."""
-    rec = history.recorder
-    if rec is None:
-        return NOT_SAVED if history.problem else NOT_KEPT
-    if rec.problem is None:
-        return SAVED if rec.saved else SAVING
-    return KEPT if rec.locked else NOT_SAVED
-
-
 class SessionRun(QObject):
     """Runs one session at a time (see the module's docstring)."""
 
@@ -203,6 +188,30 @@ class SessionRun(QObject):
         driver.start(at_step, outcomes)
         return driver
 
+    @property
+    def timed_step_running(self) -> bool:
+        """A timed step is counting down (not paused, waiting at a caution or not yet begun)."""
+        from ..engine.state import State
+
+        d = self.driver
+        return (d is not None and not d.finished and d.state not in (State.PAUSED, State.CAUTION, State.IDLE)
+                and d.timed_step)
+
+    def ask_paused(self, why: str, ask: Callable[[], bool]) -> bool:
+        """Ask the user something about the running session with its clock stopped: "no" carries on
+        from the same moment (a session paused before stays paused).  The answer."""
+        from ..engine.state import State
+
+        driver = self.driver
+        if driver is None:
+            return ask()
+        was_paused = driver.state is State.PAUSED
+        driver.pause(why)
+        answer = ask()
+        if not answer and not was_paused and self.driver is driver and not driver.finished:
+            driver.resume()
+        return answer
+
     def rebind_sound(self, sound: Sound) -> None:
         """Play the running session through ``sound`` from now on (another output was chosen)."""
         self._bound = sound
@@ -228,7 +237,7 @@ class SessionRun(QObject):
             return
         driver.stop_timers()
         self.keep_screen_on(False)
-        self.result = run_result(driver.runner, snap, self._earlier_s, self.ended_early, saved_state(self.history))
+        self.result = run_result(driver.runner, snap, self._earlier_s, self.ended_early, self.history.saved_state())
         self.run_finished.emit(self.result)
         # The done screen's line about the history ("Saving…" until the writer thread says it is in).
         self.history.say_saved()
@@ -236,7 +245,7 @@ class SessionRun(QObject):
     @property
     def saved(self) -> str:
         """Whether the last run is in the history now (it may go in after the end: a lock)."""
-        return saved_state(self.history)
+        return self.history.saved_state()
 
     def end(self) -> None:
         """Let go of the run (ended, or left before its end: the history marks it interrupted).  Never

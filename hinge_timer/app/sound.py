@@ -15,7 +15,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from .messages import MessageBridge
 from .preferences import Preferences
@@ -32,6 +32,8 @@ OUTPUT_NAMES = {"qt": "Qt Multimedia", "simpleaudio": "simpleaudio", "none": "no
 
 class SoundService(QObject):
     """The window's sound (see the module's docstring).  ``choice``: "qt", "simpleaudio" or "none"."""
+
+    output_changed = Signal(object)  # CueAudio: the new sound, after another output was chosen (bind to it)
 
     def __init__(self, prefs: Preferences, messages: MessageBridge, choice: str,
                  speech_data_dir: str | None = None, parent: QObject | None = None) -> None:
@@ -70,6 +72,14 @@ class SoundService(QObject):
                 log.warning("sound: %s", backend.problem)
         return self.audio
 
+    def prestart(self) -> None:
+        """Start the sound engine (a child process, ~0.3 s to be ready) while Home is shown, so the first
+        cue of a session started from Home is not held back by it.  Never waits for it."""
+        if self.audio is None and self.choice == "qt":
+            from ..qt.audio_proc import prestart
+
+            prestart()
+
     def post_notice(self) -> None:
         """Say the sound's standing notice on the session screen ("" when sound works)."""
         if self.audio is not None:
@@ -101,6 +111,7 @@ class SoundService(QObject):
         self.post_notice()
         if not audio.notice or choice == "none":
             self.messages.info("session", text, part="status")
+        self.output_changed.emit(audio)
         return audio
 
     # -- a session's own lines, spoken ahead ------------------------------------------------------

@@ -17,6 +17,7 @@ from ..plaintext import controls_escaped
 from ..settings import SettingsStore, data_dir, sessions_dir
 from . import dialogs
 from .main_window import MainWindow
+from .shown import when_shown
 
 log = logging.getLogger("hinge_timer.ui")
 
@@ -155,11 +156,11 @@ def run_gui(args, start_file: str | None = None, dose: str | None = None, fullsc
     else:
         window.show()
     if start_file is not None:  # `run FILE`: the command line has already checked that it loads
-        entry = window.open_file(start_file) if Path(start_file).exists() else next(
+        entry = window.listing.open_file(start_file, window) if Path(start_file).exists() else next(
             (e for e in window.home.entries if e.key == start_file.removesuffix(".toml")), None)
         if entry is not None and entry.session is not None:
             chosen = entry
-            window.when_shown(lambda: window.start_session(chosen, dose or settings.dose))
+            when_shown(window, lambda: window.start_session(chosen, dose or settings.dose))
     try:
         if resume:  # `resume`: pick up the interrupted run, or say there is none
             offer = window.history_service.offer
@@ -169,7 +170,7 @@ def run_gui(args, start_file: str | None = None, dose: str | None = None, fullsc
                       file=sys.stderr)  # `why` names a drill from the user's file
                 window.close()
                 return 1
-            window.when_shown(window.resume_interrupted)
+            when_shown(window, window.resume_interrupted)
         return app.exec()
     finally:
         signal.signal(signal.SIGINT, previous_sigint)

@@ -36,7 +36,7 @@ from ..kiosk.pin import LOCKOUT_FILE, LockoutFile, PinLimiter, wait_text
 from . import dialogs
 from .kiosk_tiles import KioskHome
 
-__all__ = ["KioskController", "KioskHome", "KioskWindow", "REFUSED", "kiosk_summary"]
+__all__ = ["ALLOWED", "KioskController", "KioskHome", "KioskWindow", "kiosk_summary"]
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +46,14 @@ RESTORE_MS = 100  # after the window manager hides, minimises or un-fullscreens 
 INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
                 QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.TabletPress}
 
-# The kiosk's policy, in one place: the commands (app/commands.py) a stranger may not run, by key, menu or
-# remote: nothing leaves full screen, ends the session from the keyboard, opens a file, quits or shows anyone's
-# history.  Any key with Ctrl is refused too (Ctrl+Alt+Q is the chord, read before the window sees it), and a
-# close request is refused until the chord (and the PIN) let the kiosk go: ``close_requested``.
-REFUSED = frozenset({"fullscreen", "leave_fullscreen", "end", "open", "quit", "history", "history_back",
-                     "louder", "quieter", "audio_qt", "audio_simpleaudio", "audio_none", "flash"})
+# The kiosk's policy, in one place: the commands (app/commands.py) a stranger MAY run, by key, menu or remote.
+# An allow-list, so that it fails closed: a command added to the table later (an export, an editor) is refused
+# on a kiosk until it is named here.  Nothing leaves full screen, ends the session from the keyboard, opens a
+# file, quits, changes the sound output or shows anyone's history.  Any key with Ctrl is refused too
+# (Ctrl+Alt+Q is the chord, read before the window sees it), and a close request is refused until the chord
+# (and the PIN) let the kiosk go: ``close_requested``.
+ALLOWED = frozenset({"pause", "next", "back", "count_rep", "acknowledge", "undo_rep", "set_done", "add_time",
+                     "remove_time", "hurts", "skip", "how", "mute", "help", "start_tile", "done_home"})
 
 
 class KioskWindow(Protocol):
@@ -158,8 +160,8 @@ class KioskController(QObject):
     # -- the policy ---------------------------------------------------------------------------
     @staticmethod
     def allows(name: str) -> bool:
-        """Whether a stranger may run the command ``name`` here (REFUSED)."""
-        return name not in REFUSED
+        """Whether a stranger may run the command ``name`` here: only those in ALLOWED."""
+        return name in ALLOWED
 
     def refuses_key(self, name: str | None, ctrl: bool) -> bool:
         """A key the window must drop: one with Ctrl, or one whose command (``name``) is refused."""

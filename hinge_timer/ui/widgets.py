@@ -172,7 +172,7 @@ class MessageOverlay(Overlay):
         super().__init__(parent)
         self.setObjectName(name)
         self.setStyleSheet(f"#{name} {{ background-color: {theme.css(theme.OVERLAY_DIM)}; }}")
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         layout.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title = plain_label(self)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -202,9 +202,10 @@ class MessageOverlay(Overlay):
         title_px = max(16, int(h * 0.12))
         self.title.setStyleSheet(f"color: {theme.OVERLAY_TITLE.name()}; font-weight: bold;"
                                  f" font-size: {title_px}px;")
-        margins = self.layout().contentsMargins()
+        layout = self._layout
+        margins = layout.contentsMargins()
         room_w = max(1, w - margins.left() - margins.right())
-        room_h = h - margins.top() - margins.bottom() - self.layout().spacing() - title_px * 1.4
+        room_h = h - margins.top() - margins.bottom() - layout.spacing() - title_px * 1.4
         size = max(11, int(h * 0.035))
         font = QFont(self.body.font())
         text = self.body.text()

@@ -99,3 +99,33 @@ def test_without_a_screen_the_window_says_what_to_do_instead(tmp_path):
     assert proc.returncode == 1
     assert "no screen" in proc.stderr and "hinge-timer run --terminal" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_the_terminal_says_free_again_only_for_a_run_a_lock_kept_out(tmp_path):
+    """`run --terminal` says "the history is free again" only after it said a lock kept the run out: not
+    after an unrelated notice at opening (a damaged history moved aside), and yes once a real second
+    process that held the lock lets go."""
+    from tests.sqlite_lock import LOCK, held, release
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "history.sqlite3").write_bytes(b"this is not a database" * 200)
+    proc = run("--data-dir", str(data), "run", "quick-warm-up", "--terminal", "--speed", "200")
+    assert proc.returncode == 0, proc.stderr
+    assert "moved" in proc.stderr  # the damaged file was set aside, and said so
+    assert "free again" not in proc.stderr + proc.stdout
+
+    # Now a history that exists, held by another program while the run starts, let go halfway.
+    db = data / "history.sqlite3"
+    assert db.exists()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    with held(db, LOCK["immediate"]) as holder:
+        p = subprocess.Popen([sys.executable, "-m", "hinge_timer", "--data-dir", str(data), "run", "quick-warm-up",
+                              "--terminal", "--speed", "60"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, cwd=REPO, env=env, stdin=subprocess.DEVNULL)
+        time.sleep(2.0)
+        release(holder)
+        out, err = p.communicate(timeout=60)
+    assert p.returncode == 0, err
+    assert "in use by another program" in err, err
+    assert "free again" in err, err

@@ -33,7 +33,7 @@ class Watched(main_window.MainWindow):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.home.installEventFilter(watcher)
-        self.sessions_listed.connect(self.on_listed_for_test)
+        self.listing.sessions_listed.connect(self.on_listed_for_test)
 
     def on_listed_for_test(self):
         seen["listed"] = [e.key for e in self.home.entries if e.session is not None]

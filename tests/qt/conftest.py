@@ -87,11 +87,11 @@ class App:
 
     def listed(self):
         """Wait until Home lists the user's session files too (a worker thread checks them)."""
-        self.qtbot.waitUntil(lambda: self.window.sessions_ready, timeout=60_000)
+        self.qtbot.waitUntil(lambda: self.window.listing.ready, timeout=60_000)
 
     def reload(self):
         """List the sessions again, as on a new start, and wait until the user's files are in."""
-        self.window.reload_sessions()
+        self.window.listing.reload()
         self.listed()
 
     @property
@@ -100,7 +100,7 @@ class App:
 
     @property
     def driver(self):
-        return self.window.driver
+        return self.window.run.driver
 
     def start(self, title: str, dose: str = "low"):
         entry = next(e for e in self.window.home.entries if e.session and e.session.title == title)
@@ -143,5 +143,5 @@ def app(qtbot, tmp_path, fake_dialogs):
     a = App(qtbot, tmp_path)
     yield a
     a.window.end_driver()
-    if a.window.history is not None:
-        a.window.history.close()
+    if a.window.history_service.history is not None:
+        a.window.history_service.history.close()

@@ -53,12 +53,12 @@ def fingerprint(app: App) -> dict:
          "help": w.help.isVisible(), "mute": w.prefs.mute, "volume": w.prefs.volume, "flash": w.prefs.flash,
          "dose": w.home.dose, "row": w.home.list.currentRow(), "entries": len(w.home.entries),
          "confirms": len(app.dialogs.confirms), "errors": len(app.dialogs.errors), "resumed": len(app.resumed),
-         "how": w.session_screen.how.isVisible(), "run_row": w.history_screen.table.currentIndex().row()}
-    if w.driver is not None:
-        s = w.driver.snapshot()
+         "how": w.session_screen.how.isVisible(), "run_row": w.history_view.screen.table.currentIndex().row()}
+    if w.run.driver is not None:
+        s = w.run.driver.snapshot()
         d.update(state=s.state, underlying=s.underlying, step=s.step_index, drill=s.drill_index, rep=s.rep,
                  set_no=s.set_no, left=None if s.step_left is None else round(s.step_left, 2),
-                 elapsed=round(s.step_elapsed, 2), next_up=s.next_up or "", finished=w.driver.finished)
+                 elapsed=round(s.step_elapsed, 2), next_up=s.next_up or "", finished=w.run.driver.finished)
     return d
 
 
@@ -108,8 +108,8 @@ EXPECT = {
 
 def close(walk: App) -> None:
     walk.window.end_driver()
-    if walk.window.history is not None:
-        walk.window.history.close()
+    if walk.window.history_service.history is not None:
+        walk.window.history_service.history.close()
 
 
 class Walk(App):
@@ -155,11 +155,11 @@ class Walk(App):
             self.session("timed")
             self.driver.end_session("ended for the test")
         elif screen == HISTORY:
-            conn = w.history.conn
+            conn = w.history_service.history.conn
             for d in range(25):
                 add_run(conn, date.today() - timedelta(days=d))
             w.show_history()
-            w.history_screen.table.selectRow(12)
+            w.history_view.screen.table.selectRow(12)
         elif screen == HOME:
             w.home.list.setCurrentRow(1 if command == "choose_previous" else 0)
             w.home.set_dose("high" if command == "dose_low" else "low")
@@ -263,9 +263,9 @@ def test_a_remote_runs_the_same_entries_by_name_only_where_they_are_enabled(app)
     w = app.window
     assert not w.commands.run("next")  # on Home there is no step to skip
     app.start("Hip hinge mobility")
-    step = w.driver.snapshot().step_index
-    assert w.commands.run("next") and w.driver.snapshot().step_index == step + 1
-    assert w.commands.run("mute") and w.prefs.mute and w.mute_action.isChecked()
+    step = w.run.driver.snapshot().step_index
+    assert w.commands.run("next") and w.run.driver.snapshot().step_index == step + 1
+    assert w.commands.run("mute") and w.prefs.mute and w.command_actions["mute"].isChecked()
     assert not w.commands.run("skip")  # only at a caution
 
 
@@ -283,7 +283,7 @@ def test_kiosk_digit_starts_its_tile_and_the_help_leaves_out_what_the_kiosk_refu
         assert w.current_screen() == KIOSK_HOME and len(w.kiosk_home.entries) >= 3
         walk.qtbot.keyClick(w, getattr(K, f"Key_{n}"))
         assert w.current_screen() == SESSION
-        assert w.driver.runner.timeline.session.title == w.kiosk_home.entries[n - 1].session.title
+        assert w.run.driver.runner.timeline.session.title == w.kiosk_home.entries[n - 1].session.title
         text = w.help.body.text()
         keys = text.split("\n\n")[0]  # (then "? or Esc to close": Esc closes the help in a kiosk too)
         assert "1–9" in keys and "Esc" not in keys and "Ctrl+" not in keys and "full screen" not in keys

@@ -50,7 +50,7 @@ def test_a_finished_run_shows_on_the_history_screen(app, qtbot):
     app.key(Qt.Key.Key_Return)  # done -> home
     assert app.window.stack.currentWidget() is app.window.home
     app.qtbot.keyClick(app.window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
-    screen = app.window.history_screen
+    screen = app.window.history_view.screen
     assert app.window.stack.currentWidget() is screen
     assert screen.model.rowCount() == 1
     assert screen.model.data(screen.model.index(0, 1)) == WARM_UP
@@ -60,7 +60,7 @@ def test_a_finished_run_shows_on_the_history_screen(app, qtbot):
     fmt = screen.calendar.dateTextFormat(QDate(today.year, today.month, today.day))
     assert fmt.fontWeight() == 700  # today is marked as trained
     assert "set 1" in screen.details.text() or "Done" in screen.details.text()
-    minutes = app.window.history.conn.execute("SELECT seconds FROM runs").fetchone()[0] / 60
+    minutes = app.window.history_service.history.conn.execute("SELECT seconds FROM runs").fetchone()[0] / 60
     assert screen.chart_values[-1] == round(minutes, 1) and sum(screen.chart_values) == round(minutes, 1)
     app.key(Qt.Key.Key_Escape)
     assert app.window.stack.currentWidget() is app.window.home
@@ -82,15 +82,15 @@ def test_after_a_crash_home_offers_to_resume_where_it_stopped(qtbot, tmp_path, f
     at = runner.step_index
     done_before = {k for k, o in runner.outcomes.items() if o.status == "done"}
     first.advance(3)
-    assert first.window.recorder.flush(5)  # the writer thread has the last boundary in (a cut may lose only it)
+    assert first.window.history_service.recorder.flush(5)  # the writer thread has the last boundary in (a cut may lose only it)
     # The power goes: nothing is closed or saved.  (In this test the owner must look dead.)
     first.driver.stop_timers()
     runner.on_step = None
-    first.window.history.conn.execute("UPDATE runs SET owner = ?",
+    first.window.history_service.history.conn.execute("UPDATE runs SET owner = ?",
                                       (f"{__import__('socket').gethostname()}:{dead_pid()}",))
-    first.window.history.close()
-    first.window.history = None
-    first.window.recorder = None
+    first.window.history_service.history.close()
+    first.window.history_service.history = None
+    first.window.history_service.recorder = None
 
     second = App(qtbot, tmp_path)
     home = second.window.home
@@ -102,12 +102,12 @@ def test_after_a_crash_home_offers_to_resume_where_it_stopped(qtbot, tmp_path, f
     assert r2.step_index == at and r2.snapshot(second.clock()).step_elapsed == 0
     assert {k for k, o in r2.outcomes.items() if o.status == "done"} == done_before
     finish_session(second)
-    qtbot.waitUntil(lambda: second.window.recorder.saved, timeout=5000)
-    conn = second.window.history.conn
+    qtbot.waitUntil(lambda: second.window.history_service.recorder.saved, timeout=5000)
+    conn = second.window.history_service.history.conn
     assert conn.execute("SELECT count(*), min(status) FROM runs").fetchone() == (1, "completed")
     assert "Session complete" in second.window.done.title.text()
     second.window.end_driver()
-    second.window.history.close()
+    second.window.history_service.history.close()
     first.window.end_driver()
 
 
@@ -116,12 +116,12 @@ def interrupted_run_on_home(qtbot, tmp_path):
     first = App(qtbot, tmp_path)
     first.start(WARM_UP)
     first.advance(60)
-    assert first.window.recorder.flush(5)
+    assert first.window.history_service.recorder.flush(5)
     first.driver.stop_timers()
     first.driver.runner.on_step = None
-    first.window.history.conn.execute("UPDATE runs SET owner = 'gone:1'")
-    first.window.history.close()
-    first.window.history = first.window.recorder = None
+    first.window.history_service.history.conn.execute("UPDATE runs SET owner = 'gone:1'")
+    first.window.history_service.history.close()
+    first.window.history_service.history = first.window.history_service.recorder = None
     second = App(qtbot, tmp_path)
     assert second.window.home.resume_box.isVisible()
     return first, second
@@ -131,9 +131,9 @@ def test_discard_keeps_the_partial_run_and_hides_the_offer(qtbot, tmp_path, fake
     first, second = interrupted_run_on_home(qtbot, tmp_path)
     second.click_at(second.window.home.discard_button)
     assert not second.window.home.resume_box.isVisible()
-    status = second.window.history.conn.execute("SELECT status FROM runs").fetchone()[0]
+    status = second.window.history_service.history.conn.execute("SELECT status FROM runs").fetchone()[0]
     assert status == "interrupted"
-    second.window.history.close()
+    second.window.history_service.history.close()
     first.window.end_driver()
 
 
@@ -143,29 +143,29 @@ def test_a_changed_session_file_cannot_be_resumed_and_says_why(qtbot, tmp_path, 
     path = tmp_path / "mine.toml"
     path.write_text((REPO / "tests" / "data" / "audio-short.toml").read_text())
     first = App(qtbot, tmp_path)
-    entry = first.window.open_file(str(path))
+    entry = first.window.listing.open_file(str(path), first.window)
     first.window.start_session(entry, "low")
     first.advance(12)
-    assert first.window.recorder.flush(5)
+    assert first.window.history_service.recorder.flush(5)
     first.driver.stop_timers()
     first.driver.runner.on_step = None
-    first.window.history.conn.execute("UPDATE runs SET owner = 'gone:1'")
-    first.window.history.close()
-    first.window.history = first.window.recorder = None
+    first.window.history_service.history.conn.execute("UPDATE runs SET owner = 'gone:1'")
+    first.window.history_service.history.close()
+    first.window.history_service.history = first.window.history_service.recorder = None
     path.write_text(path.read_text().replace("hold = 8", "hold = 9"))
     second = App(qtbot, tmp_path)
-    second.window.open_file(str(path))
-    second.window.reload_sessions()
+    second.window.listing.open_file(str(path), second.window)
+    second.window.listing.reload()
     home = second.window.home
     assert home.resume_box.isVisible() and not home.resume_button.isVisible()
     assert "changed since" in home.resume_label.text()
-    second.window.history.close()
+    second.window.history_service.history.close()
     first.window.end_driver()
 
 
 def test_home_suggests_the_dose_and_says_why(qtbot, tmp_path, fake_dialogs):
     first = App(qtbot, tmp_path)
-    conn = first.window.history.conn
+    conn = first.window.history_service.history.conn
     today = date.today()
     add_run(conn, today - timedelta(days=2))
     add_run(conn, today - timedelta(days=1))
@@ -174,7 +174,7 @@ def test_home_suggests_the_dose_and_says_why(qtbot, tmp_path, fake_dialogs):
     add_run(conn, today, dose="high", stop=True)
     first.window.home.refresh_details()
     assert "Stay at the low dose: you stopped Jefferson curl (it hurts)" in first.window.home.details.text()
-    first.window.history.close()
+    first.window.history_service.history.close()
 
 
 def test_a_newer_history_is_left_alone_and_the_session_still_runs(qtbot, tmp_path, fake_dialogs):
@@ -206,13 +206,13 @@ def test_a_damaged_history_is_moved_aside_and_home_says_where(qtbot, tmp_path, f
     (data / FILE_NAME).write_bytes(b"SQLite format 3\x00" + b"\x13" * 5000)
     app = App(qtbot, tmp_path)
     text = app.window.home.notice.text()
-    moved = app.window.history.moved_to
+    moved = app.window.history_service.history.moved_to
     assert moved is not None and moved.exists() and str(moved) in text and "nothing was deleted" in text
     app.start(WARM_UP)
     app.advance(30)
-    assert app.window.history.conn.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
+    assert app.window.history_service.history.conn.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
     app.window.end_driver()
-    app.window.history.close()
+    app.window.history_service.history.close()
 
 
 def test_export_csv_from_the_history_screen(app, tmp_path, fake_dialogs):
@@ -222,8 +222,8 @@ def test_export_csv_from_the_history_screen(app, tmp_path, fake_dialogs):
     app.window.show_history()
     out = tmp_path / "export.csv"
     fake_dialogs.file = str(out)
-    app.click_at(app.window.history_screen.export_button)
+    app.click_at(app.window.history_view.screen.export_button)
     with out.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert rows and {r["session"] for r in rows} == {WARM_UP}
-    assert str(out) in app.window.history_screen.notice.text()
+    assert str(out) in app.window.history_view.screen.notice.text()

@@ -38,10 +38,10 @@ def test_a_lock_taken_mid_session_is_said_once_and_the_run_is_saved_when_it_goes
     app = App(qtbot, tmp_path)
     app.start(WARM_UP)
     app.advance(5)
-    db = app.window.history.path
+    db = app.window.history_service.history.path
     told: list[str] = []
     with held(db, LOCK["immediate"]) as holder:
-        app.window.recorder.on_problem = lambda m: (told.append(m), app.window.history_service.on_recorder_problem(m))
+        app.window.history_service.recorder.on_problem = lambda m: (told.append(m), app.window.history_service.on_recorder_problem(m))
         app.advance(20, dt=1.0)  # boundaries pass; each only queues its record
         status = app.screen.status
         qtbot.waitUntil(lambda: "History in use by another program" in status.text(), timeout=5000)
@@ -55,13 +55,13 @@ def test_a_lock_taken_mid_session_is_said_once_and_the_run_is_saved_when_it_goes
     assert runs(db) == [(WARM_UP, "completed")]
     app.key(Qt.Key.Key_Return)  # done -> home
     assert fake_dialogs.errors == []
-    app.window.history.close()
+    app.window.history_service.history.close()
 
 
 def test_a_run_kept_aside_at_an_earlier_exit_is_added_when_the_window_opens(qtbot, tmp_path, fake_dialogs):
     first = App(qtbot, tmp_path)  # makes the history
-    db = first.window.history.path
-    first.window.history.close()
+    db = first.window.history_service.history.path
+    first.window.history_service.history.close()
     batch = Batch(identity={"session_key": "mine.toml", "title": "Evening hinge", "file": "mine.toml",
                             "content_hash": "-", "dose": "low", "started_at": "2026-11-02T08:00:00+00:00",
                             "status": "running", "owner": "gone:1", "updated_at": "2026-11-02T08:00:00+00:00",
@@ -80,14 +80,14 @@ def test_a_run_kept_aside_at_an_earlier_exit_is_added_when_the_window_opens(qtbo
     assert not side.exists()
     assert runs(db) == [("Evening hinge", "ended")]
     assert db.with_name(FILE_NAME).exists()
-    second.window.history.close()
+    second.window.history_service.history.close()
 
 
 def test_discard_under_another_programs_lock_never_waits_and_happens_when_it_goes(qtbot, tmp_path, fake_dialogs):
     import time
 
     first, second = interrupted_run_on_home(qtbot, tmp_path)
-    db = second.window.history.path
+    db = second.window.history_service.history.path
     with held(db, LOCK["immediate"]) as holder:
         t = time.monotonic()
         second.click_at(second.window.home.discard_button)
@@ -98,32 +98,32 @@ def test_discard_under_another_programs_lock_never_waits_and_happens_when_it_goe
         release(holder)
         qtbot.waitUntil(lambda: runs(db)[0][1] == "interrupted", timeout=10_000)  # written once it went
     # and a new start does not offer it again
-    second.window.history.close()
+    second.window.history_service.history.close()
     third = App(qtbot, tmp_path)
     assert not third.window.home.resume_box.isVisible()
-    third.window.history.close()
+    third.window.history_service.history.close()
     first.window.end_driver()
 
 
 def test_an_earlier_run_still_saving_never_speaks_on_the_new_runs_screen(qtbot, tmp_path, fake_dialogs):
     app = App(qtbot, tmp_path)
-    db = app.window.history.path
+    db = app.window.history_service.history.path
     with held(db, LOCK["immediate"]) as holder:
         app.start(WARM_UP)
-        earlier = app.window.recorder
+        earlier = app.window.history_service.recorder
         app.advance(20, dt=1.0)
         qtbot.waitUntil(lambda: earlier.locked, timeout=5000)  # the first run is kept in memory
         app.window.go_home()
         release(holder)  # the lock goes; the earlier run's writer catches up in the background ...
         app.start(WARM_UP)  # ... while the next run starts (no lock now: it is saved as it goes)
-        assert app.window.recorder is not earlier
+        assert app.window.history_service.recorder is not earlier
         qtbot.waitUntil(lambda: earlier.settled and not earlier.locked, timeout=10_000)
     # (not locked any more: its "clear" news has been handed over on this thread)
     status = app.screen.status
     assert "History saved again" not in status.text() and "History" not in status.toolTip()
     assert [t for t, _s in runs(db)] == [WARM_UP, WARM_UP]
     app.window.end_driver()
-    app.window.history.close()
+    app.window.history_service.history.close()
 
 
 def test_after_the_window_closes_no_writer_thread_posts_to_it(qtbot, tmp_path, fake_dialogs):
@@ -131,16 +131,16 @@ def test_after_the_window_closes_no_writer_thread_posts_to_it(qtbot, tmp_path, f
 
     app = App(qtbot, tmp_path)
     app.start(WARM_UP)
-    rec = app.window.recorder
+    rec = app.window.history_service.recorder
     post = app.window.history_service.writer_post()
     assert post.parent() is QCoreApplication.instance()  # never a window's child: it outlives the window
     app.advance(10)
     app.window.end_driver()
-    app.window.settle_history_writes(0.5)
+    app.window.history_service.settle(0.5)
     assert rec.post is None and rec.on_problem is None and post.closed
     called: list[int] = []
     post(lambda: called.append(1))  # what a writer thread still running would do: dropped, no error
     rec._wake()
     QCoreApplication.processEvents()
     assert called == []
-    app.window.history.close()
+    app.window.history_service.history.close()

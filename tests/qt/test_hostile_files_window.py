@@ -90,7 +90,7 @@ def test_the_window_starts_with_a_bad_value_in_good_settings_and_keeps_the_rest(
 
     def fake_exec():
         window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "main_window" and w.isVisible())
-        qtbot.waitUntil(lambda: window.sessions_ready)
+        qtbot.waitUntil(lambda: window.listing.ready)
         seen["screen"] = window.stack.currentWidget().objectName()
         seen["settings"] = (window.home.dose, window.settings.mute, window.settings.volume, window.settings.flash)
         window.close()
@@ -131,18 +131,18 @@ def test_a_history_locked_by_another_program_is_said_on_home_and_opens_after(qtb
         app = App(qtbot, tmp_path)
         notice = app.window.home.notice
         assert notice.isVisible() and "in use by another program" in notice.text() and "damaged" not in notice.text()
-        assert app.window.history.locked and app.window.history.moved_to is None
+        assert app.window.history_service.history.locked and app.window.history_service.history.moved_to is None
         assert [p.name for p in data.iterdir() if ".sqlite3." in p.name] == []  # nothing moved aside
         app.start(WARM_UP)
         app.advance(30)
         assert app.driver.runner.step_index > 0  # the session runs
         app.window.end_driver()
     app.window.go_home()  # the lock is gone: the history opens, and Home says nothing more
-    assert not app.window.history.locked and app.window.history.writable
+    assert not app.window.history_service.history.locked and app.window.history_service.history.writable
     assert not notice.isVisible()
     assert count(data / FILE_NAME) >= 3
     assert fake_dialogs.errors == []
-    app.window.history.close()
+    app.window.history_service.history.close()
 
 
 def test_a_folder_in_place_of_the_history_is_said_on_home_and_left_alone(qtbot, tmp_path, fake_dialogs):
@@ -179,7 +179,7 @@ def test_a_planted_trigger_is_named_on_home_and_moved_aside_when_asked(qtbot, tm
     assert home.notice.textFormat() == Qt.TextFormat.PlainText
     button = home.findChild(type(home.start_button), "history_aside")
     assert button is not None and button.isVisible()
-    assert not app.window.history.writable
+    assert not app.window.history_service.history.writable
     app.start(WARM_UP)  # runs, but is not saved: the trigger never fires
     finish_session(app)
     assert app.window.done.saved.text().startswith("Not saved in your history:")
@@ -193,14 +193,14 @@ def test_a_planted_trigger_is_named_on_home_and_moved_aside_when_asked(qtbot, tm
 
     fake_dialogs.answer = True
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    moved = app.window.history.moved_to
+    moved = app.window.history_service.history.moved_to
     assert moved is not None and moved.name.startswith(FILE_NAME + ".unexpected-")
     assert count(moved) == 3  # the copy has every run
     assert str(moved) in home.notice.text() and not button.isVisible()
-    assert app.window.history.writable
+    assert app.window.history_service.history.writable
     app.start(WARM_UP)  # a new history works
     finish_session(app)
     qtbot.waitUntil(lambda: app.window.done.saved.text() == "Saved in your history (Ctrl+H).")
     app.window.end_driver()
     assert count(data / FILE_NAME) == 1 and count(moved) == 3
-    app.window.history.close()
+    app.window.history_service.history.close()

@@ -50,8 +50,8 @@ class Kiosk(App):
         """Let time pass: the session (if any) and the kiosk's checks both see it."""
         for _ in range(round(seconds / dt)):
             self.clock.advance(dt)
-            if self.window.driver is not None and not self.window.driver.runner.finished:
-                self.window.driver.pump()
+            if self.window.run.driver is not None and not self.window.run.driver.runner.finished:
+                self.window.run.driver.pump()
             if self.window.kiosk is not None:
                 self.window.kiosk.check()
 
@@ -70,8 +70,8 @@ def kiosk(qtbot, tmp_path, fake_dialogs):
         k.window.kiosk.allow_exit = True
         k.window.close()
     k.window.end_driver()
-    if k.window.history is not None:
-        k.window.history.close()
+    if k.window.history_service.history is not None:
+        k.window.history_service.history.close()
 
 
 def test_large_tiles_frameless_no_menus_and_today_count(kiosk):
@@ -85,7 +85,7 @@ def test_large_tiles_frameless_no_menus_and_today_count(kiosk):
     assert all(t.height() > 150 for t in tiles)  # big enough to hit from a step away
     assert "today: 0" in w.kiosk_home.today.text()
     kiosk.tap(2)
-    assert w.stack.currentWidget() is w.session_screen and w.driver.runner.timeline.dose == "low"
+    assert w.stack.currentWidget() is w.session_screen and w.run.driver.runner.timeline.dose == "low"
 
 
 def test_close_requests_and_esc_are_ignored(kiosk, fake_dialogs):
@@ -97,7 +97,7 @@ def test_close_requests_and_esc_are_ignored(kiosk, fake_dialogs):
     kiosk.key(Qt.Key.Key_Escape)
     kiosk.qtbot.keyClick(w, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)  # Ctrl+Q
     kiosk.key(Qt.Key.Key_F)
-    assert w.isVisible() and not w.driver.runner.finished and fake_dialogs.confirms == []
+    assert w.isVisible() and not w.run.driver.runner.finished and fake_dialogs.confirms == []
     assert w.stack.currentWidget() is w.session_screen
 
 
@@ -133,8 +133,8 @@ def test_the_pin_is_asked_and_rate_limited(qtbot, tmp_path, fake_dialogs):
         assert fake_dialogs.pin_prompts == 4 and not k.window.isVisible()
     finally:
         k.window.end_driver()
-        if k.window.history is not None:
-            k.window.history.close()
+        if k.window.history_service.history is not None:
+            k.window.history_service.history.close()
 
 
 def test_back_to_the_tiles_after_a_session_ends(kiosk):
@@ -157,24 +157,24 @@ def test_a_running_hold_is_never_cut_short_but_an_abandoned_pause_is(kiosk):
     kiosk.wait(3 * 60 + 30, dt=1.0)  # no input for 3.5 min, but the session is running
     assert w.stack.currentWidget() is w.session_screen
     kiosk.key(Qt.Key.Key_Space)  # someone pauses and walks away
-    assert w.driver.runner.paused
+    assert w.run.driver.runner.paused
     kiosk.wait(2 * 60 + 50, dt=1.0)
     assert w.stack.currentWidget() is w.session_screen
     kiosk.wait(15, dt=1.0)
-    assert w.stack.currentWidget() is w.kiosk_home and w.driver is None
-    row = w.history.conn.execute("SELECT status, end_reason, kiosk FROM runs").fetchone()
+    assert w.stack.currentWidget() is w.kiosk_home and w.run.driver is None
+    row = w.history_service.history.conn.execute("SELECT status, end_reason, kiosk FROM runs").fetchone()
     assert row == ("ended", "abandoned (no input for 3 min)", 1)
 
 
 def test_a_caution_nobody_confirms_goes_back_after_the_idle_time(kiosk):
     w = kiosk.window
     kiosk.tap(1)  # the mobility session: its Jefferson curl carries a caution
-    runner = w.driver.runner
+    runner = w.run.driver.runner
     for _ in range(100_000):
         if runner.step.kind is StepKind.CAUTION:
             break
         kiosk.clock.advance(1.0)
-        w.driver.pump()
+        w.run.driver.pump()
         w.kiosk.last_input = kiosk.clock.now / NS  # someone is there, tapping now and then
     kiosk.wait(3 * 60 + 1, dt=1.0)
     assert w.stack.currentWidget() is w.kiosk_home
@@ -253,7 +253,7 @@ def test_the_tiles_appear_when_sessions_load_after_the_first_paint(qtbot, tmp_pa
     assert "today: 0" in w.kiosk_home.today.text()
     w.kiosk.allow_exit = True
     w.close()
-    w.history.close()
+    w.history_service.history.close()
 
 
 @pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")  # offscreen: a real message box
@@ -274,13 +274,13 @@ def test_a_question_nobody_answers_does_not_stand_over_the_tiles(qtbot, tmp_path
         k.click_at(w.session_screen.b_end)
         assert seen and seen[0] is not None  # the question was up
         assert QApplication.activeModalWidget() is None
-        assert w.stack.currentWidget() is w.kiosk_home and w.driver is None
-        row = w.history.conn.execute("SELECT status, end_reason FROM runs").fetchone()
+        assert w.stack.currentWidget() is w.kiosk_home and w.run.driver is None
+        row = w.history_service.history.conn.execute("SELECT status, end_reason FROM runs").fetchone()
         assert row == ("ended", "abandoned (no input for 3 min)")
     finally:
         w.kiosk.allow_exit = True
         w.close()
-        w.history.close()
+        w.history_service.history.close()
 
 
 def test_help_left_open_is_closed_when_the_kiosk_goes_home(kiosk):
@@ -294,3 +294,23 @@ def test_help_left_open_is_closed_when_the_kiosk_goes_home(kiosk):
             break
         kiosk.wait(1.0, dt=1.0)
     assert w.stack.currentWidget() is w.kiosk_home and not w.help.isVisible()
+
+
+def test_the_kiosk_runs_only_the_commands_it_names_so_a_new_one_is_refused(kiosk):
+    """The kiosk's policy is an allow-list: what a stranger may do is named, everything else is refused,
+    so a command added to the table later (an export, an editor) cannot open a door on a gym PC."""
+    from hinge_timer.app import commands
+    from hinge_timer.ui.kiosk import ALLOWED
+
+    names = {c.name for c in commands.TABLE}
+    assert ALLOWED <= names  # every name on the list is a real command
+    controller = kiosk.window.kiosk
+    for name in names - ALLOWED:
+        assert not controller.allows(name), name
+    for name in ("quit", "open", "history", "fullscreen", "leave_fullscreen", "end", "audio_none", "louder"):
+        assert not controller.allows(name), name
+    assert not controller.allows("export_history")  # one not in the table yet: refused, not let through
+    assert all(controller.allows(n) for n in ("pause", "next", "count_rep", "acknowledge", "hurts", "start_tile"))
+    # And the window's handlers follow it: a refused command is not reachable by name.
+    assert not kiosk.window.commands.run("quit")
+    assert not kiosk.window.commands.run("history")

@@ -38,8 +38,8 @@ class SiteKiosk(Kiosk):
             w.kiosk.allow_exit = True
             w.close()
         w.end_driver()
-        if w.history is not None:
-            w.history.close()
+        if w.history_service.history is not None:
+            w.history_service.history.close()
 
 
 def test_a_bad_pin_hash_gives_a_kiosk_that_cannot_be_left_and_says_why(qtbot, tmp_path, fake_dialogs):
@@ -61,7 +61,7 @@ def test_a_bad_pin_hash_gives_a_kiosk_that_cannot_be_left_and_says_why(qtbot, tm
         assert "cannot be left until the site config is fixed" in said and str(k.site_file) in said
         assert not w.close() and w.isVisible()  # nor the window manager's close
         k.tap(2)  # and the kiosk itself works: strangers can still train
-        assert w.driver is not None
+        assert w.run.driver is not None
     finally:
         k.shut()
 
@@ -99,7 +99,7 @@ def test_the_wrong_pin_lockout_survives_a_restart(qtbot, tmp_path, fake_dialogs)
     first.window.kiosk.allow_exit = True
     first.window.close()
     first.window.end_driver()
-    first.window.history.close()
+    first.window.history_service.history.close()
     saved = json.loads((tmp_path / "data" / LOCKOUT_FILE).read_text())
     assert saved["lockouts"] == 1 and saved["failures"] == 0
     second = Kiosk(qtbot, tmp_path, pin_hash=stored)
@@ -115,8 +115,8 @@ def test_the_wrong_pin_lockout_survives_a_restart(qtbot, tmp_path, fake_dialogs)
         assert json.loads((tmp_path / "data" / LOCKOUT_FILE).read_text())["lockouts"] == 0  # the right PIN
     finally:
         second.window.end_driver()
-        if second.window.history is not None:
-            second.window.history.close()
+        if second.window.history_service.history is not None:
+            second.window.history_service.history.close()
 
 
 def test_a_damaged_lockout_file_keeps_the_prompt_locked(qtbot, tmp_path, fake_dialogs):
@@ -135,7 +135,7 @@ def test_a_damaged_lockout_file_keeps_the_prompt_locked(qtbot, tmp_path, fake_di
         k.window.kiosk.allow_exit = True
         k.window.close()
         k.window.end_driver()
-        k.window.history.close()
+        k.window.history_service.history.close()
     saved = json.loads((data / LOCKOUT_FILE).read_text())
     assert saved["version"] == 1 and saved["lockouts"] >= 8 and saved["wall_until"] > time.time() + 3500
 

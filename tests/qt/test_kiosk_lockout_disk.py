@@ -27,8 +27,8 @@ def shut(k: Kiosk) -> None:
         w.kiosk.allow_exit = True
         w.close()
     w.end_driver()
-    if w.history is not None:
-        w.history.close()
+    if w.history_service.history is not None:
+        w.history_service.history.close()
 
 
 def prompts(fake_dialogs) -> int:
@@ -87,8 +87,8 @@ def test_a_folder_that_turns_read_only_after_a_wrong_pin_locks_the_prompt(qtbot,
     try:
         notice = k.window.kiosk_home.admin
         assert not notice.isVisible()  # writable at the start: nothing to say
-        k.window.history.close()  # an open history keeps the disk busy: it could not be remounted
-        k.window.history = None
+        k.window.history_service.history.close()  # an open history keeps the disk busy: it could not be remounted
+        k.window.history_service.history = None
         remount(small_disk, "ro")
         fake_dialogs.pins = ["1111"]
         hold_chord(k, 3.25)

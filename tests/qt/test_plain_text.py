@@ -106,8 +106,8 @@ def hostile(qtbot, tmp_path, fake_dialogs, picture):
     app.reload()
     yield app
     app.window.end_driver()
-    if app.window.history is not None:
-        app.window.history.close()
+    if app.window.history_service.history is not None:
+        app.window.history_service.history.close()
 
 
 def test_the_detector_sees_the_picture_in_a_rich_text_label(qtbot, picture):
@@ -191,7 +191,7 @@ def test_every_screen_shows_the_files_text_literally(hostile, qtbot, picture):
     # History: the run's title and every set's drill name, as text; the table cell too.
     app.key(K.Key_Return)
     qtbot.keyClick(w, K.Key_H, Qt.KeyboardModifier.ControlModifier)
-    h = w.history_screen
+    h = w.history_view.screen
     assert w.stack.currentWidget() is h and h.model.rowCount() == 1
     assert h.model.data(h.model.index(0, 1)).startswith("<img src='")
     assert shows_literally(h.details)
@@ -262,5 +262,5 @@ def test_kiosk_labels_are_plain(qtbot, tmp_path, fake_dialogs):
         if k.window.kiosk is not None:
             k.window.kiosk.allow_exit = True
         k.window.end_driver()
-        if k.window.history is not None:
-            k.window.history.close()
+        if k.window.history_service.history is not None:
+            k.window.history_service.history.close()

@@ -32,7 +32,7 @@ def done_time(app) -> str:
 
 
 def stored_seconds(app) -> float:
-    return app.window.history.conn.execute("SELECT seconds FROM runs").fetchone()[0]
+    return app.window.history_service.history.conn.execute("SELECT seconds FROM runs").fetchone()[0]
 
 
 def test_the_done_screen_and_the_history_agree_on_the_time_a_paused_run_took(app, qtbot):
@@ -43,7 +43,7 @@ def test_the_done_screen_and_the_history_agree_on_the_time_a_paused_run_took(app
     app.advance(30)  # a 30 s pause: not part of the time taken
     app.driver.resume()
     finish_session(app)
-    qtbot.waitUntil(lambda: app.window.recorder.saved, timeout=5000)
+    qtbot.waitUntil(lambda: app.window.history_service.recorder.saved, timeout=5000)
     seconds = stored_seconds(app)
     assert app.driver.runner.paused_ns >= 30 * 10**9
     assert done_time(app) == timefmt.clock(seconds)
@@ -62,26 +62,26 @@ def test_the_done_screen_counts_the_earlier_part_of_a_resumed_run(qtbot, tmp_pat
         else:
             first.advance(1.0, dt=1.0)
     first.advance(3)
-    assert first.window.recorder.flush(5)
+    assert first.window.history_service.recorder.flush(5)
     first.driver.stop_timers()
     runner.on_step = None
-    first.window.history.conn.execute("UPDATE runs SET owner = ?",
+    first.window.history_service.history.conn.execute("UPDATE runs SET owner = ?",
                                       (f"{__import__('socket').gethostname()}:{dead_pid()}",))
-    earlier = first.window.history.conn.execute("SELECT seconds FROM runs").fetchone()[0]
+    earlier = first.window.history_service.history.conn.execute("SELECT seconds FROM runs").fetchone()[0]
     assert earlier > 30
-    first.window.history.close()
-    first.window.history = None
-    first.window.recorder = None
+    first.window.history_service.history.close()
+    first.window.history_service.history = None
+    first.window.history_service.recorder = None
 
     second = App(qtbot, tmp_path)
     assert second.window.resume_interrupted() is not None
     finish_session(second)
-    qtbot.waitUntil(lambda: second.window.recorder.saved, timeout=5000)
+    qtbot.waitUntil(lambda: second.window.history_service.recorder.saved, timeout=5000)
     seconds = stored_seconds(second)
     assert seconds > earlier
     assert done_time(second) == timefmt.clock(seconds)
     second.window.end_driver()
-    second.window.history.close()
+    second.window.history_service.history.close()
     first.window.end_driver()
 
 
@@ -217,11 +217,11 @@ def test_mute_in_one_place_is_followed_by_the_menu_the_sound_and_the_screen(app)
     app.start(WARM_UP)
     w = app.window
     w.prefs.set_mute(True)  # not through the window's own method: everything still follows
-    assert w.settings.mute and w.mute_action.isChecked() and w.audio.muted and w.session_screen.muted
+    assert w.settings.mute and w.command_actions["mute"].isChecked() and w.sound.audio.muted and w.session_screen.muted
     w.prefs.set_mute(False)
-    assert not (w.settings.mute or w.mute_action.isChecked() or w.audio.muted or w.session_screen.muted)
+    assert not (w.settings.mute or w.command_actions["mute"].isChecked() or w.sound.audio.muted or w.session_screen.muted)
     w.prefs.set_flash(False)
-    assert not w.flash_action.isChecked() and not w.session_screen.flash_enabled
+    assert not w.command_actions["flash"].isChecked() and not w.session_screen.flash_enabled
 
 
 def test_the_session_screen_draws_how_from_the_snapshot(app):

@@ -127,8 +127,8 @@ def screen_looks(qtbot, tmp_path, size: tuple[int, int], seen_hook=None) -> dict
         return seen
     finally:
         w.end_driver()
-        if w.history is not None:
-            w.history.close()
+        if w.history_service.history is not None:
+            w.history_service.history.close()
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -24,8 +24,8 @@ def test_with_no_sound_the_session_says_so_and_captions_every_cue(app):
     app.key(Qt.Key.Key_Space)
     assert app.screen.status.text() == notice
     # Every cue was still decided by the planner and logged, and nothing claims to have played.
-    assert app.window.audio.decisions
-    assert all(d["action"] in ("silent", "drop", "queue", "cancelled") for d in app.window.audio.decisions)
+    assert app.window.sound.audio.decisions
+    assert all(d["action"] in ("silent", "drop", "queue", "cancelled") for d in app.window.sound.audio.decisions)
 
 
 def test_ctrl_up_and_down_change_the_volume_and_it_is_remembered(qtbot, tmp_path, fake_dialogs):
@@ -39,10 +39,10 @@ def test_ctrl_up_and_down_change_the_volume_and_it_is_remembered(qtbot, tmp_path
     expected = round(start - 0.2, 2)
     assert first.window.settings.volume == expected
     assert first.screen.status.text() == f"Volume {round(expected * 100)} %"
-    assert first.window.audio.backend.volume == expected
+    assert first.window.sound.audio.backend.volume == expected
     qtbot.keyClick(first.window.windowHandle(), Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
     expected = round(expected + 0.1, 2)
-    assert first.window.audio.backend.volume == expected
+    assert first.window.sound.audio.backend.volume == expected
     for _ in range(15):  # never above full
         qtbot.keyClick(first.window.windowHandle(), Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
     assert first.window.settings.volume == 1.0
@@ -52,14 +52,14 @@ def test_ctrl_up_and_down_change_the_volume_and_it_is_remembered(qtbot, tmp_path
     assert json.loads((tmp_path / "data" / "settings.json").read_text())["volume"] == 0.9
     second = App(qtbot, tmp_path)
     assert second.window.settings.volume == 0.9
-    assert second.window.ensure_audio().backend.volume == 0.9
+    assert second.window.sound.ensure().backend.volume == 0.9
 
 
 def test_mute_silences_the_cues_but_not_the_captions(app):
     app.start("Quick warm-up before lifting")
     app.key(Qt.Key.Key_M)
     app.advance(10)
-    after_mute = [d for d in app.window.audio.decisions if d["text"] == "Go"]
+    after_mute = [d for d in app.window.sound.audio.decisions if d["text"] == "Go"]
     assert after_mute and all(d["action"] == "muted" for d in after_mute)
     assert "Go" in app.screen.captions and app.screen.caption.text().startswith("🔇 ")
 
@@ -69,18 +69,18 @@ def test_mute_silences_the_cues_but_not_the_captions(app):
 def test_the_sound_output_menu_switches_at_once_and_is_remembered(qtbot, tmp_path, fake_dialogs):
     first = App(qtbot, tmp_path)
     first.start("Quick warm-up before lifting")
-    first.window.output_actions["qt"].trigger()
+    first.window.command_actions["audio_qt"].trigger()
     # Qt Multimedia is part of the app's dependencies: the backend is Qt even with no speakers.
-    assert first.window.audio.backend.name == "qt"
-    assert first.window.audio.driver is first.window.driver  # the running session plays through it
-    assert first.window.output_actions["qt"].isChecked() and not first.window.output_actions["none"].isChecked()
+    assert first.window.sound.audio.backend.name == "qt"
+    assert first.window.sound.audio.driver is first.window.run.driver  # the running session plays through it
+    assert first.window.command_actions["audio_qt"].isChecked() and not first.window.command_actions["audio_none"].isChecked()
     assert first.screen.status.text()  # says which output, or why it is silent
     first.advance(10)
-    assert any(d["text"] == "Go" and d["backend"] == "qt" for d in first.window.audio.decisions)
-    first.window.output_actions["none"].trigger()
-    assert first.window.audio.backend.name == "none"
+    assert any(d["text"] == "Go" and d["backend"] == "qt" for d in first.window.sound.audio.decisions)
+    first.window.command_actions["audio_none"].trigger()
+    assert first.window.sound.audio.backend.name == "none"
     assert first.screen.status.text() == "Sound through no sound"
-    first.window.output_actions["simpleaudio"].trigger()
+    first.window.command_actions["audio_simpleaudio"].trigger()
     first.window.end_driver()
     first.window.close()
     assert json.loads((tmp_path / "data" / "settings.json").read_text())["audio"] == "simpleaudio"

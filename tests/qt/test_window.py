@@ -216,7 +216,7 @@ def test_flash_on_countdown_and_go_unless_turned_off(app):
     assert app.screen.flash_overlay.flashes == 1 and app.screen.flash_overlay.isVisible()
     app.advance(3)  # "2", "1", "Go"
     assert app.screen.flash_overlay.flashes == 4
-    app.window.set_flash(False)
+    app.window.prefs.set_flash(False)
     app.advance(60)
     assert app.screen.flash_overlay.flashes == 4
 
@@ -224,7 +224,7 @@ def test_flash_on_countdown_and_go_unless_turned_off(app):
 def test_mute_fullscreen_and_help_keys(app):
     app.start("Hip hinge mobility")
     app.key(K.Key_M)
-    assert app.window.settings.mute and app.window.mute_action.isChecked()
+    assert app.window.settings.mute and app.window.command_actions["mute"].isChecked()
     assert "muted" in app.screen.status.text()
     app.key(K.Key_F)
     assert app.window.isFullScreen()
@@ -410,7 +410,7 @@ def test_hinge_timer_with_no_command_opens_home(qtbot, tmp_path, monkeypatch):
     def fake_exec():  # the event loop would wait for the user; look at the window instead
         window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "main_window" and w.isVisible())
         seen["screen"] = window.stack.currentWidget().objectName()
-        qtbot.waitUntil(lambda: window.sessions_loaded)  # listed just after Home's first paint
+        qtbot.waitUntil(lambda: window.listing.loaded)  # listed just after Home's first paint
         seen["sessions"] = [e.key for e in window.home.entries]
         window.close()
         return 0
@@ -433,10 +433,10 @@ def test_run_opens_the_session_and_starts_its_get_ready(qtbot, tmp_path, monkeyp
     def fake_exec():
         window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "main_window" and w.isVisible())
         # The session starts once the window is on screen, so its first sound never comes before it.
-        qtbot.waitUntil(lambda: window.driver is not None, timeout=3000)
+        qtbot.waitUntil(lambda: window.run.driver is not None, timeout=3000)
         seen["exposed_first"] = window.windowHandle().isExposed()
-        seen["state"] = window.driver.runner.snapshot(window.driver.clock()).state
-        seen["dose"] = window.driver.runner.timeline.dose
+        seen["state"] = window.run.driver.runner.snapshot(window.run.driver.clock()).state
+        seen["dose"] = window.run.driver.runner.timeline.dose
         seen["fullscreen"] = window.isFullScreen()
         window.end_driver()
         window.close()

@@ -1,0 +1,155 @@
+"""The history service (app/history.py) shown: Home's offers, the kiosk's count of today's runs, the
+History screen and its CSV export.  The service keeps the rules; this only puts what it says on screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Slot
+
+from ..store.errors import HistoryFault
+from . import dialogs
+from .home import HomeScreen, SessionEntry, load_entry
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from PySide6.QtWidgets import QStackedWidget, QWidget
+
+    from ..app.history import HistoryService, ResumeOffer
+    from .history_screen import HistoryScreen
+    from .kiosk import KioskHome
+
+
+class HistoryView(QObject):
+    """Puts what ``service`` says on Home (``home``), the kiosk's tiles and the History screen (on ``stack``);
+    ``window`` is its dialogs' parent, ``go_home`` what the History screen's Home button does."""
+
+    def __init__(self, service: HistoryService, home: HomeScreen, stack: QStackedWidget, window: QWidget,
+                 go_home: Callable[[], None]) -> None:
+        super().__init__(window)
+        self.service = service
+        self.home = home
+        self.stack = stack
+        self.window = window  # the parent of its dialogs
+        self.go_home = go_home
+        self.kiosk_home: KioskHome | None = None  # set when the window is a kiosk
+        self._screen: HistoryScreen | None = None
+        home.history_aside_requested.connect(self.move_aside)
+
+    @property
+    def screen(self) -> HistoryScreen:
+        """The History screen, built the first time it is shown (Qt Charts loads then, not before Home)."""
+        if self._screen is None:
+            from .history_screen import HistoryScreen
+
+            screen = HistoryScreen(self.stack)
+            screen.home_requested.connect(self.go_home)
+            screen.export_requested.connect(self.export)
+            self.stack.addWidget(screen)
+            self._screen = screen
+        return self._screen
+
+    def ensure_open(self) -> None:
+        """Open the history once (a damaged file moved aside, a newer one left alone: Home says what went
+        wrong, if anything) and show what it offers; nothing when no data folder was given."""
+        if self.service.history is None and self.service.ensure_open() is not None:  # waits at most ~0.1 s
+            self._offer_on_home()
+
+    def _offer_on_home(self) -> None:
+        """Moving a file holding what we did not make aside, and the dose advice."""
+        self.home.offer_history_aside(self.service.can_start_over)
+        self.home.suggest = self.service.suggestion if self.service.advises else None
+
+    def retry_locked(self) -> bool:
+        """If another program held the history locked, try again at once (never waits; the recorder may
+        already have reopened it) and, once it is open, show it on Home; True if it opened."""
+        if not self.service.retry():
+            return False
+        self._reshow()
+        return True
+
+    def _reshow(self) -> None:
+        self._offer_on_home()
+        self.offer_resume()
+        self.home.refresh_details()
+
+    def move_aside(self) -> None:
+        """Home's offer for a history holding what this version did not make: rename it (kept whole) and
+        start a new one, once the user agrees."""
+        h = self.service.history
+        if h is None or not h.unexpected:
+            return
+        if not dialogs.confirm(
+                self.window, "Move the history aside?",
+                f"{h.path} holds what this version of Hinge Timer did not make: {', '.join(h.unexpected)}.\n\n"
+                "It will be renamed and kept whole, with every run in it, and nothing in it is run. "
+                "A new, empty history starts.", "Move it aside"):
+            return
+        self.service.start_over()
+        self._reshow()
+
+    @Slot()
+    def on_builtins_listed(self) -> None:
+        """The built-ins are on Home (and the kiosk's tiles): the count of today's runs and the resume offer."""
+        self.refresh_today()
+        self.offer_resume()
+
+    def offer_resume(self) -> None:
+        """After a crash, a power cut or a kill: offer to resume the newest interrupted run on Home."""
+        offer = self.service.find_interrupted(self._run_entry)
+        if offer is None:
+            self.home.show_resume(None)
+        else:
+            self.home.show_resume(offer.text, can_resume=offer.resumable)
+
+    def _run_entry(self, key: str) -> SessionEntry | None:
+        """The session a run's key names: one on Home, else its file, loaded (a file no longer listed)."""
+        entry = next((e for e in self.home.entries if e.key == key), None)
+        if entry is None and Path(key).exists():
+            entry = load_entry(key, Path(key), False)
+        return entry
+
+    def take_offer(self) -> ResumeOffer | None:
+        """The resume offer, taken off Home (None: nothing to resume)."""
+        offer = self.service.take_offer()
+        if offer is None or offer.entry is None:
+            return None
+        self.home.show_resume(None)
+        return offer
+
+    def discard_offer(self) -> None:
+        self.service.discard_offer()  # never waits: a lock held by another program -> a writer thread
+        self.home.show_resume(None)
+
+    def refresh_today(self) -> None:
+        """The one thing a kiosk shows of its history: how many sessions were done here today."""
+        if self.kiosk_home is not None:
+            self.kiosk_home.set_today(self.service.runs_today())
+
+    def show(self) -> bool:
+        """The History screen, with the runs as they are now; False if they cannot be read (said on Home)."""
+        self.retry_locked()
+        page = self.service.page()
+        if page is None:
+            return False
+        self.screen.load(page)
+        self.stack.setCurrentWidget(self.screen)
+        return True
+
+    def export(self) -> None:
+        if not self.service.readable:
+            return
+        path = dialogs.choose_save_file(self.window, str(Path.home() / "hinge-timer-history.csv"))
+        if not path:
+            return
+        try:
+            n = self.service.export_csv(path)
+        except OSError as exc:
+            dialogs.show_error(self.window, "History not exported", f"{path}: {exc.strerror or exc}")
+            return
+        except HistoryFault as exc:  # one sentence naming the history's file
+            dialogs.show_error(self.window, "History not exported", str(exc))
+            return
+        self.screen.notice.setText(f"{n} rows written to {path}")

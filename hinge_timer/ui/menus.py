@@ -1,0 +1,57 @@
+"""The window's menus and its help overlay, both built from the command table (app/commands.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
+
+from ..app import commands
+from ..app.preferences import Preferences
+from .widgets import MessageOverlay
+
+
+def build_menus(window: QMainWindow, run: Callable[[str], object]) -> dict[str, QAction]:
+    """One action per menu entry of the table, with its shortcut and check mark, each running its
+    command through ``run``; the actions by command name."""
+    menus: dict[str, QMenu] = {}
+    groups: dict[str, QActionGroup] = {}
+    actions: dict[str, QAction] = {}
+    for c in commands.menu_entries():
+        top, _, sub = c.menu.partition("/")
+        if top not in menus:
+            menus[top] = window.menuBar().addMenu(top)
+        if sub and c.menu not in menus:
+            menus[c.menu] = menus[top].addMenu(sub)
+        action = QAction(c.label, window, checkable=c.checkable)
+        if c.shortcut:
+            action.setShortcut(QKeySequence(c.shortcut))
+        action.triggered.connect(lambda _checked=False, n=c.name: run(n))
+        if c.group:
+            groups.setdefault(c.group, QActionGroup(window)).addAction(action)
+        menus[c.menu].addAction(action)
+        actions[c.name] = action
+    return actions
+
+
+def follow_preferences(actions: dict[str, QAction], prefs: Preferences, output: str) -> None:
+    """The menu's check marks show mute, flash and the sound output, and follow mute and flash."""
+    actions["mute"].setChecked(prefs.mute)
+    actions["flash"].setChecked(prefs.flash)
+    prefs.mute_changed.connect(actions["mute"].setChecked)
+    prefs.flash_changed.connect(actions["flash"].setChecked)
+    actions[f"audio_{output}"].setChecked(True)
+
+
+def help_overlay(parent: QWidget, allowed: Callable[[str], bool] | None) -> MessageOverlay:
+    """The keys of every screen (a kiosk's screens, less what it refuses, when ``allowed`` is given)."""
+    overlay = MessageOverlay(parent, "help_overlay")
+    overlay.clicked.connect(overlay.hide)
+    overlay.body.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    screens = ({commands.KIOSK_HOME, commands.SESSION, commands.DONE} if allowed is not None
+               else {commands.HOME, commands.SESSION, commands.DONE, commands.HISTORY})
+    shown = (lambda c: allowed(c.name)) if allowed is not None else (lambda _c: True)
+    overlay.set_text("Keys", commands.help_text(screens, shown) + "\n\n? or Esc to close")
+    return overlay
