@@ -259,7 +259,8 @@ def test_a_file_that_is_not_a_database_is_moved_aside_not_deleted(tmp_path):
     h.close()
 
 
-def test_a_damaged_database_is_moved_aside_and_a_new_one_starts(tmp_path):
+def damage_a_history(tmp_path):
+    """A history of 300 runs with every page but the first two scribbled over; its path."""
     h = open_history(tmp_path)
     for d in range(300):
         add_run(h.conn, date(2026, 1, 1) + timedelta(days=d))
@@ -269,6 +270,11 @@ def test_a_damaged_database_is_moved_aside_and_a_new_one_starts(tmp_path):
     for off in range(4096 * 2, len(data), 4096):  # scribble over every page but the first two
         data[off + 8: off + 200] = b"\xff" * 192
     path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_damaged_database_is_moved_aside_and_a_new_one_starts(tmp_path):
+    path = damage_a_history(tmp_path)
     h = open_history(tmp_path)
     assert h.moved_to is not None and h.moved_to.exists() and "damaged" in h.problem
     assert h.writable and history.runs(h.conn) == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import errno
 import sqlite3
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
@@ -29,7 +29,7 @@ from hinge_timer.store.errors import (
 )
 from hinge_timer.store.writer import connect, problem_text
 from tests.sqlite_lock import EXCLUSIVE, LOCK, held
-from tests.unit.test_store import add_run
+from tests.unit.test_store import add_run, damage_a_history
 
 
 def one_sentence_naming(exc: HistoryFault, path) -> None:
@@ -83,15 +83,7 @@ def test_a_read_only_file_is_history_read_only(db):
 
 
 def test_a_damaged_file_is_history_damaged(tmp_path):
-    h = open_history(tmp_path)
-    for d in range(300):
-        add_run(h.conn, date(2026, 1, 1) + timedelta(days=d))
-    h.close()
-    path = tmp_path / FILE_NAME
-    data = bytearray(path.read_bytes())
-    for off in range(4096 * 2, len(data), 4096):  # scribble over every page but the first two
-        data[off + 8: off + 200] = b"\xff" * 192
-    path.write_bytes(bytes(data))
+    path = damage_a_history(tmp_path)
     c = sqlite3.connect(path, isolation_level=None)
     with pytest.raises(HistoryDamaged) as info, faults(path):
         history.runs(c)
