@@ -169,6 +169,11 @@ class HistoryService(QObject):
         return True
 
     @property
+    def waiting_for_lock(self) -> bool:
+        """Another program held the history locked at the open and it has not opened since."""
+        return self._was_locked and self.history is not None and self.history.locked
+
+    @property
     def unexpected(self) -> list[str]:
         """What the file holds that this version did not make (it is open read-only until start_over)."""
         return list(self.history.unexpected) if self.history is not None else []

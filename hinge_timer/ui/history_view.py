@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, QTimer, Slot
 
 from ..store.errors import HistoryFault
 from . import dialogs
@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from ..app.history import HistoryService, ResumeOffer
     from .history_screen import HistoryScreen
     from .kiosk import KioskHome
+
+
+LOCK_RETRY_MS = 2000  # how often Home tries a history another program holds locked
 
 
 class HistoryView(QObject):
@@ -37,6 +40,10 @@ class HistoryView(QObject):
         self.kiosk_home: KioskHome | None = None  # set when the window is a kiosk
         self._screen: HistoryScreen | None = None
         home.history_aside_requested.connect(self.move_aside)
+        # While another program holds the history locked, Home tries again now and then (never waiting),
+        # so its notice goes once the lock does, without the user having to leave and come back.
+        self._lock_watch = QTimer(self, interval=LOCK_RETRY_MS)
+        self._lock_watch.timeout.connect(self._on_lock_watch)
 
     @property
     def screen(self) -> HistoryScreen:
@@ -56,6 +63,20 @@ class HistoryView(QObject):
         wrong, if anything) and show what it offers; nothing when no data folder was given."""
         if self.service.history is None and self.service.ensure_open() is not None:  # waits at most ~0.1 s
             self._offer_on_home()
+            self._watch_lock()
+
+    def _watch_lock(self) -> None:
+        if self.service.waiting_for_lock:
+            self._lock_watch.start()
+        else:
+            self._lock_watch.stop()
+
+    def _on_lock_watch(self) -> None:
+        """Try the locked history again, on Home only (during a run its recorder keeps the run and
+        writes it once the lock goes; Home's offers are shown when the user is back there)."""
+        if self.stack.currentWidget() in (self.home, self.kiosk_home):
+            self.retry_locked()
+        self._watch_lock()
 
     def _offer_on_home(self) -> None:
         """Moving a file holding what we did not make aside, and the dose advice."""
@@ -65,10 +86,11 @@ class HistoryView(QObject):
     def retry_locked(self) -> bool:
         """If another program held the history locked, try again at once (never waits; the recorder may
         already have reopened it) and, once it is open, show it on Home; True if it opened."""
-        if not self.service.retry():
-            return False
-        self._reshow()
-        return True
+        opened = self.service.retry()
+        if opened:
+            self._reshow()
+        self._watch_lock()  # our own writer may have held it a moment: tried again shortly
+        return opened
 
     def _reshow(self) -> None:
         self._offer_on_home()
