@@ -149,6 +149,8 @@ def main() -> int:
                         help="do not byte-compile hinge_timer first: every start compiles its sources (as under "
                              "PYTHONDONTWRITEBYTECODE=1 with no __pycache__), which PySide6's own installed files do not")
     args = parser.parse_args()
+    if args.seconds <= 0 and not args.child:
+        parser.error("--seconds must be more than 0 (the countdown runs that long)")
     if args.child:
         child(args.child, args.seconds, args.data_dir)
         return 0

@@ -1,8 +1,8 @@
 """Every user command, declared once: its name, where and when it is enabled, its keys, its button, its menu
 entry and its help text.
 
-The window's ``keyPressEvent``, each screen's ``handle_key``, the session screen's buttons, the menus and the
-help overlay are all built from ``TABLE``, so what the help says is what the keys do.  A later remote control
+The window's ``keyPressEvent``, each screen's ``handle_key``, the session screen's and Home's buttons (and
+the pause overlay's tap), the menus and the help overlay are all built from ``TABLE``, so what the help says is what the keys do.  A later remote control
 or voice command calls the same entries by name: ``Commands.run(name)``.
 
 No widgets here: a command names its button by the button's object name and its menu by its title; the
@@ -80,7 +80,9 @@ class Command:
     screens: frozenset[str] = EVERYWHERE
     states: frozenset[State] | None = None  # enabled only in these states of a session (None: in any)
     not_states: frozenset[State] = frozenset()
-    button: str = ""  # the object name of the button that runs it, on its screen
+    button: str = ""  # the object name of the button that runs it, on the screen ``button_on``
+    button_on: str = SESSION
+    tap: str = ""  # the object name of an overlay whose tap runs it (on ``button_on``)
     menu: str = ""  # "&View", or "&View/Sound &output" for a submenu
     label: str = ""  # its menu entry
     checkable: bool = False
@@ -120,7 +122,7 @@ ESC = K.Key_Escape
 TABLE: tuple[Command, ...] = (
     # -- a session (the session screen) -----------------------------------------------------------
     _cmd("pause", "pause / resume", Key(K.Key_Space, "Space"), Key(K.Key_B, "B"), Key(K.Key_Period, ".", text="."),
-         screens=S, button="pause"),
+         screens=S, button="pause", tap="pause_overlay"),
     _cmd("next", "next: skip the rest of this step", Key(K.Key_Right, "→"), Key(K.Key_PageDown, "Page Down"),
          screens=S, button="next"),
     _cmd("back", "back to the start of this step; twice: the step before", Key(K.Key_Left, "←"),
@@ -170,12 +172,14 @@ TABLE: tuple[Command, ...] = (
     _cmd("dose_high", "low or high dose", Key(K.Key_Right, "→"), screens=frozenset({HOME}), section=HOME,
          line="dose"),
     _cmd("start", "start", Key(K.Key_Return, "Enter"), Key(K.Key_Enter, alias=True), screens=frozenset({HOME}),
-         section=HOME),
+         section=HOME, button="start", button_on=HOME),
     _cmd("open", "open a file", Key(K.Key_O, "O", on=frozenset({HOME})), Key(K.Key_O, "O", ctrl=True),
-         screens=EVERYWHERE - {KIOSK_HOME}, section=HOME, menu="&File", label="&Open session…"),
-    _cmd("resume", "resume an interrupted run", Key(K.Key_R, "R"), screens=frozenset({HOME}), section=HOME),
+         screens=EVERYWHERE - {KIOSK_HOME}, section=HOME, menu="&File", label="&Open session…",
+         button="open_file", button_on=HOME),
+    _cmd("resume", "resume an interrupted run", Key(K.Key_R, "R"), screens=frozenset({HOME}), section=HOME,
+         button="resume", button_on=HOME),
     _cmd("history", "history", Key(K.Key_H, "H", ctrl=True), screens=frozenset({HOME, DONE, HISTORY}),
-         section=HOME, menu="&View", label="&History"),
+         section=HOME, menu="&View", label="&History", button="history", button_on=HOME),
     # -- the kiosk's tiles ----------------------------------------------------------------------------
     _cmd("start_tile", "start that tile's session", Key(K.Key_1, "1–9", arg=1),
          *(Key(getattr(K, f"Key_{n}"), alias=True, arg=n) for n in range(2, 10)),
@@ -225,8 +229,8 @@ def press(handlers: Mapping[str, Handler], ctx: Context, key: int, text: str, ct
 
 
 def buttons(screen: str) -> list[Command]:
-    """The commands that have a button on ``screen``."""
-    return [c for c in TABLE if c.button and screen in c.screens]
+    """The commands that have a button (or an overlay's tap) on ``screen``."""
+    return [c for c in TABLE if (c.button or c.tap) and c.button_on == screen]
 
 
 # The order of the menus' entries (the help's order differs: a session's keys first).

@@ -72,11 +72,11 @@ class RunResult:
 
 def drill_results(runner: Runner) -> tuple[DrillResult, ...]:
     """One line per drill of the run: what became of its sets."""
-    from ..session.timeline import StepKind  # loaded with the engine, when a session starts
+    from ..session.kinds import STEP_KINDS  # loaded with the engine, when a session starts
 
     results = []
     for i, drill in enumerate(runner.timeline.session.drills):
-        planned = [s for s in runner.steps if s.kind is StepKind.WORK and s.drill == i]
+        planned = [s for s in runner.steps if STEP_KINDS[s.kind].recorded and s.drill == i]
         outcomes = [runner.outcomes.get(s.index) for s in planned]
         done = sum(1 for o in outcomes if o is not None and o.status == "done")
         stopped = [o for o in outcomes if o is not None and o.status == "stopped"]
@@ -98,9 +98,9 @@ def drill_results(runner: Runner) -> tuple[DrillResult, ...]:
 def run_result(runner: Runner, final: Snapshot, earlier_s: float, ended_early: bool, saved: str) -> RunResult:
     """The finished run ``runner`` (``final``: its last Snapshot; ``earlier_s``: the time the earlier
     parts of a resumed run took, as the history holds it)."""
-    from ..session.timeline import StepKind
+    from ..session.kinds import STEP_KINDS
 
-    work = [s.index for s in runner.steps if s.kind is StepKind.WORK]
+    work = [s.index for s in runner.steps if STEP_KINDS[s.kind].recorded]
     done = sum(1 for i in work if (o := runner.outcomes.get(i)) is not None and o.status == "done")
     return RunResult(
         title=runner.timeline.session.title,

@@ -7,20 +7,13 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import IO, Any
 
+from ..session.kinds import STATE_OF_STEP
 from ..session.timeline import CueKind, StepKind, WorkMode
 from .state import State
 
 __all__ = ["State", "STATE_OF_STEP", "CueEvent", "CommandResult", "Snapshot", "EventLog", "read_event_log"]
 
 
-STATE_OF_STEP = {
-    StepKind.CAUTION: State.CAUTION,
-    StepKind.GET_READY: State.GET_READY,
-    StepKind.WORK: State.WORK,
-    StepKind.REST: State.REST,
-    StepKind.SWITCH_SIDES: State.SWITCH_SIDES,
-    StepKind.DONE: State.DONE,
-}
 
 
 @dataclass(frozen=True)

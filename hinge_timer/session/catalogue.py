@@ -15,7 +15,6 @@ user's folder).  Nothing here imports pydantic until a file is checked, so Home 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +22,8 @@ from ..plaintext import printable
 from .errors import Problem, SessionError
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     from .model import Session
 
 # The most files listed from the user's sessions folder.  Each loads (or is refused) in well under

@@ -65,6 +65,7 @@ class KindRow:
     retimable: bool  # ±time applies (a work step: and its mode's)
     side_format: str  # how the screen writes its side ("{side}" is "LEFT LEG"...)
     resume_word: str | None  # what a resume offer adds to its place ("rest"), if anything
+    waits: bool = False  # it lasts until the user confirms (the plan says so instead of a length)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ class ModeRow:
     user_counted: bool  # the user counts the reps and ends the set
     retimable: bool  # ±time applies
     plan_word: str  # the plan's and "next up"'s word: "hold", "paced", "you count"
+    # The drill's phases the plan lists after the step: the drill's field, and the word before them.
+    plan_phases: tuple[str, str] | None = None
 
 
 STATE_LOOKS: dict[State, StateLook] = {
@@ -89,7 +92,7 @@ STATE_LOOKS: dict[State, StateLook] = {
 
 STEP_KINDS: dict[StepKind, KindRow] = {
     StepKind.CAUTION: KindRow(State.CAUTION, Shows.CAUTION, recorded=False, retimable=False,
-                              side_format="{side}", resume_word="caution"),
+                              side_format="{side}", resume_word="caution", waits=True),
     StepKind.GET_READY: KindRow(State.GET_READY, Shows.TIME_LEFT, recorded=False, retimable=True,
                                 side_format="{side}", resume_word=None),
     StepKind.WORK: KindRow(State.WORK, Shows.TIME_LEFT, recorded=True, retimable=True,
@@ -105,12 +108,15 @@ STEP_KINDS: dict[StepKind, KindRow] = {
 WORK_MODES: dict[WorkMode, ModeRow] = {
     WorkMode.HOLD: ModeRow(Shows.TIME_LEFT, paced=False, user_counted=False, retimable=True, plan_word="hold"),
     WorkMode.PACED_REPS: ModeRow(Shows.TIME_LEFT, paced=True, user_counted=False, retimable=False,
-                                 plan_word="paced"),
+                                 plan_word="paced", plan_phases=("tempo", "")),
     WorkMode.COUNTED_REPS: ModeRow(Shows.REP_COUNT, paced=False, user_counted=True, retimable=False,
                                    plan_word="you count"),
     WorkMode.HOLD_RELAX: ModeRow(Shows.TIME_LEFT, paced=False, user_counted=False, retimable=True,
-                                 plan_word="hold"),
+                                 plan_word="hold", plan_phases=("cycle", "cycle ")),
 }
+
+# The screen state of each step kind (the runner's state while such a step runs).
+STATE_OF_STEP: dict[StepKind, State] = {kind: row.state for kind, row in STEP_KINDS.items()}
 
 # The step kind drawn in each state a step can be in (not IDLE or PAUSED, which no step is).
 KIND_OF_STATE: dict[State, StepKind] = {row.state: kind for kind, row in STEP_KINDS.items()}

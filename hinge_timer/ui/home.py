@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 )
 
 from ..app import commands
-from ..engine.state import State
 # The session list's entries and how they are found and checked are the core's (session/catalogue.py);
 # the window and benchmarks import them from here too.
 from ..session.catalogue import MAX_LISTED as MAX_LISTED
@@ -89,9 +88,8 @@ class SessionLister:
 
 class HomeScreen(QWidget):
     start_requested = Signal(object, str)  # SessionEntry, dose
-    open_requested = Signal()
+    command_requested = Signal(str)  # a button's command of the table (app/commands.py), by name
     dose_changed = Signal(str)
-    history_requested = Signal()
     resume_requested = Signal()
     discard_requested = Signal()
     history_aside_requested = Signal()
@@ -170,9 +168,17 @@ class HomeScreen(QWidget):
                   self.history_button):
             w.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.dose_low.toggled.connect(self._on_dose_toggled)
-        self.start_button.clicked.connect(self.request_start)
-        self.open_button.clicked.connect(self.open_requested.emit)
-        self.history_button.clicked.connect(self.history_requested.emit)
+        self._bind_buttons()
+
+    def _bind_buttons(self) -> None:
+        """Each of Home's buttons runs its command of the table (app/commands.py), as its key does: through
+        the window's ``Commands.run``, so only where and when the table enables it.  A button made later
+        (the resume offer's) is bound when it is made."""
+        for c in commands.buttons(commands.HOME):
+            button = self.findChild(QPushButton, c.button)
+            if button is not None and not button.property("bound"):
+                button.setProperty("bound", True)
+                button.clicked.connect(lambda _checked=False, name=c.name: self.command_requested.emit(name))
 
     def set_notice(self, text: str, part: str = "history") -> None:
         """Set one part of the notice ("history": the history's state; "speech": spoken lines need an
@@ -221,9 +227,9 @@ class HomeScreen(QWidget):
             box.addWidget(self.discard_button)
             box_frame.hide()
             self._root.insertWidget(2, box_frame)  # under the heading and the notice
-            self.resume_button.clicked.connect(self.resume_requested.emit)
             self.discard_button.clicked.connect(self.discard_requested.emit)
             self._resume_box = box_frame
+            self._bind_buttons()  # the resume button
             self._style_resume()
         return self._resume_box
 
@@ -380,7 +386,7 @@ class HomeScreen(QWidget):
                 f" QRadioButton::indicator {{ width: {dot}px; height: {dot}px; border-radius: {dot // 2 + 2}px;"
                 f" border: 2px solid {theme.MUTED_TEXT.name()}; background: transparent; }}"
                 f" QRadioButton::indicator:checked {{ border: 2px solid {theme.TEXT.name()};"
-                f" background: {theme.STATE_COLOURS[State.REST].name()}; }}")
+                f" background: {theme.ROLE_COLOURS['rest'].name()}; }}")
         if self.notice.text():
             self._style_notice()
         self._style_resume()

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from .done import DoneScreen
     from .kiosk import KioskController, KioskHome
     from .session_screen import SessionScreen
-    from .widgets import MessageOverlay
+    from .painted import MessageOverlay
 
 
 class MainWindow(QMainWindow):
@@ -84,10 +84,9 @@ class MainWindow(QMainWindow):
         self.notices = NoticeBoard(self.messages, self.home, lambda: self.session_screen, lambda: self._done, self)
         self.home.set_dose(settings.dose)
         self.home.start_requested.connect(self.on_start_requested)
-        self.home.open_requested.connect(self.on_open_requested)
+        self.home.command_requested.connect(lambda name: self.commands.run(name))  # its buttons, as keys
         self.home.dose_changed.connect(self.on_dose_changed)
         self.home.list.currentRowChanged.connect(lambda _row: self.prerender_selected())
-        self.home.history_requested.connect(self.show_history)
         self.home.resume_requested.connect(self.resume_interrupted)
         self.home.discard_requested.connect(self.history_view.discard_offer)
         self._build_menu()

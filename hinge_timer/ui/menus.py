@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -10,7 +11,9 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 from ..app import commands
 from ..app.preferences import Preferences
-from .widgets import MessageOverlay
+
+if TYPE_CHECKING:
+    from .painted import MessageOverlay
 
 
 def build_menus(window: QMainWindow, run: Callable[[str], object]) -> dict[str, QAction]:
@@ -47,6 +50,8 @@ def follow_preferences(actions: dict[str, QAction], prefs: Preferences, output: 
 
 def help_overlay(parent: QWidget, allowed: Callable[[str], bool] | None) -> MessageOverlay:
     """The keys of every screen (a kiosk's screens, less what it refuses, when ``allowed`` is given)."""
+    from .painted import MessageOverlay  # the painter's classes: not before Home's first frame
+
     overlay = MessageOverlay(parent, "help_overlay")
     overlay.clicked.connect(overlay.hide)
     overlay.body.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)

@@ -26,7 +26,8 @@ from ..session import kinds
 from ..session.kinds import Shows
 from ..session.timeline import CueKind
 from . import theme
-from .widgets import CountdownRing, FlashOverlay, MessageOverlay, plain_label, set_plain_tooltip
+from .painted import CountdownRing, FlashOverlay, MessageOverlay
+from .widgets import plain_label, set_plain_tooltip
 
 if TYPE_CHECKING:
     from ..qt.driver import SessionDriver
@@ -174,10 +175,15 @@ class SessionScreen(QWidget):
         # Each button runs its command of the table (app/commands.py), as its key does.
         handlers = self.command_handlers()
         for c in commands.buttons(commands.SESSION):
-            button = self.findChild(QPushButton, c.button)
-            assert button is not None, f"no button {c.button!r} for the command {c.name!r}"
-            button.clicked.connect(lambda _checked=False, run=handlers[c.name]: run())
-        self.pause_overlay.clicked.connect(lambda: self._do("resume"))
+            run = handlers[c.name]
+            if c.button:
+                button = self.findChild(QPushButton, c.button)
+                assert button is not None, f"no button {c.button!r} for the command {c.name!r}"
+                button.clicked.connect(lambda _checked=False, run=run: run())
+            if c.tap:
+                overlay = self.findChild(MessageOverlay, c.tap)
+                assert overlay is not None, f"no overlay {c.tap!r} for the command {c.name!r}"
+                overlay.clicked.connect(lambda run=run: run())
         self._apply_sizes()
 
     # -- binding ----------------------------------------------------------------------

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QColor
 
 from ..engine.state import State
-from ..session.kinds import STATE_LOOKS
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -47,9 +46,20 @@ ROLE_COLOURS: dict[str, QColor] = {
     "done": QColor("#0072B2"),  # blue
 }
 
-# Each state's colour and word, from the table.
-STATE_COLOURS: dict[State, QColor] = {state: ROLE_COLOURS[look.role] for state, look in STATE_LOOKS.items()}
-STATE_WORDS: dict[State, str] = {state: look.word for state, look in STATE_LOOKS.items()}
+# Each state's colour and word, from the table: built the first time they are read (theme.STATE_COLOURS),
+# since Home's first frame needs neither the table nor them.
+STATE_COLOURS: dict[State, QColor]
+STATE_WORDS: dict[State, str]
+
+
+def __getattr__(name: str) -> object:
+    if name not in ("STATE_COLOURS", "STATE_WORDS"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from ..session.kinds import STATE_LOOKS
+
+    globals()["STATE_COLOURS"] = {state: ROLE_COLOURS[look.role] for state, look in STATE_LOOKS.items()}
+    globals()["STATE_WORDS"] = {state: look.word for state, look in STATE_LOOKS.items()}
+    return globals()[name]
 
 
 def ink_on(colour: QColor) -> QColor:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from hinge_timer.app import commands
 from hinge_timer.app.commands import DONE, HISTORY, HOME, KIOSK_HOME, SESSION, TABLE, Key
@@ -200,6 +200,34 @@ def test_each_key_does_what_the_help_says(qtbot, tmp_path, fake_dialogs, name, s
         close(walk)
 
 
+@pytest.mark.parametrize("name", [c.name for c in commands.buttons(HOME)])
+def test_each_home_button_does_what_its_key_does(qtbot, tmp_path, fake_dialogs, name):
+    walk = Walk(qtbot, tmp_path, fake_dialogs)
+    try:
+        walk.go_to(HOME, name)
+        button = walk.window.home.findChild(QPushButton, commands.command(name).button)
+        assert button is not None and button.isVisible(), name
+        before = fingerprint(walk)
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        after = fingerprint(walk)
+        assert EXPECT[name](before, after), f"the {name} button: {before} -> {after}"
+    finally:
+        close(walk)
+
+
+def test_a_tap_on_the_pause_overlay_resumes_as_the_pause_key_does(qtbot, tmp_path, fake_dialogs):
+    walk = Walk(qtbot, tmp_path, fake_dialogs)
+    try:
+        walk.session("timed")
+        walk.press(commands.command("pause").keys[0])
+        overlay = walk.window.session_screen.pause_overlay
+        assert walk.driver.snapshot().state is State.PAUSED and overlay.isVisible()
+        qtbot.mouseClick(overlay, Qt.MouseButton.LeftButton)
+        assert walk.driver.snapshot().state is State.WORK and not overlay.isVisible()
+    finally:
+        close(walk)
+
+
 def test_every_command_with_a_key_is_walked():
     assert {c.name for c in TABLE if c.keys} - {"start_tile"} == set(EXPECT)
 
@@ -252,6 +280,8 @@ def test_the_session_buttons_and_the_menus_are_the_tables(app):
     s = app.window.session_screen
     on_screen = {b.objectName() for b in [*s.button_list, s.ack_button, s.skip_button]}
     assert on_screen == {c.button for c in commands.buttons(SESSION)}
+    home = {b.objectName() for b in app.window.home.findChildren(QPushButton)} - {"discard", "history_aside"}
+    assert home - {"resume"} == {c.button for c in commands.buttons(HOME)} - {"resume"}  # resume: once offered
     w = app.window
     assert set(w.command_actions) == {c.name for c in commands.menu_entries()}
     for c in commands.menu_entries():

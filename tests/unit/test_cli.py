@@ -81,6 +81,35 @@ def test_global_options_go_before_or_after_the_subcommand():
     assert data[0].data_dir == data[1].data_dir == "/d"
 
 
+@pytest.mark.parametrize("argv", [
+    [], ["--data-dir", "/d"], ["--data-dir=/d", "-v"], ["--kiosk", "--audio", "none", "--speed", "20"],
+    ["--sessions-dir", "plan", "--event-log", "run"],  # values that are also commands' names
+])
+def test_starting_the_window_parses_as_the_whole_parser_would(argv):
+    from hinge_timer.cli import names_no_command
+
+    assert names_no_command(argv)
+    assert build_parser(argv).parse_args(argv) == build_parser().parse_args(argv)
+
+
+@pytest.mark.parametrize("argv", [["plan", "x"], ["--data-dir", "/d", "run"], ["-h"], ["--", "x"], ["--data", "/d"],
+                                  ["nonsense"]])
+def test_anything_else_gets_every_subcommand(argv):
+    from hinge_timer.cli import names_no_command
+
+    assert not names_no_command(argv)
+    assert build_parser(argv)._subparsers is not None
+
+
+def test_an_unknown_option_is_refused_the_same_way(capsys):
+    for parser in (build_parser(["--nope"]), build_parser()):
+        with pytest.raises(SystemExit) as info:
+            parser.parse_args(["--nope"])
+        assert info.value.code == 2
+    first, second = capsys.readouterr().err.split("usage:")[1:]
+    assert "unrecognized arguments: --nope" in first and "unrecognized arguments: --nope" in second
+
+
 def test_bad_speed_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as info:
         main(["--speed", "fast", "plan", "quick-warm-up"])
