@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -33,23 +33,32 @@ from .. import timefmt
 from . import theme
 from .widgets import plain_label
 
+if TYPE_CHECKING:
+    from ..session.checker import FileChecker
+
 
 class SessionLister:
-    """Checks the user's session files in a worker thread and hands each entry to the GUI thread.
+    """Has the user's session files checked, from a worker thread, and hands each entry to the GUI thread.
 
+    The checks themselves run in a child process (``session/checker.py``): a hostile file can keep an
+    interpreter in one long C call, which would hold the window back from a thread of its own process.
     ``post`` (a :class:`hinge_timer.qt.post.Post` made on the GUI thread) carries each call there, so
     ``on_entry(entry)`` and, at the end, ``on_done()`` run on the GUI thread; the worker touches no Qt
-    object.  :meth:`cancel` (a new listing, the window closing) stops it between two files and drops
-    what it would still deliver; once the window is gone the post drops calls by itself."""
+    object.  :meth:`cancel` (a new listing, the window closing) kills the child, stops the worker
+    and drops what it would still deliver; once the window is gone the post drops calls by itself."""
 
     def __init__(self, files: list[Path], post: Callable[[Callable[[], None]], None],
-                 on_entry: Callable[[SessionEntry], None], on_done: Callable[[], None]) -> None:
+                 on_entry: Callable[[SessionEntry], None], on_done: Callable[[], None],
+                 checker: FileChecker | None = None) -> None:
         import threading
+
+        from ..session.checker import FileChecker
 
         self.files = files
         self._post = post
         self._on_entry = on_entry
         self._on_done = on_done
+        self.checker = checker if checker is not None else FileChecker()
         self._cancelled = threading.Event()
         self.thread = threading.Thread(target=self._run, name="session-lister", daemon=True)
 
@@ -58,6 +67,7 @@ class SessionLister:
 
     def cancel(self) -> None:
         self._cancelled.set()
+        self.checker.cancel()  # never waits
 
     @property
     def cancelled(self) -> bool:
@@ -70,11 +80,12 @@ class SessionLister:
             for path in self.files:
                 if self._cancelled.is_set():
                     return
-                entry = load_entry(str(path), path, False)  # SessionError is caught there: a broken file
+                entry = self.checker.check(path)  # a broken file is an entry with its error
                 self._post(partial(self._deliver, entry))
         except Exception:  # a bug in the checks must not leave Home waiting: log it, list what was done
             logging.getLogger(__name__).exception("listing the sessions in %s", self.files[0].parent)
         finally:
+            self.checker.close()
             self._post(self._finish)
 
     def _deliver(self, entry: SessionEntry) -> None:  # on the GUI thread
