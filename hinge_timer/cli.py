@@ -316,16 +316,20 @@ def cmd_history(args: argparse.Namespace) -> int:
         from datetime import date
 
         streak = history.current_streak(days, date.today())
+        other = sum(1 for r in rows if not r.counted)
         print(f"{len(rows)} run{'' if len(rows) == 1 else 's'} · current streak {streak} day"
-              f"{'' if streak == 1 else 's'}")
+              f"{'' if streak == 1 else 's'}"
+              + (f" · {other} at another speed (marked; not in the streak)" if other else ""))
         if rows:
-            print(f"{'started':<17} {'session':<30} {'dose':<4} {'min':>4}  {'sets':>5}  result")
+            # min: as lived; speed: the clock's (--speed), blank for real time.
+            print(f"{'started':<17} {'session':<30} {'dose':<4} {'min':>4} {'speed':>6}  {'sets':>5}  result")
         for r in rows:
             sets = f"{r.sets_done}/{r.sets_planned}"
             title = printable(r.title)
             title = title if len(title) <= 30 else title[:29] + "…"
-            print(f"{r.started:%Y-%m-%d %H:%M} {title:<30} {printable(r.dose):<4} {r.seconds / 60:>4.0f}  {sets:>5}  "
-                  f"{printable(r.outcome)}")
+            speed = "" if r.counted else f"{r.speed:g}×"
+            print(f"{r.started:%Y-%m-%d %H:%M} {title:<30} {printable(r.dose):<4} {r.seconds / 60:>4.0f} {speed:>6}  "
+                  f"{sets:>5}  {printable(r.outcome)}")
         return 0
     finally:
         h.close()

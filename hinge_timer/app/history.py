@@ -10,6 +10,9 @@ It owns the open :class:`~hinge_timer.store.db.History` and
   by a writer thread when another program holds the lock: the GUI thread never waits on one);
 - answers the dose suggestion, the kiosk's count of today's runs, the History screen's data and the CSV
   export;
+- deletes a run the user chose on the History screen (at once, or not at all: a lock is said in words,
+  never waited for) and keeps what it held so that Undo puts it back exactly, until the user leaves
+  History (:meth:`delete_run`, :meth:`undo_delete`, :meth:`forget_deleted`);
 - hooks the recorder onto a run (:meth:`start_recording`), lets go of it (:meth:`end_recording`) and, at
   exit, gives the writer threads their last moment (:meth:`settle`).
 
@@ -42,7 +45,7 @@ if TYPE_CHECKING:
     from ..session.model import Session
     from ..session.timeline import Timeline
     from ..store.db import History
-    from ..store.history import RunRow, SetRow
+    from ..store.history import DeletedRun, RunRow, SetRow
     from ..store.recorder import Recorder
     from ..store.writer import HistoryWriter
 
@@ -99,6 +102,11 @@ class HistoryPage:
     notice: str  # why the history may be incomplete or missing ("" when all is well)
     readable: bool  # a history is open (so its runs can be exported)
     sets: Callable[[int], list[SetRow]]
+    writable: bool = False  # runs can be deleted from it (it may still be locked at that moment: it is said)
+
+
+class NotNow(Exception):
+    """A run cannot be deleted or put back now; ``str()`` is one sentence for the user, saying why."""
 
 
 def _no_sets(_run_id: int) -> list[SetRow]:
@@ -130,6 +138,9 @@ class HistoryService(QObject):
         self._post: Post | None = None
         self._saving: list[Recorder] = []  # runs let go of whose writer has not finished (a lock): settled at exit
         self._chores: list[HistoryWriter] = []  # writes the GUI thread could not make at once (a lock)
+        self._deleted: list[DeletedRun] = []  # runs deleted while History is open, newest last: Undo's
+        self._run_kiosk = False  # the current run is a kiosk's (its done screen speaks to a stranger)
+        self._run_speed = 1.0  # the current run's clock speed (--speed)
 
     # -- opening ------------------------------------------------------------------------------------
     def ensure_open(self) -> History | None:
@@ -272,7 +283,84 @@ class HistoryService(QObject):
             with faults(h.path):
                 return queries.run_sets(conn, run_id)
 
-        return HistoryPage(rows, h.problem or "", True, sets)
+        return HistoryPage(rows, h.problem or "", True, sets, writable=h.writable or h.locked)
+
+    # -- deleting a run (the History screen) ------------------------------------------------------------
+    def _lock_words(self, path: Path) -> str:
+        return (f"the history {path} is in use by another program (a backup or sync tool, or sqlite3 left "
+                "open). Nothing was changed; try again once it lets go.")
+
+    def delete_run(self, run_id: int) -> RunRow:
+        """Take the run ``run_id`` and its sets out of the history now, in one transaction; Undo
+        (:meth:`undo_delete`) puts it back until :meth:`forget_deleted`.  One try on this connection
+        (busy timeout 0: the GUI thread never waits).  Raises :class:`NotNow` saying why it cannot be
+        done (another program's lock, a read-only file, a run still going); nothing is lost then."""
+        h = self.history
+        if h is None or h.conn is None:
+            raise NotNow("This run cannot be deleted: no history is open.")
+        if h.locked:
+            self.retry()  # (never waits) the lock met at the open may have gone
+        if h.locked:
+            raise NotNow(f"This run cannot be deleted now: {self._lock_words(h.path)}")
+        if not h.writable or h.conn is None:
+            raise NotNow(f"This run cannot be deleted: {h.problem or 'the history cannot be written.'}")
+        from ..store import history as queries
+        from ..store.errors import HistoryLocked
+
+        try:
+            with self._faults():
+                deleted = queries.delete_run(h.conn, run_id)
+        except queries.NotDeletable as exc:
+            raise NotNow(str(exc)) from None
+        except HistoryLocked:
+            raise NotNow(f"This run cannot be deleted now: {self._lock_words(h.path)}") from None
+        except HistoryFault as exc:
+            raise NotNow(f"This run cannot be deleted: {exc}") from None
+        self._deleted.append(deleted)
+        log.info("history: run %d deleted (%d sets); undo brings it back while History is open",
+                 run_id, len(deleted.sets))
+        return deleted.row
+
+    @property
+    def can_undo(self) -> bool:
+        """A run deleted while History has been open can still be put back."""
+        return bool(self._deleted)
+
+    @property
+    def last_deleted(self) -> RunRow | None:
+        return self._deleted[-1].row if self._deleted else None
+
+    def undo_delete(self) -> RunRow | None:
+        """Put the run deleted last back, exactly as it was (the same id and sets); the row as listed, or
+        None when there is nothing to undo.  Raises :class:`NotNow` (the run stays ready to undo) when the
+        history cannot be written at this moment."""
+        h = self.history
+        if not self._deleted:
+            return None
+        if h is None or h.conn is None:
+            raise NotNow("The run cannot be brought back: the history is not open.")
+        from ..store import history as queries
+        from ..store.errors import HistoryLocked
+
+        deleted = self._deleted[-1]
+        try:
+            with self._faults():
+                row = queries.restore_run(h.conn, deleted)
+        except HistoryLocked:
+            raise NotNow(f"The run cannot be brought back right now: the history {h.path} is in use by another "
+                         "program. Press Undo again once it lets go (leaving History makes the delete final)."
+                         ) from None
+        except HistoryFault as exc:
+            raise NotNow(f"The run cannot be brought back: {exc}") from None
+        self._deleted.pop()
+        log.info("history: run %d put back", row.id)
+        return row
+
+    def forget_deleted(self) -> None:
+        """The user left History (or the app closes): the runs deleted there are gone for good."""
+        if self._deleted:
+            log.info("history: %d deleted run(s) final", len(self._deleted))
+        self._deleted.clear()
 
     def export_csv(self, path: str | Path) -> int:
         """Every run's sets as CSV in the file ``path``; the number of rows.  Raises ``OSError`` for the
@@ -387,11 +475,14 @@ class HistoryService(QObject):
         return self._post
 
     def start_recording(self, entry: RunEntry, timeline: Timeline, runner: Runner, resume: RunRow | None,
-                        kiosk: bool = False) -> tuple[int, dict[int, Outcome] | None]:
+                        kiosk: bool = False, speed: float = 1.0) -> tuple[int, dict[int, Outcome] | None]:
         """Hook the recorder onto ``runner`` (a new run, or the interrupted ``resume`` taken over); return
-        where to start and what the run already holds.  ``kiosk``: a stranger's run (anonymous)."""
+        where to start and what the run already holds.  ``kiosk``: a stranger's run (anonymous);
+        ``speed``: how many times faster than real time the runner's clock goes (stored with the run,
+        whose time is stored as lived)."""
         h = self.ensure_open()
         self._done_said = False
+        self._run_kiosk, self._run_speed = kiosk, speed
         self.messages.info("session", "", part="history")  # a new run: nothing to say yet
         if h is None:
             return 0, None
@@ -407,7 +498,7 @@ class HistoryService(QObject):
             data = b""  # it was read a moment ago; the run cannot resume if the file changed
         source = RunSource(entry.key, timeline.session.title,
                            str(entry.source) if isinstance(entry.source, Path) else entry.source.name,
-                           content_hash(data), kiosk=kiosk)
+                           content_hash(data), kiosk=kiosk, speed=speed)
         # Its writes go through a thread of its own: a lock held by another program never delays a cue.
         rec = self.recorder = Recorder(h.conn, source, timeline, db_path=str(h.path), path=h.path,
                                        post=self.writer_post())
@@ -477,7 +568,14 @@ class HistoryService(QObject):
         state = self.saved_state()
         rec = self.recorder
         problem = rec.problem if rec is not None and rec.problem else self.problem
-        if state == SAVED:
+        if self.anonymous or self._run_kiosk:
+            self._say_counted(state, problem)
+            return
+        speed = self._run_speed
+        if state == SAVED and speed != 1:
+            self.messages.info("done", f"Saved in your history (Ctrl+H) as a run at {speed:g}× speed: it is left out "
+                                       "of your streak, your minutes per week and the dose advice.", part="saved")
+        elif state == SAVED:
             self.messages.info("done", "Saved in your history (Ctrl+H).", part="saved")
         elif state == SAVING:
             self.messages.info("done", "Saving in your history…", part="saved")  # said again when it is in
@@ -487,6 +585,24 @@ class HistoryService(QObject):
             self.messages.warning("done", f"Not saved in your history: {problem}", part="saved")
         else:  # NOT_KEPT: nothing to say
             self.messages.info("done", "", part="saved")
+
+    def _say_counted(self, state: str, problem: str | None) -> None:
+        """The done screen's line on a kiosk, for a stranger: there is no history of theirs to open (no
+        Ctrl+H, no "your history"), only the count of today's sessions on its tiles.  What went wrong with
+        the file is for the administrator: the log."""
+        if self._run_speed != 1:
+            text = f"Run at {self._run_speed:g}× speed: not counted in today's sessions."
+        elif state == SAVED:
+            text = "Counted in the sessions done here today."
+        elif state == KEPT:
+            text = "It is kept, and will be counted in today's sessions as soon as it can be written."
+        elif state == NOT_SAVED:
+            text = "This session could not be counted in today's sessions."
+        else:  # SAVING (said again when it is in), NOT_KEPT
+            text = ""
+        if problem and state in (KEPT, NOT_SAVED):
+            self.messages.warning("log", problem, part="history")
+        self.messages.info("done", text, part="saved")
 
     # -- at exit ---------------------------------------------------------------------------------------
     def settle(self, wait_s: float | None = None) -> None:

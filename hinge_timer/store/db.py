@@ -98,6 +98,12 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE runs ADD COLUMN kiosk INTEGER NOT NULL DEFAULT 0;
     """,
+    # 3 -> 4: the speed of the run's clock (--speed).  1 is real time; a run at any other speed is a
+    # demo or a test: marked as such, and left out of the streak, the chart and the dose advice.  Every
+    # run recorded before counts as speed 1 (nothing told them apart).
+    """
+    ALTER TABLE runs ADD COLUMN speed REAL NOT NULL DEFAULT 1;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

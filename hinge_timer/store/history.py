@@ -1,12 +1,18 @@
 """Reading the history: runs, one run's sets, a run's session hash, days trained, streak, minutes per week,
-the dose suggestion, interrupted runs, and CSV.  Qt-free; every function takes the connection."""
+the dose suggestion, interrupted runs, CSV, and deleting a run (and putting it back).  Qt-free; every
+function takes the connection.
+
+A run at a clock speed other than 1 (``--speed``, a demo or a test) is listed, marked with its speed
+(``RunRow.speed_word``), and left out of what measures training: the days trained (the calendar and the
+streak), the minutes per week, the dose suggestion and the kiosk's count of today.  Its ``seconds`` are
+the time it took as lived, like every run's."""
 
 from __future__ import annotations
 
 import csv
 import sqlite3
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import IO, Iterable
 
@@ -30,6 +36,17 @@ class RunRow:
     stopped_drills: str | None  # "Jefferson curl (it hurts)"
     resume_step: int | None
     resume_label: str | None
+    speed: float = 1.0  # the clock's speed (--speed); 1: real time
+
+    @property
+    def counted(self) -> bool:
+        """Run in real time: it counts toward the days trained, the streak, the chart and the advice."""
+        return self.speed == 1
+
+    @property
+    def speed_word(self) -> str:
+        """ "at 10× speed" for a run at another speed than real time; "" for one in real time."""
+        return "" if self.counted else f"at {self.speed:g}× speed"
 
     @property
     def clean(self) -> bool:
@@ -81,7 +98,7 @@ SELECT r.id, r.session_key, r.title, r.dose, r.started_at, r.seconds, r.status, 
        count(s.step), coalesce(sum(s.status = 'done'), 0), coalesce(sum(s.status = 'skipped'), 0),
        coalesce(sum({_STOP}), 0),
        group_concat(DISTINCT CASE WHEN {_STOP} THEN s.drill_name || ' (' || coalesce(s.reason, 'stopped') || ')' END),
-       r.resume_step, r.resume_label
+       r.resume_step, r.resume_label, r.speed
 FROM runs r LEFT JOIN sets s ON s.run_id = r.id
 {{where}}
 GROUP BY r.id
@@ -93,7 +110,7 @@ ORDER BY r.started_at DESC, r.id DESC
 def _run_rows(conn: sqlite3.Connection, where: str = "", args: tuple[object, ...] = (), limit: str = "") -> list[RunRow]:
     rows = conn.execute(_RUNS_SQL.format(where=where, limit=limit), args).fetchall()
     return [RunRow(r[0], r[1], r[2], r[3], local(r[4]), float(r[5]), r[6], r[7], r[8], r[9], r[10], r[11],
-                   r[12].replace(",", ", ") if r[12] else None, r[13], r[14]) for r in rows]
+                   r[12].replace(",", ", ") if r[12] else None, r[13], r[14], float(r[15])) for r in rows]
 
 
 def runs(conn: sqlite3.Connection) -> list[RunRow]:
@@ -127,9 +144,10 @@ def run_content_hash(conn: sqlite3.Connection, run_id: int) -> str:
 
 
 def kiosk_runs_today(conn: sqlite3.Connection, today: date | None = None) -> int:
-    """Kiosk runs started today (local time): all a kiosk's home screen shows of its history."""
+    """Kiosk runs started today (local time): all a kiosk's home screen shows of its history.  A run at
+    another clock speed (a demo of the kiosk) is not a stranger's session: not counted."""
     today = today or date.today()
-    rows = conn.execute("SELECT started_at FROM runs WHERE kiosk = 1 AND started_at >= ?",
+    rows = conn.execute("SELECT started_at FROM runs WHERE kiosk = 1 AND speed = 1 AND started_at >= ?",
                         ((datetime.combine(today, datetime.min.time()).astimezone() - timedelta(days=1))
                          .astimezone(timezone.utc).isoformat(),)).fetchall()
     return sum(1 for (started,) in rows if local(started).date() == today)
@@ -141,10 +159,87 @@ def discard(conn: sqlite3.Connection, run_id: int) -> None:
                  " WHERE id = ? AND status = 'running'", (run_id,))
 
 
+# -- deleting a run, and putting it back -----------------------------------------------------------
+Value = str | int | float | bytes | None
+
+
+class NotDeletable(Exception):
+    """The run cannot be deleted (or was deleted already); ``str()`` says why in one sentence."""
+
+
+@dataclass(frozen=True)
+class DeletedRun:
+    """A run taken out of the history with everything it held, to be put back exactly (undo)."""
+
+    row: RunRow  # as it was listed
+    run: tuple[tuple[str, Value], ...]  # its row of ``runs``: every column, by name
+    sets: tuple[tuple[tuple[str, Value], ...], ...]  # its rows of ``sets``, each every column by name
+
+
+def _named(cur: sqlite3.Cursor) -> list[tuple[tuple[str, Value], ...]]:
+    names = [d[0] for d in cur.description]
+    return [tuple(zip(names, row)) for row in cur.fetchall()]
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def delete_run(conn: sqlite3.Connection, run_id: int) -> DeletedRun:
+    """Take the run ``run_id`` and its sets out of the history, in one transaction; what it held comes back
+    for :func:`restore_run`.  Raises :class:`NotDeletable` for a run that is not there any more or is
+    still running (in progress in a window, or waiting on Home to be resumed), ``sqlite3.Error`` when the
+    file cannot be written now (another program's lock: SQLITE_BUSY, at once on a busy timeout of 0)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        found = _named(conn.execute("SELECT * FROM runs WHERE id = ?", (run_id,)))
+        if not found:
+            raise NotDeletable("This run is no longer in the history.")
+        run = found[0]
+        if dict(run)["status"] == "running":
+            raise NotDeletable("This run is still going, or waiting on Home to be resumed, so it cannot be "
+                               "deleted yet: finish it, or discard it on Home, first.")
+        (listed,) = _run_rows(conn, "WHERE r.id = ?", (run_id,))
+        sets = _named(conn.execute("SELECT * FROM sets WHERE run_id = ? ORDER BY step", (run_id,)))
+        conn.execute("DELETE FROM sets WHERE run_id = ?", (run_id,))  # (ON DELETE CASCADE would too)
+        conn.execute("DELETE FROM runs WHERE id = ?", (run_id,))
+        conn.execute("COMMIT")
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+    return DeletedRun(listed, run, tuple(sets))
+
+
+def restore_run(conn: sqlite3.Connection, deleted: DeletedRun) -> RunRow:
+    """Put a deleted run back as it was (every column of the run and of each set, the same id), in one
+    transaction; the row as listed.  If another window has since recorded a run under that id (SQLite
+    reuses the highest), the run comes back, whole, under a new one.  Raises ``sqlite3.Error`` when the
+    file cannot be written now (nothing is written then)."""
+    run = dict(deleted.run)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if conn.execute("SELECT 1 FROM runs WHERE id = ?", (run["id"],)).fetchone() is not None:
+            del run["id"]
+        cur = conn.execute(f"INSERT INTO runs ({', '.join(map(_ident, run))}) VALUES ({', '.join('?' * len(run))})",
+                           list(run.values()))
+        run_id = cur.lastrowid
+        assert run_id is not None
+        for named in deleted.sets:
+            row = dict(named, run_id=run_id)
+            conn.execute(f"INSERT INTO sets ({', '.join(map(_ident, row))}) VALUES ({', '.join('?' * len(row))})",
+                         list(row.values()))
+        conn.execute("COMMIT")
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+    return deleted.row if run_id == deleted.row.id else replace(deleted.row, id=run_id)
+
+
 # -- the calendar, the streak and the chart ------------------------------------------------------
 def days_trained(rows: Iterable[RunRow]) -> Counter[date]:
-    """How many runs were started on each local day."""
-    return Counter(r.started.date() for r in rows)
+    """How many runs were started on each local day (runs in real time only: ``RunRow.counted``).
+    The calendar marks these days and the streak counts them."""
+    return Counter(r.started.date() for r in rows if r.counted)
 
 
 def current_streak(days: Iterable[date], today: date) -> int:
@@ -163,11 +258,14 @@ def week_start(day: date) -> date:
 
 
 def minutes_per_week(rows: Iterable[RunRow], today: date, weeks: int = 26) -> list[tuple[date, float]]:
-    """Minutes trained in each of the last ``weeks`` weeks (Monday first), oldest first."""
+    """Minutes trained in each of the last ``weeks`` weeks (Monday first), oldest first (runs in real
+    time only: ``RunRow.counted``)."""
     last = week_start(today)
     first = last - timedelta(weeks=weeks - 1)
     totals: dict[date, float] = {first + timedelta(weeks=k): 0.0 for k in range(weeks)}
     for r in rows:
+        if not r.counted:
+            continue
         w = week_start(r.started.date())
         if w in totals:
             totals[w] += r.seconds / 60
@@ -178,11 +276,13 @@ def minutes_per_week(rows: Iterable[RunRow], today: date, weeks: int = 26) -> li
 def suggestion(conn: sqlite3.Connection, key: str) -> tuple[str, str] | None:
     """("high" or "low", why) for the session ``key``, from its last runs; None when there is nothing to say.
 
-    Only a person's own runs count, not a kiosk's strangers'.  A stop ("it hurts") in the latest run
+    Only a person's own runs in real time count, not a kiosk's strangers' nor runs at another clock speed
+    (``--speed``: a demo or a test says nothing about how the drills went).  A stop ("it hurts") in the latest run
     says stay at the low dose.  The last two runs at the low
     dose, both to the end with nothing skipped or stopped, say try the high dose.
     """
-    recent = _run_rows(conn, "WHERE r.session_key = ? AND r.status != 'running' AND r.kiosk = 0", (key,), "LIMIT 10")
+    recent = _run_rows(conn, "WHERE r.session_key = ? AND r.status != 'running' AND r.kiosk = 0 AND r.speed = 1",
+                        (key,), "LIMIT 10")
     if not recent:
         return None
     latest = recent[0]
@@ -200,7 +300,7 @@ def suggestion(conn: sqlite3.Connection, key: str) -> tuple[str, str] | None:
 
 # -- export ---------------------------------------------------------------------------------------
 CSV_COLUMNS = [
-    "run", "started", "session", "dose", "run_status", "run_minutes", "step", "drill", "set", "sets", "side",
+    "run", "started", "session", "dose", "run_status", "run_minutes", "speed", "step", "drill", "set", "sets", "side",
     "planned_reps", "reps_done", "planned_seconds", "seconds_done", "status", "reason", "pauses",
     "paused_seconds", "ended",
 ]
@@ -217,13 +317,15 @@ def _n(col: str) -> str:
 
 # CSV lines built by SQLite, the run's part once per run and the set's part once per set: ten years of
 # runs export in well under the time Python's csv module takes over the same rows (benchmarks/history.py).
-_RUN_PART = " || ',' || ".join([
-    _n("id"), _q("started_at"), _q("title"), _q("dose"), _q("status"), _n("round(seconds / 60.0, 2)")])
+_RUN_FIELDS = [
+    _n("id"), _q("started_at"), _q("title"), _q("dose"), _q("status"), _n("round(seconds / 60.0, 2)"),
+    _n("speed")]  # run_minutes: as lived; speed: the clock's (1: real time)
+_RUN_PART = " || ',' || ".join(_RUN_FIELDS)
 _SET_PART = " || ',' || ".join([
     _n("step"), _q("drill_name"), _n("set_no"), _n("sets"), _q("side"), _n("planned_reps"), _n("reps_done"),
     _n("planned_seconds"), _n("seconds_done"), _q("status"), _q("reason"), _n("pauses"), _n("paused_seconds"),
     _q("at")])
-_NO_SET = "," * (len(CSV_COLUMNS) - 6 - 1)
+_NO_SET = "," * (len(CSV_COLUMNS) - len(_RUN_FIELDS) - 1)
 
 
 def export_csv(conn: sqlite3.Connection, out: IO[str]) -> int:

@@ -105,6 +105,15 @@ class RunSource:
     file: str
     content_hash: str
     kiosk: bool = False  # a stranger's run on a kiosk: anonymous, not offered for resume
+    # How many times faster than real time the run's clock goes (--speed; 1: real time).  The run is
+    # stored with it; its time and pauses are stored as lived (the clock's seconds / speed).
+    speed: float = 1.0
+
+
+def run_speed(stored: float, now: float) -> float:
+    """The speed a run is stored with once this process carries it on at ``now`` (it ran at ``stored``
+    before): 1 only if every part ran in real time, else the last speed that was not 1."""
+    return now if now != 1 else stored
 
 
 def database_path(conn: sqlite3.Connection) -> Path:
@@ -161,6 +170,7 @@ class Recorder:
         self._base_seconds = 0.0  # time spent before this process took the run over (a resume)
         self._base_pauses = 0
         self._base_paused = 0.0
+        self._speed = source.speed  # what the run is stored with (see run_speed)
         self._segment_start_ns: int | None = None
         self._runner: Runner | None = None
         self._ended = False
@@ -190,7 +200,7 @@ class Recorder:
             "session_key": s.key, "title": s.title, "file": s.file, "content_hash": s.content_hash,
             "dose": self.timeline.dose, "started_at": now, "status": "running", "owner": this_owner(),
             "updated_at": now, "resume_step": 0, "resume_label": resume_label(self.timeline.steps[0]),
-            "kiosk": int(s.kiosk),
+            "kiosk": int(s.kiosk), "speed": s.speed,
         }
         self._start_writer().submit(NewRun(row))
 
@@ -200,7 +210,7 @@ class Recorder:
         raises ``sqlite3.Error`` if the run cannot be read back."""
         if self.conn is None:
             raise sqlite3.OperationalError("the history cannot be read")
-        row = self.conn.execute("SELECT seconds, pauses, paused_seconds, session_key, started_at FROM runs"
+        row = self.conn.execute("SELECT seconds, pauses, paused_seconds, session_key, started_at, speed FROM runs"
                                 " WHERE id = ?", (run_id,)).fetchone()
         outcomes = load_outcomes(self.conn, run_id)
         self._attach(runner)
@@ -209,6 +219,7 @@ class Recorder:
         if row is not None:
             self._base_seconds, self._base_pauses, self._base_paused = float(row[0]), int(row[1]), float(row[2])
             identity = {"session_key": row[3], "started_at": row[4]}
+            self._speed = run_speed(float(row[5]), self.source.speed)
         self._sent = dict(outcomes)
         self._start_writer().submit(TakeOver(run_id, identity, this_owner()))
         return outcomes
@@ -229,9 +240,12 @@ class Recorder:
         changed = [o for k, o in runner.outcomes.items() if self._sent.get(k) is not o]
         gone = tuple(k for k in self._sent if k not in runner.outcomes)
         now = iso(self.wall())
-        seconds = self._base_seconds + runner.active_ns(at_ns) / NS  # the one definition (Runner.active_ns)
+        # The time the run took as the user lived it: the runner's active time (the one definition,
+        # Runner.active_ns) is on the run's clock, which --speed makes go faster than real time.
+        lived = self.source.speed
+        seconds = self._base_seconds + runner.active_ns(at_ns) / NS / lived
         pauses = self._base_pauses + runner.pauses
-        paused = self._base_paused + runner.paused_ns / NS
+        paused = self._base_paused + runner.paused_ns / NS / lived
         if done:
             if runner.end_reason is not None:
                 status, reason = "ended", runner.end_reason
@@ -243,6 +257,7 @@ class Recorder:
             "seconds": round(seconds, 3), "pauses": pauses, "paused_seconds": round(paused, 3), "updated_at": now,
             "status": status, "end_reason": reason, "ended_at": now if done else None,
             "resume_step": None if done else i, "resume_label": None if done else resume_label(step),
+            "speed": self._speed,
         }
         # Committed here and now unless that would wait (then the writer thread has it): see writer.py.
         writer.write_now(Boundary(tuple(self._set_row(o, now) for o in changed), gone, update), final=done)
@@ -255,12 +270,14 @@ class Recorder:
             writer.stop()  # the run is over: the writer ends (and lets go of the file) once it is written
 
     def _set_row(self, o: Outcome, now: str) -> Row:
+        """A set as stored: its planned and done seconds on the session's own clock (what the plan says:
+        "60 s held of 60"), the time it was paused as lived (like the run's time)."""
         step = self.timeline.steps[o.step]
         return {"step": o.step, "drill": o.drill, "drill_name": step.drill_name, "set_no": step.set_no,
                 "sets": step.sets, "side": step.side, "planned_reps": step.reps,
                 "planned_seconds": o.planned_seconds, "status": o.status, "reason": o.reason,
                 "reps_done": o.reps_done, "seconds_done": o.seconds_done, "at": now, "pauses": o.pauses,
-                "paused_seconds": o.paused_seconds}
+                "paused_seconds": o.paused_seconds / self.source.speed}
 
     # -- what the writer says (on the owner's thread) -----------------------------------------------
     def poll(self) -> None:

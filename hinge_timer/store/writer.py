@@ -50,12 +50,12 @@ SIDE_DEPTH = 8  # a side file's line nests 3 deep (the line, its sets, a set's r
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1  # what SQLite's INTEGER holds; a side file's number outside it is refused
 
 RUN_COLUMNS = ("session_key", "title", "file", "content_hash", "dose", "started_at", "status", "owner",
-               "updated_at", "resume_step", "resume_label", "kiosk")
+               "updated_at", "resume_step", "resume_label", "kiosk", "speed")
 SET_COLUMNS = ("step", "drill", "drill_name", "set_no", "sets", "side", "planned_reps", "planned_seconds",
                "status", "reason", "reps_done", "seconds_done", "at", "pauses", "paused_seconds")
 RUN_REQUIRED = ("session_key", "title", "file", "content_hash", "dose", "started_at", "status")  # NOT NULL
 UPDATE_COLUMNS = ("seconds", "pauses", "paused_seconds", "updated_at", "status", "end_reason", "ended_at",
-                  "resume_step", "resume_label")
+                  "resume_step", "resume_label", "speed")
 
 Value = Union[str, int, float, None]
 Row = dict[str, Value]
@@ -241,8 +241,13 @@ class Batch:
                 type(d) is not int or not INT_MIN <= d <= INT_MAX for d in raw_discard):
             raise ValueError("discard is not a list of run numbers")
         update = data.get("update")
+        update_row = None if update is None else _row(update, UPDATE_COLUMNS)
+        for row in (identity, update_row or {}):
+            speed = row.get("speed")
+            if speed is not None and not (isinstance(speed, (int, float)) and 0 < speed <= 1e6):
+                raise ValueError("speed is not the speed of a clock")
         return cls(identity=identity, run_id=run_id, insert=run_id is None and bool(identity), owner=owner, sets=sets,
-                   update=None if update is None else _row(update, UPDATE_COLUMNS), interrupted=interrupted,
+                   update=update_row, interrupted=interrupted,
                    discard=set(raw_discard))
 
 

@@ -1,5 +1,9 @@
 """The history screen: the calendar of days trained and the streak, every run, one run's sets,
-and a chart of minutes per week (Qt Charts).
+and a chart of minutes per week (Qt Charts); deleting the chosen run (Delete, asks first) and Undo
+(Ctrl+Z) while the screen is open.
+
+A run at another clock speed (``--speed``) is listed and marked ("at 10× speed, not counted"); the
+calendar, the streak and the chart leave it out (store/history.py).
 
 Built the first time it is opened (Qt Charts takes ~0.1 s to load).  Its data comes from the history
 service as plain rows (app/history.HistoryPage): the run list is a model over the rows already read, so
@@ -14,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
-from PySide6.QtGui import QBrush, QFont, QFontMetrics, QPainter, QTextCharFormat
+from PySide6.QtGui import QBrush, QFont, QFontMetrics, QGuiApplication, QPainter, QTextCharFormat
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCalendarWidget,
@@ -43,6 +47,12 @@ TABLE_PX = 14
 COLUMNS = ("Date", "Session", "Dose", "Minutes", "Result")
 
 
+def result_text(r: RunRow) -> str:
+    """The Result column: the outcome, and the clock's speed when it was not real time (the details and
+    the streak line say that such a run is not counted)."""
+    return r.outcome if r.counted else f"{r.outcome} · {r.speed:g}× speed"
+
+
 class RunsModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,7 +75,7 @@ class RunsModel(QAbstractTableModel):
         r = self.rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (f"{r.started:%a %d %b %Y %H:%M}", r.title, r.dose, f"{r.seconds / 60:.0f}", r.outcome)[col]
+            return (f"{r.started:%a %d %b %Y %H:%M}", r.title, r.dose, f"{r.seconds / 60:.0f}", result_text(r))[col]
         if role == Qt.ItemDataRole.ForegroundRole and col == 4:
             if r.stopped:
                 return QBrush(theme.NOTICE)
@@ -100,13 +110,19 @@ def describe_sets(run: RunRow, sets: list[history.SetRow]) -> str:
             done += f", paused {s.pauses}× ({s.paused_seconds:.0f} s)"
         lines.append(f"{what}: planned {planned}, done {done} · {result}")
     head = [f"{run.title} · {run.dose} dose",
-            f"{run.started:%A %d %B %Y, %H:%M} · {run.seconds / 60:.0f} min · {run.outcome}", ""]
-    return "\n".join(head + (lines or ["No set was finished."]))
+            f"{run.started:%A %d %B %Y, %H:%M} · {run.seconds / 60:.0f} min · {run.outcome}"]
+    if run.speed_word:
+        head.append(f"Run {run.speed_word}: the seconds of each set below are on the session's clock; "
+                    f"{run.seconds / 60:.0f} min is the time it really took. It is left out of the streak, the "
+                    "calendar, the chart and the dose advice.")
+    return "\n".join([*head, ""] + (lines or ["No set was finished."]))
 
 
 class HistoryScreen(QWidget):
     home_requested = Signal()
     export_requested = Signal()
+    delete_requested = Signal(object)  # RunRow: the run chosen (the view asks, then deletes)
+    undo_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -176,14 +192,24 @@ class HistoryScreen(QWidget):
         self.export_button = QPushButton("Export CSV…", self)
         self.export_button.setObjectName("export_csv")
         self.export_button.clicked.connect(self.export_requested.emit)
+        # Their commands' buttons (app/commands.py): a click does what the key does.
+        self.delete_button = QPushButton("Delete run…  (Delete)", self)
+        self.delete_button.setObjectName(commands.command("run_delete").button)
+        self.delete_button.clicked.connect(self.request_delete)
+        self.undo_button = QPushButton("Undo delete  (Ctrl+Z)", self)
+        self.undo_button.setObjectName(commands.command("run_undo").button)
+        self.undo_button.clicked.connect(self.request_undo)
+        self.undo_button.hide()  # shown while a deleted run can be put back
         self.home_button = QPushButton("Back to home  (Esc)", self)
         self.home_button.setObjectName("history_home")
         self.home_button.clicked.connect(self.home_requested.emit)
         bottom.addWidget(self.notice, 1)
+        bottom.addWidget(self.undo_button)
+        bottom.addWidget(self.delete_button)
         bottom.addWidget(self.export_button)
         bottom.addWidget(self.home_button)
         root.addLayout(bottom)
-        for w in (self.export_button, self.home_button):
+        for w in (self.undo_button, self.delete_button, self.export_button, self.home_button):
             w.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._style()
         font = QFont(self.table.font())
@@ -193,27 +219,78 @@ class HistoryScreen(QWidget):
             header.resizeSection(col, metrics.horizontalAdvance(sample) + 20)
 
     # -- filling it ------------------------------------------------------------------------
-    def load(self, page: HistoryPage, today: date | None = None) -> None:
-        """Fill every part from the runs read; ``page.notice`` says why the history may be incomplete."""
-        today = today or date.today()
+    def load(self, page: HistoryPage, today: date | None = None, select: int = 0) -> None:
+        """Fill every part from the runs read; ``page.notice`` says why the history may be incomplete.
+        ``select``: the row chosen (the first, newest, by default)."""
         self.page = page
-        self.rows = page.runs
+        self.notice.setText(page.notice if page.readable or page.notice else "No history yet.")
+        self.set_undo(False)
+        self._fill(page.runs, today, select)
+
+    def _fill(self, rows: list[RunRow], today: date | None = None, select: int = 0) -> None:
+        today = today or date.today()
+        self.rows = rows
         self.model.set_rows(self.rows)
         days = history.days_trained(self.rows)
         streak = history.current_streak(days, today)
         week = history.minutes_per_week(self.rows, today, weeks=1)[0][1]
+        other = sum(1 for r in self.rows if not r.counted)
         self.streak.setText(
             f"Current streak: {streak} day{'' if streak == 1 else 's'} · {len(self.rows)} "
-            f"run{'' if len(self.rows) == 1 else 's'} in all · {week:.0f} min this week")
+            f"run{'' if len(self.rows) == 1 else 's'} in all"
+            + (f" ({other} at another speed, not counted)" if other else "") + f" · {week:.0f} min this week")
         self._mark_days(days)
         self._fill_chart(history.minutes_per_week(self.rows, today, WEEKS_SHOWN))
-        self.notice.setText(page.notice if page.readable or page.notice else "No history yet.")
-        self.export_button.setEnabled(page.readable and bool(self.rows))
+        readable = self.page is not None and self.page.readable
+        self.export_button.setEnabled(readable and bool(self.rows))
+        self.delete_button.setEnabled(readable and self.page is not None and self.page.writable and bool(self.rows))
         if self.rows:
-            self.table.selectRow(0)
-            self.show_run(0)
+            row = max(0, min(len(self.rows) - 1, select))
+            self.table.selectRow(row)
+            self.show_run(row)
         else:
             self.details.setText("No runs yet. Finish a set and it shows here.")
+
+    # -- deleting a run, and undo ------------------------------------------------------------
+    @property
+    def selected_run(self) -> RunRow | None:
+        row = self.table.currentIndex().row()
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def request_delete(self) -> bool:
+        """Delete (the key or the button): ask the view to delete the chosen run; False if none is chosen."""
+        run = self.selected_run
+        if run is None or not self.delete_button.isEnabled():
+            return False
+        self.delete_requested.emit(run)
+        return True
+
+    def request_undo(self) -> bool:
+        """Undo (Ctrl+Z or the button): False when there is nothing to put back."""
+        if self.undo_button.isHidden():
+            return False
+        self.undo_requested.emit()
+        return True
+
+    def remove_run(self, run_id: int) -> None:
+        """The run is out of the history: out of the list, the calendar, the streak and the chart at once;
+        the run that took its place is chosen."""
+        at = next((i for i, r in enumerate(self.rows) if r.id == run_id), None)
+        if at is None:
+            return
+        self._fill([r for r in self.rows if r.id != run_id], select=at)
+
+    def put_back(self, run: RunRow) -> None:
+        """A deleted run is back in the history: in its place in the list (newest first), and chosen."""
+        rows = [r for r in self.rows if r.id != run.id] + [run]
+        rows.sort(key=lambda r: (r.started, r.id), reverse=True)
+        self._fill(rows, select=rows.index(run))
+
+    def set_undo(self, can: bool, what: str = "") -> None:
+        """Show Undo while a deleted run can be put back; ``what`` says which (plain text: names are data)."""
+        self.undo_button.setVisible(can)
+        if what:
+            self.notice.setText(what)
 
     def _mark_days(self, days: dict[date, int]) -> None:
         plain = QTextCharFormat()
@@ -288,7 +365,8 @@ class HistoryScreen(QWidget):
         """What History does of the command table (app/commands.py)."""
         return {"history_back": self.home_requested.emit, "run_next": lambda: self.move_selection(1),
                 "run_previous": lambda: self.move_selection(-1), "page_down": lambda: self.move_selection(10),
-                "page_up": lambda: self.move_selection(-10)}
+                "page_up": lambda: self.move_selection(-10), "run_delete": self.request_delete,
+                "run_undo": self.request_undo}
 
     def move_selection(self, step: int) -> bool:
         """Select the run ``step`` rows down (up if negative), within the table; False if there are none."""
@@ -297,9 +375,12 @@ class HistoryScreen(QWidget):
         self.table.selectRow(max(0, min(len(self.rows) - 1, self.table.currentIndex().row() + step)))
         return True
 
-    def handle_key(self, key: int, text: str) -> bool:
-        """History's keys, from the command table; True if the key was used."""
-        return commands.press(self.command_handlers(), commands.Context(commands.HISTORY), key, text)
+    def handle_key(self, key: int, text: str, ctrl: bool | None = None) -> bool:
+        """History's keys, from the command table; True if the key was used.  ``ctrl``: Ctrl was held
+        (None: as the key event being handled says, Ctrl+Z being one of History's keys)."""
+        if ctrl is None:
+            ctrl = bool(QGuiApplication.keyboardModifiers() & Qt.KeyboardModifier.ControlModifier)
+        return commands.press(self.command_handlers(), commands.Context(commands.HISTORY), key, text, ctrl)
 
     def _style(self) -> None:
         text, panel, muted = theme.TEXT.name(), theme.PANEL.name(), theme.MUTED_TEXT.name()
@@ -317,5 +398,5 @@ class HistoryScreen(QWidget):
             f" selection-background-color: {theme.STATE_COLOURS[State.IDLE].name()}; }}"
             f" QCalendarWidget QToolButton {{ color: {text}; font-size: 15px; }}"
             f" QCalendarWidget QWidget#qt_calendar_navigationbar {{ background: {theme.TRACK.name()}; }}")
-        for b in (self.export_button, self.home_button):
+        for b in (self.undo_button, self.delete_button, self.export_button, self.home_button):
             b.setStyleSheet("font-size: 15px; min-height: 40px; padding: 0 16px;")

@@ -1,5 +1,6 @@
 """The history service (app/history.py) shown: Home's offers, the kiosk's count of today's runs, the
-History screen and its CSV export.  The service keeps the rules; this only puts what it says on screen."""
+History screen, its CSV export, and deleting a run there (asked first; Undo until the screen is left).
+The service keeps the rules; this only puts what it says on screen."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Slot
 
+from ..app.history import NotNow
 from ..store.errors import HistoryFault
 from . import dialogs
 from .home import HomeScreen, SessionEntry, load_entry
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QStackedWidget, QWidget
 
     from ..app.history import HistoryService, ResumeOffer
+    from ..store.history import RunRow
     from .history_screen import HistoryScreen
     from .kiosk import KioskHome
 
@@ -54,7 +57,11 @@ class HistoryView(QObject):
             screen = HistoryScreen(self.stack)
             screen.home_requested.connect(self.go_home)
             screen.export_requested.connect(self.export)
+            screen.delete_requested.connect(self.delete_run)
+            screen.undo_requested.connect(self.undo_delete)
             self.stack.addWidget(screen)
+            # Leaving History (for Home, a session, anything) makes its deletes final.
+            self.stack.currentChanged.connect(self._on_screen_changed)
             self._screen = screen
         return self._screen
 
@@ -157,8 +164,51 @@ class HistoryView(QObject):
         if page is None:
             return False
         self.screen.load(page)
+        self.screen.set_undo(self.service.can_undo)  # shown again without leaving it (Ctrl+H): Undo stays
         self.stack.setCurrentWidget(self.screen)
         return True
+
+    def _on_screen_changed(self, _index: int) -> None:
+        if self._screen is not None and self.stack.currentWidget() is not self._screen:
+            self.service.forget_deleted()
+            self._screen.set_undo(False)
+
+    def delete_run(self, run: RunRow) -> None:
+        """The History screen's Delete: ask, then take the run out at once (Undo puts it back while the
+        screen is open).  What stops it (another program's lock, a read-only file) is said on the screen."""
+        screen = self.screen
+        when = f"{run.started:%A %d %B %Y, %H:%M}"
+        sets = "1 set" if run.sets_planned == 1 else f"{run.sets_planned} sets"
+        if not dialogs.confirm(
+                self.window, "Delete this run?",
+                f"{run.title} ({run.dose} dose), {when}: {run.seconds / 60:.0f} min, {run.outcome}"
+                + (f", {run.speed_word}" if run.speed_word else "") + ".\n\n"
+                f"It goes out of your history with its {sets}. Undo (Ctrl+Z) brings it back while History "
+                "is open; once you leave History it is gone for good.", "Delete"):
+            return
+        try:
+            self.service.delete_run(run.id)
+        except NotNow as exc:
+            screen.notice.setText(str(exc))
+            return
+        screen.remove_run(run.id)
+        screen.set_undo(True, f"Deleted: {run.title}, {when}. Undo (Ctrl+Z) brings it back until you leave History.")
+
+    def undo_delete(self) -> None:
+        """Put the run deleted last back, as it was; said on the screen when it cannot be done now."""
+        screen = self.screen
+        try:
+            run = self.service.undo_delete()
+        except NotNow as exc:
+            screen.notice.setText(str(exc))
+            return
+        if run is None:
+            return
+        screen.put_back(run)
+        left = self.service.last_deleted
+        screen.set_undo(left is not None,
+                        f"Back in your history: {run.title}, {run.started:%A %d %B %Y, %H:%M}."
+                        + (f" Undo again brings back {left.title}, {left.started:%a %d %b %H:%M}." if left else ""))
 
     def export(self) -> None:
         if not self.service.readable:

@@ -31,6 +31,19 @@ SAMPLE = {
         " 'Quick warm-up before lifting', 'quick-warm-up.toml', 'def', 'low', '2026-11-04T08:00:00+00:00',"
         " 'running', 60, 1, 12.5, 4, 'Banded hip distraction, left side', 'gone:1', '2026-11-04T08:01:00+00:00')",
     ],
+    3: [  # a stranger's run on a kiosk, and a person's own session file, with a set on one side
+        "INSERT INTO runs (id, session_key, title, file, content_hash, dose, started_at, ended_at, status, seconds,"
+        " updated_at, kiosk) VALUES (4, 'quick-warm-up', 'Quick warm-up before lifting', 'quick-warm-up.toml',"
+        " 'def', 'low', '2026-11-05T18:00:00+00:00', '2026-11-05T18:07:00+00:00', 'completed', 413, "
+        " '2026-11-05T18:07:00+00:00', 1)",
+        "INSERT INTO runs (id, session_key, title, file, content_hash, dose, started_at, ended_at, status, seconds,"
+        " updated_at) VALUES (5, '/home/kim/sessions/evening.toml', 'Kim''s evening hinge',"
+        " '/home/kim/sessions/evening.toml', '0f1e', 'high', '2026-11-06T19:30:00+00:00',"
+        " '2026-11-06T19:41:00+00:00', 'completed', 677, '2026-11-06T19:41:00+00:00')",
+        "INSERT INTO sets (run_id, step, drill, drill_name, set_no, sets, side, planned_seconds, status,"
+        " seconds_done, at, pauses, paused_seconds) VALUES (5, 7, 1, 'Couch stretch', 2, 3, 'right', 47, 'done',"
+        " 47, '2026-11-06T19:38:00+00:00', 1, 9.5)",
+    ],
 }
 
 
@@ -62,11 +75,21 @@ def test_every_earlier_version_migrates_and_keeps_its_runs(tmp_path, version):
         assert rows[2].stopped_drills == "Jefferson curl (it hurts)"
         (stop,) = history.run_sets(h.conn, 2)
         assert (stop.reps_done, stop.seconds_done, stop.pauses) == (2, 31.5, 0)
-        assert h.conn.execute("SELECT count(*) FROM runs WHERE kiosk = 0").fetchone()[0] == len(rows)
+        kiosks = 1 if version >= 3 else 0  # (version 3's sample has one)
+        assert h.conn.execute("SELECT count(*) FROM runs WHERE kiosk = 0").fetchone()[0] == len(rows) - kiosks
     if version >= 2:
         # a run cut off under version 2 can still be resumed after the migration
         (found,) = history.interrupted(h.conn)
         assert (found.id, found.resume_step, found.seconds) == (3, 4, 60)
+    if version >= 3:
+        assert (rows[4].seconds, rows[4].outcome) == (413, "complete")
+        assert h.conn.execute("SELECT kiosk FROM runs WHERE id = 4").fetchone()[0] == 1
+        assert (rows[5].title, rows[5].dose, rows[5].seconds) == ("Kim's evening hinge", "high", 677)
+        (couch,) = history.run_sets(h.conn, 5)
+        assert (couch.drill_name, couch.set_no, couch.side, couch.paused_seconds) == ("Couch stretch", 2, "right", 9.5)
+    # Every run made before runs had a clock speed counts as one in real time.
+    assert all(r.speed == 1 and r.counted and r.speed_word == "" for r in rows.values())
+    assert len(history.days_trained(list(rows.values()))) == len({r.started.date() for r in rows.values()})
     h.close()
 
 
