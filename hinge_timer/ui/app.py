@@ -1,4 +1,5 @@
-"""Start the window: the QApplication, logging of Qt messages and slot errors, settings."""
+"""Start the window: the QApplication, logging of Qt messages and slot errors, settings, and one window
+for each data folder (a second start hands its request to the first: app/instance.py, :class:`SecondStarts`)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,21 @@ import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QtMsgType, Slot, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication, QWidget
 
-from ..plaintext import controls_escaped
+from ..app import instance
+from ..app.instance import Request
+from ..plaintext import controls_escaped, printable
 from ..settings import SettingsStore, data_dir, sessions_dir
 from . import dialogs
 from .main_window import MainWindow
 from .shown import when_shown
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 log = logging.getLogger("hinge_timer.ui")
 
@@ -107,6 +114,136 @@ def _systemd_watchdog(app: QApplication) -> QTimer | None:
     return timer
 
 
+def session_entry(window: MainWindow, key: str):
+    """The session ``run NAME`` names, on Home: a file by its path (checked and added as File → Open does;
+    one that does not load is said in a dialog), else a built-in by its stem (None: there is none)."""
+    if Path(key).exists():
+        return window.listing.open_file(key, window)
+    window.listing.ensure()  # the built-ins are on Home from the listing's start
+    return next((e for e in window.home.entries if e.key == key.removesuffix(".toml")), None)
+
+
+def bring_to_front(window: QWidget) -> None:
+    """Un-minimise, show, raise and activate the window; its full screen (a kiosk's) is kept."""
+    state = window.windowState() & ~Qt.WindowState.WindowMinimized
+    window.setWindowState(state | Qt.WindowState.WindowActive)
+    if not window.isVisible():
+        window.show()
+    window.raise_()
+    window.activateWindow()
+
+
+def start_request(start_file: str | None, dose: str | None) -> Request:
+    """What this start asks of a window already open on its data folder (app/instance.py)."""
+    if start_file is None:
+        return Request(instance.SHOW)  # `hinge-timer`, `hinge-timer resume`: the window it has
+    if Path(start_file).exists():  # as the window would open it (session_entry), by its absolute path
+        return Request(instance.RUN, path=os.path.abspath(start_file), dose=dose)
+    return Request(instance.RUN, builtin=start_file.removesuffix(".toml"), dose=dose)
+
+
+def handed_over_line(answer: str, request: Request) -> str:
+    """The one line a second start prints before it ends, by what the first said it does."""
+    said = "Hinge Timer is already open: brought it to the front"
+    name = printable(request.shown_name, limit=80)
+    if request.command != instance.RUN or answer == "shown":
+        return said
+    if answer == "started":
+        return f"{said} and started {name} there"
+    if answer == "busy":
+        return f"{said}; a session is running there, so {name} was not opened"
+    return f"{said}; it is a kiosk, which opens no file, so {name} was not opened"
+
+
+class SecondStarts(QObject):
+    """The window's side of one window per data folder (app/instance.py): once the window has painted, it
+    listens for other starts of its data folder, brings itself to the front for each, and for ``run FILE``
+    opens and starts the file, unless a session is running (then it says so and the session goes on) or
+    it is a kiosk (which opens no file: ``open`` is not among the commands a kiosk allows)."""
+
+    def __init__(self, window: MainWindow, start: instance.Start, default_dose: Callable[[], str]) -> None:
+        super().__init__(window)
+        self.window = window
+        self.start = start
+        self.default_dose = default_dose
+        self.server: instance.InstanceServer | None = None
+        self.closed = False
+        self._watched = [window, window.home_page]
+        for widget in self._watched:
+            widget.installEventFilter(self)
+        # Listening loads QtNetwork (25 ms): after the first frame, or in 2 s if none is painted by then.
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.listen)
+        self._timer.start(2000)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Paint and watched in self._watched:
+            self._unwatch()
+            self._timer.start(0)  # on the next turn, after this frame
+        return False
+
+    def _unwatch(self) -> None:
+        for widget in self._watched:
+            try:
+                widget.removeEventFilter(self)
+            except RuntimeError:  # already deleted
+                pass
+        self._watched = []
+
+    @Slot()
+    def listen(self) -> None:
+        self._unwatch()
+        if self.closed or self.server is not None:
+            return
+        self.server = self.start.listen(self.decide, self)
+        if self.server is not None:
+            self.server.request_confirmed.connect(self.on_request_confirmed)
+
+    def decide(self, request: Request) -> str:
+        """What the window is going to do with ``request`` (one of instance.ANSWERS), without doing it."""
+        if request.command != instance.RUN:
+            return "shown"
+        window = self.window
+        if window.kiosk is not None and not window.kiosk.allows("open"):
+            return "refused"
+        return "busy" if window.run.running else "started"
+
+    @Slot(object)
+    def on_request_confirmed(self, request: Request) -> None:
+        answer = self.decide(request)  # again: the state may have changed since the answer
+        window = self.window
+        bring_to_front(window)
+        if answer == "refused":
+            log.info("kiosk: another start asked to open a session file: not opened")
+        elif answer == "busy":
+            name = printable(request.shown_name, limit=60)  # short on the status line, whole in its detail
+            window.messages.info("session", f"Not started: {name}", part="status", detail=(
+                f"Hinge Timer was started again with {name}: it was not opened, so that this session goes on. "
+                f"Open it from Home when you are done."))
+        elif answer == "started":
+            if request.path is not None:
+                entry = window.listing.open_file(request.path, window)  # checked as File → Open does
+            else:
+                entry = session_entry(window, request.builtin or "")
+                if entry is None or not entry.builtin:
+                    log.warning("another start asked for a built-in session there is none of: %s",
+                                printable(request.builtin, limit=80))
+                    return
+            if entry.session is not None:
+                window.start_session(entry, request.dose or self.default_dose())
+
+    def close(self) -> None:
+        """Stop listening (the next start is the first) and let go of the claim lock."""
+        self.closed = True
+        self._timer.stop()
+        self._unwatch()
+        if self.server is not None:
+            self.server.close()
+            self.server = None
+        self.start.release()
+
+
 def run_gui(args, start_file: str | None = None, dose: str | None = None, fullscreen: bool = False,
             resume: bool = False) -> int:
     problem = missing_display()
@@ -118,6 +255,21 @@ def run_gui(args, start_file: str | None = None, dose: str | None = None, fullsc
     assert isinstance(app, QApplication)
     app.setApplicationName("Hinge Timer")
     folder = data_dir(args.data_dir)
+    # One window per data folder: a window already open on it takes this start's request (app/instance.py).
+    start = instance.Start(folder)
+    request = start_request(start_file, dose)
+    answer = start.hand_over(request)
+    if answer is not None:
+        print(handed_over_line(answer, request))
+        return 0
+    try:
+        return _run_window(app, args, folder, start, start_file, dose, fullscreen, resume)
+    finally:
+        start.release()  # (it listens once the window has painted; not if it never got that far)
+
+
+def _run_window(app: QApplication, args, folder: Path, start: instance.Start, start_file: str | None,
+                dose: str | None, fullscreen: bool, resume: bool) -> int:
     store = SettingsStore(folder)
     settings = store.load()
     from ..kiosk import site_config_file, site_config_present
@@ -151,13 +303,13 @@ def run_gui(args, start_file: str | None = None, dose: str | None = None, fullsc
         log.warning(store.problem)
         QTimer.singleShot(0, lambda: dialogs.show_error(window, "Settings were reset", store.problem or ""))
     watchdog = _systemd_watchdog(app)  # noqa: F841 (kept alive for exec())
+    second_starts = SecondStarts(window, start, lambda: window.home.dose)
     if kiosk is not None or fullscreen or settings.fullscreen:  # a kiosk is full screen from its first frame
         window.showFullScreen()
     else:
         window.show()
     if start_file is not None:  # `run FILE`: the command line has already checked that it loads
-        entry = window.listing.open_file(start_file, window) if Path(start_file).exists() else next(
-            (e for e in window.home.entries if e.key == start_file.removesuffix(".toml")), None)
+        entry = session_entry(window, start_file)
         if entry is not None and entry.session is not None:
             chosen = entry
             when_shown(window, lambda: window.start_session(chosen, dose or settings.dose))
@@ -173,6 +325,7 @@ def run_gui(args, start_file: str | None = None, dose: str | None = None, fullsc
             when_shown(window, window.resume_interrupted)
         return app.exec()
     finally:
+        second_starts.close()
         signal.signal(signal.SIGINT, previous_sigint)
         sys.excepthook = previous_hook
         _sigint_timer.stop()
