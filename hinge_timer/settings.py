@@ -55,6 +55,9 @@ class Settings:
     geometry: str = ""  # the window's saved geometry (hex of Qt's bytes)
     fullscreen: bool = False
     last_session: str = ""  # path or built-in name of the session last chosen on Home
+    # Session files opened with File → Open (absolute paths, the latest first, at most RECENT_MAX), listed
+    # on Home after a restart; one that is no longer there is dropped when the list is next made.
+    recent_files: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # keys from newer versions, kept as they were
 
     @classmethod
@@ -71,6 +74,9 @@ class Settings:
                 s.extra[key] = value
                 continue
             default = getattr(s, key)
+            if key == "recent_files":
+                s.recent_files = _recent_from_json(value)
+                continue
             why = _why_not(value, default, _CHOICES.get(key))
             if why is None:
                 setattr(s, key, float(value) if type(default) is float else value)
@@ -80,10 +86,42 @@ class Settings:
         s.volume = max(0.0, min(1.0, s.volume))
         return s
 
+    def remember_file(self, path: str | os.PathLike[str]) -> None:
+        """A session file the user opened: first in ``recent_files`` (once), the oldest beyond
+        ``RECENT_MAX`` forgotten."""
+        absolute = os.path.abspath(os.fspath(path))
+        self.recent_files = [absolute, *(p for p in self.recent_files if p != absolute)][:RECENT_MAX]
+
+    def forget_file(self, path: str | os.PathLike[str]) -> None:
+        """Drop a remembered file (it is no longer there)."""
+        absolute = os.path.abspath(os.fspath(path))
+        self.recent_files = [p for p in self.recent_files if p != absolute]
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         extra = data.pop("extra")
         return {**extra, **data}
+
+
+RECENT_MAX = 10  # session files remembered from File → Open
+_PATH_MAX = 4096  # characters: a longer "path" in the file is not one
+
+
+def _recent_from_json(value: object) -> list[str]:
+    """``recent_files`` as read: absolute paths (text, no NUL, not too long), each once, at most
+    ``RECENT_MAX``; anything else in the list is left out, and the reason logged."""
+    if not isinstance(value, list):
+        log.warning("settings: ignoring recent_files (expected a list, not %s); using none", _json_type(value))
+        return []
+    out: list[str] = []
+    for item in value:
+        if not isinstance(item, str) or not item or len(item) > _PATH_MAX or "\0" in item:
+            log.warning("settings: ignoring an entry of recent_files (%s)", _shown(item))
+        elif not os.path.isabs(item):
+            log.warning("settings: ignoring %s in recent_files (not an absolute path)", _shown(item))
+        elif item not in out and len(out) < RECENT_MAX:
+            out.append(item)
+    return out
 
 
 _CHOICES: dict[str, tuple[str, ...]] = {"dose": ("low", "high"), "audio": ("qt", "simpleaudio", "none")}

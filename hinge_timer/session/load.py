@@ -16,7 +16,9 @@ in full, the rest counted.
 from __future__ import annotations
 
 import difflib
+import logging
 import os
+import re
 import tomllib
 from functools import partial
 from importlib.resources import files
@@ -26,6 +28,7 @@ from typing import Any, Callable, Iterable
 
 from pydantic import ValidationError
 
+from ..plaintext import printable
 from ..safeio import NotRegularFile, TooLarge, read_regular
 from .errors import MAX_SHOWN, Problem, SessionError
 from .locate import Locator
@@ -42,6 +45,8 @@ MAX_BACKSLASHES = 10_000
 # However many unknown keys a file has, "did you mean" is worked out for at most this many of them
 # when deciding which "is required" problems a misspelling explains (each guess costs ~30 µs).
 GUESS_BUDGET = 200
+
+log = logging.getLogger(__name__)
 
 Loc = tuple[str | int, ...]
 Message = str | Callable[[], str]  # worded only if it is one of the problems shown
@@ -120,7 +125,7 @@ def parse_session(data: bytes | str, name: str = "<session>") -> Session:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SessionError([_toml_problem(name, exc)]) from None
+        raise SessionError([_toml_problem(name, exc, text)]) from None
     except RecursionError:
         raise SessionError([Problem(name, None, "", "is nested too deeply to be a session file")]) from None
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
@@ -219,9 +224,12 @@ class _Guesser:
         return guess
 
 
-def _toml_problem(name: str, exc: tomllib.TOMLDecodeError) -> Problem:
+def _toml_problem(name: str, exc: tomllib.TOMLDecodeError, text: str = "") -> Problem:
+    """A TOML syntax error, in words: the common mistakes a person makes are recognised from the line
+    itself and told what to write (``_syntax_advice``); anything else keeps tomllib's own message."""
     msg = str(exc)
     line = None
+    col = None
     # tomllib ends its messages with "(at line L, column C)" or "(at end of document)".
     if "(at line " in msg:
         head, _, tail = msg.rpartition("(at line ")
@@ -234,9 +242,511 @@ def _toml_problem(name: str, exc: tomllib.TOMLDecodeError) -> Problem:
         msg = head.strip() + (f" (column {col})" if col else "")
     elif "(at end of document)" in msg:
         msg = msg.replace("(at end of document)", "at the end of the file").strip()
+    if text:
+        try:
+            advice = _syntax_advice(text, line)
+        except Exception:  # advice is a kindness: a bug in it must never hide the error itself
+            log.exception("working out advice for a TOML error in %s", printable(name, limit=200))
+            advice = None
+        if advice is not None:
+            at, words = advice
+            return Problem(name, at, "", f"is not valid TOML: {words}")
     if msg.startswith("Illegal character '\\n'"):
         msg = "a quoted text is not closed before the end of the line" + msg[len("Illegal character '\\n'"):]
     return Problem(name, line, "", f"is not valid TOML: {msg[:1].lower()}{msg[1:]}")
+
+
+# -- TOML syntax errors a person makes -----------------------------------------------------------------
+#
+# tomllib says where it stopped ("Invalid value (at line 3, column 9)"), not what was meant.  The line it
+# names (or, for something left open, the line where it was opened) is looked at here: a key and its
+# value, a table header, the items of a list.  The advice never rests on tomllib's wording, only on the
+# text, and a suggested line is offered only if it parses.  At most ``_ADVICE_MAX`` characters of a line
+# are looked at and every pattern is linear, so a hostile line costs nothing.
+
+_ADVICE_MAX = 400  # characters of a line looked at
+_EXAMPLE_MAX = 100  # a suggested line longer than this is described, not shown
+
+# What each key of the format holds (tests/unit/test_load_syntax.py checks that every key has its kind).
+SECONDS_KEYS = frozenset({"hold", "seconds", "get_ready", "rest_between_sets", "rest_between_drills",
+                          "rest_after", "switch_sides"})
+COUNT_KEYS = frozenset({"reps", "sets", "format"})
+TEXT_KEYS = frozenset({"title", "summary", "name", "how", "caution", "phase", "say", "dose"})
+TEXT_LIST_KEYS = frozenset({"cues", "equipment", "sides"})
+TABLE_KEYS_OF_TABLES = frozenset({"tempo", "cycle", "drill", "defaults"})
+_EXAMPLE = {"format": "1", "reps": "10", "sets": "[2, 3]", "dose": '"low"', "sides": '["left", "right"]'}
+
+_PART = r"(?:[A-Za-z0-9_-]+|\"[^\"\n]*\")"
+_KEY_VALUE = re.compile(rf"\s*({_PART}(?:[ \t]*\.[ \t]*{_PART})*)[ \t]*=[ \t]*(.*)")
+_WORDS_THEN_EQUALS = re.compile(r"\s*([A-Za-z][A-Za-z0-9_-]*(?:[ \t]+[A-Za-z0-9_-]+)+)[ \t]*=[ \t]*(.*)")
+_KEY_NO_EQUALS = re.compile(r"\s*([A-Za-z][A-Za-z0-9_-]*)(?:[ \t]*:[ \t]*|[ \t]+|$)(.*)")
+_HEADER = re.compile(r"\s*\[")
+_SCAN = re.compile("\"\"\"|'''|[\"'\\[\\]{}#]")
+# What ends each kind of string; a backslash escapes the next character in the basic kinds, and a
+# one-line string ends with its line at the latest.
+_STRING_END = {'"""': re.compile(r'\\.|"""', re.S), "'''": re.compile("'''"),
+               '"': re.compile(r'\\.|"|\n'), "'": re.compile(r"'|\n")}
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[a-z]+|\S")
+_SMART = "\u201c\u201d\u201e\u201f\u2018\u2019\u201a\u201b\u00ab\u00bb"
+_UNITS = {"s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
+          "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
+          "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600}
+_RANGE_WORDS = ("-", "\u2013", "\u2014", "to")
+_FILLER = frozenset({"each", "side", "per", "leg", "a", "on"})  # "60 seconds each side"
+_COUNT_WORDS = frozenset({"rep", "reps", "set", "sets", "x", "times", "each", "side", "per", "leg"})
+
+
+def _parses(line: str) -> bool:
+    try:
+        tomllib.loads(line)
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+        return False
+    return True
+
+
+def _example(line: str) -> str:
+    """``: LINE`` to end a piece of advice with, or nothing when the line is too long to be an example."""
+    return f": {line}" if len(line) <= _EXAMPLE_MAX else ""
+
+
+def _bare_key(key: str) -> str:
+    return key.rpartition(".")[2].strip().strip('"')
+
+
+def _key_kind(key: str) -> str:
+    last = _bare_key(key)
+    for kind, keys in (("seconds", SECONDS_KEYS), ("count", COUNT_KEYS), ("text", TEXT_KEYS),
+                       ("text list", TEXT_LIST_KEYS), ("tables", TABLE_KEYS_OF_TABLES)):
+        if last in keys:
+            return kind
+    return ""
+
+
+def _open_at(text: str, stop_line: int | None) -> tuple[list[tuple[str, int]], tuple[str, int] | None]:
+    """What is still open at the start of line ``stop_line`` (at the end of the text, for None): the
+    brackets, each with the line it was opened on, and a multi-line string (its quotes and line).
+
+    Linear, and mostly at C speed: comments and strings are skipped whole (``str.find``, a search), so
+    only brackets (which the shape limits have already bounded) and the start of each comment or
+    string come back to Python."""
+    stack: list[tuple[str, int]] = []
+    end = len(text)
+    if stop_line is not None:
+        end = -1
+        for _ in range(stop_line - 1):
+            end = text.find("\n", end + 1)
+            if end < 0:
+                end = len(text)
+                break
+        end = max(end, 0)
+    line, counted = 1, 0  # the line of offset ``counted``
+
+    def line_at(offset: int) -> int:
+        nonlocal line, counted
+        line += text.count("\n", counted, offset)
+        counted = offset
+        return line
+
+    pos = 0
+    while True:
+        m = _SCAN.search(text, pos, end)
+        if m is None:
+            return stack, None
+        tok, at = m.group(), m.start()
+        if tok == "#":
+            nl = text.find("\n", at, end)
+            if nl < 0:
+                return stack, None
+            pos = nl + 1
+        elif tok in _STRING_END:
+            close = _STRING_END[tok].search(text, at + len(tok), end)
+            while close is not None and close.group()[0] == "\\":  # an escaped character: not the end
+                close = _STRING_END[tok].search(text, close.end(), end)
+            if close is None:
+                if len(tok) == 3:
+                    return stack, (tok, line_at(at))
+                return stack, None
+            pos = close.end()
+        elif tok in "[{":
+            stack.append((tok, line_at(at)))
+            pos = at + 1
+        else:
+            if stack:
+                stack.pop()
+            pos = at + 1
+
+
+def _key_of(line_text: str) -> str:
+    m = _KEY_VALUE.match(line_text[:_ADVICE_MAX])
+    return m.group(1).strip() if m else ""
+
+
+def _syntax_advice(text: str, line: int | None) -> tuple[int | None, str] | None:
+    """What to write instead, and the line to say it at, for the syntax error tomllib found at ``line``
+    (None: at the end of the text); None when it is none of the common mistakes."""
+    lines = [ln.rstrip("\r") for ln in text.split("\n")]
+    if line is not None and not 1 <= line <= len(lines):
+        return None
+    stack, multiline = _open_at(text, line)
+    if multiline is not None:
+        quotes, opened = multiline
+        return opened, f"the text that starts here with {quotes} is never closed: end it with {quotes}"
+    if line is None:
+        return _unclosed(stack[0], lines, None) if stack else None
+    src = lines[line - 1]
+    if len(src) > _ADVICE_MAX:
+        return None
+    if stack:  # inside a list (or a { } table) opened on an earlier line
+        if stack[0][1] < line and (_HEADER.match(src) or _KEY_VALUE.match(src)):
+            return _unclosed(stack[0], lines, line)
+        return _list_items(src, line)
+    if _HEADER.match(src):
+        return _header_advice(src, line, lines)
+    if src.strip().startswith("{") or re.match(r'\s*"[^"\n]*"\s*:', src):
+        return line, ("this looks like JSON, but a session file is TOML: one key = value a line, "
+                      'for example title = "Evening stretch"')
+    kv = _KEY_VALUE.match(src)
+    if kv is not None:
+        return _key_value_advice(kv.group(1).strip(), kv.group(2), src, line, lines)
+    spaced = _WORDS_THEN_EQUALS.match(src)
+    if spaced is not None:
+        key = re.sub(r"[ \t]+", "_", spaced.group(1).strip()).lower()
+        value = spaced.group(2).strip()
+        fixed = f"{key} = {value}" if _parses(f"{key} = {value}") else f"{key} = {_fixed_value(key, value) or ''}"
+        return line, f"a key has no spaces in it{_example(fixed) if _parses(fixed) else ': write ' + key}"
+    bare = _KEY_NO_EQUALS.match(src)
+    if bare is not None:
+        key, value = bare.group(1), bare.group(2).strip()
+        if not value:
+            return line, f"{key} needs = and a value after it{_example(f'{key} = {_value_example(key)}')}"
+        fixed = f"{key} = {value}"
+        if not _parses(fixed):
+            fixed = f"{key} = {_fixed_value(key, value) or ''}"
+        if _parses(fixed):
+            return line, f"put = between the key and its value{_example(fixed)}"
+        return line, f"put = between {key} and its value"
+    return None
+
+
+def _unclosed(opener: tuple[str, int], lines: list[str], before: int | None) -> tuple[int, str]:
+    bracket, at = opener
+    key = _key_of(lines[at - 1])
+    what = "list" if bracket == "[" else "{ } table"
+    of = f" of {key}" if key else ""
+    close = "]" if bracket == "[" else "}"
+    where = f" before line {before}" if before is not None else ""
+    return at, f"the {what}{of} that starts here is not closed: end it with {close}{where}"
+
+
+def _list_items(src: str, line: int) -> tuple[int, str] | None:
+    """A line of items in a list written over several lines: bare text that needs quotes."""
+    if '"' in src or "'" in src:
+        return None
+    body = src.split("#", 1)[0].strip()
+    if not body or any(c in body for c in "{}[]="):
+        return None
+    items = [i.strip() for i in body.rstrip(",").split(",") if i.strip()]
+    if items and all(re.search(r"[A-Za-z]", i) for i in items):
+        quoted = ", ".join(_quote(i) for i in items) + ("," if body.endswith(",") else "")
+        if _parses(f"x = [{quoted.rstrip(',')}]"):
+            return line, f"each text in a list goes in double quotes{_example(quoted)}"
+    return None
+
+
+def _quote(text: str) -> str:
+    """``text`` as a TOML string in double quotes (its quotes and backslashes escaped)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _header_advice(src: str, line: int, lines: list[str]) -> tuple[int, str] | None:
+    header = src.split("#", 1)[0].strip()
+    if _parses(header):  # a good header: it is there twice, [drill] and [[drill]] are mixed, or a key has its name
+        name = header.strip("[] \t")
+        if name == "drill":
+            single = re.compile(r"\s*\[\s*drill\s*\]\s*(?:#.*)?$")
+            singles = [i + 1 for i in range(line) if single.match(lines[i][:_ADVICE_MAX])]
+            if singles:
+                also = f" (line {', '.join(map(str, singles[1:]))} too)" if len(singles) > 1 else ""
+                return singles[0], f"each drill starts with [[drill]], with two brackets on each side{also}"
+        earlier = _earlier_header(lines, line, name)
+        if earlier is not None and name != "drill":
+            return line, f"[{name}] is here twice (first on line {earlier}): put all its keys under one [{name}]"
+        as_key = _earlier_key(lines, line, name, top_only=True)
+        if as_key is not None:
+            return as_key, f"{name} is a table, not a value: take away {name} = … on this line"
+        return None
+    if "drill" in header.lower():
+        return line, "each drill starts with a line [[drill]], with two brackets on each side"
+    words = re.findall(r"[A-Za-z0-9_-]+", header)
+    if len(words) == 1:
+        return line, f"a table header is a name in brackets, such as [{words[0]}], or [[drill]] for each drill"
+    return None
+
+
+def _earlier_header(lines: list[str], line: int, name: str) -> int | None:
+    pattern = re.compile(r"\s*\[\[?\s*" + re.escape(name) + r"\s*\]\]?\s*(?:#.*)?$")
+    for i in range(line - 1):
+        if pattern.match(lines[i][:_ADVICE_MAX]):
+            return i + 1
+    return None
+
+
+def _earlier_key(lines: list[str], line: int, key: str, top_only: bool = False) -> int | None:
+    """The line where ``key`` was set before ``line`` in the same table (``top_only``: at the top of the
+    file, before the first table header)."""
+    span = range(0, line - 1) if top_only else range(line - 2, -1, -1)
+    for i in span:
+        text = lines[i][:_ADVICE_MAX]
+        if _HEADER.match(text):
+            return None
+        if _key_of(text) == key:
+            return i + 1
+    return None
+
+
+def _key_value_advice(key: str, rest: str, src: str, line: int, lines: list[str]) -> tuple[int, str] | None:
+    if _parses(src):  # the line is good by itself: the key is given twice in its table
+        earlier = _earlier_key(lines, line, key)
+        if earlier is not None:
+            return line, f"{key} is given twice (first on line {earlier}): keep one of them"
+        return None
+    value = rest.strip()
+    if not value or value.startswith("#"):
+        return line, f"{key} has no value: write one after the ={_example(f'{key} = {_value_example(key)}')}"
+    if any(c in value for c in _SMART):
+        plain = value
+        for c in _SMART:
+            plain = plain.replace(c, '"')
+        fixed = f"{key} = {plain}"
+        if not _parses(fixed):
+            fixed = f"{key} = {_quote(value.strip(_SMART + ' '))}"
+        hint = _example(fixed) if _parses(fixed) else ""
+        return line, f"curly quotes (\u201c \u201d) are not quotes in a session file: type straight ones{hint}"
+    if value.startswith("="):
+        fixed = f"{key} = {value.lstrip('= ')}"
+        return line, f"one = is enough{_example(fixed) if _parses(fixed) else ''}"
+    if value[0] in "[{":
+        return _bracket_advice(key, value, line)
+    if value[0] in "\"'":
+        return _quoted_advice(key, value, line)
+    bare = value.split("#", 1)[0].strip()
+    trimmed = bare.rstrip(",;").rstrip()
+    if trimmed != bare and _parses(f"{key} = {trimmed}"):
+        mark = "comma" if bare.endswith(",") else "semicolon"
+        return line, f"take the {mark} off the end{_example(f'{key} = {trimmed}')}"
+    fixed_value = _fixed_value(key, trimmed)
+    if fixed_value is None or not _parses(f"{key} = {fixed_value}"):
+        return None
+    fixed = f"{key} = {fixed_value}"
+    kind = _key_kind(key)
+    ranged = fixed_value.startswith("[")
+    return line, f"{_what_it_is(key, fixed_value)}{_example(fixed)}"
+
+
+def _what_it_is(key: str, fixed_value: str) -> str:
+    """What ``key`` holds, said to go before an example of it."""
+    kind = _key_kind(key)
+    ranged = fixed_value.startswith("[")
+    if _bare_key(key) == "seconds":
+        return f"{key} is a whole number without a unit" + (", or [min, max] for a range" if ranged else "")
+    if kind == "seconds" or (not kind and fixed_value[0] in "[0123456789"):
+        return f"{key} is a number of seconds without a unit" + (", or [min, max] for a range" if ranged else "")
+    if kind == "count":
+        return f"{key} is a whole number" + (", or [min, max] for a range" if ranged else ", without a word after it")
+    if kind == "text list":
+        return f"{key} is a list of texts, each in double quotes"
+    return "text goes in double quotes"
+
+
+def _value_example(key: str) -> str:
+    last = _bare_key(key)
+    if last in _EXAMPLE:
+        return _EXAMPLE[last]
+    return {"seconds": "60", "count": "10", "text list": '["..."]'}.get(_key_kind(key), '"..."')
+
+
+def _fixed_value(key: str, value: str) -> str | None:
+    """A value of the right kind for ``key``, made from what the person wrote, or None."""
+    kind = _key_kind(key)
+    if kind == "seconds" or not kind:
+        got = _seconds_or_range(value)
+        if got is not None or kind:
+            return got
+    if kind == "count":
+        return _count_or_range(value)
+    if kind == "text list":
+        items = [i.strip() for i in value.split(",") if i.strip()]
+        return "[" + ", ".join(_quote(i) for i in items) + "]" if items else None
+    if kind == "tables":
+        return None
+    if value and re.search(r"[A-Za-z]", value):
+        return _quote(value)
+    return None
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text.lower())
+
+
+def _number(tok: str) -> float | None:
+    try:
+        return float(tok.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _seconds_of(text: str) -> int | None:
+    """``2 min``, ``90s``, ``1:30``, ``1m30s``, ``1 min 30``, ``1.5 minutes`` in whole seconds, or None."""
+    t = text.strip().lower().rstrip(".")
+    clock = re.fullmatch(r"(\d{1,3}):([0-5]\d)(?::([0-5]\d))?", t)
+    if clock:
+        a, b, c = clock.groups()
+        total_s = int(a) * 3600 + int(b) * 60 + int(c) if c else int(a) * 60 + int(b)
+        return total_s or None
+    toks = [tok for tok in _tokens(t) if tok not in _FILLER]
+    total = 0.0
+    i = 0
+    last_unit: int | None = None
+    while i < len(toks):
+        n = _number(toks[i])
+        if n is None:
+            return None
+        unit = toks[i + 1] if i + 1 < len(toks) and toks[i + 1] in _UNITS else None
+        if unit is None:  # "1 min 30": a last number after minutes is seconds
+            if i + 1 < len(toks) or last_unit != 60:
+                return None
+            unit_s, i = 1, i + 1
+        else:
+            unit_s, i = _UNITS[unit], i + 2
+        total += n * unit_s
+        last_unit = unit_s
+    if last_unit is None or total != int(total) or total <= 0:
+        return None
+    return int(total)
+
+
+def _split_range(text: str) -> tuple[str, str] | None:
+    for word in _RANGE_WORDS:
+        sep = f" {word} " if word.isalpha() else word
+        left, found, right = text.partition(sep)
+        if found and left.strip() and right.strip():
+            return left.strip(), right.strip()
+    return None
+
+
+def _seconds_or_range(value: str) -> str | None:
+    """The seconds (``120``) or the range (``[60, 120]``) a person meant by a time with a unit, or None."""
+    pair = _split_range(value)
+    if pair is not None:
+        left, right = pair
+        unit = re.search(r"[A-Za-z]+\s*$", right)
+        hi = _seconds_of(right)
+        lo = _seconds_of(left) if re.search(r"[A-Za-z:]", left) else _seconds_of(left + (unit.group() if unit else "s"))
+        return f"[{lo}, {hi}]" if lo is not None and hi is not None and lo < hi else None
+    if not re.search(r"[A-Za-z:]", value):  # a plain number is not what went wrong
+        return None
+    got = _seconds_of(value)
+    return None if got is None else str(got)
+
+
+def _count_or_range(value: str) -> str | None:
+    """``10 reps``, ``3 sets``, ``x10``, ``2-3`` or ``2 to 3 sets`` as a count or a range, or None."""
+    pair = _split_range(value)
+    numbers = []
+    for part in ([pair[0], pair[1]] if pair else [value]):
+        toks = [t for t in _tokens(part) if t not in _COUNT_WORDS]
+        if len(toks) != 1 or not toks[0].isdigit():
+            return None
+        numbers.append(int(toks[0]))
+    if len(numbers) == 2:
+        return f"[{numbers[0]}, {numbers[1]}]" if numbers[0] < numbers[1] else None
+    return str(numbers[0])
+
+
+def _bracket_advice(key: str, value: str, line: int) -> tuple[int, str] | None:
+    body = value.rstrip()
+    if "{" in body:
+        if body.count("{") > body.count("}"):
+            if "]" in body[body.rfind("{"):]:
+                return line, "a { } table is not closed: end it with } before the ]"
+            return line, "a { } table must be written on one line: put everything from { to its } on this line"
+        if re.search(r",\s*\}", body):
+            fixed = f"{key} = " + re.sub(r",(\s*)}", r"\1}", body)
+            return line, f"take away the comma before }}{_example(fixed) if _parses(fixed) else ''}"
+        return _inline_pairs(body, line)
+    body = body.split("#", 1)[0].rstrip() if '"' not in body and "'" not in body else body
+    if '"' in body or "'" in body or not body.endswith("]"):
+        return None
+    items = [i.strip() for i in body[1:-1].split(",") if i.strip()]
+    kind = _key_kind(key)
+    if kind in ("seconds", "count") and len(items) == 2:
+        each = [_seconds_of(i) if kind == "seconds" else _count_or_range(i) for i in items]
+        fixed = f"{key} = [{each[0]}, {each[1]}]"
+        if None not in each and _parses(fixed):
+            unit = "in seconds, without units" if kind == "seconds" else "in whole numbers"
+            return line, f"a range is [min, max], {unit}{_example(fixed)}"
+        return None
+    if items and kind not in ("seconds", "count") and all(re.search(r"[A-Za-z]", i) for i in items):
+        fixed = f"{key} = [{', '.join(_quote(i) for i in items)}]"
+        if _parses(fixed):
+            return line, f"each text in a list goes in double quotes{_example(fixed)}"
+    return None
+
+
+def _inline_pairs(body: str, line: int) -> tuple[int, str] | None:
+    """A ``key = value`` inside ``{ }`` with the value written wrongly (``seconds = 2 s``): the pair's fix."""
+    for table in re.finditer(r"\{([^{}]*)\}", body):
+        for pair in _split_outside_quotes(table.group(1)):
+            m = _KEY_VALUE.match(pair)
+            if m is None or _parses(pair.strip()):
+                continue
+            key, value = m.group(1).strip(), m.group(2).strip()
+            fixed_value = _fixed_value(key, value)
+            if fixed_value is not None and _parses(f"{key} = {fixed_value}"):
+                return line, f"{_what_it_is(key, fixed_value)}: {key} = {fixed_value}"
+    return None
+
+
+def _split_outside_quotes(text: str) -> list[str]:
+    parts, start, quote = [], 0, ""
+    for i, c in enumerate(text):
+        if quote:
+            if c == quote:
+                quote = ""
+        elif c in "\"'":
+            quote = c
+        elif c == ",":
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _quoted_advice(key: str, value: str, line: int) -> tuple[int, str] | None:
+    q = value[0]
+    close = value.find(q, 1)
+    while q == '"' and close > 0 and value[close - 1] == "\\":
+        close = value.find(q, close + 1)
+    if close < 0:
+        fixed = f"{key} = {_quote(value[1:].rstrip())}"
+        hint = _example(fixed) if _parses(fixed) else ""
+        return line, (f"the text is not closed on this line: end it with {q}{hint} "
+                      '(text over several lines goes between """ and """)')
+    after = value[close + 1:].strip()
+    if not after or after.startswith("#"):
+        return None
+    if after in (",", ";"):
+        mark = "comma" if after == "," else "semicolon"
+        return line, f"take the {mark} off the end{_example(f'{key} = {value[:close + 1]}')}"
+    words = after.split("#", 1)[0].rstrip()
+    if q == "'" and re.match(r"[A-Za-z]", words):  # 'Kim's stretch': the apostrophe ended the text
+        fixed = f"{key} = {_quote(value[1:close] + q + words.rstrip(q))}"
+        if _parses(fixed):
+            return line, f"an apostrophe ends a text in single quotes: use double quotes{_example(fixed)}"
+    fixed = f"{key} = {_quote((value[1:close] + ' ' + words.strip(q + ' ')).strip())}"
+    if _parses(fixed):
+        return line, f"put all of the text inside the quotes{_example(fixed)}"
+    return None
 
 
 def field_path(loc: Loc) -> str:

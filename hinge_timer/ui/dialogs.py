@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:  # the dialogs' classes load when a dialog first opens, not before Home paints
-    from PySide6.QtWidgets import QMessageBox, QWidget
+    from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+
+# ``recheck(done)`` checks a file again without waiting; ``done(None)`` when it now opens, else
+# ``done(problems)`` with its problems' new text.  It is called on the GUI thread.
+Recheck = Callable[[Callable[[str | None], None]], None]
 
 
 def message_box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str,
@@ -32,6 +36,75 @@ def show_error(parent: QWidget | None, title: str, text: str) -> None:
     box = message_box(parent, QMessageBox.Icon.Warning, title, text)
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
     box.exec()
+
+
+def problems_dialog(parent: QWidget | None, title: str, where: str, problems: str,
+                    recheck: Recheck | None = None) -> QDialog:
+    """A session file's problems, large enough to read: what it is (``title``), the file once (``where``),
+    then one problem a line, all plain text (selectable, to copy); with ``recheck``, a Reload button
+    checks the file again (fixed in an editor meanwhile) and the dialog closes, accepted, once it opens.
+    Built, not shown: tests look at it."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QFontDatabase
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout
+
+    from .widgets import plain_label
+
+    dialog = QDialog(parent)
+    dialog.setObjectName("session_problems")
+    dialog.setWindowTitle(title)
+    layout = QVBoxLayout(dialog)
+    heading = plain_label(dialog, title, name="problems_heading", wrap=True)
+    heading.setStyleSheet("font-size: 18px; font-weight: bold;")
+    file_label = plain_label(dialog, where, name="problems_file", wrap=True)
+    file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    text = QPlainTextEdit(dialog)  # plain text by nature: a file's words are never rich text here
+    text.setObjectName("problems_text")
+    text.setReadOnly(True)
+    text.setPlainText(problems)
+    text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    font.setPointSizeF(max(font.pointSizeF(), 11.0))
+    text.setFont(font)
+    status = plain_label(dialog, "", name="problems_status", wrap=True)
+    buttons = QDialogButtonBox(dialog)
+    close = buttons.addButton("Close", QDialogButtonBox.ButtonRole.RejectRole)
+    close.setObjectName("problems_close")
+    close.clicked.connect(dialog.reject)
+    if recheck is not None:
+        reload = buttons.addButton("Reload", QDialogButtonBox.ButtonRole.ActionRole)
+        reload.setObjectName("problems_reload")
+        reload.setToolTip("Check the file again, after you have fixed and saved it")
+        status.setText("Fix the file in your editor, save it, then press Reload.")
+
+        def done(new_problems: str | None) -> None:
+            if new_problems is None:
+                dialog.accept()  # it opens now
+                return
+            text.setPlainText(new_problems)
+            reload.setEnabled(True)
+            reload.setText("Reload")
+            status.setText("Still not right: the problems above are what the file holds now.")
+
+        def on_reload() -> None:
+            reload.setEnabled(False)
+            reload.setText("Checking…")
+            status.setText("Checking the file again…")
+            recheck(done)
+
+        reload.clicked.connect(on_reload)
+    for w in (heading, file_label, text, status, buttons):
+        layout.addWidget(w, 1 if w is text else 0)
+    dialog.resize(760, 440)
+    return dialog
+
+
+def show_problems(parent: QWidget | None, title: str, where: str, problems: str,
+                  recheck: Recheck | None = None) -> bool:
+    """:func:`problems_dialog`, shown until it is closed; True if the file opened after a Reload."""
+    from PySide6.QtWidgets import QDialog
+
+    return problems_dialog(parent, title, where, problems, recheck).exec() == QDialog.DialogCode.Accepted
 
 
 def confirm(parent: QWidget | None, title: str, text: str, yes: str) -> bool:

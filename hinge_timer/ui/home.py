@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -35,6 +37,43 @@ from .widgets import plain_label
 
 if TYPE_CHECKING:
     from ..session.checker import FileChecker
+    from ..session.errors import Problem, SessionError
+
+# What a file-wide problem's message starts with (it was worded to follow the file's name).
+_FILE_VERBS = ("is ", "has ", "holds ", "nests ", "took ", "was ", "could ", "cannot ", "no ")
+
+
+def problem_line(problem: Problem) -> str:
+    """One problem of a file, worded for a reader who has been told the file once: where in it (the
+    line, the field) and what is wrong.  Escaped as on a terminal, so one problem stays one line."""
+    from ..plaintext import printable
+
+    message = printable(problem.message)
+    where = f"Line {problem.line}" if problem.line is not None else ""
+    if problem.field:
+        field = printable(problem.field, limit=200)
+        return f"{where}, {field}: {message}" if where else f"{field}: {message}"
+    if message.startswith("is not valid TOML: "):
+        message = message.removeprefix("is ")
+    elif message.startswith(_FILE_VERBS):
+        message = ("the file " if where else "The file ") + message
+    elif not where:
+        message = message[:1].upper() + message[1:]
+    return f"{where}: {message}" if where else message
+
+
+def problems_text(error: SessionError, key: str) -> tuple[str, str]:
+    """A file that cannot be opened, for the window: the file, said once, and its problems one a line
+    (the first ``MAX_SHOWN``, then how many more)."""
+    from ..plaintext import printable
+
+    lines = []
+    for p in error.problems:
+        line = problem_line(p)
+        lines.append(line if p.file == key else f"{printable(p.file, limit=200)}: {line}")
+    if error.more:
+        lines.append(f"… and {error.more} more problem{'' if error.more == 1 else 's'}")
+    return f"File: {printable(key, limit=500)}", "\n".join(lines)
 
 
 class SessionLister:
@@ -49,12 +88,17 @@ class SessionLister:
 
     def __init__(self, files: list[Path], post: Callable[[Callable[[], None]], None],
                  on_entry: Callable[[SessionEntry], None], on_done: Callable[[], None],
-                 checker: FileChecker | None = None) -> None:
+                 checker: FileChecker | None = None, optional: Collection[Path] = (),
+                 on_missing: Callable[[Path], None] = lambda _path: None) -> None:
         import threading
 
         from ..session.checker import FileChecker
 
         self.files = files
+        # Files that may have gone since they were remembered (recent files): one that is not a regular
+        # file any more is handed to ``on_missing`` (on the GUI thread) instead of being listed.
+        self.optional = frozenset(optional)
+        self._on_missing = on_missing
         self._post = post
         self._on_entry = on_entry
         self._on_done = on_done
@@ -80,6 +124,12 @@ class SessionLister:
             for path in self.files:
                 if self._cancelled.is_set():
                     return
+                if path in self.optional:
+                    from ..safeio import is_regular
+
+                    if not is_regular(path):
+                        self._post(partial(self._gone, path))
+                        continue
                 entry = self.checker.check(path)  # a broken file is an entry with its error
                 self._post(partial(self._deliver, entry))
         except Exception:  # a bug in the checks must not leave Home waiting: log it, list what was done
@@ -91,6 +141,10 @@ class SessionLister:
     def _deliver(self, entry: SessionEntry) -> None:  # on the GUI thread
         if not self._cancelled.is_set():
             self._on_entry(entry)
+
+    def _gone(self, path: Path) -> None:  # on the GUI thread
+        if not self._cancelled.is_set():
+            self._on_missing(path)
 
     def _finish(self) -> None:  # on the GUI thread
         if not self._cancelled.is_set():
@@ -104,6 +158,7 @@ class HomeScreen(QWidget):
     resume_requested = Signal()
     discard_requested = Signal()
     history_aside_requested = Signal()
+    recheck_requested = Signal(str)  # a broken file's key: check it again (Reload)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -132,13 +187,18 @@ class HomeScreen(QWidget):
         self.list.setAccessibleName("Sessions")
         row.addWidget(self.list, 2)
         # The chosen session's title and what it holds: text from the user's file, so plain text.
-        details_box = QVBoxLayout()
+        details_box = self._details_box = QVBoxLayout()
         self.details_title = plain_label(self, name="details_title", wrap=True)
+        # A file that cannot be opened: the file, once, above its problems (built when first needed).
+        self._details_file: QLabel | None = None
         self.details = plain_label(self, name="details", wrap=True)
         self.details.setAccessibleName("Session details")
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         details_box.addWidget(self.details_title)
         details_box.addWidget(self.details, 1)
+        # ... and under them, Reload to check it again once fixed (built when first needed).
+        self._reload_row: QFrame | None = None
+        self._checking: set[str] = set()  # keys of the files being checked again
         row.addLayout(details_box, 3)
         root.addLayout(row, 1)
 
@@ -262,6 +322,16 @@ class HomeScreen(QWidget):
         for b in (self.resume_button, self.discard_button):
             b.setStyleSheet(f"font-size: {mid}px; min-height: {theme.scaled_px(self, 0.08, 44)}px; padding: 0 18px;")
 
+    def _style_broken(self) -> None:
+        mid = theme.scaled_px(self, 0.03, 12)
+        if self._details_file is not None:
+            small = max(11, int(mid * 0.8))
+            self._details_file.setStyleSheet(f"color: {theme.MUTED_TEXT.name()}; font-size: {small}px;")
+        if self._reload_row is not None:
+            self.reload_hint.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {max(11, int(mid * 0.8))}px;")
+            self.reload_button.setStyleSheet(f"font-size: {mid}px; min-height: {theme.scaled_px(self, 0.08, 44)}px;"
+                                             " padding: 0 18px;")
+
     @property
     def dose(self) -> str:
         return "high" if self.dose_high.isChecked() else "low"
@@ -316,15 +386,76 @@ class HomeScreen(QWidget):
         row = self.list.currentRow()
         return self.entries[row] if 0 <= row < len(self.entries) else None
 
+    @property
+    def details_file(self) -> QLabel:
+        """The broken file's name, once, above its problems (made the first time one is shown)."""
+        if self._details_file is None:
+            label = self._details_file = plain_label(self, name="details_file", wrap=True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self._details_box.insertWidget(1, label)
+            self._style_broken()
+        return self._details_file
+
+    @property
+    def reload_row(self) -> QFrame:
+        """Under a broken file's problems: what to do, and Reload (made the first time one is shown)."""
+        if self._reload_row is None:
+            row = self._reload_row = QFrame(self)
+            row.setObjectName("reload_row")
+            box = QHBoxLayout(row)
+            box.setContentsMargins(0, 0, 0, 0)
+            self.reload_hint = plain_label(row, "Fix the file in your editor, save it, then press Reload.",
+                                           name="reload_hint", wrap=True)
+            self.reload_button = QPushButton("Reload", row)
+            self.reload_button.setObjectName("reload_file")
+            self.reload_button.setToolTip("Check this file again")
+            self.reload_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the window
+            self.reload_button.clicked.connect(self._on_reload_clicked)
+            box.addWidget(self.reload_hint, 1)
+            box.addWidget(self.reload_button)
+            self._details_box.addWidget(row)
+            self._style_broken()
+        return self._reload_row
+
+    def _on_reload_clicked(self) -> None:
+        e = self.current
+        if e is not None and e.session is None and not e.builtin and e.key not in self._checking:
+            self.recheck_requested.emit(e.key)
+
+    def set_checking(self, key: str, checking: bool) -> None:
+        """A file is being checked again (Reload pressed) or is done; its Reload waits meanwhile."""
+        (self._checking.add if checking else self._checking.discard)(key)
+        e = self.current
+        if e is not None and e.key == key:
+            self.refresh_details()
+
+    def _show_broken(self, e: SessionEntry) -> None:
+        self.details_title.setText("Cannot open this session")
+        if e.error is None:
+            self.details.setText("")
+            return
+        where, problems = problems_text(e.error, e.key)
+        self.details_file.setText(where)
+        self.details_file.show()
+        self.details.setText(problems)  # one problem a line, the first 50 and a count
+        if not e.builtin:
+            self.reload_row.show()
+            checking = e.key in self._checking
+            self.reload_button.setEnabled(not checking)
+            self.reload_button.setText("Checking…" if checking else "Reload")
+
     def refresh_details(self) -> None:
         e = self.current
+        if self._details_file is not None:
+            self._details_file.hide()
+        if self._reload_row is not None:
+            self._reload_row.hide()
         if e is None:
             self.details_title.setText("")
             self.details.setText("")
             return
         if e.session is None:
-            self.details_title.setText("Cannot open this session")
-            self.details.setText(str(e.error) if e.error else "")  # one problem a line, the first 50 and a count
+            self._show_broken(e)
             return
         s = e.session
         from ..session.timeline import compile_timeline
@@ -341,6 +472,8 @@ class HomeScreen(QWidget):
             sets = d.sets.pick(self.dose)  # type: ignore[arg-type]
             if sets > 1:
                 what = f"{sets} × {what}"
+            if d.reps is not None and not d.tempo:
+                what += " (you count them)"  # no clock: Rep +1 and Set done
             warn = " ⚠ caution" if d.caution else ""
             drills.append(f"{len(drills) + 1}. {d.name}: {what}{warn}")
         equipment = sorted({item for d in s.drills for item in d.equipment})
@@ -401,5 +534,6 @@ class HomeScreen(QWidget):
         if self.notice.text():
             self._style_notice()
         self._style_resume()
+        self._style_broken()
         for b in (self.open_button, self.start_button, self.history_button):
             b.setStyleSheet(f"font-size: {mid}px; min-height: {theme.scaled_px(self, 0.08, 44)}px; padding: 0 18px;")

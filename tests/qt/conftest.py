@@ -40,6 +40,14 @@ class Dialogs:
     def show_error(self, parent, title, text):
         self.errors.append((title, text))
 
+    def show_problems(self, parent, title, where, problems, recheck=None):
+        """A session file's problems: recorded as shown (the file line, then a problem a line) in
+        ``errors``, and with its Reload (``recheck``) in ``problems``; closed at once."""
+        self.errors.append((title, f"{where}\n{problems}"))
+        self.problems = getattr(self, "problems", [])
+        self.problems.append((title, where, problems, recheck))
+        return False
+
     def confirm(self, parent, title, text, yes):
         self.confirms.append(title)
         if self.during is not None:
@@ -47,6 +55,8 @@ class Dialogs:
         return self.answer
 
     def choose_session_file(self, parent, folder):
+        self.folders = getattr(self, "folders", [])
+        self.folders.append(folder)  # where the Open dialog started
         return self.file
 
     def choose_save_file(self, parent, suggested):
@@ -61,6 +71,7 @@ class Dialogs:
 def fake_dialogs(monkeypatch):
     d = Dialogs()
     monkeypatch.setattr(dialogs, "show_error", d.show_error)
+    monkeypatch.setattr(dialogs, "show_problems", d.show_problems)
     monkeypatch.setattr(dialogs, "confirm", d.confirm)
     monkeypatch.setattr(dialogs, "choose_session_file", d.choose_session_file)
     monkeypatch.setattr(dialogs, "choose_save_file", d.choose_save_file)
