@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 from . import timefmt
 from .engine.clock import NS
 from .engine.events import CueEvent, Snapshot
+from .engine.state import State
 from .plaintext import controls_escaped, printable
 from .session import kinds
 from .session.kinds import Shows
@@ -103,8 +104,33 @@ def run_in_terminal(
                 app.quit()
 
         handled: set[int] = set()
+        at_keyboard = sys.stdin is not None and sys.stdin.isatty()
+
+        def counted_set(snap: Snapshot) -> None:
+            """A set the user counts waits for them: at a keyboard, Enter ends it (or the number of reps
+            done); with no one there it is skipped, and recorded as skipped, never as done."""
+            handled.add(snap.step_index)
+            out.write(f"\n{printable(snap.drill_name)}: {snap.reps} reps that you count.\n")
+            if not at_keyboard:
+                out.write("Skipping this set: no one is at the keyboard to count it.\n\n")
+                QTimer.singleShot(0, driver.next)
+                return
+            answer = input(f"Press Enter when the set is done, or type how many reps you did (of {snap.reps}): ")
+            done = int(answer) if answer.strip().isdigit() else (snap.reps or 0)
+
+            def count() -> None:
+                for _ in range(min(done, snap.reps or 0)):
+                    driver.count_rep()
+                if driver.snapshot().step_index == snap.step_index:  # fewer than planned: the set ends here
+                    driver.set_done()
+
+            QTimer.singleShot(0, count)
 
         def on_snapshot(snap: Snapshot) -> None:
+            if (kinds.state_shows(snap.state, snap.work_mode) is Shows.REP_COUNT and snap.state is State.WORK
+                    and snap.step_index not in handled):
+                counted_set(snap)
+                return
             # A caution step waits for an answer (session/kinds.py: it shows the warning); not while paused.
             if kinds.state_shows(snap.state, snap.work_mode) is not Shows.CAUTION or snap.step_index in handled:
                 return
@@ -113,7 +139,7 @@ def run_in_terminal(
             if accept_cautions:
                 out.write("Confirmed (--accept-cautions).\n\n")
                 QTimer.singleShot(0, driver.acknowledge)
-            elif sys.stdin is not None and sys.stdin.isatty():
+            elif at_keyboard:
                 answer = input("Type 'yes' to do this drill, anything else to skip it: ")
                 QTimer.singleShot(0, driver.acknowledge if answer.strip().lower() in ("y", "yes")
                                   else driver.skip_drill)
@@ -153,7 +179,8 @@ def run_in_terminal(
         history.close()
         bridge_log.removeFilter(quiet)
     try:
-        if result is not None:
+        if result is not None:  # as the done screen says it: a run with a stopped drill is not "complete"
+            out.write(f"{printable(result.headline)}\n")
             out.write(f"Sets completed: {result.sets_done} of {result.sets_total}\n")
         out.flush()
     except (BrokenPipeError, ValueError):

@@ -40,3 +40,12 @@ def time_left(seconds: float | None) -> str:
     if seconds is None:
         return ""
     return clock(max(0.0, seconds), "up")
+
+
+def seconds_left(seconds: float | None) -> str:
+    """A countdown as the session screen's big number shows it: whole seconds rounded up ("90", "5"),
+    as ``m:ss`` only from 1000 s on (four digits would not fit as large); ``""`` with no clock."""
+    if seconds is None:
+        return ""
+    whole = whole_seconds(max(0.0, seconds), "up")
+    return str(whole) if whole < 1000 else clock(whole)

@@ -45,7 +45,7 @@ sides = ["left", "right"]
 
 class Shooter:
     def __init__(self, app: QApplication, out: Path, size: tuple[int, int], tag: str, data: Path) -> None:
-        self.app, self.out, self.tag = app, out, tag
+        self.app, self.out, self.tag, self.data = app, out, tag, data
         self.clock = FakeClock()
         (data / "sessions").mkdir(parents=True, exist_ok=True)
         (data / "sessions" / "my-deadlift-warm-up.toml").write_text(OWN_SESSION, encoding="utf-8")
@@ -123,6 +123,9 @@ class Shooter:
         w.run.driver.toggle_pause()  # type: ignore[union-attr]
         self.shot("paused")
         w.run.driver.toggle_pause()  # type: ignore[union-attr]
+        w.on_end_requested()  # Esc: "End the session?", asked in the window
+        self.shot("end-question")
+        w.session_screen.end_question.key(Qt.Key.Key_Return)  # any key but E: keep going
         self.until(lambda: self.step().kind is StepKind.WORK and bool(self.step().phases))
         self.advance(6)
         self.shot("hold-relax-cycle")
@@ -160,6 +163,17 @@ class Shooter:
         w.history_view.offer_resume()
         self.shot("resume")
         w.history_view.discard_offer()
+
+        # A file of the user's own with a mistake in it: its problems, a line each, and Reload.
+        broken = self.data / "sessions" / "evening-stretch.toml"
+        broken.write_text('format = 1\ntitle = Evening stretch\n[[drill]]\nname = "Couch stretch"\nhold = 2 min\n',
+                          encoding="utf-8")
+        w.listing.reload()
+        while not w.listing.ready:
+            self.app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+        w.home.list.setCurrentRow(next(i for i, e in enumerate(w.home.entries) if e.key == str(broken)))
+        self.shot("home-broken-file")
+        broken.unlink()
 
         seed_history(w.history_service.history.conn)
         w.show_history()

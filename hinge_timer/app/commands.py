@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from PySide6.QtCore import Qt
 
@@ -65,11 +66,15 @@ class Key:
 
 @dataclass(frozen=True)
 class Context:
-    """Where the user is: the screen shown, the session's state on the session screen, full screen or not."""
+    """Where the user is: the screen shown, the session's state on the session screen, full screen or not,
+    and what the session offers for a moment (``offers``: the names of the ``offered`` commands it takes
+    now, e.g. "undo_hurts" for a few seconds after "it hurts"; ``session_context`` reads them from a
+    Snapshot)."""
 
     screen: str
     state: State | None = None
     fullscreen: bool = False
+    offers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -89,11 +94,14 @@ class Command:
     group: str = ""  # checkable entries of one group exclude each other
     section: str = ""  # where the help lists it (SECTIONS)
     line: str = ""  # commands with the same line are written on one line of the help
+    offered: bool = False  # enabled only while the session offers it (Context.offers), on top of the rest
 
     def enabled(self, ctx: Context) -> bool:
         if ctx.screen not in self.screens:
             return False
         if self.states is not None and ctx.state not in self.states:
+            return False
+        if self.offered and self.name not in ctx.offers:
             return False
         return ctx.state not in self.not_states
 
@@ -123,13 +131,15 @@ TABLE: tuple[Command, ...] = (
     # -- a session (the session screen) -----------------------------------------------------------
     _cmd("pause", "pause / resume", Key(K.Key_Space, "Space"), Key(K.Key_B, "B"), Key(K.Key_Period, ".", text="."),
          screens=S, button="pause", tap="pause_overlay"),
-    _cmd("next", "next: skip the rest of this step", Key(K.Key_Right, "→"), Key(K.Key_PageDown, "Page Down"),
-         screens=S, button="next"),
+    # At a caution a clicker has no Enter: "next" pressed twice within 2 s confirms it (engine/runner.py).
+    _cmd("next", "next: skip the rest of this step; at a caution, press twice within 2 s to confirm it",
+         Key(K.Key_Right, "→"), Key(K.Key_PageDown, "Page Down"), screens=S, button="next"),
     _cmd("back", "back to the start of this step; twice: the step before", Key(K.Key_Left, "←"),
          Key(K.Key_PageUp, "Page Up"), screens=S, button="back"),
     _cmd("count_rep", "count a rep (sets you count)", Key(K.Key_Return, "Enter"), Key(K.Key_Enter, alias=True),
          screens=S, not_states=CAUTION, button="rep", line="enter"),
-    _cmd("acknowledge", "confirm a caution", Key(K.Key_Return, "Enter"), Key(K.Key_Enter, alias=True),
+    _cmd("acknowledge", "confirm a caution (a clicker: Page Down twice)", Key(K.Key_Return, "Enter"),
+         Key(K.Key_Enter, alias=True),
          screens=S, states=CAUTION, button="acknowledge", line="enter"),
     _cmd("undo_rep", "undo a rep", Key(K.Key_Backspace, "Backspace"), screens=S),
     _cmd("set_done", "set done", Key(K.Key_D, "D"), screens=S, button="set_done"),
@@ -137,7 +147,10 @@ TABLE: tuple[Command, ...] = (
          screens=S, button="plus", line="time"),
     _cmd("remove_time", "add or remove 10 s", Key(K.Key_Minus, "−", text="-"), Key(K.Key_Underscore, alias=True),
          screens=S, button="minus", line="time"),
-    _cmd("hurts", "stop this drill: it hurts", Key(K.Key_H, "H"), screens=S, button="hurts"),
+    _cmd("hurts", "stop this drill: it hurts", Key(K.Key_H, "H"), screens=S, button="hurts", line="hurts"),
+    # For 8 s after "it hurts" (Snapshot.undo_left; the runner's message names this key: UNDO_STOP_KEY).
+    _cmd("undo_hurts", "undo that stop, within 8 s", Key(K.Key_U, "U"), screens=S, offered=True, line="hurts",
+         button="undo_hurts"),
     _cmd("skip", "skip the drill (at a caution)", Key(K.Key_S, "S"), screens=S, states=CAUTION,
          button="skip_drill"),
     _cmd("how", "how to do this drill", Key(K.Key_I, "I"), screens=S, button="how_button"),
@@ -198,10 +211,32 @@ TABLE: tuple[Command, ...] = (
          section=HISTORY, line="pages"),
     _cmd("history_back", "back to Home", Key(ESC, "Esc"), Key(K.Key_Backspace, "Backspace"),
          screens=frozenset({HISTORY}), section=HISTORY),
+    _cmd("run_delete", "remove the chosen run (asks first)", Key(K.Key_Delete, "Delete"),
+         screens=frozenset({HISTORY}), section=HISTORY, button="delete_run", button_on=HISTORY),
+    _cmd("run_undo", "bring a removed run back (until you leave History)", Key(K.Key_Z, "Z", ctrl=True),
+         screens=frozenset({HISTORY}), section=HISTORY, button="undo_delete", button_on=HISTORY),
 )
 
 BY_NAME: dict[str, Command] = {c.name: c for c in TABLE}
 assert len(BY_NAME) == len(TABLE), "two commands with one name"
+
+
+class _Shown(Protocol):
+    """What ``session_context`` reads of a Snapshot (engine/events.py)."""
+
+    @property
+    def state(self) -> State: ...
+
+    @property
+    def undo_left(self) -> float | None: ...
+
+
+def session_context(screen: str, snap: _Shown | None, fullscreen: bool) -> Context:
+    """Where the user is, with what the session on screen offers now (``snap``: its last Snapshot)."""
+    if snap is None:
+        return Context(screen, None, fullscreen)
+    offers = frozenset({"undo_hurts"}) if snap.undo_left else frozenset()
+    return Context(screen, snap.state, fullscreen, offers)
 
 
 def command(name: str) -> Command:

@@ -59,8 +59,10 @@ class RunResult:
     """What a finished run was (the done screen shows it, the terminal prints it)."""
 
     title: str
-    outcome: str  # "completed", or "ended" (end_session: by the user, the kiosk, Ctrl-C, closing)
-    reason: str | None  # why it ended early (None when completed)
+    # "completed"; "stopped": a drill was stopped ("it hurts", Runner.stopped_outcome), whatever came after;
+    # or "ended" (end_session: by the user, the kiosk, Ctrl-C, closing).  Never "completed" with a stop in it.
+    outcome: str
+    reason: str | None  # why it ended early (None when completed or stopped)
     seconds: float  # the time taken: active time, pauses left out, earlier parts of a resumed run counted
     ended_early: bool  # the user chose to end it
     all_done: bool  # every set was done (nothing skipped or stopped)
@@ -68,6 +70,26 @@ class RunResult:
     sets_done: int
     sets_total: int
     saved: str  # saved_state at the end (SAVED, SAVING, KEPT, NOT_SAVED or NOT_KEPT)
+    stopped_at: str | None = None  # the first drill stopped ("it hurts"), by its name (plain text)
+    stop_reason: str | None = None  # why ("it hurts")
+    went_on: bool = False  # a set was done after that stop (a later drill)
+
+    @property
+    def headline(self) -> str:
+        """What the done screen's title and the terminal's last line say: a run in which a drill was
+        stopped is never called complete."""
+        if self.stopped_at is not None:
+            why = "stopped for pain" if self.stop_reason == "it hurts" else f"stopped ({self.stop_reason})"
+            if self.went_on:
+                return f"Session over: {self.stopped_at} was {why}"
+            return f"Session ended: {why} at {self.stopped_at}"
+        if self.ended_early:
+            return "Session ended early"
+        if self.outcome == "ended":
+            return f"Session ended: {self.reason}"
+        if self.all_done:
+            return "Session complete. Well done!"
+        return "Session complete"  # something was skipped: no cheering over it
 
 
 def drill_results(runner: Runner) -> tuple[DrillResult, ...]:
@@ -95,25 +117,33 @@ def drill_results(runner: Runner) -> tuple[DrillResult, ...]:
     return tuple(results)
 
 
-def run_result(runner: Runner, final: Snapshot, earlier_s: float, ended_early: bool, saved: str) -> RunResult:
+def run_result(runner: Runner, final: Snapshot, earlier_s: float, ended_early: bool, saved: str,
+               speed: float = 1.0) -> RunResult:
     """The finished run ``runner`` (``final``: its last Snapshot; ``earlier_s``: the time the earlier
-    parts of a resumed run took, as the history holds it)."""
+    parts of a resumed run took, as the history holds it; ``speed``: its clock's, so the time is the one
+    the history stores, as lived)."""
     from ..session.kinds import STEP_KINDS
 
     work = [s.index for s in runner.steps if STEP_KINDS[s.kind].recorded]
     done = sum(1 for i in work if (o := runner.outcomes.get(i)) is not None and o.status == "done")
+    stop = runner.stopped_outcome()
+    went_on = stop is not None and any(o.status == "done" and o.drill > stop.drill for o in runner.outcomes.values())
+    outcome = "ended" if runner.end_reason is not None else "stopped" if stop is not None else "completed"
     return RunResult(
         title=runner.timeline.session.title,
-        outcome="ended" if runner.end_reason is not None else "completed",
+        outcome=outcome,
         reason=runner.end_reason,
         # Rounded as the history stores it, so both show the same whole seconds.
-        seconds=round(earlier_s + final.active, 3),
+        seconds=round(earlier_s + final.active / speed, 3),  # the time lived: a --speed run's clock runs faster
         ended_early=ended_early,
         all_done=done == len(work),
         drills=drill_results(runner),
         sets_done=done,
         sets_total=len(work),
         saved=saved,
+        stopped_at=runner.timeline.session.drills[stop.drill].name if stop is not None else None,
+        stop_reason=stop.reason if stop is not None else None,
+        went_on=went_on,
     )
 
 
@@ -169,7 +199,8 @@ class SessionRun(QObject):
         self.driver = driver
         self.result = None
         self.ended_early = False
-        at_step, outcomes = self.history.start_recording(entry, timeline, driver.runner, resume, kiosk=self.kiosk)
+        at_step, outcomes = self.history.start_recording(entry, timeline, driver.runner, resume, kiosk=self.kiosk,
+                                                         speed=self.speed)
         # Taken over (outcomes read back): the run's earlier parts count in its time, as in the history.
         self._earlier_s = resume.seconds if resume is not None and outcomes is not None else 0.0
         driver.session_finished.connect(self.on_session_finished)
@@ -197,19 +228,47 @@ class SessionRun(QObject):
         return (d is not None and not d.finished and d.state not in (State.PAUSED, State.CAUTION, State.IDLE)
                 and d.timed_step)
 
-    def ask_paused(self, why: str, ask: Callable[[], bool]) -> bool:
-        """Ask the user something about the running session with its clock stopped: "no" carries on
-        from the same moment (a session paused before stays paused).  The answer."""
+    def hold(self, why: str) -> Callable[[], None]:
+        """Stop the clock while something covers the session (a question in the window, the help): what
+        this returns carries on from the same moment (a session paused before stays paused)."""
         from ..engine.state import State
 
         driver = self.driver
         if driver is None:
-            return ask()
+            return lambda: None
         was_paused = driver.state is State.PAUSED
         driver.pause(why)
+
+        def carry_on() -> None:
+            if not was_paused and self.driver is driver and not driver.finished:
+                driver.resume()
+
+        return carry_on
+
+    def ask_then_end(self, ask: Callable[[Callable[[bool], None]], None],
+                     why: str = "Asking whether to end the session") -> None:
+        """Ask whether to end the running session without waiting: ``ask`` puts the question up and
+        calls back with the answer; meanwhile the clock is stopped.  Yes ends it early; no carries on."""
+        driver = self.driver
+        if driver is None or driver.finished:
+            return
+        carry_on = self.hold(why)
+
+        def answered(end: bool) -> None:
+            if end and self.driver is driver and not driver.finished:  # (the kiosk may have gone home)
+                self.end_early("ended by the user")
+            else:
+                carry_on()
+
+        ask(answered)
+
+    def ask_paused(self, why: str, ask: Callable[[], bool]) -> bool:
+        """Ask the user something about the running session with its clock stopped: "no" carries on
+        from the same moment (a session paused before stays paused).  The answer."""
+        carry_on = self.hold(why)
         answer = ask()
-        if not answer and not was_paused and self.driver is driver and not driver.finished:
-            driver.resume()
+        if not answer:
+            carry_on()
         return answer
 
     def rebind_sound(self, sound: Sound) -> None:
@@ -217,6 +276,12 @@ class SessionRun(QObject):
         self._bound = sound
         if self.driver is not None:
             sound.bind(self.driver)
+
+    def undo_stop(self) -> bool:
+        """Take back "it hurts" while the run still offers it (a few seconds: Runner.undo_stop); whether
+        it was taken back."""
+        d = self.driver
+        return d is not None and not d.finished and d.undo_stop().ok
 
     def end_early(self, reason: str = "ended by the user") -> None:
         """The user chose to end the session (the result says "ended early")."""
@@ -237,7 +302,8 @@ class SessionRun(QObject):
             return
         driver.stop_timers()
         self.keep_screen_on(False)
-        self.result = run_result(driver.runner, snap, self._earlier_s, self.ended_early, self.history.saved_state())
+        self.result = run_result(driver.runner, snap, self._earlier_s, self.ended_early, self.history.saved_state(),
+                                 speed=self.speed)
         self.run_finished.emit(self.result)
         # The done screen's line about the history ("Saving…" until the writer thread says it is in).
         self.history.say_saved()

@@ -71,6 +71,12 @@ class Snapshot:
     how: str | None = None  # the drill's "how to do it" text (None outside a drill, or when it has none)
     active: float = 0.0  # this run's time so far, pauses left out (Runner.active_ns); frozen at the end
     work_mode: WorkMode | None = None  # a work step's mode (session/kinds.py); None in any other step
+    next_brief: str | None = None  # ``next_up`` as few words as can be read from across the room (Step.brief)
+    # At a caution, after one "next" (a clicker's Page Down, the Next button): the seconds left in which a
+    # second one confirms it, as Enter does.  None when no first press is waiting.
+    confirm_left: float | None = None
+    # After "it hurts" (Runner.stop_drill): the seconds left in which it can be undone (Runner.undo_stop).
+    undo_left: float | None = None
 
 
 class EventLog:

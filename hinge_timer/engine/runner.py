@@ -9,6 +9,17 @@ in order, each once; calling it twice with the same ``now`` does nothing more.
 Commands take ``now`` as well, catch up with the clock first, and return a
 ``CommandResult`` that says whether they did anything and why not: a key press
 in the wrong state is a no-op with a reason, never an exception.
+
+Three rules keep a person safe who is standing away from the keyboard:
+- At a caution, "next" (a clicker's Page Down, the Next button) confirms it only when pressed twice
+  within ``CONFIRM_AGAIN_NS``: one stray press says what to do and is forgotten after that time.
+- "It hurts" (``stop_drill``) acts at once and is recorded at once, and can be undone
+  (``undo_stop``) for ``UNDO_STOP_NS``: the step starts again and the stop is taken out of the
+  record.  On the last drill there is nothing to rest in before the end, so the clock waits at the
+  stop for that time (the run shows PAUSED with the stop as its reason), then the session ends.  A
+  run with a stopped drill never says "Session complete".
+- A resumed run (``start`` with the outcomes taken over) at a work step gets ready first
+  (``timeline.resume_get_ready``), so the person is back in position before its "Go".
 """
 
 from __future__ import annotations
@@ -25,6 +36,7 @@ from ..session.timeline import (
     Step,
     StepKind,
     Timeline,
+    resume_get_ready,
     retime,
 )
 from .clock import NS, Clock
@@ -46,6 +58,12 @@ ONCE_PER_STEP = frozenset(
     }
 )
 BACK_AGAIN_NS = 2 * NS  # a second "back" within this goes to the previous step
+CONFIRM_AGAIN_NS = 2 * NS  # at a caution, a second "next" within this confirms it, as Enter does
+UNDO_STOP_NS = 8 * NS  # "it hurts" can be undone for this long
+# The key app/commands.py gives "undo_hurts", as the stop's message names it (tests/qt/test_hurts_undo.py
+# checks that the two agree).
+UNDO_STOP_KEY = "U"
+CONFIRM_AGAIN_TEXT = "Press again to confirm you have read the caution."
 TIME_STEP_S = 10  # +/- time
 MIN_LEFT_S = 1  # removing time never leaves less than this
 COACH_EVERY_S = 15  # coaching cues rotate this often
@@ -72,8 +90,20 @@ class Outcome:
 
 
 # Called at every step boundary, before the step's line goes into the event log and before its cues fire:
-# (runner, the new step's index, its start on the runner's clock).
+# (runner, the new step's index, its start on the runner's clock).  Also when "it hurts" stops the last
+# drill (the stop is recorded at once, while the clock waits at the stop) and when the stop is undone.
 StepHook = Callable[["Runner", int, int], None]
+
+
+@dataclass(frozen=True)
+class StopOffer:
+    """A stop ("it hurts") that can still be undone, until ``until_ns``."""
+
+    until_ns: int
+    at_ns: int  # when it was stopped
+    step: int  # the step that was running: undo starts it again
+    outcomes: dict[int, Outcome]  # the outcomes just before the stop: undo puts them back
+    held: bool  # the last drill: the clock waits at the stop, and the session ends when the offer does
 
 
 class Runner:
@@ -115,6 +145,9 @@ class Runner:
         self._step_pauses = 0
         self._step_paused_ns = 0
         self._began_ns: int | None = None  # when ``start`` was called (this process's part of the run)
+        self._lead_in = False  # the step shown is the get-ready a resumed run starts with, before step ``_i``
+        self._confirm_from: int | None = None  # at a caution: when a first "next" was pressed
+        self._offer: StopOffer | None = None  # a stop that can still be undone
 
     # -- queries ----------------------------------------------------------
     @property
@@ -155,12 +188,15 @@ class Runner:
         return max(0, at - self._began_ns - self.paused_ns)
 
     def next_deadline_ns(self) -> int | None:
-        """Clock time of the next cue or step end, or None if nothing is timed."""
+        """Clock time of the next cue or step end, or of the end of an offer to undo a stop (the last
+        drill's stop then ends the session); None if nothing is timed."""
+        offer = self._offer.until_ns if self._offer is not None else None
         if self._state in (State.IDLE, State.DONE, State.CAUTION) or self.paused:
-            return None
-        best: int | None = None
+            return offer
+        best: int | None = offer
         if self._fired < len(self._step.cues):
-            best = self._start_ns + _ns(self._step.cues[self._fired].at)
+            due = self._start_ns + _ns(self._step.cues[self._fired].at)
+            best = due if best is None else min(best, due)
         if self._step.duration is not None:
             end = self._start_ns + _ns(self._step.duration)
             best = end if best is None else min(best, end)
@@ -179,7 +215,7 @@ class Runner:
         out: list[tuple[int, CueKind, str]] = []
         until = now + horizon_ns
         step, start, first = self._step, self._start_ns, self._fired
-        i = self._i
+        i = self._next_index() - 1  # the step after ``step`` is i + 1
         while True:
             for cue in step.cues[first:]:
                 due = start + _ns(cue.at)
@@ -202,6 +238,7 @@ class Runner:
         return events
 
     def _catch_up(self, now: int) -> None:
+        self._expire_offer(now)
         if self._state in (State.IDLE, State.DONE) or self.paused:
             return
         last, self._last_tick = self._last_tick, now
@@ -236,20 +273,23 @@ class Runner:
             if until < end:
                 return
             self._record("done", None, end)
-            self._enter(self._i + 1, end)
+            self._enter(self._next_index(), end)
 
     def _say(self, cue: Cue, scheduled: int, now: int) -> None:
         if cue.kind in ONCE_PER_STEP:
             if cue.kind in self._said:
                 return
             self._said.add(cue.kind)
-        ev = CueEvent(cue.kind, cue.text, self._i, scheduled, now)
+        text = cue.text
+        if cue.kind is CueKind.SESSION_COMPLETE and self.stopped_outcome() is not None:
+            text = SESSION_ENDED  # a drill was stopped: the session is over, not complete
+        ev = CueEvent(cue.kind, text, self._i, scheduled, now)
         self._pending.append(ev)
         self._write(
             {
                 "t": "cue",
                 "kind": cue.kind.value,
-                "text": cue.text,
+                "text": text,
                 "step": self._i,
                 "scheduled_ns": scheduled,
                 "actual_ns": now,
@@ -259,19 +299,32 @@ class Runner:
     def _say_now(self, kind: CueKind, text: str, now: int) -> None:
         self._say(Cue(0, kind, text), now, now)
 
-    def _enter(self, i: int, start: int) -> None:
+    def _enter(self, i: int, start: int, lead_in: Step | None = None) -> None:
+        """Step ``i`` begins at ``start`` (or ``lead_in``, the get-ready a resumed run has before it)."""
         self._i = i
-        self._step = self.steps[i]
+        self._step = lead_in if lead_in is not None else self.steps[i]
+        self._lead_in = lead_in is not None
         self._start_ns = start
         self._fired = 0
         self._said = set()
         self._reps_done = 0
         self._step_pauses = 0
         self._step_paused_ns = 0
+        self._confirm_from = None
         self._state = STATE_OF_STEP[self._step.kind]
+        if self._state is State.DONE:
+            self._offer = None  # the run is written as over now: nothing can be taken back
         if self.on_step is not None:
             self.on_step(self, i, start)
-        self._write({"t": "step", "step": i, "kind": self._step.kind.value, "start_ns": start})
+        if lead_in is not None:  # not a step of the timeline: its own line (the step's comes when it begins)
+            self._write({"t": "lead_in", "step": i, "kind": lead_in.kind.value, "seconds": lead_in.duration,
+                         "start_ns": start})
+        else:
+            self._write({"t": "step", "step": i, "kind": self._step.kind.value, "start_ns": start})
+
+    def _next_index(self) -> int:
+        """The step that follows the one shown: after a resumed run's get-ready, the step it leads into."""
+        return self._i if self._lead_in else self._i + 1
 
     # -- records --------------------------------------------------------------
     def _elapsed_ns(self, now: int) -> int:
@@ -344,30 +397,52 @@ class Runner:
             return "The session has not started."
         if self._state is State.DONE:
             return "The session is over."
+        if self._offer is not None and self._offer.held:
+            return self._held_why()
         return None
 
-    def start(self, now: int, at_step: int = 0, outcomes: dict[int, Outcome] | None = None) -> CommandResult:
+    @staticmethod
+    def _held_why() -> str:
+        return f"The drill was stopped: press {UNDO_STOP_KEY} to undo that, or resume to end the session now."
+
+    def stopped_outcome(self) -> Outcome | None:
+        """The first set stopped by ``stop_drill`` ("it hurts"), or None.  A run that has one is never
+        called complete.  A set cut short by ending the session early (its reason is the run's
+        ``end_reason``) is not one."""
+        found = [o for o in self.outcomes.values() if o.status == "stopped" and o.reason != self.end_reason]
+        return min(found, key=lambda o: o.step) if found else None
+
+    def start(self, now: int, at_step: int = 0, outcomes: dict[int, Outcome] | None = None, *,
+              resumed: bool | None = None) -> CommandResult:
         """Start the session; ``at_step`` resumes an interrupted run at the start of that step, with the
-        ``outcomes`` it had already recorded (so the summary at the end covers the whole run)."""
+        ``outcomes`` it had already recorded (so the summary at the end covers the whole run).  A resumed
+        run (``resumed``; by default, when ``outcomes`` are given) gets ready first when it resumes at a
+        work step (``timeline.resume_get_ready``), and only then that step says "Go"."""
         self._command_step = self._i
         if self._state is not State.IDLE:
             return self._run("start", now, CommandResult(False, "Already started."))
         if not 0 <= at_step < len(self.steps):
             return self._run("start", now, CommandResult(False, f"There is no step {at_step} to resume at."))
+        if resumed is None:
+            resumed = outcomes is not None
         if outcomes:
             self.outcomes.update({k: v for k, v in outcomes.items() if k < at_step})
+        lead = resume_get_ready(self.timeline, at_step) if resumed else None
         self._last_tick = now
         self._began_ns = now
-        self._enter(at_step, now)
+        self._enter(at_step, now, lead)
         self._progress_floor = self._base_progress(0.0)
         self._advance(now, now)
-        if at_step:
-            return self._run("start", now, CommandResult(True, f"Resumed at: {self._step.describe()}"),
-                             at_step=at_step)
+        if at_step or resumed:
+            first = ", after a get-ready" if lead is not None else ""
+            return self._run("start", now, CommandResult(True, f"Resumed at: {self.steps[at_step].describe()}{first}"),
+                             at_step=at_step, lead_in=lead is not None)
         return self._run("start", now, CommandResult(True, "Started."))
 
     def pause(self, now: int, reason: str = "Paused") -> CommandResult:
         self._begin(now)
+        if self._offer is not None and self._offer.held:
+            return self._run("pause", now, CommandResult(False, self._held_why()))
         if self.paused:
             return self._run("pause", now, CommandResult(False, "Already paused."))
         why = self._can_navigate()
@@ -381,7 +456,15 @@ class Runner:
         return self._run("pause", now, CommandResult(True, reason))
 
     def resume(self, now: int) -> CommandResult:
+        """Carry on after a pause.  While the last drill's stop can still be undone, the clock is waiting
+        at the stop: resuming ends the session there and then."""
         self._command_step = self._i
+        self._expire_offer(now)
+        offer = self._offer
+        if offer is not None and offer.held:
+            self._offer = None
+            self._end_stopped(offer, now)
+            return self._run("resume", now, CommandResult(True, "Session ended: the drill was stopped."))
         if self._paused_at is None:
             return self._run("resume", now, CommandResult(False, "Not paused."))
         self._start_ns += now - self._paused_at
@@ -395,10 +478,12 @@ class Runner:
     def toggle_pause(self, now: int) -> CommandResult:
         return self.resume(now) if self.paused else self.pause(now)
 
-    def _jump(self, i: int, now: int) -> None:
-        """Go to step ``i`` at ``now``; a paused session stays paused there, unless it is over."""
+    def _jump(self, i: int, now: int, lead_in: Step | None = None) -> None:
+        """Go to step ``i`` at ``now``; a paused session stays paused there, unless it is over.  A stop
+        that could be undone cannot be any more: the user has moved on."""
+        self._offer = None
         self._count_pause(now)  # a pause that goes on into the next step counts there from now
-        self._enter(i, now)
+        self._enter(i, now, lead_in)
         if self._state is State.DONE:
             self._paused_at = None
             self._pause_reason = None
@@ -409,14 +494,21 @@ class Runner:
             self._advance(now, now)
 
     def next(self, now: int) -> CommandResult:
+        """Skip the rest of the step.  At a caution, a clicker has no Enter: the first press says to press
+        again, and a second one within CONFIRM_AGAIN_NS confirms the caution as Enter does."""
         self._begin(now)
         why = self._can_navigate()
-        if why is None and self._state is State.CAUTION:
-            why = "Confirm the caution to go on, or skip the drill."
         if why:
             return self._run("next", now, CommandResult(False, why))
+        if self._state is State.CAUTION:
+            first = self._confirm_from
+            if first is not None and now - first <= CONFIRM_AGAIN_NS:
+                self._confirm_caution(now)
+                return self._run("next", now, CommandResult(True, "Caution confirmed."), confirmed=True)
+            self._confirm_from = now
+            return self._run("next", now, CommandResult(True, CONFIRM_AGAIN_TEXT), confirmed=False)
         self._record("skipped", "next", now)
-        self._jump(self._i + 1, now)
+        self._jump(self._next_index(), now)
         return self._run("next", now, CommandResult(True, f"Skipped to: {self._step.describe()}"))
 
     def back(self, now: int) -> CommandResult:
@@ -429,7 +521,9 @@ class Runner:
         here = self._i
         target = here - 1 if again and here > 0 else here
         self.outcomes.pop(here, None)
-        self._jump(target, now)
+        # In a resumed run's get-ready, "the start of this step" is the start of that get-ready.
+        lead = resume_get_ready(self.timeline, here) if target == here and self._lead_in else None
+        self._jump(target, now, lead)
         self._progress_floor = self._base_progress(0.0)
         what = "Back to" if target < here else "Restarted"
         return self._run("back", now, CommandResult(True, f"{what}: {self._step.describe()}"))
@@ -483,7 +577,7 @@ class Runner:
         if step.ends_set:
             self._say_now(CueKind.SET_COMPLETE, counted_set_complete(step), now)
         self._record("done", None, now)
-        self._jump(self._i + 1, now)
+        self._jump(self._next_index(), now)
 
     def add_time(self, now: int, seconds: float = TIME_STEP_S) -> CommandResult:
         self._begin(now)
@@ -538,7 +632,10 @@ class Runner:
         return self._run("skip_drill", now, CommandResult(True, f"Skipped {name}."))
 
     def stop_drill(self, now: int, reason: str = "it hurts") -> CommandResult:
-        """End the drill at once, record why, and go to the rest before the next one."""
+        """End the drill at once, record why, and go to the rest before the next one.  It can be undone
+        for UNDO_STOP_NS (``undo_stop``).  On the last drill there is no rest to go to: the clock waits at
+        the stop for that time (PAUSED, the stop as its reason; the stop is recorded at once), then the
+        session ends; resuming ends it at once."""
         self._begin(now)
         why = self._can_navigate()
         if why:
@@ -551,16 +648,74 @@ class Runner:
             k += 1
         land = k if k < j and k > self._i else j
         name = self.timeline.session.drills[target].name
+        here, before = self._i, dict(self.outcomes)
         self._record("stopped", reason, now)
         self._record_untouched(self._i, j, "stopped", reason)
-        self._jump(land, now)
-        return self._run("stop_drill", now, CommandResult(True, f"Stopped {name}: {reason}."), reason=reason)
+        held = self.steps[land].kind is StepKind.DONE
+        message = f"Stopped {name}: {reason} — recorded. Press {UNDO_STOP_KEY} to undo."
+        if held:
+            self._count_pause(now)  # a pause that was on ends with the drill
+            self._paused_at = now
+            self._pause_reason = message
+            if self.on_step is not None:
+                self.on_step(self, here, now)  # the stop goes into the record now, as at a step boundary
+        else:
+            self._jump(land, now)
+        self._offer = StopOffer(now + UNDO_STOP_NS, now, here, before, held)
+        return self._run("stop_drill", now, CommandResult(True, message), reason=reason, held=held)
+
+    def undo_stop(self, now: int) -> CommandResult:
+        """Take back "it hurts" within UNDO_STOP_NS of it: the step that was running starts again from its
+        beginning, and the drill's sets are no longer recorded as stopped (the record is corrected at this
+        boundary)."""
+        self._begin(now)
+        offer = self._offer
+        if offer is None:
+            why = self._can_navigate() or "There is no stop to undo."
+            return self._run("undo_stop", now, CommandResult(False, why))
+        self._offer = None
+        self.outcomes.clear()
+        self.outcomes.update(offer.outcomes)
+        if not offer.held:
+            self._count_pause(now)  # a pause taken since the stop ends here
+        self._paused_at = None
+        self._pause_reason = None
+        self._last_tick = now
+        self._enter(offer.step, now)
+        self._progress_floor = self._base_progress(0.0)
+        self._advance(now, now)
+        return self._run("undo_stop", now, CommandResult(True, f"Stop undone: {self._step.describe()}, from the start."))
+
+    def _expire_offer(self, now: int) -> None:
+        """The time to undo a stop is over: the last drill's stop then ends the session."""
+        offer = self._offer
+        if offer is None or now < offer.until_ns:
+            return
+        self._offer = None
+        if offer.held:
+            self._end_stopped(offer, now)
+
+    def _end_stopped(self, offer: StopOffer, now: int) -> None:
+        """The session ends at the last drill's stop: its time runs to the stop (the wait is left out),
+        and it says "Session ended.", not "Session complete"."""
+        self._paused_at = None
+        self._pause_reason = None
+        self._enter(len(self.steps) - 1, offer.at_ns)
+        self._fired = len(self._step.cues)
+        self._say_now(CueKind.SESSION_COMPLETE, SESSION_ENDED, now)
 
     def end_session(self, now: int, reason: str = "ended early") -> CommandResult:
         self._begin(now)
+        offer = self._offer
+        if offer is not None and offer.held:  # the last drill was stopped a moment ago: end there, as it is
+            self._offer = None
+            self.end_reason = reason
+            self._end_stopped(offer, now)
+            return self._run("end_session", now, CommandResult(True, f"Session ended: {reason}."), reason=reason)
         why = self._can_navigate()
         if why:
             return self._run("end_session", now, CommandResult(False, why), reason=reason)
+        self._offer = None
         last = len(self.steps) - 1
         self._record("stopped", reason, now)
         self._record_untouched(self._i, last, "skipped", reason)
@@ -576,8 +731,14 @@ class Runner:
         self._begin(now)
         if self._state is not State.CAUTION:
             return self._run("acknowledge", now, CommandResult(False, "There is no caution to confirm."))
-        self._jump(self._i + 1, now)
+        if self._offer is not None and self._offer.held:
+            return self._run("acknowledge", now, CommandResult(False, self._held_why()))
+        self._confirm_caution(now)
         return self._run("acknowledge", now, CommandResult(True, "Caution confirmed."))
+
+    def _confirm_caution(self, now: int) -> None:
+        """The caution is confirmed (Enter, or "next" twice): the drill begins."""
+        self._jump(self._i + 1, now)
 
     # -- the snapshot ------------------------------------------------------------
     def _suffix_sums(self) -> list[float]:
@@ -626,7 +787,8 @@ class Runner:
         elif self.finished:
             progress = 1.0
         else:
-            progress = max(self._progress_floor, self._base_progress(step_progress))
+            # A resumed run's get-ready comes before its step: the step's part of the bar starts after it.
+            progress = max(self._progress_floor, self._base_progress(0.0 if self._lead_in else step_progress))
             self._progress_floor = progress
 
         if step_left is not None:
@@ -635,6 +797,8 @@ class Runner:
             left_here = max(0, step.reps - self._reps_done) * OPEN_REP_ESTIMATE
         else:
             left_here = 0.0
+        if self._lead_in:
+            left_here += self.steps[self._i].planned  # the step it leads into is still all to come
         session_left = 0.0 if self.finished else left_here + self._after[self._i]
         if idle:
             session_left = self.timeline.total
@@ -644,12 +808,22 @@ class Runner:
         if drill is not None and drill.cues and self._state in (State.WORK, State.GET_READY, State.SWITCH_SIDES):
             coaching = drill.cues[int(elapsed // COACH_EVERY_S) % len(drill.cues)]
 
-        next_up = None
-        start_j = 0 if idle else self._i + 1
+        next_up = next_brief = None
+        start_j = 0 if idle else self._next_index()
         for j in range(start_j, len(self.steps)):
             if self.steps[j].kind in (StepKind.WORK, StepKind.DONE, StepKind.CAUTION):
-                next_up = self.steps[j].describe()
+                next_up, next_brief = self.steps[j].describe(), self.steps[j].brief()
+                if self.steps[j].kind is StepKind.DONE and self.stopped_outcome() is not None:
+                    next_up = next_brief = "The end of the session"  # a drill was stopped: not "Session complete"
                 break
+
+        confirm_left = None
+        if self._state is State.CAUTION and self._confirm_from is not None:
+            left = self._confirm_from + CONFIRM_AGAIN_NS - now
+            confirm_left = left / NS if left >= 0 else None
+        undo_left = None
+        if self._offer is not None and now < self._offer.until_ns:
+            undo_left = (self._offer.until_ns - now) / NS
 
         # Active time so far: up to the pause while paused, up to the end once it is over.
         active_at = self._start_ns if self.finished else (self._paused_at if self._paused_at is not None else now)
@@ -684,5 +858,8 @@ class Runner:
             how=drill.how if drill is not None and drill.how else None,
             active=0.0 if idle else self.active_ns(active_at) / NS,
             work_mode=None if idle else step.mode,
+            next_brief=next_brief,
+            confirm_left=confirm_left,
+            undo_left=undo_left,
         )
 

@@ -1,18 +1,21 @@
 """What the runner says by itself: the cues that no step of a timeline holds.
 
 A timed step's cues are in the timeline (``session/timeline.py``).  In a set the user counts, the
-runner says each rep's number, "Last rep" and the set's end as the reps are counted; and ending a
-session early says "Session ended.".  Those lines are defined here, once: the runner says them, and
+runner says each rep's number, "Last rep" and the set's end as the reps are counted; ending a
+session early, or reaching the end of one in which a drill was stopped ("it hurts"), says "Session
+ended." (never "Session complete"); and a resumed run opens with a get-ready of its own
+(``timeline.resume_get_ready``: the drill's get-ready line for the side it resumes on, and 3-2-1).  Those lines are defined here, once: the runner says them, and
 the audio layer (``audio/vocabulary.session_cues``) reads :func:`runner_cues` to have each one's
 sound ready, and its line rendered, before it is needed.
 """
 
 from __future__ import annotations
 
-from ..session.timeline import CueKind, Step, Timeline, set_complete_text
+from ..session.kinds import StepKind
+from ..session.timeline import CueKind, Step, Timeline, resume_get_ready, set_complete_text
 
 LAST_REP = "Last rep"  # in a set the user counts, when one rep is left
-SESSION_ENDED = "Session ended."  # the user ended the session early
+SESSION_ENDED = "Session ended."  # the user ended the session early, or a drill in it was stopped
 
 
 def rep_text(n: int) -> str:
@@ -42,4 +45,9 @@ def runner_cues(timeline: Timeline) -> list[tuple[CueKind, str]]:
             if step.ends_set:
                 cues[(CueKind.SET_COMPLETE, counted_set_complete(step))] = None
     cues[(CueKind.SESSION_COMPLETE, SESSION_ENDED)] = None
+    for step in timeline.steps:  # a run resumed at a work step gets ready first
+        lead = resume_get_ready(timeline, step.index) if step.kind is StepKind.WORK else None
+        if lead is not None:
+            for cue in lead.cues:
+                cues[(cue.kind, cue.text)] = None
     return list(cues)

@@ -205,6 +205,10 @@ class SessionDriver(QObject):
     def stop_drill(self, reason: str = "it hurts") -> CommandResult:
         return self._do("stop_drill", lambda now: self.runner.stop_drill(now, reason))
 
+    def undo_stop(self) -> CommandResult:
+        """Take back "it hurts" within its few seconds (Runner.undo_stop)."""
+        return self._do("undo_stop", self.runner.undo_stop)
+
     def end_session(self, reason: str = "ended early") -> CommandResult:
         return self._do("end_session", lambda now: self.runner.end_session(now, reason))
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # only for types: the engine and the window's first paint do 
 OPEN_REP_ESTIMATE = 4.0
 HALFWAY_MIN_HOLD = 20  # a halfway call on shorter holds is only noise
 NEXT_UP_AT = 2.0  # seconds into a rest before "next up" is announced
+RESUME_GET_READY_S = 10  # a resumed run's get-ready when neither its drill nor the session has one
 
 
 class CueKind(str, Enum):
@@ -99,6 +100,18 @@ class Step:
     def is_open(self) -> bool:
         return self.duration is None
 
+    def brief(self) -> str:
+        """Shorter still, for a line read from across the room ("Next: …" on the session screen): the
+        drill, its set and its side ("Jefferson curl, set 2 of 3"); what it is comes when it starts."""
+        if self.kind is not StepKind.WORK:
+            return self.describe()
+        parts = [self.drill_name]
+        if self.sets > 1:
+            parts.append(f"set {self.set_no} of {self.sets}")
+        if self.side:
+            parts.append(f"{self.side} leg")
+        return ", ".join(parts)
+
     def describe(self) -> str:
         """A short line: what this step is, as the plan and "next up" show it."""
         side = f", {self.side} leg" if self.side else ""
@@ -165,6 +178,12 @@ class Timeline:
 
 def set_complete_text(drill_name: str, set_no: int, sets: int) -> str:
     return f"Set {set_no} of {sets} complete" if sets > 1 else f"{drill_name} complete"
+
+
+def get_ready_text(drill_name: str, side: str | None) -> str:
+    """The get-ready's spoken line: "Get ready: Banded hip hinge, left leg"."""
+    which = f", {side} leg" if side else ""
+    return f"Get ready: {drill_name}{which}"
 
 
 def _countdown(duration: float) -> list[Cue]:
@@ -239,10 +258,9 @@ class _Builder:
                 cues=[Cue(0, CueKind.CAUTION, f"Caution before {d.name}. Read the warning on screen.")],
             )
         if get_ready:
-            which = f", {sides[0]} leg" if sides[0] else ""
             self.add(
                 StepKind.GET_READY, i, float(get_ready), side=sides[0], set_no=1, sets=sets,
-                cues=[Cue(0, CueKind.NEXT_UP, f"Get ready: {d.name}{which}"), *_countdown(get_ready)],
+                cues=[Cue(0, CueKind.NEXT_UP, get_ready_text(d.name, sides[0])), *_countdown(get_ready)],
             )
         for set_no in range(1, sets + 1):
             for k, side in enumerate(sides):
@@ -313,6 +331,30 @@ def compile_timeline(session: Session, dose: Dose | None = None) -> Timeline:
         b.drill(i, d, last=i == n - 1)
     b.add(StepKind.DONE, -1, 0.0, cues=[Cue(0, CueKind.SESSION_COMPLETE, "Session complete. Well done.")])
     return Timeline(session=session, dose=b.dose, steps=tuple(b.steps))
+
+
+def resume_get_ready(timeline: Timeline, at: int) -> Step | None:
+    """The get-ready a run resumed at step ``at`` starts with, so that the person is back in position
+    before that step's "Go"; None when the step needs none.
+
+    Only a work step gets one: a caution is shown first as it is (confirming it leads into the drill's
+    own get-ready), and a get-ready, a switch of sides or a rest already counts down to the next "Go".
+    It lasts the drill's ``get_ready`` (else the session's; when both are 0, ``RESUME_GET_READY_S``),
+    says the drill's get-ready line and counts 3-2-1.  It is not in ``timeline.steps``: the runner
+    runs it before step ``at`` (its ``index``), and it is not recorded as a set.
+    """
+    step = timeline.steps[at]
+    if step.kind is not StepKind.WORK:
+        return None
+    drill = timeline.session.drills[step.drill]
+    own = drill.get_ready if drill.get_ready is not None else timeline.session.defaults.get_ready
+    seconds = float(own or RESUME_GET_READY_S)
+    return Step(
+        index=at, kind=StepKind.GET_READY, drill=step.drill, drill_name=step.drill_name, set_no=step.set_no,
+        sets=step.sets, side=step.side, reps=None, mode=None, ends_set=False, duration=seconds,
+        start=step.start, estimated=step.estimated,
+        cues=(Cue(0, CueKind.NEXT_UP, get_ready_text(step.drill_name, step.side)), *_countdown(seconds)),
+    )
 
 
 _END_ANCHORED = (CueKind.COUNTDOWN, CueKind.SET_COMPLETE, CueKind.HALFWAY, CueKind.PHASE)

@@ -47,14 +47,10 @@ class DoneScreen(QWidget):
         root.addWidget(self.home_button, 0, Qt.AlignmentFlag.AlignCenter)
 
     def show_result(self, result: RunResult) -> None:
-        """A finished run (app/run.py): its time is the one the history stores."""
-        if result.ended_early:
-            title = "Session ended early"
-        elif result.all_done:
-            title = "Session complete. Well done!"
-        else:
-            title = "Session complete"  # something was skipped or stopped: no cheering over it
-        self.title.setText(title)
+        """A finished run (app/run.py): its time is the one the history stores.  The title is the run's
+        headline: "Session complete" only when no drill was stopped ("Session ended: stopped for pain at
+        Jefferson curl")."""
+        self.title.setText(result.headline)
         self.summary.setText(summarise(result))
 
     def set_saved(self, text: str, problem: bool = False) -> None:

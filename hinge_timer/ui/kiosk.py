@@ -53,7 +53,7 @@ INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.
 # (Ctrl+Alt+Q is the chord, read before the window sees it), and a close request is refused until the chord
 # (and the PIN) let the kiosk go: ``close_requested``.
 ALLOWED = frozenset({"pause", "next", "back", "count_rep", "acknowledge", "undo_rep", "set_done", "add_time",
-                     "remove_time", "hurts", "skip", "how", "mute", "help", "start_tile", "done_home"})
+                     "remove_time", "hurts", "undo_hurts", "skip", "how", "mute", "help", "start_tile", "done_home"})
 
 
 class KioskWindow(Protocol):

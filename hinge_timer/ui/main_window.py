@@ -51,9 +51,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Hinge Timer")
         self.setObjectName("main_window")
         self.setMinimumSize(560, 480)
-        self.settings = settings
-        self.store = store
-        self.sessions_dir = sessions_dir
+        self.settings, self.store, self.sessions_dir = settings, store, sessions_dir
         self.prefs = Preferences(settings, self)  # mute, volume and flash: one place, which says when they change
         self.messages = MessageBridge(self)  # notices to the user come one way (app/messages.py, ui/notices.py)
         # The sound and a session's own lines spoken ahead (app/sound.py): built when first needed.
@@ -127,7 +125,7 @@ class MainWindow(QMainWindow):
     def command_context(self) -> commands.Context:
         screen = self.current_screen()
         snap = self._session_screen.snapshot if screen == commands.SESSION and self._session_screen else None
-        return commands.Context(screen, snap.state if snap is not None else None, self.isFullScreen())
+        return commands.session_context(screen, snap, self.isFullScreen())  # (with what the run offers now)
 
     def command_handlers(self, ctx: commands.Context) -> dict[str, commands.Handler]:
         """What runs each command where the user is: the window's own and the shown screen's (less what a
@@ -178,9 +176,9 @@ class MainWindow(QMainWindow):
             "fullscreen": lambda: self.showNormal() if self.isFullScreen() else self.showFullScreen(),
             "help": self.toggle_help, "quit": self.close,
             "open": self.on_open_requested, "history": self.show_history,
-            "flash": lambda: self.prefs.set_flash(not self.prefs.flash),
+            "flash": lambda: self.prefs.set_flash(not self.prefs.flash), "undo_hurts": self.run.undo_stop,
             **{f"audio_{n}": (lambda n=n: self.set_audio_output(n)) for n in ("qt", "simpleaudio", "none")}}
-        self.command_actions = build_menus(self, self.commands.run)  # by command name
+        self.command_actions = build_menus(self, self.commands.run)  # by command name (hidden in full screen)
         follow_preferences(self.command_actions, self.prefs, self.sound.choice)  # the check marks
 
     # -- sessions, the history and a run ---------------------------------------------------------------
@@ -196,7 +194,7 @@ class MainWindow(QMainWindow):
         return self.start_session(offer.entry, offer.run.dose, resume=offer.run)  # type: ignore[arg-type]
 
     def on_open_requested(self) -> None:
-        path = dialogs.choose_session_file(self, str(self.sessions_dir or Path.home()))
+        path = dialogs.choose_session_file(self, self.listing.open_folder())  # the folder made if need be
         if path:
             self.listing.open_file(path, self)
 
@@ -212,7 +210,7 @@ class MainWindow(QMainWindow):
 
     def on_start_requested(self, entry: SessionEntry, dose: str) -> None:
         if entry.session is None:
-            dialogs.show_error(self, "This session cannot be opened", str(entry.error))
+            self.listing.explain(entry, self)  # its problems, a line each, with Reload
             return
         self.settings.last_session = entry.key
         self.start_session(entry, dose)
@@ -245,13 +243,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def on_end_requested(self) -> None:
-        driver = self.run.driver
-        if driver is None or driver.finished:
-            return
-        answer = self.run.ask_paused("Asking whether to end the session", lambda: dialogs.confirm(
-            self, "End the session?", "Your progress in this session will be summarised.", "End it"))
-        if answer and self.run.driver is driver and not driver.finished:  # (the kiosk may have gone home)
-            self.run.end_early("ended by the user")
+        """End (Esc, its button): asked over the session screen, the clock stopped meanwhile."""
+        if not self.session_screen.end_question.isVisible():
+            self.run.ask_then_end(self.session_screen.ask_end)
 
     @Slot(object)
     def on_run_finished(self, result: RunResult) -> None:
@@ -287,6 +281,10 @@ class MainWindow(QMainWindow):
             self.messages.info("session", text, part="status")
 
     def toggle_help(self) -> None:
+        """The help covers the screen, so a running session's clock stops while it is open (and goes on
+        when it is closed, however: its key, Esc, a tap, going home)."""
+        if not self.help.isVisible():
+            self.help.hidden.connect(self.run.hold("Help is open"), Qt.ConnectionType.SingleShotConnection)
         self.help.setVisible(not self.help.isVisible())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
@@ -302,6 +300,8 @@ class MainWindow(QMainWindow):
             if name == "help" or key == Qt.Key.Key_Escape:
                 self.help.hide()
             return  # nothing acts behind the help
+        if self._session_screen is not None and self._session_screen.end_question.isVisible():
+            return self._session_screen.end_question.key(key)  # E ends; any other key keeps going
         if self.kiosk is not None and self.kiosk.refuses_key(name, ctrl):
             return  # the kiosk's policy (ui/kiosk.py)
         if name is not None and name in self._window_commands:

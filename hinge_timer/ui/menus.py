@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
@@ -22,6 +22,7 @@ def build_menus(window: QMainWindow, run: Callable[[str], object]) -> dict[str, 
     menus: dict[str, QMenu] = {}
     groups: dict[str, QActionGroup] = {}
     actions: dict[str, QAction] = {}
+    window.installEventFilter(_FullScreenHidesMenus(window))
     for c in commands.menu_entries():
         top, _, sub = c.menu.partition("/")
         if top not in menus:
@@ -48,11 +49,27 @@ def follow_preferences(actions: dict[str, QAction], prefs: Preferences, output: 
     actions[f"audio_{output}"].setChecked(True)
 
 
+class _FullScreenHidesMenus(QObject):
+    """Full screen hides the menu bar (every entry has its key), a window shows it again (a kiosk has none)."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.window and event.type() == QEvent.Type.WindowStateChange:
+            kiosk = getattr(self.window, "kiosk", None) is not None
+            self.window.menuBar().setVisible(not self.window.isFullScreen() and not kiosk)
+        return False
+
+
 def help_overlay(parent: QWidget, allowed: Callable[[str], bool] | None) -> MessageOverlay:
     """The keys of every screen (a kiosk's screens, less what it refuses, when ``allowed`` is given)."""
     from .painted import MessageOverlay  # the painter's classes: not before Home's first frame
 
-    overlay = MessageOverlay(parent, "help_overlay")
+    from . import theme
+
+    overlay = MessageOverlay(parent, "help_overlay", background=theme.BACKGROUND)  # opaque: nothing shows through
     overlay.clicked.connect(overlay.hide)
     overlay.body.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     screens = ({commands.KIOSK_HOME, commands.SESSION, commands.DONE} if allowed is not None

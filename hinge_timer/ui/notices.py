@@ -37,6 +37,6 @@ class NoticeBoard(QObject):
             elif part == "sound":
                 screen.set_sound_notice(text, detail)
             else:
-                screen.status.setText(text)
+                screen.say(text, detail)
         elif where == "done" and (done := self.done()) is not None:
             done.set_saved(text, problem=level != "info")

@@ -1,78 +1,151 @@
-"""Painted widgets: the countdown ring and the overlays that sit over a screen.  Apart from the labels
+"""Painted widgets: the session screen's big number and fitted lines, and the overlays that sit over a screen.  Apart from the labels
 (ui/widgets.py), so that Home's first frame does not wait for the painter's classes."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt, QVariantAnimation, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QPointF, Qt, QVariantAnimation, Signal, Slot
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from ..engine.state import State
 from . import theme
 from .widgets import plain_label
 
 
-class CountdownRing(QWidget):
-    """A progress ring with very large m:ss digits (or a rep count) in the middle.
+class BigNumber(QWidget):
+    """The one thing that matters now, as large as its box allows: a countdown's seconds, a phase's
+    seconds, a rep count, or a word or two (the new side at a switch).
 
-    Everything is sized from the widget's own size, so the digits scale with the
-    window: the ring fills the smaller side and the digits take about half of it.
+    The text is fitted by its glyphs, not by the font's line height: the digits' ink fills the box's
+    height (or its width, if the text is wider than it is tall), so "40 % of the window's height"
+    means the digits themselves.  ``template`` is the widest text the current step will show ("888"
+    while a 120 s hold counts down), so the size stays put from 100 to 99 and nothing jumps.  The text
+    is painted as plain text.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumSize(120, 120)
-        self.text = "0:00"
-        self.caption = ""
-        self.progress = 0.0
-        self.colour = theme.STATE_COLOURS[State.IDLE]
-        self.setAccessibleName("countdown")
+        self.setObjectName("main_number")
+        self.text = ""
+        self.template = ""
+        self.ink = QColor(theme.TEXT)
+        self._font = QFont(self.font())
+        self._font.setBold(True)
+        self._font.setStretch(QFont.Stretch.Condensed)  # narrower digits where the font has them
+        self._fitted: tuple[tuple[int, int, str], float] | None = None
+        self.setAccessibleName("time left")
 
-    def set_value(self, text: str, caption: str, progress: float, colour: QColor) -> None:
-        if (text, caption, round(progress, 3), colour.name()) == (
-            self.text, self.caption, round(self.progress, 3), self.colour.name()
-        ):
+    def set_value(self, text: str, template: str, ink: QColor, spoken: str = "") -> None:
+        if (text, template, ink.name()) == (self.text, self.template, self.ink.name()):
             return
-        self.text, self.caption, self.progress, self.colour = text, caption, progress, colour
-        self.setAccessibleDescription(f"{text} {caption}".strip())
+        self.text, self.template, self.ink = text, template, QColor(ink)
+        self.setAccessibleDescription(spoken or text)
         self.update()
 
+    def glyph_px(self) -> float:
+        """The height of the digits' ink at the fitted size (what a test measures on screen, too)."""
+        return self._size_for(self.template or self.text)[1]
+
+    def _size_for(self, sample: str) -> tuple[int, float]:
+        """The font's pixel size that makes ``sample`` fill the box, and its digits' ink height then."""
+        key = (self.width(), self.height(), sample)
+        if self._fitted is not None and self._fitted[0] == key:
+            return int(self._fitted[1]), self._ink_height(int(self._fitted[1]))
+        probe = QFont(self._font)
+        probe.setPixelSize(200)
+        metrics = QFontMetricsF(probe)
+        ink_h = max(1.0, metrics.tightBoundingRect("0123456789" if any(c.isdigit() for c in sample)
+                                                   else sample).height())
+        wide = max(1.0, metrics.horizontalAdvance(sample or "0"))
+        scale = min(self.height() * 0.96 / ink_h, self.width() * 0.96 / wide)
+        px = max(8, int(200 * scale))
+        self._fitted = (key, float(px))
+        return px, self._ink_height(px)
+
+    def _ink_height(self, px: int) -> float:
+        font = QFont(self._font)
+        font.setPixelSize(px)
+        return QFontMetricsF(font).tightBoundingRect("0123456789").height()
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
-        side = min(self.width(), self.height())
-        pen_w = max(6.0, side * 0.06)
-        rect = QRectF((self.width() - side) / 2 + pen_w / 2, (self.height() - side) / 2 + pen_w / 2,
-                      side - pen_w, side - pen_w)
+        if not self.text:
+            return
+        px, _ = self._size_for(self.template if len(self.template) >= len(self.text) else self.text)
+        font = QFont(self._font)
+        font.setPixelSize(px)
+        metrics = QFontMetricsF(font)
+        ink = metrics.tightBoundingRect("0123456789" if any(c.isdigit() for c in self.text) else self.text)
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setPen(QPen(theme.TRACK, pen_w, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
-        p.drawEllipse(rect)
-        if self.progress > 0:
-            p.setPen(QPen(self.colour, pen_w, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
-            # Qt angles: 1/16 degree, counter-clockwise from 3 o'clock. Run clockwise from 12.
-            p.drawArc(rect, 90 * 16, -int(round(min(1.0, self.progress) * 360 * 16)))
-        inner = rect.adjusted(pen_w, pen_w, -pen_w, -pen_w)
-        font = QFont(self.font())
-        font.setBold(True)
-        digits = max(1, len(self.text))
-        font.setPixelSize(max(10, int(min(inner.height() * 0.42, inner.width() * 1.55 / digits))))
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         p.setFont(font)
-        p.setPen(theme.TEXT)
-        text_rect = QRectF(inner.left(), inner.top() + inner.height() * 0.12, inner.width(), inner.height() * 0.62)
-        p.drawText(text_rect, Qt.AlignmentFlag.AlignCenter, self.text)
-        if self.caption:
-            small = QFont(self.font())
-            px = max(8, int(inner.height() * 0.09))
-            small.setPixelSize(px)
-            # The circle narrows below its middle: keep the caption inside 70% of the width.
-            room = inner.width() * 0.7
-            width = QFontMetrics(small).horizontalAdvance(self.caption)
-            if width > room:
-                small.setPixelSize(max(8, int(px * room / width)))
-            p.setFont(small)
-            p.setPen(theme.MUTED_TEXT)
-            cap_rect = QRectF(inner.left(), inner.top() + inner.height() * 0.70, inner.width(), inner.height() * 0.16)
-            p.drawText(cap_rect, Qt.AlignmentFlag.AlignCenter, self.caption)
+        p.setPen(self.ink)
+        width = metrics.horizontalAdvance(self.text)
+        x = (self.width() - width) / 2
+        baseline = (self.height() - ink.height()) / 2 - ink.top()  # the ink centred, top to bottom
+        p.drawText(QPointF(x, baseline), self.text)  # drawText with a point: plain text, one line
         p.end()
+
+
+class FitLabel(QLabel):
+    """A one-line plain-text label whose font is as large as ``px`` (set by the screen) but shrinks to
+    fit its width, down to ``min_px``; below that the text is cut with "…".  ``text()`` gives the whole
+    text.  Its height is fixed by the screen, so a long text never moves what is around it."""
+
+    def __init__(self, parent: QWidget | None, name: str, bold: bool = False) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(False)
+        self.px = 16
+        self.min_px = 10
+        self.bold = bold
+        self._full = ""
+        self._shown: tuple[str, int, int] | None = None
+
+    def text(self) -> str:  # noqa: D102 (the whole text, not the cut one shown)
+        return self._full
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        if text != self._full:
+            self._full = text
+            self.setAccessibleName(text)
+            self._refit()
+
+    def natural_width(self) -> int:
+        """How wide the whole text is at the full size (for a layout that gives it what it needs)."""
+        font = QFont(self.font())
+        font.setBold(self.bold)
+        font.setPixelSize(self.px)
+        return QFontMetrics(font).horizontalAdvance(self._full) + 12 if self._full else 0
+
+    def set_px(self, px: int, min_px: int) -> None:
+        if (px, min_px) != (self.px, self.min_px):
+            self.px, self.min_px = px, min_px
+            self._refit()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._refit()
+
+    def _refit(self) -> None:
+        room = max(1, self.width() - 8)
+        key = (self._full, self.px, room)
+        if key == self._shown:
+            return
+        self._shown = key
+        font = QFont(self.font())
+        font.setBold(self.bold)
+        font.setPixelSize(self.px)
+        width = QFontMetrics(font).horizontalAdvance(self._full)
+        shown = self._full
+        if width > room:
+            px = max(self.min_px, int(self.px * room / width))
+            font.setPixelSize(px)
+            shown = QFontMetrics(font).elidedText(self._full, Qt.TextElideMode.ElideRight, room)
+        self.setFont(font)
+        super().setText(shown)
 
 
 class Overlay(QWidget):
@@ -145,11 +218,14 @@ class MessageOverlay(Overlay):
     """A dimmed layer with a big title and a few lines (pause, help); a tap or click on it says so."""
 
     clicked = Signal()
+    hidden = Signal()
 
-    def __init__(self, parent: QWidget, name: str) -> None:
+    def __init__(self, parent: QWidget, name: str, background: QColor | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(name)
-        self.setStyleSheet(f"#{name} {{ background-color: {theme.css(theme.OVERLAY_DIM)}; }}")
+        # Dimmed, so the paused screen shows through; or opaque (the help: text over text is unreadable).
+        colour = theme.OVERLAY_DIM if background is None else background
+        self.setStyleSheet(f"#{name} {{ background-color: {theme.css(colour)}; }}")
         layout = self._layout = QVBoxLayout(self)
         layout.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title = plain_label(self)
@@ -163,6 +239,10 @@ class MessageOverlay(Overlay):
         # The overlay covers the buttons below it, so it must answer a finger itself.
         event.accept()
         self.clicked.emit()
+
+    def hideEvent(self, event) -> None:  # noqa: N802
+        super().hideEvent(event)
+        self.hidden.emit()
 
     def set_text(self, title: str, body: str) -> None:
         self.title.setText(title)
@@ -200,3 +280,72 @@ class MessageOverlay(Overlay):
         # worked out for a width of its own choosing and cuts the text off at any other.
         self.body.setFixedSize(width, min(need, max(1, int(room_h))))
         self.body.setStyleSheet(f"color: {theme.OVERLAY_TEXT.name()}; font-size: {size}px;")
+
+
+class QuestionOverlay(Overlay):
+    """A question over the whole screen, large enough to read from across the room, with two big buttons:
+    the safe answer first and chosen by any key but one (``yes_key``), so a key meant for the session
+    (Enter, Space, a clicker's keys) can never give the other answer by accident.  ``answer(yes)``."""
+
+    answered = Signal(bool)
+
+    def __init__(self, parent: QWidget, name: str, yes_key: Qt.Key, yes_label: str, no_label: str) -> None:
+        from PySide6.QtWidgets import QHBoxLayout, QPushButton
+
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.yes_key = yes_key
+        self.setStyleSheet(f"#{name} {{ background-color: {theme.BACKGROUND.name()}; }}")
+        layout = QVBoxLayout(self)
+        layout.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title = plain_label(self, name=f"{name}_title", wrap=True)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.body = plain_label(self, name=f"{name}_body", wrap=True)
+        self.body.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        row = QHBoxLayout()
+        self.no_button = QPushButton(no_label, self)
+        self.no_button.setObjectName(f"{name}_no")
+        self.yes_button = QPushButton(yes_label, self)
+        self.yes_button.setObjectName(f"{name}_yes")
+        for b in (self.no_button, self.yes_button):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the window, which passes them here
+            row.addWidget(b)
+        self.no_button.clicked.connect(lambda: self.answer(False))
+        self.yes_button.clicked.connect(lambda: self.answer(True))
+        layout.addWidget(self.title)
+        layout.addWidget(self.body)
+        layout.addLayout(row)
+
+    def ask(self, title: str, body: str) -> None:
+        self.title.setText(title)
+        self.body.setText(body)
+        self._fit()
+        self.show()
+
+    def key(self, key: int) -> None:
+        """A key while the question is up: ``yes_key`` says yes, every other key the safe answer."""
+        self.answer(key == self.yes_key)
+
+    def answer(self, yes: bool) -> None:
+        if self.isVisible():
+            self.hide()
+            self.answered.emit(yes)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        event.accept()  # a tap beside the buttons answers nothing (and reaches nothing behind)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        self._fit()
+        super().resizeEvent(event)
+
+    def _fit(self) -> None:
+        h, w = max(1, self.height()), max(1, self.width())
+        title_px = max(16, int(min(h, w * 0.75) * 0.12))
+        body_px = max(12, int(min(h, w * 0.75) * 0.055))
+        self.title.setStyleSheet(f"color: {theme.OVERLAY_TITLE.name()}; font-weight: bold; font-size: {title_px}px;")
+        self.body.setStyleSheet(f"color: {theme.OVERLAY_TEXT.name()}; font-size: {body_px}px;")
+        button_h = max(44, int(h * 0.14))
+        for b, colour in ((self.no_button, theme.ROLE_COLOURS["work"]), (self.yes_button, theme.PANEL)):
+            b.setStyleSheet(f"font-size: {body_px}px; font-weight: bold; min-height: {button_h}px;"
+                            f" padding: 0 {body_px}px; background: {colour.name()};"
+                            f" color: {theme.ink_on(colour).name()}; border-radius: 8px;")

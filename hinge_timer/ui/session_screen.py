@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QFontMetrics
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QColor
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -26,13 +26,21 @@ from ..session import kinds
 from ..session.kinds import Shows
 from ..session.timeline import CueKind
 from . import theme
-from .painted import CountdownRing, FlashOverlay, MessageOverlay
+from .painted import BigNumber, FitLabel, FlashOverlay, MessageOverlay, QuestionOverlay
 from .widgets import plain_label, set_plain_tooltip
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..qt.driver import SessionDriver
 
 FLASH_KINDS = (CueKind.COUNTDOWN, CueKind.GO)
+# Commands after which the caption is cleared: they move the session, or its count, away from the last cue.
+_MOVES = frozenset({"start", "back", "next", "undo_rep", "add_time", "skip_drill", "stop_drill", "undo_stop",
+                    "set_done", "acknowledge"})
+_SAYS_WHAT_IT_DID = frozenset({"undo_stop"})  # its message is the news, not a refusal (a stop: the snapshot's)
+_WIDEST_PER_INK = 2.15  # "888" in a bold condensed face is about 2.1 times as wide as its digits are tall
+
 
 
 def _show(widget: QWidget, on: bool) -> None:
@@ -62,12 +70,25 @@ class BigButton(QPushButton):
         self.setMinimumHeight(44)
 
 
+# Heights of the screen's rows as fractions of its height (in portrait: of three quarters of its width,
+# theme.scaled_px's basis).  What is left goes to the main number: about 48 % of a landscape window, so
+# its digits' ink is more than 40 % of the window's height at every size from 800x600 up
+# (tests/qt/test_session_screen_sizes.py measures it on the rendered screen).
+ROW = {"top": 0.085, "bar": 0.012, "headline": 0.11, "caption": 0.085, "bottom": 0.085, "buttons": 0.075}
+# Fonts as fractions of the same: the words around the number are over 6 % of the window's height (the
+# menu bar's height included); a line too long for its width is set smaller (down to half), then cut.
+FONT = {"top": 0.068, "headline": 0.092, "caption": 0.072, "bottom": 0.066, "cue": 0.05, "how": 0.036}
+PORTRAIT_NUMBER = 0.36  # in portrait the number's box is this share of the width (its ink: over 30 %)
+WIDEST = "888"  # the widest number a step shows (up to 999 s), which the number's box always has room for
+
+
 class SessionScreen(QWidget):
     end_requested = Signal()  # the user asked to end (the window confirms first)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("session_screen")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.driver: SessionDriver | None = None
         self.snapshot: Snapshot | None = None
         self.flash_enabled = True
@@ -77,50 +98,82 @@ class SessionScreen(QWidget):
         self.history_notice = ""  # "History is not being saved: …" while the disk says no
         self._sound_detail = ""
         self._history_detail = ""
+        self._said = ""  # the last refused key's reason, until the next command
         self._show_how = False
         self._announced: tuple[object, ...] | None = None
+        self._field = ""  # the state colour the whole screen is painted in
+        self._pill_style = ""  # the notice's dark pill (sized with the screen)
+        self._undo_shown = False  # the pill says how to undo "it hurts"
+        self._next_tip: str | None = None
 
-        root = QVBoxLayout(self)
-        root.setContentsMargins(12, 8, 12, 8)
-        root.setSpacing(6)
+        root = self._root = QVBoxLayout(self)
+        root.setContentsMargins(8, 8, 8, 8)
+        root.setSpacing(4)
 
-        # The band across the top: the state in words, on the state's colour.
-        self.band = _label("state_band", self)
-        self.band.setAutoFillBackground(True)
-        root.addWidget(self.band)
+        # The top row: the state in words, the drill, and the counts (set, rep).
+        self.top = QGridLayout()  # one row in landscape, two in portrait (_place_rows)
+        self.top.setSpacing(4)
+        self.band = FitLabel(self, "state_band", bold=True)
+        self.band.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.drill = FitLabel(self, "drill_name", bold=True)
+        self.set_label = FitLabel(self, "set_label")
+        self.set_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        root.addLayout(self.top)
 
-        self.drill = _label("drill_name", self, wrap=True)
-        root.addWidget(self.drill)
+        self.step_bar = QProgressBar(self)
+        self.step_bar.setObjectName("step_progress")
+        self.step_bar.setRange(0, 1000)
+        self.step_bar.setTextVisible(False)
+        self.step_bar.setAccessibleName("step progress")
+        root.addWidget(self.step_bar)
 
-        # Middle: the ring and, beside it (or below, in portrait), the side, reps and phase.
+        # The headline (a paced rep's phase, the side, what comes after a rest) over the main number, and
+        # beside the number (below it in portrait) the place for a picture of the movement: for now the
+        # drill's coaching cue and, on request, how to do it.
+        self.main = QWidget(self)
+        self.main.setObjectName("main_area")
+        main = QVBoxLayout(self.main)
+        main.setContentsMargins(0, 0, 0, 0)
+        main.setSpacing(0)
+        self.phase = FitLabel(self.main, "headline", bold=True)
+        main.addWidget(self.phase)
         self.middle = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        self.ring = CountdownRing(self)
-        self.ring.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.middle.addWidget(self.ring, 5)
-        info = QVBoxLayout()
-        self.side = _label("side", self)
-        self.set_label = _label("set_label", self)
-        self.reps = _label("reps", self)
-        self.phase = _label("phase", self, wrap=True)
-        self.cue = _label("coaching_cue", self, wrap=True)
-        self.how = _label("how", self, wrap=True)
+        self.middle.setSpacing(8)
+        self.number = BigNumber(self.main)
+        self.middle.addWidget(self.number, 0)
+        self.figure = QFrame(self.main)
+        self.figure.setObjectName("figure_place")
+        fl = QVBoxLayout(self.figure)
+        fl.setContentsMargins(8, 8, 8, 8)
+        self.cue = _label("coaching_cue", self.figure, wrap=True)
+        self.how = _label("how", self.figure, wrap=True)
         self.how.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.how.hide()
-        for w in (self.side, self.set_label, self.reps, self.phase, self.cue, self.how):
-            info.addWidget(w)
-        info.addStretch(1)
-        self.middle.addLayout(info, 4)
-        root.addLayout(self.middle, 1)
+        fl.addStretch(1)
+        fl.addWidget(self.cue)
+        fl.addWidget(self.how)
+        fl.addStretch(1)
+        self.middle.addWidget(self.figure, 1)
+        main.addLayout(self.middle, 1)
+        root.addWidget(self.main, 1)
+        # Kept for what reads them: the side and the rep are in the headline and the top row now.
+        self.side = FitLabel(self, "side", bold=True)
+        self.side.hide()
+        self.reps = FitLabel(self, "reps")
+        self.reps.hide()
 
-        # The caution, shown instead of the middle while a drill waits for confirmation.
+        # The caution, shown in the main area's place while a drill waits for confirmation.
         self.caution_box = QFrame(self)
         self.caution_box.setObjectName("caution_box")
         cl = QVBoxLayout(self.caution_box)
         self.caution_title = _label("caution_title", self.caution_box, wrap=True)
         self.caution_text = _label("caution_text", self.caution_box, wrap=True)
+        # After one press of a clicker's "next": the second, within 2 s, confirms (the runner's rule).
+        self.caution_hint = _label("caution_hint", self.caution_box, wrap=True)
         cl.addStretch(1)
         cl.addWidget(self.caution_title)
         cl.addWidget(self.caution_text)
+        cl.addWidget(self.caution_hint)
         row = self.caution_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.ack_button = BigButton("I have read this — continue  (Enter)", "acknowledge", self.caution_box,
                                     "I have read this, continue")
@@ -132,27 +185,37 @@ class SessionScreen(QWidget):
         self.caution_box.hide()
         root.addWidget(self.caution_box, 1)
 
-        # The caption line: every spoken cue, as text.
-        self.caption = _label("caption", self, wrap=True)
-        root.addWidget(self.caption)
+        # The caption: the cue just given, large, in place of the one before; beside it, on a dark pill, a
+        # notice (sound off, history not saved) or why the last key did nothing.
+        caption_row = QHBoxLayout()
+        caption_row.setSpacing(8)
+        self.caption = FitLabel(self, "caption", bold=True)
+        self.status = FitLabel(self, "status", bold=True)
+        self.status.hide()
+        caption_row.addWidget(self.caption, 3)
+        caption_row.addWidget(self.status, 2)
+        root.addLayout(caption_row)
 
-        bottom = QHBoxLayout()
-        self.next_up = _label("next_up", self, wrap=True)
+        self.bottom = QGridLayout()  # one row in landscape, two in portrait (_place_rows)
+        self.bottom.setSpacing(4)
+        self.next_up = FitLabel(self, "next_up")
         self.next_up.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.progress = QProgressBar(self)
         self.progress.setObjectName("session_progress")
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(False)
         self.progress.setAccessibleName("session progress")
-        self.time_left = _label("time_left", self)
-        self.status = _label("status", self)
-        bottom.addWidget(self.next_up, 3)
-        bottom.addWidget(self.progress, 3)
-        bottom.addWidget(self.time_left, 1)
-        bottom.addWidget(self.status, 1)
-        root.addLayout(bottom)
+        self.time_left = FitLabel(self, "time_left")
+        self.time_left.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        root.addLayout(self.bottom)
+        root.addWidget(self.progress)
+        self._portrait: bool | None = None
 
-        self.buttons = QGridLayout()
+        # The buttons, on a dark strip of their own below the state's colour.
+        self.button_strip = QFrame(self)
+        self.button_strip.setObjectName("button_strip")
+        self.buttons = QGridLayout(self.button_strip)
+        self.buttons.setContentsMargins(0, 4, 0, 0)
         self.buttons.setSpacing(6)
         self.b_back = BigButton("◀ Back", "back", self, "Back")
         self.b_pause = BigButton("Pause", "pause", self)
@@ -163,14 +226,21 @@ class SessionScreen(QWidget):
         self.b_done = BigButton("Set done", "set_done", self)
         self.b_how = BigButton("How?", "how_button", self, "How to do this drill")
         self.b_hurts = BigButton("It hurts", "hurts", self, "Stop, it hurts")
+        self.b_undo = BigButton("Undo  (U)", "undo_hurts", self, "Undo the stop")  # in It hurts' place, for 8 s
+        self.b_undo.hide()
         self.b_end = BigButton("End", "end", self, "End the session")
         self.button_list = [self.b_back, self.b_pause, self.b_next, self.b_minus, self.b_plus, self.b_rep,
                             self.b_done, self.b_how, self.b_hurts, self.b_end]
         self._columns = 0
-        root.addLayout(self.buttons)
+        root.addWidget(self.button_strip)
 
         self.pause_overlay = MessageOverlay(self, "pause_overlay")
         self.flash_overlay = FlashOverlay(self)
+        # "End the session?" in the window, large; "Keep going" is the answer of every key but E.
+        self.end_question = QuestionOverlay(self, "end_question", Qt.Key.Key_E, "End it  (E)",
+                                            "Keep going  (any other key)")
+        self.end_question.answered.connect(self._on_end_answered)
+        self._end_answer: Callable[[bool], None] | None = None
 
         # Each button runs its command of the table (app/commands.py), as its key does.
         handlers = self.command_handlers()
@@ -206,6 +276,21 @@ class SessionScreen(QWidget):
         self.driver = None
         self.flash_overlay.stop()
         self.pause_overlay.hide()
+        self._end_answer = None  # the run is over: a question still up answers nothing
+        self.end_question.hide()
+
+    # -- "End the session?" ---------------------------------------------------------------
+    def ask_end(self, answer: Callable[[bool], None]) -> None:
+        """Ask whether to end, over the screen; ``answer(True)`` if the user says so, ``answer(False)``
+        for "keep going" (any key but E, or its button)."""
+        self._end_answer = answer
+        self.end_question.ask("End the session?", "What you have done so far is kept.")
+
+    @Slot(bool)
+    def _on_end_answered(self, end: bool) -> None:
+        answer, self._end_answer = self._end_answer, None
+        if answer is not None:
+            answer(end)
 
     def _do(self, name: str, *args: object) -> None:
         if self.driver is not None:
@@ -219,7 +304,8 @@ class SessionScreen(QWidget):
                 "count_rep": lambda: do("count_rep"), "acknowledge": lambda: do("acknowledge"),
                 "undo_rep": lambda: do("undo_rep"), "set_done": lambda: do("set_done"),
                 "add_time": lambda: do("add_time", 10), "remove_time": lambda: do("add_time", -10),
-                "hurts": lambda: do("stop_drill", "it hurts"), "skip": lambda: do("skip_drill"),
+                "hurts": lambda: do("stop_drill", "it hurts"), "undo_hurts": lambda: do("undo_stop"),
+                "skip": lambda: do("skip_drill"),
                 "how": self.toggle_how, "end": self.end_requested.emit}
 
     def handle_key(self, key: int, text: str) -> bool:
@@ -261,16 +347,39 @@ class SessionScreen(QWidget):
         return " · ".join(t for t in (self.sound_notice, self.history_notice) if t)
 
     def _show_standing(self) -> None:
-        self.status.setText(self.standing_notice)
+        self._said = ""
+        self._show_status()
         detail = "\n".join(t for t in (self._sound_detail, self._history_detail) if t)
         set_plain_tooltip(self.status, detail)
         self.status.setAccessibleDescription(detail)
 
+    def say(self, text: str, detail: str = "") -> None:
+        """A passing notice on the pill ("History saved again", a second start's file not opened), until
+        the next command; ``detail`` is its tooltip and what a screen reader reads.  "" clears it."""
+        self._said = text
+        self._show_status()
+        set_plain_tooltip(self.status, detail or text)
+        self.status.setAccessibleDescription(detail)
+
+    def _show_status(self) -> None:
+        """The notice pill: why the last key did nothing, else the standing notices; hidden when empty."""
+        text = self._said or self.standing_notice
+        self.status.setText(text)
+        # Beside the caption, which gives it room: nothing above or below moves when it comes and goes.
+        if self.status.styleSheet() != self._pill_style:
+            self.status.setStyleSheet(self._pill_style)
+        _show(self.status, bool(text))
+
     @Slot(str, object)
     def on_command_done(self, name: str, result) -> None:
-        # Say why a key did nothing; a command that worked shows itself on screen (and the
-        # standing notices, if any, come back).
-        self.status.setText(self.standing_notice if result.ok else result.message)
+        # Say why a key did nothing, and what a stop for pain did (and how to undo it); any other command
+        # that worked shows itself on screen (and the standing notices come back).
+        self._said = result.message if (not result.ok or name in _SAYS_WHAT_IT_DID) else ""
+        self._show_status()
+        if result.ok and name in _MOVES:
+            # The cue on screen belonged to where the session was: gone, so "back" from a switch does not
+            # leave "Switch sides: right leg" over the left leg's hold (the cues of where it is now follow).
+            self.caption.setText("")
 
     @Slot(object)
     def on_cue_fired(self, cue: CueEvent) -> None:
@@ -278,80 +387,127 @@ class SessionScreen(QWidget):
         if cue.kind is CueKind.REP:
             text = f"Rep {cue.text}"
         self.captions.append(text)
-        shown = self.captions[-2:]
-        self.caption.setText(("🔇 " if self.muted else "") + "  ·  ".join(shown))
+        del self.captions[:-20]
+        # The cue just given, in place of the one before: two joined ("1 · Go") cannot be read from afar.
+        self.caption.setText(("🔇 " if self.muted else "") + text)
         if self.flash_enabled and cue.kind in FLASH_KINDS:
             colour = theme.STATE_COLOURS[State.WORK] if cue.kind is CueKind.GO else theme.FLASH
             self.flash_overlay.flash(colour)
+
+    def _main_thing(self, snap: Snapshot, shows: Shows, side: str) -> tuple[str, str, str, str]:
+        """(headline, number, the widest number of this step, what a screen reader says of it) for
+        ``snap``: the one thing that matters now is the number, and the headline says what it counts."""
+        state = snap.underlying
+        secs = timefmt.seconds_left(snap.step_left)
+        widest = "8" * len(timefmt.seconds_left(snap.step_left + snap.step_elapsed)) if snap.step_left is not None else ""
+        if shows is Shows.REP_COUNT:
+            of = f"of {snap.reps} reps" if snap.reps else "reps"
+            headline = " · ".join(t for t in (side, f"{of} · Enter counts one") if t)
+            return headline, str(snap.rep), "88", f"{snap.rep} {of}"
+        if state is State.WORK and snap.phase_label:
+            phase_secs = timefmt.seconds_left(snap.phase_left)
+            rep = f"Rep {snap.rep} of {snap.reps}" if snap.reps and snap.rep else ""
+            headline = " · ".join(t for t in (side, snap.phase_label, rep) if t)
+            return headline, phase_secs, "88", f"{snap.phase_label}, {phase_secs} seconds"
+        if state is State.SWITCH_SIDES:
+            return side, secs, widest, f"{side.lower()}, in {secs} seconds"
+        if state is State.REST:
+            nxt = snap.next_brief or snap.next_up
+            return (f"Next: {nxt}" if nxt else "Rest"), secs, widest, f"rest, {secs} seconds"
+        if state is State.GET_READY:
+            return (side or "Get ready"), secs, widest, f"get ready, {secs} seconds"
+        if state is State.DONE:
+            return "", "✓", "", "done"
+        return side, secs, widest, f"{secs} seconds left"
 
     @Slot(object)
     def on_snapshot_changed(self, snap: Snapshot) -> None:
         self.snapshot = snap
         state = snap.state
         colour = theme.STATE_COLOURS[state]
-        underlying_colour = theme.STATE_COLOURS[snap.underlying]
-        ink = theme.ink_on(colour)
+        self._paint_field(colour)
         words = theme.STATE_WORDS[state]
         if state is State.PAUSED:
             words = f"PAUSED · {theme.STATE_WORDS[snap.underlying]}"
         self.band.setText(words)
-        style = (f"#state_band {{ background-color: {colour.name()}; color: {ink.name()}; font-weight: bold;"
-                 f" font-size: {theme.scaled_px(self, 0.055, 10)}px; padding: 2px; }}")
-        if style != self.band.styleSheet():  # re-styling is costly; display ticks come 25 times a second
-            self.band.setStyleSheet(style)
 
         shows = kinds.state_shows(snap.underlying, snap.work_mode)  # the main thing (session/kinds.py)
         caution = shows is Shows.CAUTION
         _show(self.caution_box, caution)
-        for w in (self.ring, self.side, self.set_label, self.reps, self.phase, self.cue):
-            _show(w, not caution)
+        _show(self.main, not caution)
         if caution:
             self.caution_title.setText(f"Before {snap.drill_name}")
             self.caution_text.setText(snap.caution or "")
+            self.caution_hint.setText("" if snap.confirm_left is None else
+                                      "Press Next again to confirm you have read this")
 
         self.drill.setText(snap.drill_name if snap.drill_index >= 0 else "")
         side = kinds.side_words(snap.underlying, snap.side)
         self.side.setText(side)
-        _show(self.side, bool(side) and not caution)
         self.set_label.setText(f"Set {snap.set_no} of {snap.sets}" if snap.sets > 1 else "")
+        self.reps.setText(f"Rep {snap.rep} of {snap.reps}" if snap.reps and snap.rep and shows is not Shows.REP_COUNT
+                          else "")
+        # The state word and the set count as wide as they need; the drill's name gets the rest.
+        for label in (self.band, self.set_label, self.time_left):
+            width = min(label.natural_width(), int(self.width() * 0.34))
+            if label.width() != width:
+                label.setFixedWidth(width)
 
-        # The ring: time left in the step, or the rep count in a set the user counts.
-        if shows is Shows.REP_COUNT:
-            ring_text = f"{snap.rep}/{snap.reps}"
-            ring_caption = "reps · Enter to count"
-            self.reps.setText("")
-        else:
-            ring_text = timefmt.time_left(snap.step_left) if snap.step_left is not None else ""
-            ring_caption = theme.STATE_WORDS[snap.underlying].lower()
-            self.reps.setText(f"Rep {snap.rep} / {snap.reps}" if snap.reps and snap.rep else "")
-        self.ring.set_value(ring_text, ring_caption, snap.step_progress, underlying_colour)
-
-        if snap.phase_label and snap.underlying is State.WORK:
-            left = int(-(-(snap.phase_left or 0) // 1))
-            self.phase.setText(f"{snap.phase_label} · {left}")
-        else:
-            self.phase.setText("")
+        headline, number, widest, spoken = self._main_thing(snap, shows, side)
+        self.phase.setText(headline)
+        self.number.set_value(number, widest, self._ink, spoken)
+        self.step_bar.setValue(int(min(1.0, snap.step_progress) * 1000))
         self.cue.setText(snap.coaching_cue or "")
 
         self.how.setText(snap.how or "")  # plain: paragraphs stay "\n\n"
         _show(self.how, self._show_how and bool(self.how.text()))
 
-        self.next_up.setText(f"Next: {snap.next_up}" if snap.next_up else "")
+        # In a rest the headline says what comes next, as large as can be: not twice.
+        in_rest = snap.underlying is State.REST
+        nxt = snap.next_brief or snap.next_up
+        self.next_up.setText(f"Next: {nxt}" if nxt and not in_rest else "")
+        if snap.next_up != self._next_tip:  # the whole line (the reps, how they are counted), as plain text
+            self._next_tip = snap.next_up
+            set_plain_tooltip(self.next_up, snap.next_up or "")
         self.progress.setValue(int(snap.session_progress * 1000))
         self.time_left.setText(f"{timefmt.time_left(snap.session_left)} left")
 
+        # "It hurts" was pressed: for 8 s the pill says so and Undo stands in It hurts' place.
+        undo = snap.undo_left is not None
+        if undo:
+            self._said = f"Stopped: it hurts — recorded · U to undo ({timefmt.seconds_left(snap.undo_left)} s)"
+            self._show_status()
+        elif self._undo_shown:
+            self._said = ""
+            self._show_status()
+        self._undo_shown = undo
+        _show(self.b_undo, undo)
+        _show(self.b_hurts, not undo)
+        waiting = undo and state is State.PAUSED  # the last drill: the run waits for the undo, then ends
+        for b in (self.b_next, self.b_back):
+            b.setEnabled(not waiting)
+
         counted = shows is Shows.REP_COUNT
-        timed = snap.step_left is not None and kinds.state_retimable(snap.underlying, snap.work_mode)
+        timed = (snap.step_left is not None and kinds.state_retimable(snap.underlying, snap.work_mode)
+                 and not waiting)
         self.b_rep.setEnabled(counted)
         self.b_done.setEnabled(counted)
         self.b_plus.setEnabled(timed)
         self.b_minus.setEnabled(timed)
-        self.b_pause.setText("Resume" if state is State.PAUSED else "Pause")
+        self.b_pause.setText("End now" if waiting else "Resume" if state is State.PAUSED else "Pause")
         self.b_pause.setEnabled(not caution and snap.underlying is not State.DONE)
 
         self._announce_state(snap, words, side, shows)
 
-        if state is State.PAUSED:
+        if state is State.PAUSED and waiting:
+            self.pause_overlay.set_text(
+                "STOPPED",
+                f"{snap.drill_name}: it hurts — recorded.\n\n"
+                f"Press U to undo ({timefmt.seconds_left(snap.undo_left)} s)\n\nTap here or press Space to end now",
+            )
+            self.pause_overlay.show()
+            self.flash_overlay.stop()
+        elif state is State.PAUSED:
             reason = snap.pause_reason if snap.pause_reason and snap.pause_reason != "Paused" else ""
             self.pause_overlay.set_text(
                 "PAUSED",
@@ -363,6 +519,30 @@ class SessionScreen(QWidget):
             self.flash_overlay.stop()
         else:
             self.pause_overlay.hide()
+
+    @property
+    def _ink(self) -> QColor:
+        return theme.ink_on(QColor(self._field)) if self._field else theme.TEXT
+
+    def _paint_field(self, colour: QColor) -> None:
+        """The whole screen above the buttons in the state's colour, its words in black or white."""
+        if colour.name() == self._field:
+            return  # re-styling is costly; display ticks come 25 times a second
+        self._field = colour.name()
+        ink = theme.ink_on(colour).name()
+        self.setStyleSheet(
+            f"#session_screen {{ background-color: {colour.name()}; }}"
+            f" #session_screen QLabel {{ color: {ink}; background: transparent; }}"
+            f" #figure_place {{ background: {theme.css(theme.VEIL)}; border-radius: 8px; }}"
+            f" #caution_box {{ background: {theme.BACKGROUND.name()}; border-radius: 8px; }}"
+            f" #caution_box QLabel#caution_text {{ color: {theme.TEXT.name()}; }}"
+            f" #caution_box QLabel#caution_title {{ color: {theme.ROLE_COLOURS['caution'].lighter(135).name()}; }}"
+            f" #button_strip {{ background: {theme.BACKGROUND.name()}; }}"
+            f" QProgressBar {{ background: {theme.css(theme.VEIL)}; border: none; }}"
+            f" QProgressBar::chunk {{ background: {ink}; }}")
+        self._show_status()
+        if self.snapshot is not None:
+            self.number.set_value(self.number.text, self.number.template, theme.ink_on(colour))
 
     def _announce_state(self, snap: Snapshot, words: str, side: str, shows: Shows) -> None:
         """Tell screen readers when the state, drill or side changes (not every second)."""
@@ -393,55 +573,104 @@ class SessionScreen(QWidget):
 
     # -- sizing ------------------------------------------------------------------------------
     def _apply_sizes(self) -> None:
-        portrait = self.height() > self.width()
-        across = QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
-        self.middle.setDirection(across)
-        self.caution_row.setDirection(across)
-        h = self.height()
-        self.ring.setMinimumHeight(max(120, int(h * (0.34 if portrait else 0.45))))
-        big, mid, small = (theme.scaled_px(self, f, 10) for f in (0.085, 0.05, 0.032))
-        text = theme.TEXT.name()
-        muted = theme.MUTED_TEXT.name()
-        self.drill.setStyleSheet(f"color: {text}; font-size: {mid}px; font-weight: bold;")
-        self.side.setStyleSheet(f"color: {text}; font-size: {big}px; font-weight: bold;")
-        self.set_label.setStyleSheet(f"color: {muted}; font-size: {mid}px;")
-        self.reps.setStyleSheet(f"color: {text}; font-size: {big}px; font-weight: bold;")
-        self.phase.setStyleSheet(f"color: {theme.STATE_COLOURS[State.WORK].lighter(130).name()};"
-                                 f" font-size: {mid}px; font-weight: bold;")
-        self.cue.setStyleSheet(f"color: {muted}; font-size: {small}px;")
-        self.how.setStyleSheet(f"color: {text}; font-size: {small}px; background: {theme.PANEL.name()}; padding: 6px;")
-        self.caption.setStyleSheet(f"color: {theme.CAPTION_TEXT.name()}; background: {theme.PANEL.name()};"
-                                   f" font-size: {mid}px;"
-                                   " padding: 4px;")
-        self.next_up.setStyleSheet(f"color: {muted}; font-size: {small}px;")
-        self.time_left.setStyleSheet(f"color: {text}; font-size: {small}px;")
-        self.status.setStyleSheet(f"color: {theme.NOTICE.name()}; font-size: {small}px;")
-        # Room for the longest time once, so the per-second change does not re-lay out the screen.
-        font = self.time_left.font()
-        font.setPixelSize(small)
-        self.time_left.setMinimumWidth(QFontMetrics(font).horizontalAdvance("0:00:00 left") + 8)
-        self.caution_title.setStyleSheet(f"color: {theme.STATE_COLOURS[State.CAUTION].name()};"
-                                         f" font-size: {big}px; font-weight: bold;")
-        self.caution_text.setStyleSheet(f"color: {text}; font-size: {max(small, int(mid * 0.8))}px;")
-        self.progress.setMinimumHeight(max(8, small // 2))
-        self.progress.setStyleSheet(
-            f"QProgressBar {{ background: {theme.TRACK.name()}; border: none; }}"
-            f" QProgressBar::chunk {{ background: {theme.STATE_COLOURS[State.IDLE].name()}; }}")
-        # One row of buttons on wide windows, two on narrow ones, so no label is clipped.
-        columns = len(self.button_list) if self.width() >= 1100 else (len(self.button_list) + 1) // 2
+        """Every row's height and every font from the screen's size: fixed rows, so a long line or a
+        notice never moves the number, and the number's box is what is left."""
+        w, h = max(1, self.width()), max(1, self.height())
+        portrait = h > w
+        basis = min(h, int(w * 0.75))  # theme.scaled_px's rule: a narrow window scales by its width
+        self._place_rows(portrait)
+        self.middle.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
+        self.caution_row.setDirection(QBoxLayout.Direction.TopToBottom if portrait else
+                                      QBoxLayout.Direction.LeftToRight)
+
+        def px(key: str) -> int:
+            return max(10, int(basis * FONT[key]))
+
+        for label, key in ((self.band, "top"), (self.drill, "top"), (self.set_label, "top"),
+                           (self.phase, "headline"), (self.caption, "caption"), (self.next_up, "bottom"),
+                           (self.status, "bottom"), (self.time_left, "bottom")):
+            label.set_px(px(key), max(10, px(key) // 2))
+        for widget, key in ((self.band, "top"), (self.drill, "top"), (self.set_label, "top"),
+                            (self.phase, "headline"), (self.caption, "caption"), (self.next_up, "bottom"),
+                            (self.status, "caption"), (self.time_left, "bottom"), (self.step_bar, "bar"),
+                            (self.progress, "bar")):
+            widget.setFixedHeight(max(6 if key == "bar" else 14, int(basis * ROW[key])))
+        self.side.set_px(px("headline"), 10)
+        self.reps.set_px(px("top"), 10)
+        self._pill_style = (f"background: {theme.PANEL.name()}; color: {theme.NOTICE.name()};"
+                            f" border-radius: {px('bottom') // 3}px; padding: 0 8px;")
+        self._show_status()
+
+        # The number: in landscape its box is as wide as the widest number of a step needs at the height
+        # it gets; the picture's place takes the rest.  In portrait it is a band across, the place below.
+        if portrait:
+            self.number.setFixedSize(max(40, w - 16), max(40, int(w * PORTRAIT_NUMBER)))
+        else:
+            self.number.setMinimumSize(0, 0)
+            self.number.setMaximumSize(16777215, 16777215)
+            fixed = (sum(int(basis * ROW[k]) for k in ROW if k != "buttons") + int(basis * ROW["bar"])
+                     + self._buttons_height(h) + 8 * 4 + 16)
+            box_h = max(40, h - fixed)
+            self.number.setFixedWidth(max(40, min(w - 16 - 120, int(box_h * 0.96 * _WIDEST_PER_INK) + 16)))
+        self.cue.setStyleSheet(f"font-size: {px('cue')}px;")
+        self.how.setStyleSheet(f"font-size: {px('how')}px;")
+        self.caution_title.setStyleSheet(f"color: {theme.ROLE_COLOURS['caution'].lighter(135).name()};"
+                                         f" font-size: {px('headline')}px; font-weight: bold;")
+        self.caution_text.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {px('cue')}px;")
+        self.caution_hint.setStyleSheet(f"color: {theme.NOTICE.name()}; font-size: {px('cue')}px; font-weight: bold;")
+
+        # One row of buttons in landscape (the number needs the height), two in portrait.
+        columns = len(self.button_list) if not portrait else (len(self.button_list) + 1) // 2
         if columns != self._columns:
             self._columns = columns
             for i, b in enumerate(self.button_list):
                 self.buttons.addWidget(b, i // columns, i % columns)
-        button_px = max(12, min(theme.scaled_px(self, 0.03, 10), int(self.width() / columns / 7)))
-        for b in self.button_list:
-            b.setStyleSheet(f"font-size: {button_px}px; min-height: {max(44, int(h * 0.065))}px;")
+                if b is self.b_hurts:
+                    self.buttons.addWidget(self.b_undo, i // columns, i % columns)
+        button_h = self._buttons_height(h) // (1 if not portrait else 2)
+        button_px = max(11, min(theme.scaled_px(self, 0.03, 10), int(w / columns / 7)))
+        for b in (*self.button_list, self.b_undo):
+            b.setStyleSheet(f"font-size: {button_px}px;")
+            b.setFixedHeight(button_h)
         # Both caution buttons side by side (or stacked in portrait), their words never cut.
-        caution_px = max(12, min(mid, int(self.width() / (1 if portrait else 2) / 22)))
+        caution_px = max(12, min(px("cue"), int(w / (1 if portrait else 2) / 22)))
         for b in (self.ack_button, self.skip_button):
             b.setStyleSheet(f"font-size: {caution_px}px; min-height: {max(44, int(h * 0.08))}px;")
         if self.snapshot is not None:
             self.on_snapshot_changed(self.snapshot)
+
+    def _place_rows(self, portrait: bool) -> None:
+        """The top and bottom rows: side by side in landscape; in portrait the drill and "Next" get a
+        line of their own, as wide as the window."""
+        if portrait == self._portrait:
+            return
+        self._portrait = portrait
+        top, bottom = self.top, self.bottom
+        for grid in (top, bottom):
+            for i in range(4):
+                grid.setColumnStretch(i, 0)
+        stretches: tuple[tuple[QGridLayout, tuple[int, ...]], ...]
+        if portrait:
+            top.addWidget(self.band, 0, 0)
+            top.addWidget(self.set_label, 0, 1)
+            top.addWidget(self.drill, 1, 0, 1, 2)
+            bottom.addWidget(self.next_up, 0, 0, 1, 2)
+            bottom.addWidget(self.time_left, 1, 1)
+            stretches = ((top, (1, 1)), (bottom, (1, 1)))
+        else:
+            top.addWidget(self.band, 0, 0)
+            top.addWidget(self.drill, 0, 1)
+            top.addWidget(self.set_label, 0, 2)
+            bottom.addWidget(self.next_up, 0, 0)
+            bottom.addWidget(self.time_left, 0, 1)
+            stretches = ((top, (3, 6, 3)), (bottom, (3, 1)))
+        for grid, factors in stretches:
+            for i, f in enumerate(factors):
+                grid.setColumnStretch(i, f)
+
+    @staticmethod
+    def _buttons_height(h: int) -> int:
+        return max(44, int(h * ROW["buttons"]))
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)

@@ -30,6 +30,8 @@ FLASH = QColor("#ffffff")  # the full-window flash on a countdown beat ("go" fla
 OVERLAY_DIM = QColor(10, 12, 14, 215)
 OVERLAY_TITLE = QColor("#ffffff")
 OVERLAY_TEXT = QColor("#e0e0e0")
+# A shade darker than the state's colour the session screen is painted in: the picture's place, a bar's track.
+VEIL = QColor(0, 0, 0, 56)
 # Words on a state's colour (ink_on): dark on a light colour, light on a dark one.
 INK_DARK = QColor("#000000")
 INK_LIGHT = QColor("#ffffff")

@@ -40,9 +40,12 @@ def test_cautions_are_skipped_when_no_one_can_confirm_them():
     proc = run("run", "hip-hinge-basics", "--terminal", "--speed", "500")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("Skipping this drill") == 2
-    assert "Sets completed: 0 of 3" in proc.stdout
+    assert "Sets completed: 0 of 4" in proc.stdout
     proc = run("run", "hip-hinge-basics", "--terminal", "--speed", "500", "--accept-cautions")
-    assert proc.returncode == 0 and "Sets completed: 3 of 3" in proc.stdout
+    assert proc.returncode == 0, proc.stderr
+    # Its weighted sets are counted by the user: with no one at the keyboard they are skipped, not called done.
+    assert proc.stdout.count("Skipping this set: no one is at the keyboard to count it.") == 2
+    assert "Sets completed: 2 of 4" in proc.stdout
 
 
 def interrupt_once_logged(args, log, marker, wait=30):
@@ -129,3 +132,39 @@ def test_the_terminal_says_free_again_only_for_a_run_a_lock_kept_out(tmp_path):
     assert p.returncode == 0, err
     assert "in use by another program" in err, err
     assert "free again" in err, err
+
+
+def test_at_a_keyboard_the_terminal_run_counts_a_set_as_the_user_says(tmp_path):
+    """A real terminal (a pty): the cautions are confirmed, the first counted set ends after 7 reps typed,
+    the second with Enter (all 10)."""
+    import pty
+
+    log = tmp_path / "events.jsonl"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the app, on the pty
+        os.chdir(REPO)
+        os.execve(sys.executable, [sys.executable, "-m", "hinge_timer", "run", "hip-hinge-basics", "--terminal",
+                                   "--speed", "500", "--event-log", str(log), "--data-dir", str(tmp_path)], env)
+    seen = b""
+    answers = [(b"anything else to skip it: ", b"yes\n"), (b"anything else to skip it: ", b"yes\n"),
+               (b"(of 10): ", b"7\n"), (b"(of 10): ", b"\n")]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break  # the app ended: the pty is closed
+        if not chunk:
+            break
+        seen += chunk
+        if answers and seen.endswith(answers[0][0]):  # the app waits at this prompt: answer it
+            os.write(fd, answers.pop(0)[1])
+    _, status = os.waitpid(pid, 0)
+    text = seen.decode(errors="replace")
+    assert os.WEXITSTATUS(status) == 0, text
+    assert answers == [] and "Sets completed: 4 of 4" in text
+    records = read_event_log(str(log))
+    done = [r for r in records if r["t"] == "command" and r["name"] == "set_done"]
+    assert [r["message"] for r in done] == ["Set done after 7 reps."]
+    assert sum(1 for r in records if r["t"] == "command" and r["name"] == "count_rep") == 17

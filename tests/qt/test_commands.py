@@ -53,7 +53,8 @@ def fingerprint(app: App) -> dict:
          "help": w.help.isVisible(), "mute": w.prefs.mute, "volume": w.prefs.volume, "flash": w.prefs.flash,
          "dose": w.home.dose, "row": w.home.list.currentRow(), "entries": len(w.home.entries),
          "confirms": len(app.dialogs.confirms), "errors": len(app.dialogs.errors), "resumed": len(app.resumed),
-         "how": w.session_screen.how.isVisible(), "run_row": w.history_view.screen.table.currentIndex().row()}
+         "how": w.session_screen.how.isVisible(), "run_row": w.history_view.screen.table.currentIndex().row(),
+         "asked_end": w.session_screen.end_question.isVisible(), "runs": w.history_view.screen.model.rowCount()}
     if w.run.driver is not None:
         s = w.run.driver.snapshot()
         d.update(state=s.state, underlying=s.underlying, step=s.step_index, drill=s.drill_index, rep=s.rep,
@@ -79,9 +80,12 @@ EXPECT = {
     "add_time": lambda b, a: near(a["left"], b["left"] + 10),
     "remove_time": lambda b, a: near(a["left"], b["left"] - 10),
     "hurts": lambda b, a: b["set_no"] == 1 and a["step"] > b["step"] and "Counted" in a["next_up"],  # set 2 too
+    # (tried just after H): back from the rest to the hold that was stopped, from its start
+    "undo_hurts": lambda b, a: b["underlying"] is State.REST and a["underlying"] is State.WORK
+    and a["step"] < b["step"] and a["drill"] == 0 and a["elapsed"] == 0,
     "skip": lambda b, a: a["drill"] != b["drill"] and a["underlying"] is not State.CAUTION,
     "how": lambda b, a: not b["how"] and a["how"],
-    "end": lambda b, a: a["confirms"] == b["confirms"] + 1 and a["screen"] == DONE,
+    "end": lambda b, a: not b["asked_end"] and a["asked_end"] and a["state"] is State.PAUSED,  # asked in the window
     "mute": lambda b, a: a["mute"] != b["mute"],
     "louder": lambda b, a: a["volume"] > b["volume"],
     "quieter": lambda b, a: a["volume"] < b["volume"],
@@ -103,6 +107,8 @@ EXPECT = {
     "page_up": lambda b, a: a["run_row"] == b["run_row"] - 10,
     "page_down": lambda b, a: a["run_row"] == b["run_row"] + 10,
     "history_back": lambda b, a: b["screen"] == HISTORY and a["screen"] == HOME,
+    "run_delete": lambda b, a: a["confirms"] == b["confirms"] + 1 and a["runs"] == b["runs"] - 1,
+    "run_undo": lambda b, a: a["runs"] == b["runs"] + 1,
 }
 
 
@@ -151,6 +157,8 @@ class Walk(App):
             self.session(SESSION_STATE.get(command, "timed"))
             if command == "undo_rep":
                 self.driver.count_rep()
+            elif command == "undo_hurts":  # offered for a few seconds after "it hurts"
+                self.driver.stop_drill("it hurts")
         elif screen == DONE:
             self.session("timed")
             self.driver.end_session("ended for the test")
@@ -160,6 +168,8 @@ class Walk(App):
                 add_run(conn, date.today() - timedelta(days=d))
             w.show_history()
             w.history_view.screen.table.selectRow(12)
+            if command == "run_undo":  # something to undo
+                assert w.history_view.screen.request_delete()
         elif screen == HOME:
             w.home.list.setCurrentRow(1 if command == "choose_previous" else 0)
             w.home.set_dose("high" if command == "dose_low" else "low")
@@ -278,9 +288,10 @@ def test_the_help_lists_every_key_of_every_screen(app):
 
 def test_the_session_buttons_and_the_menus_are_the_tables(app):
     s = app.window.session_screen
-    on_screen = {b.objectName() for b in [*s.button_list, s.ack_button, s.skip_button]}
+    on_screen = {b.objectName() for b in [*s.button_list, s.b_undo, s.ack_button, s.skip_button]}
     assert on_screen == {c.button for c in commands.buttons(SESSION)}
-    home = {b.objectName() for b in app.window.home.findChildren(QPushButton)} - {"discard", "history_aside"}
+    home = {b.objectName() for b in app.window.home.findChildren(QPushButton)} - {"discard", "history_aside",
+                                                                                  "reload_file"}
     assert home - {"resume"} == {c.button for c in commands.buttons(HOME)} - {"resume"}  # resume: once offered
     w = app.window
     assert set(w.command_actions) == {c.name for c in commands.menu_entries()}

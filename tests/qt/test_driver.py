@@ -103,3 +103,47 @@ def test_display_ticks_land_on_digit_changes_and_slow_down_for_long_steps(qtbot)
     # A set the user counts has no clock.
     assert display_interval_ms(at(None), None, 1.0) == DISPLAY_MS_WAITING
     driver.close()
+
+
+KITCHEN = """format = 1
+title = "Kitchen counter hinge"
+[defaults]
+get_ready = 3
+switch_sides = 2
+[[drill]]
+name = "Counter lean"
+hold = 9
+sides = ["left", "right"]
+"""
+
+
+def test_the_last_drills_stop_wakes_the_driver_when_its_undo_time_is_over(qtbot):
+    """While the clock waits at the stop, only the cue timer runs: armed for the end of the 8 s."""
+    from hinge_timer.session.load import parse_session
+
+    driver = open_session(compile_timeline(parse_session(KITCHEN)), speed=20)  # 8 s of session: 400 ms
+    cues = []
+    driver.cue_fired.connect(cues.append)
+    driver.start()
+    assert driver.stop_drill("it hurts").ok and driver.state is State.PAUSED
+    assert driver._cue_timer.isActive() and not driver._display.isActive()
+    assert 350 <= driver._cue_timer.remainingTime() <= 401
+    with qtbot.waitSignal(driver.session_finished, timeout=5000) as finished:
+        pass
+    assert finished.args[0].state is State.DONE and [c.text for c in cues][-1] == "Session ended."
+    assert not driver.timers_active
+    driver.close()
+
+
+def test_undoing_the_stop_through_the_driver_runs_the_step_again(qtbot):
+    from hinge_timer.session.load import parse_session
+
+    driver = open_session(compile_timeline(parse_session(KITCHEN)), speed=20)
+    driver.start()
+    with qtbot.waitSignal(driver.cue_fired, timeout=5000, check_params_cb=lambda c: c.text == "Go"):
+        pass
+    driver.stop_drill("it hurts")
+    result = driver.undo_stop()
+    assert result.ok and driver.state is State.WORK and driver.timers_active
+    assert driver.snapshot().side == "left" and driver.snapshot().step_elapsed < 0.5
+    driver.close()

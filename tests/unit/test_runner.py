@@ -172,7 +172,7 @@ def test_pause_excludes_time_from_everything(mobility):
 # -- commands in every state -----------------------------------------------------------
 
 COMMANDS = ["start", "pause", "resume", "next", "back", "count_rep", "undo_rep", "set_done",
-            "add_time", "remove_time", "skip_drill", "stop_drill", "end_session", "acknowledge"]
+            "add_time", "remove_time", "skip_drill", "stop_drill", "end_session", "acknowledge", "undo_stop"]
 
 
 def call(runner, name, now):
@@ -212,7 +212,8 @@ def reach(state: str):
     return runner, clock
 
 
-# What each command should do in each state (True: acts; False: says why not).
+# What each command should do in each state (True: acts; False: says why not).  "undo_stop" acts only after a
+# stop, which no state here has had.
 VALID = {
     "idle":         {"start"},
     "get_ready":    {"pause", "next", "back", "add_time", "remove_time", "skip_drill", "stop_drill", "end_session"},
@@ -221,7 +222,7 @@ VALID = {
     "rest":         {"pause", "next", "back", "add_time", "remove_time", "skip_drill", "stop_drill", "end_session"},
     "work_timed":   {"pause", "next", "back", "add_time", "remove_time", "skip_drill", "stop_drill", "end_session"},
     "switch_sides": {"pause", "next", "back", "add_time", "remove_time", "skip_drill", "stop_drill", "end_session"},
-    "caution":      {"back", "skip_drill", "stop_drill", "end_session", "acknowledge"},
+    "caution":      {"next", "back", "skip_drill", "stop_drill", "end_session", "acknowledge"},  # next: press again
     "work_paced":   {"pause", "next", "back", "skip_drill", "stop_drill", "end_session"},
     "paused":       {"resume", "next", "back", "add_time", "remove_time", "skip_drill", "stop_drill", "end_session"},
     "done":         set(),
@@ -348,7 +349,13 @@ def test_a_caution_waits_until_confirmed_and_never_pauses_itself(mobility):
     assert runner.tick(clock()) == []
     snap = runner.snapshot(clock())
     assert snap.state is State.CAUTION and "back injury" in (snap.caution or "")
-    assert not runner.pause(clock()).ok and not runner.next(clock()).ok
+    assert not runner.pause(clock()).ok
+    assert runner.next(clock()).message == "Press again to confirm you have read the caution."
+    clock.advance(2.5)  # too late for a second press: the first is forgotten
+    assert runner.snapshot(clock()).confirm_left is None
+    assert runner.next(clock()).ok and runner.snapshot(clock()).state is State.CAUTION  # a first press again
+    clock.advance(3600)
+    assert runner.tick(clock()) == [] and runner.snapshot(clock()).state is State.CAUTION
     assert runner.acknowledge(clock()).ok
     events = runner.tick(clock())
     assert events[0].text == "Get ready: Jefferson curl" and events[0].scheduled_ns == clock()
@@ -385,7 +392,7 @@ def test_it_hurts_stops_the_drill_records_it_and_rests(mobility):
     clock.advance(12)
     runner.tick(clock())
     result = runner.stop_drill(clock(), "it hurts")
-    assert result.message == "Stopped Split hamstring stretch: it hurts."
+    assert result.message == "Stopped Split hamstring stretch: it hurts — recorded. Press U to undo."
     assert runner.step.kind is StepKind.REST and runner.step.drill_name == "Split hamstring stretch"
     outcomes = [o for o in runner.outcomes.values() if o.drill == 3]
     assert [(o.status, o.reason, o.seconds_done) for o in outcomes] == [
