@@ -12,7 +12,7 @@ import logging
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Callable, TextIO
 
 from . import timefmt
 from .engine.clock import NS
@@ -23,6 +23,8 @@ from .session import kinds
 from .session.kinds import Shows
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QSocketNotifier
+
     from .app.history import RunEntry
     from .qt.driver import SessionDriver
 
@@ -36,6 +38,50 @@ def _say(message: str) -> None:
 def _paragraph(text: str) -> str:
     """A person's multi-line text (a caution), escaped, each line indented under its heading."""
     return "\n".join(f"  {line}" for line in printable(text, keep_newlines=True).split("\n"))
+
+
+class _LineReader:
+    """Lines typed at the terminal, read when stdin says it has one (a QSocketNotifier), so the session's
+    timers and Ctrl-C work while a prompt waits; end of input (Ctrl-D) answers None."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.then: Callable[[str | None], object] | None = None
+        self.buffer = b""
+        self.notifier: QSocketNotifier | None = None
+
+    def ask(self, prompt: str, then: Callable[[str | None], object]) -> None:
+        from PySide6.QtCore import QSocketNotifier
+
+        self.out.write(prompt)
+        self.out.flush()
+        self.then = then
+        if self.notifier is None:
+            self.notifier = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
+            self.notifier.activated.connect(self._ready)
+        self.notifier.setEnabled(True)
+
+    def _ready(self) -> None:
+        import os
+
+        try:
+            data = os.read(sys.stdin.fileno(), 4096)
+        except OSError:
+            data = b""
+        if data:
+            self.buffer += data
+            if b"\n" not in self.buffer:
+                return
+            line, _, self.buffer = self.buffer.partition(b"\n")
+            answer: str | None = line.decode("utf-8", errors="replace")
+        else:
+            self.out.write("\n")
+            answer = None
+        then, self.then = self.then, None
+        if self.notifier is not None:
+            self.notifier.setEnabled(False)
+        if then is not None:
+            then(answer)
 
 
 def run_in_terminal(
@@ -115,16 +161,18 @@ def run_in_terminal(
                 out.write("Skipping this set: no one is at the keyboard to count it.\n\n")
                 QTimer.singleShot(0, driver.next)
                 return
-            answer = input(f"Press Enter when the set is done, or type how many reps you did (of {snap.reps}): ")
-            done = int(answer) if answer.strip().isdigit() else (snap.reps or 0)
-
-            def count() -> None:
+            def answered(answer: str | None) -> None:
+                if answer is None:  # Ctrl-D (end of input) at the prompt: the set is skipped
+                    driver.next()
+                    return
+                typed = answer.strip()
+                done = int(typed) if typed.isdecimal() and typed.isascii() else (snap.reps or 0)
                 for _ in range(min(done, snap.reps or 0)):
                     driver.count_rep()
                 if driver.snapshot().step_index == snap.step_index:  # fewer than planned: the set ends here
                     driver.set_done()
 
-            QTimer.singleShot(0, count)
+            ask(f"Press Enter when the set is done, or type how many reps you did (of {snap.reps}): ", answered)
 
         def on_snapshot(snap: Snapshot) -> None:
             if (kinds.state_shows(snap.state, snap.work_mode) is Shows.REP_COUNT and snap.state is State.WORK
@@ -140,9 +188,9 @@ def run_in_terminal(
                 out.write("Confirmed (--accept-cautions).\n\n")
                 QTimer.singleShot(0, driver.acknowledge)
             elif at_keyboard:
-                answer = input("Type 'yes' to do this drill, anything else to skip it: ")
-                QTimer.singleShot(0, driver.acknowledge if answer.strip().lower() in ("y", "yes")
-                                  else driver.skip_drill)
+                ask("Type 'yes' to do this drill, anything else to skip it: ",
+                    lambda answer: (driver.acknowledge if (answer or "").strip().lower() in ("y", "yes")
+                                    else driver.skip_drill)())
             else:
                 out.write("Skipping this drill: no one is at the keyboard to confirm (see --accept-cautions).\n\n")
                 QTimer.singleShot(0, driver.skip_drill)
@@ -151,6 +199,13 @@ def run_in_terminal(
         driver.snapshot_changed.connect(on_snapshot)
         dose_now = driver.timeline.dose
         out.write(f"{printable(title)} ({dose_now} dose)" + (f" at {speed:g}x speed" if speed != 1 else "") + "\n")
+
+    reader = _LineReader(out)
+
+    def ask(prompt: str, then: Callable[[str | None], object]) -> None:
+        """Ask at the keyboard without stopping the event loop (``input()`` would, or run it nested): the
+        answer, or None for Ctrl-D, goes to ``then``; Ctrl-C ends the run as anywhere else."""
+        reader.ask(prompt, then)
 
     def on_interrupt(*_: object) -> None:
         nonlocal interrupted

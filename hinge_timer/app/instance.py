@@ -4,14 +4,16 @@ Two windows on one data folder would both play their cues and both write the his
 the window (``hinge-timer``, ``hinge-timer run [FILE]``, ``hinge-timer resume``) first looks for the one
 already open on the same data folder, and when it finds it, hands it a small request and ends:
 
-1. Before its window is built, a start takes the claim lock (a ``QLockFile`` next to the socket, waited
-   for at most ``LOCK_WAIT_MS``; one left by a process that died is taken over at once) and, if something
+1. Before its window is built, a start takes the claim lock (a ``QLockFile`` next to the socket; one left
+   by a process that died is taken over at once).  While a live start holds it (a first whose window has
+   not painted yet, on a slow or busy laptop) it waits, at most ``CLAIM_WAIT_MS``; still held then, it
+   raises :class:`StillStarting` (one line, exit 1) rather than open a second window.  Then, if something
    is at the folder's address, connects to it with a ``QLocalSocket`` and sends one JSON line: ``show``, or
    ``run`` with a session file's absolute path (or a built-in session's stem) and the dose.
-2. The first answers with one word (``shown``, ``started``, ``busy``, ``refused``: what it is going to
-   do) and the second replies ``go``; only then does the first act.  A second that got no answer within
-   ``ANSWER_WAIT_MS`` never says ``go``, so a first that was frozen and wakes up later does not act on a
-   request whose sender has started a window of its own.
+2. The first answers with one word (``shown``, ``started``, ``busy``, ``refused``, ``occupied``: what
+   it is going to do) and the second replies ``go``; only then does the first act.  A second that got
+   no answer within ``ANSWER_WAIT_MS`` never says ``go``, so a first that was frozen and wakes up later
+   does not act on a request whose sender has started a window of its own.
 3. No answer (nothing there, a socket file left by a process killed with SIGKILL, a first that is frozen):
    the start goes on as the first.  Once its window has painted, it listens on a socket file of its own
    and renames it over the address, which replaces whatever was there in one step, then lets go of the
@@ -54,19 +56,35 @@ PROTOCOL = 1  # the "hinge_timer" field of every request
 MAX_MESSAGE = 64 * 1024  # a request line (a path is at most MAX_PATH characters)
 MAX_PATH = 4096
 ANSWER_WAIT_MS = 1000  # a second start waits this long for the first's answer, then starts normally
-LOCK_WAIT_MS = 2000  # ... and this long for another start that is just becoming the first
-STALE_LOCK_MS = 10_000  # a claim lock older than this is taken over (one held by a dead process: at once)
+LOCK_WAIT_MS = 2000  # a start waits this long for the claim lock, then says in the log that it waits on
+CLAIM_WAIT_MS = 20_000  # ... and at most this long in all for another start that is becoming the first
+# A claim lock older than this is taken over even if its process lives (its id reused by another
+# program); one held by a process that died is taken over at once.  Longer than CLAIM_WAIT_MS, so a first
+# that is slow to start is waited for, never taken over.
+STALE_LOCK_MS = 120_000
 CONVERSATION_MS = 3000  # the first drops a connection that has not finished by then
 MAX_CONVERSATIONS = 8  # at once; more are closed unread
 _SUN_PATH_MAX = 104  # a socket file's path must fit sockaddr_un (104 bytes on macOS, 108 on Linux)
 _OWN_SUFFIX_MAX = 16  # ".PID.new": the name it is made under, then renamed (InstanceServer)
 
 SHOW, RUN = "show", "run"
-# What the first says it is going to do: brought to the front; and the file started; a session is
-# running there, so the file was not opened; a kiosk, which opens no file.
-ANSWERS = frozenset({"shown", "started", "busy", "refused"})
+# What the first says it is going to do: brought to the front; and the file opened (and started if it
+# loads); a session is running there, so the file was not opened; a kiosk, which opens no file; a dialog
+# or the help is open there, so the file was not opened.
+ANSWERS = frozenset({"shown", "started", "busy", "refused", "occupied"})
 _DOSES = (None, "low", "high")
 _BUILTIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
+
+
+class StillStarting(RuntimeError):
+    """Another start has held the claim lock for ``CLAIM_WAIT_MS`` and is still alive (its window is still
+    being built, or it is stuck): this start ends rather than open a second window on the folder."""
+
+    def __init__(self, pid: int, waited_ms: int) -> None:
+        self.pid = pid
+        who = f" (process {pid})" if pid > 0 else ""
+        super().__init__(f"hinge-timer: Hinge Timer is still opening its window for this data folder{who}, "
+                         f"after {waited_ms / 1000:g} s; try again once it is open")
 
 
 class BadRequest(ValueError):
@@ -264,25 +282,35 @@ class Start:
     """One start of the window, against its data folder's first instance (see the module's docstring):
     :meth:`hand_over` asks the first; when nobody answered, :meth:`listen` makes this start the first."""
 
-    def __init__(self, folder: Path, wait_ms: int = ANSWER_WAIT_MS, lock_wait_ms: int = LOCK_WAIT_MS) -> None:
+    def __init__(self, folder: Path, wait_ms: int = ANSWER_WAIT_MS, claim_wait_ms: int = CLAIM_WAIT_MS) -> None:
         self.folder = folder
         self.wait_ms = wait_ms
-        self.lock_wait_ms = lock_wait_ms
+        self.claim_wait_ms = claim_wait_ms
         self.address = address(folder)
         self._lock: QLockFile | None = None
 
     def hand_over(self, request: Request) -> str | None:
         """The first instance's answer when it took ``request`` (this start is to end), else None (this
-        start is the first; the claim lock is held until :meth:`listen` or :meth:`release`)."""
+        start is the first; the claim lock is held until :meth:`listen` or :meth:`release`).  Raises
+        :class:`StillStarting` when a live start held the claim lock for all of ``claim_wait_ms``."""
         if self.address is None:
             return None
         lock = QLockFile(str(self.address.lock))
         lock.setStaleLockTime(STALE_LOCK_MS)
-        if lock.tryLock(self.lock_wait_ms):
+        clock = QElapsedTimer()
+        clock.start()
+        got = lock.tryLock(min(LOCK_WAIT_MS, self.claim_wait_ms))
+        if not got and lock.error() == QLockFile.LockError.LockFailedError:
+            log.info("single instance: another start (process %s) is still opening its window; waiting for it, "
+                     "at most %g s", lock.getLockInfo()[0], self.claim_wait_ms / 1000)
+            got = lock.tryLock(max(0, self.claim_wait_ms - clock.elapsed()))
+        if got:
             self._lock = lock
         elif lock.error() == QLockFile.LockError.LockFailedError:
-            log.warning("single instance: another start held %s for %.0f s; going on without it",
-                        self.address.lock, self.lock_wait_ms / 1000)
+            pid = lock.getLockInfo()[0]
+            log.info("single instance: process %s held %s for %g s", pid, self.address.lock,
+                        self.claim_wait_ms / 1000)
+            raise StillStarting(int(pid or 0), self.claim_wait_ms)
         else:
             log.warning("single instance: cannot make the lock file %s", self.address.lock)
         if not self.address.occupied():

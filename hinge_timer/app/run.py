@@ -237,10 +237,10 @@ class SessionRun(QObject):
         if driver is None:
             return lambda: None
         was_paused = driver.state is State.PAUSED
-        driver.pause(why)
+        paused = bool(driver.pause(why))  # refused at a caution (it waits anyway): then nothing to undo
 
         def carry_on() -> None:
-            if not was_paused and self.driver is driver and not driver.finished:
+            if paused and not was_paused and self.driver is driver and not driver.finished:
                 driver.resume()
 
         return carry_on

@@ -59,6 +59,10 @@ ONCE_PER_STEP = frozenset(
 )
 BACK_AGAIN_NS = 2 * NS  # a second "back" within this goes to the previous step
 CONFIRM_AGAIN_NS = 2 * NS  # at a caution, a second "next" within this confirms it, as Enter does
+# ... but not in its first moments: presses that were meant for the step before (a clicker pressed a few times
+# to skip a rest) must not confirm a warning nobody has read yet.
+CAUTION_READ_NS = 3 * NS // 2
+CAUTION_READ_TEXT = "Read the caution first; then press Next twice to confirm it."
 UNDO_STOP_NS = 8 * NS  # "it hurts" can be undone for this long
 # The key app/commands.py gives "undo_hurts", as the stop's message names it (tests/qt/test_hurts_undo.py
 # checks that the two agree).
@@ -501,6 +505,8 @@ class Runner:
         if why:
             return self._run("next", now, CommandResult(False, why))
         if self._state is State.CAUTION:
+            if now - self._start_ns < CAUTION_READ_NS:
+                return self._run("next", now, CommandResult(False, CAUTION_READ_TEXT))
             first = self._confirm_from
             if first is not None and now - first <= CONFIRM_AGAIN_NS:
                 self._confirm_caution(now)

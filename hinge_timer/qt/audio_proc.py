@@ -125,7 +125,7 @@ class ChildBackend(AudioBackend):
 
     def __init__(self, command: list[str] | None = None) -> None:
         super().__init__()
-        self._command = command or [sys.executable, "-m", "hinge_timer.audio_child"]
+        self._command = command or [sys.executable, "-P", "-m", "hinge_timer.audio_child"]
         self._clips: dict[str, Pcm] = {}
         self._proc: QProcess | None = None
         self._reader = Reader()

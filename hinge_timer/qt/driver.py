@@ -98,8 +98,12 @@ class SessionDriver(QObject):
             # Round up: a timer that fires a hair early would find nothing due and re-arm.
             self._cue_timer.start(max(0, math.ceil(wall_ms)))
         state = snap.state
-        if state in (State.IDLE, State.PAUSED, State.DONE):
+        # Paused, the screen does not change, except the seconds left to undo "it hurts" on the last drill.
+        if state in (State.IDLE, State.DONE) or (state is State.PAUSED and snap.undo_left is None):
             self._display.stop()
+            return
+        if state is State.PAUSED:
+            self._display.start(250)
             return
         self._display.start(display_interval_ms(snap, self.runner.step.duration, self.speed))
 

@@ -47,7 +47,7 @@ class FileChecker:
 
     def __init__(self, command: Sequence[str] | None = None, timeout_s: float = CHECK_TIMEOUT_S,
                  start_timeout_s: float = START_TIMEOUT_S) -> None:
-        self.command = list(command) if command is not None else [sys.executable, "-m", "hinge_timer.check_child"]
+        self.command = list(command) if command is not None else [sys.executable, "-P", "-m", "hinge_timer.check_child"]
         self.timeout_s = timeout_s
         self.start_timeout_s = start_timeout_s
         self.in_process = False  # no child could be started: files are checked in this thread

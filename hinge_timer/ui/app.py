@@ -119,8 +119,46 @@ def session_entry(window: MainWindow, key: str):
     one that does not load is said in a dialog), else a built-in by its stem (None: there is none)."""
     if Path(key).exists():
         return window.listing.open_file(key, window)
+    return builtin_entry(window, key)
+
+
+def builtin_entry(window: MainWindow, name: str):
+    """The built-in session named ``name`` (its stem), on Home; None when there is none.  Only the
+    built-ins are looked at: a file or folder by that name, wherever, is not."""
     window.listing.ensure()  # the built-ins are on Home from the listing's start
-    return next((e for e in window.home.entries if e.key == key.removesuffix(".toml")), None)
+    stem = name.removesuffix(".toml")
+    return next((e for e in window.home.entries if e.builtin and e.key == stem), None)
+
+
+def covered(window: MainWindow) -> bool:
+    """A dialog (which waits for the user's answer) or the help is open over the window: a second start's
+    session is not started under it, so what the dialog or the help is about stays as the user left it."""
+    help_overlay = getattr(window, "_help", None)  # built the first time it is opened
+    return QApplication.activeModalWidget() is not None or (help_overlay is not None and help_overlay.isVisible())
+
+
+# Options of a start that a window already open cannot take (it keeps its own): the flag and whether
+# this start was given it (other than its default).
+_OWN_OPTIONS = (
+    ("--kiosk", lambda args: bool(getattr(args, "kiosk", False))),
+    ("--speed", lambda args: getattr(args, "speed", 1.0) != 1.0),
+    ("--event-log", lambda args: getattr(args, "event_log", None) is not None),
+    ("--audio", lambda args: getattr(args, "audio", None) is not None),
+)
+
+
+def own_options(args, fullscreen: bool) -> list[str]:
+    """The options this start was given that a window already open would not follow (the request does
+    not carry them): with any of them, this start does not hand its request over."""
+    given = [flag for flag, given in _OWN_OPTIONS if given(args)]
+    return given + ["--fullscreen"] if fullscreen else given
+
+
+def options_line(options: list[str]) -> str:
+    """What a start with options of its own prints when a window is already open on its data folder."""
+    named = " and ".join(options) if len(options) < 3 else ", ".join(options[:-1]) + " and " + options[-1]
+    return (f"Hinge Timer is already open for this data folder: brought it to the front; close it first "
+            f"to start with {named}")
 
 
 def bring_to_front(window: QWidget) -> None:
@@ -137,7 +175,7 @@ def start_request(start_file: str | None, dose: str | None) -> Request:
     """What this start asks of a window already open on its data folder (app/instance.py)."""
     if start_file is None:
         return Request(instance.SHOW)  # `hinge-timer`, `hinge-timer resume`: the window it has
-    if Path(start_file).exists():  # as the window would open it (session_entry), by its absolute path
+    if Path(start_file).exists():  # as this start found it (session_entry), by its absolute path
         return Request(instance.RUN, path=os.path.abspath(start_file), dose=dose)
     return Request(instance.RUN, builtin=start_file.removesuffix(".toml"), dose=dose)
 
@@ -148,18 +186,22 @@ def handed_over_line(answer: str, request: Request) -> str:
     name = printable(request.shown_name, limit=80)
     if request.command != instance.RUN or answer == "shown":
         return said
-    if answer == "started":
-        return f"{said} and started {name} there"
+    if answer == "started":  # (it is opened there; one that does not load is said there in a dialog)
+        return f"{said} and asked it to open {name}"
     if answer == "busy":
         return f"{said}; a session is running there, so {name} was not opened"
+    if answer == "occupied":
+        return f"{said}; a dialog or the help is open there, so {name} was not opened: close it and start again"
     return f"{said}; it is a kiosk, which opens no file, so {name} was not opened"
 
 
 class SecondStarts(QObject):
     """The window's side of one window per data folder (app/instance.py): once the window has painted, it
     listens for other starts of its data folder, brings itself to the front for each, and for ``run FILE``
-    opens and starts the file, unless a session is running (then it says so and the session goes on) or
-    it is a kiosk (which opens no file: ``open`` is not among the commands a kiosk allows)."""
+    opens and starts the file, unless a session is running (then it says so and the session goes on), a
+    dialog or the help is open (the user is answering it), or it is a kiosk (which opens no file: ``open``
+    is not among the commands a kiosk allows).  It decides again just before it starts: opening the file
+    may have shown a dialog, during which another start's session began."""
 
     def __init__(self, window: MainWindow, start: instance.Start, default_dose: Callable[[], str]) -> None:
         super().__init__(window)
@@ -207,7 +249,16 @@ class SecondStarts(QObject):
         window = self.window
         if window.kiosk is not None and not window.kiosk.allows("open"):
             return "refused"
-        return "busy" if window.run.running else "started"
+        if window.run.running:
+            return "busy"
+        return "occupied" if covered(window) else "started"
+
+    def not_started(self, request: Request) -> None:
+        """A session is running: say, on its screen, that the file asked for was not opened."""
+        name = printable(request.shown_name, limit=60)  # short on the status line, whole in its detail
+        self.window.messages.info("session", f"Not started: {name}", part="status", detail=(
+            f"Hinge Timer was started again with {name}: it was not opened, so that this session goes on. "
+            f"Open it from Home when you are done."))
 
     @Slot(object)
     def on_request_confirmed(self, request: Request) -> None:
@@ -217,20 +268,29 @@ class SecondStarts(QObject):
         if answer == "refused":
             log.info("kiosk: another start asked to open a session file: not opened")
         elif answer == "busy":
-            name = printable(request.shown_name, limit=60)  # short on the status line, whole in its detail
-            window.messages.info("session", f"Not started: {name}", part="status", detail=(
-                f"Hinge Timer was started again with {name}: it was not opened, so that this session goes on. "
-                f"Open it from Home when you are done."))
+            self.not_started(request)
+        elif answer == "occupied":
+            log.info("another start asked for %s while a dialog or the help was open: not opened",
+                     printable(request.shown_name, limit=80))
         elif answer == "started":
             if request.path is not None:
-                entry = window.listing.open_file(request.path, window)  # checked as File → Open does
+                # Checked as File → Open does; one that does not load is said in a dialog, and while the
+                # user reads it other requests come (answered "occupied") and Reload may be pressed.
+                entry = window.listing.open_file(request.path, window)
             else:
-                entry = session_entry(window, request.builtin or "")
-                if entry is None or not entry.builtin:
+                entry = builtin_entry(window, request.builtin or "")
+                if entry is None:
                     log.warning("another start asked for a built-in session there is none of: %s",
                                 printable(request.builtin, limit=80))
                     return
-            if entry.session is not None:
+            if entry.session is None:
+                return
+            if window.run.running:  # started meanwhile (while the dialog was open): it goes on
+                self.not_started(request)
+            elif covered(window):
+                log.info("a dialog or the help was opened before %s could start: not started",
+                         printable(request.shown_name, limit=80))
+            else:
                 window.start_session(entry, request.dose or self.default_dose())
 
     def close(self) -> None:
@@ -257,9 +317,18 @@ def run_gui(args, start_file: str | None = None, dose: str | None = None, fullsc
     folder = data_dir(args.data_dir)
     # One window per data folder: a window already open on it takes this start's request (app/instance.py).
     start = instance.Start(folder)
-    request = start_request(start_file, dose)
-    answer = start.hand_over(request)
+    # Options the open window would not follow: it is only brought to the front, and this start says so.
+    options = own_options(args, fullscreen)
+    request = start_request(start_file, dose) if not options else Request(instance.SHOW)
+    try:
+        answer = start.hand_over(request)
+    except instance.StillStarting as exc:  # a first is still being built: never a second window
+        print(controls_escaped(str(exc)), file=sys.stderr)
+        return 1
     if answer is not None:
+        if options:
+            print(options_line(options), file=sys.stderr)
+            return 1
         print(handed_over_line(answer, request))
         return 0
     try:

@@ -242,7 +242,8 @@ class MessageOverlay(Overlay):
 
     def hideEvent(self, event) -> None:  # noqa: N802
         super().hideEvent(event)
-        self.hidden.emit()
+        if not event.spontaneous():  # hidden by the app, not because the window was minimised
+            self.hidden.emit()
 
     def set_text(self, title: str, body: str) -> None:
         self.title.setText(title)

@@ -134,11 +134,12 @@ def test_the_terminal_says_free_again_only_for_a_run_a_lock_kept_out(tmp_path):
     assert "free again" in err, err
 
 
-def test_at_a_keyboard_the_terminal_run_counts_a_set_as_the_user_says(tmp_path):
-    """A real terminal (a pty): the cautions are confirmed, the first counted set ends after 7 reps typed,
-    the second with Enter (all 10)."""
+def on_a_pty(tmp_path, answers):
+    """Run hip-hinge-basics in the terminal on a real pty, answering each prompt in turn (bytes: a line, or
+    a control character); the exit code, what it printed and its event log."""
     import pty
 
+    tmp_path.mkdir(parents=True, exist_ok=True)
     log = tmp_path / "events.jsonl"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     pid, fd = pty.fork()
@@ -146,9 +147,7 @@ def test_at_a_keyboard_the_terminal_run_counts_a_set_as_the_user_says(tmp_path):
         os.chdir(REPO)
         os.execve(sys.executable, [sys.executable, "-m", "hinge_timer", "run", "hip-hinge-basics", "--terminal",
                                    "--speed", "500", "--event-log", str(log), "--data-dir", str(tmp_path)], env)
-    seen = b""
-    answers = [(b"anything else to skip it: ", b"yes\n"), (b"anything else to skip it: ", b"yes\n"),
-               (b"(of 10): ", b"7\n"), (b"(of 10): ", b"\n")]
+    seen, answers = b"", list(answers)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -161,10 +160,32 @@ def test_at_a_keyboard_the_terminal_run_counts_a_set_as_the_user_says(tmp_path):
         if answers and seen.endswith(answers[0][0]):  # the app waits at this prompt: answer it
             os.write(fd, answers.pop(0)[1])
     _, status = os.waitpid(pid, 0)
-    text = seen.decode(errors="replace")
-    assert os.WEXITSTATUS(status) == 0, text
-    assert answers == [] and "Sets completed: 4 of 4" in text
-    records = read_event_log(str(log))
+    records = read_event_log(str(log)) if log.exists() else []
+    return os.WEXITSTATUS(status), seen.decode(errors="replace"), records, answers
+
+
+CAUTION = b"anything else to skip it: "
+COUNT = b"(of 10): "
+
+
+def test_at_a_keyboard_the_terminal_run_counts_a_set_as_the_user_says(tmp_path):
+    """The cautions are confirmed, the first counted set ends after 7 reps typed, the second with Enter."""
+    code, text, records, left = on_a_pty(tmp_path, [(CAUTION, b"yes\n"), (CAUTION, b"yes\n"), (COUNT, b"7\n"),
+                                                    (COUNT, b"\n")])
+    assert code == 0 and left == [] and "Sets completed: 4 of 4" in text, text
     done = [r for r in records if r["t"] == "command" and r["name"] == "set_done"]
     assert [r["message"] for r in done] == ["Set done after 7 reps."]
     assert sum(1 for r in records if r["t"] == "command" and r["name"] == "count_rep") == 17
+
+
+def test_ctrl_d_ctrl_c_and_odd_digits_at_the_terminals_prompts_never_show_a_traceback(tmp_path):
+    # Ctrl-D (end of input) at a counted set: skipped; "²" is not a number of reps: the set's planned reps.
+    code, text, records, left = on_a_pty(tmp_path / "d", [(CAUTION, b"yes\n"), (CAUTION, b"yes\n"),
+                                                          (COUNT, b"\x04"), (COUNT, "²\n".encode())])
+    assert code == 0 and left == [] and "Traceback" not in text, text
+    assert "Sets completed: 3 of 4" in text
+    # Ctrl-C at a counted set's prompt: the run ends there, cleanly (130), recorded as interrupted.
+    code, text, records, left = on_a_pty(tmp_path / "c", [(CAUTION, b"yes\n"), (CAUTION, b"yes\n"), (COUNT, b"\x03")])
+    assert code == 130 and left == [] and "Traceback" not in text, text
+    ends = [r for r in records if r["t"] == "command" and r["name"] == "end_session"]
+    assert ends and ends[-1]["reason"] == "interrupted"

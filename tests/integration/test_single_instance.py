@@ -62,14 +62,15 @@ class Apps:
         self.procs: list[subprocess.Popen] = []
         self.count = 0
 
-    def window(self, data: Path, *args: str) -> tuple[subprocess.Popen, Path, Path]:
-        """A window (-v, no sound, at 20× speed): the process, its event log and its stderr file."""
+    def window(self, data: Path, *args: str, plain: bool = False) -> tuple[subprocess.Popen, Path, Path]:
+        """A window (-v, no sound, at 20× speed; ``plain``: none of these options, which a second start
+        cannot hand over): the process, its event log and its stderr file."""
         self.count += 1
         log, err = self.tmp / f"events-{self.count}.jsonl", self.tmp / f"stderr-{self.count}.txt"
+        options = [] if plain else ["--audio", "none", "--speed", "20", "--event-log", str(log)]
         with open(err, "w") as fh:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "hinge_timer", "-v", "--data-dir", str(data), "--audio", "none",
-                 "--speed", "20", "--event-log", str(log), *args],
+                [sys.executable, "-m", "hinge_timer", "-v", "--data-dir", str(data), *options, *args],
                 cwd=REPO, env=self.env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=fh)
         self.procs.append(proc)
         return proc, log, err
@@ -158,7 +159,7 @@ def test_a_second_start_hands_its_file_to_the_first_and_a_killed_first_does_not_
     # `hinge-timer run FILE` again: the first starts the file at the dose asked, the second ends at once.
     second = apps.once(data, "run", str(own), "--dose", "high")
     assert (second.returncode, second.stdout, second.stderr) == (
-        0, f"{FRONT} and started lunch hinge.toml there\n", "")
+        0, f"{FRONT} and asked it to open lunch hinge.toml\n", "")
     wait_until(lambda: starts(first_log), first, "the first to start the file")
     (record,) = starts(first_log)
     assert (record["title"], record["dose"]) == ("Ana's lunchtime hinge (knee-friendly)", "high")
@@ -207,10 +208,12 @@ def test_a_first_that_does_not_answer_does_not_hold_the_second_back(apps, tmp_pa
     first.send_signal(signal.SIGSTOP)  # frozen: its socket accepts, nobody reads
     began = time.monotonic()
     second, second_log, second_err = apps.window(data, "run", "quick-warm-up")
-    wait_until(lambda: starts(second_log), second, "the second to start its own session", limit=30)
+    wait_until(lambda: starts(second_log), second, "the second to start its own session")
     took = time.monotonic() - began
     assert "did not answer within 1.0 s; opening another window" in text(second_err)
-    assert took < 30  # (a start with no first takes about a second here; it must not wait on the frozen one)
+    # A start with no first takes a few seconds here; one that waited on the frozen first (its 20 s claim
+    # wait, or the conversation's) would take longer.
+    assert took < 15
     wait_until(lambda: listening(second_err), second, "the second to listen")
 
     # The newest window answers from now on, and the frozen one, woken, does nothing it was asked.
@@ -239,7 +242,7 @@ def test_two_data_folders_never_meet_and_starts_at_one_moment_open_one_window(ap
     assert len(sockets(apps.runtime)) == 2
 
     # Three starts on a third folder at the same moment (a launcher clicked three times): one window.
-    together = [apps.window(tmp_path / "c")[0] for _ in range(3)]
+    together = [apps.window(tmp_path / "c", plain=True)[0] for _ in range(3)]
     deadline = time.monotonic() + 60
     while sum(p.poll() is None for p in together) > 1 and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -248,3 +251,86 @@ def test_two_data_folders_never_meet_and_starts_at_one_moment_open_one_window(ap
     (kept,) = [p for p in together if p.poll() is None]
     kept_err = apps.tmp / f"stderr-{3 + together.index(kept)}.txt"
     wait_until(lambda: text(kept_err).count("another start asked: show") == 2, kept, "both requests")
+
+
+def test_a_second_start_with_options_of_its_own_says_so_and_leaves_the_first_alone(apps, tmp_path):
+    data = tmp_path / "data"
+    first, first_log, first_err = apps.window(data)
+    wait_until(lambda: listening(first_err), first, "the first to listen")
+    faster = apps.once(data, "run", "quick-warm-up", "--speed", "10")
+    assert (faster.returncode, faster.stdout, faster.stderr) == (
+        1, "", "Hinge Timer is already open for this data folder: brought it to the front; close it first to "
+               "start with --speed\n")
+    kiosk = apps.once(data, "--kiosk", "--audio", "none")
+    assert (kiosk.returncode, kiosk.stderr) == (
+        1, "Hinge Timer is already open for this data folder: brought it to the front; close it first to "
+           "start with --kiosk and --audio\n")
+    wait_until(lambda: text(first_err).count("another start asked: show") == 2, first, "both to be brought up")
+    assert starts(first_log) == []  # nothing started there at another speed
+    assert "another start asked: run" not in text(first_err)
+
+
+# A first that is slow to start: it holds the claim lock (as a real start does while its window is built)
+# until told to go on, then listens at the address, lets go of the lock and answers one request.
+SLOW_FIRST = """\
+import sys
+from pathlib import Path
+from PySide6.QtCore import QCoreApplication, QLockFile, QTimer
+from hinge_timer.app import instance
+
+app = QCoreApplication([])
+where = instance.address(Path(sys.argv[1]))
+lock = QLockFile(str(where.lock))
+assert lock.tryLock(0)
+print("held", flush=True)
+if sys.stdin.readline() != "go on\\n":
+    sys.exit(0)  # held until killed
+server = instance.InstanceServer(where.server, lambda request: "shown")
+lock.unlock()
+print("listening", flush=True)
+server.request_confirmed.connect(lambda request: (print("asked:", request.command, flush=True), app.quit()))
+QTimer.singleShot(60_000, app.quit)
+app.exec()
+server.close()
+"""
+
+
+def slow_first(apps: Apps, data: Path) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_FIRST, str(data)], cwd=REPO, env=apps.env, text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    apps.procs.append(proc)
+    assert proc.stdout.readline() == "held\n"
+    return proc
+
+
+def test_a_start_waits_for_a_first_that_is_slow_to_open_its_window(apps, tmp_path):
+    data = tmp_path / "data"
+    first = slow_first(apps, data)
+    second, _, second_err = apps.window(data, plain=True)
+    # Past the 2 s after which a start used to go on without the lock (and open a second window).
+    wait_until(lambda: "waiting for it, at most 20 s" in text(second_err) or listening(second_err), second,
+               "the second to wait", limit=60)
+    time.sleep(1.5)
+    assert not listening(second_err) and second.poll() is None
+    first.stdin.write("go on\n")
+    first.stdin.flush()
+    assert first.stdout.readline() == "listening\n"
+    assert second.wait(timeout=30) == 0  # handed to the first, which got it
+    assert first.stdout.readline() == "asked: show\n"
+    assert not listening(second_err)  # it opened no window of its own
+    first.stdin.close()
+    first.stdout.close()
+
+
+def test_a_start_whose_first_never_gets_its_window_open_ends_with_a_line(apps, tmp_path):
+    data = tmp_path / "data"
+    first = slow_first(apps, data)
+    began = time.monotonic()
+    second = apps.once(data, "run", "quick-warm-up", timeout=90)
+    assert time.monotonic() - began >= 20
+    assert (second.returncode, second.stdout) == (1, "")
+    assert second.stderr == (f"hinge-timer: Hinge Timer is still opening its window for this data folder "
+                             f"(process {first.pid}), after 20 s; try again once it is open\n")
+    assert first.poll() is None
+    first.stdin.close()
+    first.stdout.close()

@@ -68,6 +68,10 @@ def test_page_down_twice_within_2_s_confirms_the_caution_once_says_press_again(q
     try:
         g.begin()
         assert g.snap().state is State.CAUTION and g.screen.caution_box.isVisible()
+        g.key(K.Key_PageDown)  # at once: presses meant for the step before never count
+        assert g.results[-1][:2] == ("next", False) and g.results[-1][2].startswith("Read the caution first")
+        assert g.screen.status.text().startswith("Read the caution first")  # said on the screen
+        g.advance(1.5)
         g.key(K.Key_PageDown)
         assert g.results[-1] == ("next", True, "Press again to confirm you have read the caution.")
         assert g.snap().state is State.CAUTION and g.snap().confirm_left is not None
@@ -90,6 +94,7 @@ def test_the_next_button_at_a_caution_does_what_page_down_does(qtbot, tmp_path, 
     g = garage(qtbot, tmp_path)
     try:
         g.begin()
+        g.advance(1.5)
         button = g.screen.b_next
         assert button.isEnabled()
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
@@ -167,7 +172,11 @@ def test_h_on_the_last_drill_ends_the_run_8_s_later_and_nothing_calls_it_complet
         assert "Press U to undo (8 s)" in overlay.body.text() and "end now" in overlay.body.text()
         assert not g.screen.b_next.isEnabled() and not g.screen.b_back.isEnabled() and not g.screen.b_plus.isEnabled()
         assert g.screen.b_pause.text() == "End now"
-        g.advance(7.75)
+        # The seconds to undo count down on screen, paused or not: the display timer keeps running.
+        assert g.window.run.driver._display.isActive()
+        g.advance(4)
+        assert "Press U to undo (4 s)" in overlay.body.text()
+        g.advance(3.75)
         assert g.window.current_screen() == commands.SESSION  # still time to undo it
         g.advance(0.5)
         done = g.window.done

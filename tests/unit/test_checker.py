@@ -140,3 +140,17 @@ def test_a_cancel_from_another_thread_returns_at_once_and_leaves_no_process(tmp_
     assert returned < 0.3 and entry.session is None  # the slow file alone takes 0.3-0.75 s
     assert not alive(pid) and checker.pid is None
     assert checker.check(slow).error is not None and checker.pid is None  # and none is started again
+
+
+def test_the_child_never_runs_code_from_the_folder_the_app_was_started_in(tmp_path, monkeypatch):
+    """Started in Downloads, say, which holds a json.py: the checking process must not import it."""
+    marker = tmp_path / "ran"
+    (tmp_path / "json.py").write_text(f"open({str(marker)!r}, 'w').close()\nraise SystemExit(9)\n")
+    (own,) = write(tmp_path, {"own.toml": OWN})
+    monkeypatch.chdir(tmp_path)
+    checker = FileChecker()
+    try:
+        assert checker.check(own).session is not None and not checker.in_process
+    finally:
+        checker.close()
+    assert not marker.exists()

@@ -103,6 +103,7 @@ def shown(runner, clock):
 def test_a_clicker_confirms_a_caution_with_two_presses_of_next_exactly_as_enter_does():
     runner, clock, events = started()
     assert [e.kind for e in events] == [CueKind.CAUTION] and runner.state is State.CAUTION
+    clock.advance(1.5)  # the caution has been on screen long enough to be read (CAUTION_READ_NS)
     first = runner.next(clock())
     snap = runner.snapshot(clock())
     assert first.ok and first.message == PRESS_AGAIN and snap.last_message == PRESS_AGAIN
@@ -113,7 +114,7 @@ def test_a_clicker_confirms_a_caution_with_two_presses_of_next_exactly_as_enter_
     assert second.ok and second.message == "Caution confirmed."
 
     enter, eclock, _ = started()  # the same caution confirmed with Enter at the same moment
-    eclock.advance(1.5)
+    eclock.advance(3.0)
     assert enter.acknowledge(eclock()).message == "Caution confirmed."
     assert shown(runner, clock) == shown(enter, eclock)
     assert shown(runner, clock).state is State.GET_READY and shown(runner, clock).drill_name == "Broomstick hinge"
@@ -123,8 +124,20 @@ def test_a_clicker_confirms_a_caution_with_two_presses_of_next_exactly_as_enter_
     assert ours == theirs and ours[0][:2] == (CueKind.NEXT_UP, "Get ready: Broomstick hinge, right leg")
 
 
+def test_presses_in_a_cautions_first_moments_are_refused_so_a_clicker_mashed_through_a_rest_cannot_confirm_it():
+    runner, clock, _ = started()
+    for _ in range(3):  # three quick presses as the caution comes up: none counts
+        result = runner.next(clock())
+        assert not result.ok and result.message.startswith("Read the caution first")
+        clock.advance(0.4)
+    assert runner.state is State.CAUTION and runner.snapshot(clock()).confirm_left is None
+    clock.advance(0.4)  # 1.6 s in: now a first press
+    assert runner.next(clock()).message == PRESS_AGAIN and runner.state is State.CAUTION
+
+
 def test_one_stray_press_at_a_caution_never_confirms_it_and_is_forgotten_after_2_s():
     runner, clock, _ = started()
+    clock.advance(1.5)
     assert runner.next(clock()).message == PRESS_AGAIN
     clock.advance(2.01)
     assert runner.snapshot(clock()).confirm_left is None
@@ -138,10 +151,12 @@ def test_one_stray_press_at_a_caution_never_confirms_it_and_is_forgotten_after_2
 
 def test_a_first_press_does_not_carry_over_to_the_next_caution():
     runner, clock, _ = started()
+    clock.advance(1.5)
     runner.next(clock())
     assert runner.skip_drill(clock()).message == "Skipped Broomstick hinge."  # straight to the curl's caution
     snap = runner.snapshot(clock())
     assert snap.state is State.CAUTION and snap.drill_name == "Doorway curl" and snap.confirm_left is None
+    clock.advance(1.5)
     assert runner.next(clock()).message == PRESS_AGAIN and runner.state is State.CAUTION
 
 

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, Qt
 
-from tests.qt.test_history_speed import TITLE, close, own_app, run_to_the_end
+from tests.qt.test_history_speed_window import TITLE, close, own_app, run_to_the_end
 from tests.sqlite_lock import LOCK, held
 from tests.unit.test_store import add_run
 

@@ -11,17 +11,24 @@ import json
 import logging
 import os
 import shutil
+import signal
 import socket
+import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLockFile, Qt
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
 
 from hinge_timer.app import instance
 from hinge_timer.app.instance import Request
+from hinge_timer.cli import build_parser
 from hinge_timer.kiosk.config import KioskConfig
-from hinge_timer.ui.app import SecondStarts, handed_over_line, start_request
+from hinge_timer.ui import dialogs
+from hinge_timer.ui.app import SecondStarts, handed_over_line, options_line, own_options, start_request
 from tests.qt.conftest import App
 
 # The offscreen platform cannot raise a window (a real one is raised under X: the integration test).
@@ -220,6 +227,81 @@ def test_a_sender_that_never_says_go_gets_nothing_done(app, first, own_file, qtb
     assert str(own_file) not in [e.key for e in app.window.home.entries]
 
 
+def test_a_built_in_name_is_looked_for_only_among_the_built_ins(app, first, tmp_path, monkeypatch, fake_dialogs,
+                                                                 qtbot):
+    """A file and a folder named like built-ins where the first window was started are not opened."""
+    where = tmp_path / "where the first was started"
+    where.mkdir()
+    (where / "quick-warm-up").write_text(OWN, encoding="utf-8")
+    (where / "hip-hinge-basics").mkdir()
+    monkeypatch.chdir(where)
+    assert first.ask(Request(instance.RUN, builtin="hip-hinge-basics", dose="low")) == "started"
+    qtbot.waitUntil(lambda: app.driver is not None)
+    assert app.driver.runner.timeline.session.title == "Hip hinge basics"
+    app.window.end_driver()
+    assert first.ask(Request(instance.RUN, builtin="quick-warm-up", dose="low")) == "started"
+    qtbot.waitUntil(lambda: app.driver is not None)
+    assert app.driver.runner.timeline.session.title == "Quick warm-up before lifting"
+    assert fake_dialogs.errors == []
+    assert not [e for e in app.window.home.entries if not e.builtin and "where the first" in e.key]
+
+
+def test_a_session_started_while_a_files_problems_were_shown_is_not_ended_by_its_reload(
+        app, first, tmp_path, fake_dialogs, monkeypatch, qtbot):
+    """A's file has a mistake (its problems in a dialog); meanwhile B starts a built-in; then A is fixed and
+    Reload pressed: B's session goes on, and A is not started over it."""
+    broken = tmp_path / "Ana's sessions" / "almost.toml"
+    broken.parent.mkdir()
+    broken.write_text(OWN.replace("reps = 9", "reps = nine"), encoding="utf-8")
+    started_during = []
+
+    def problems_open(parent, title, where, problems, recheck=None):
+        # The dialog's own loop runs while the user reads it: B's request comes and is dealt with.
+        assert first.ask(Request(instance.RUN, builtin="quick-warm-up", dose="low")) == "started"
+        qtbot.waitUntil(lambda: app.driver is not None)
+        started_during.append(app.driver)
+        broken.write_text(OWN, encoding="utf-8")  # the user fixes A, then presses Reload
+        done = []
+        recheck(done.append)
+        qtbot.waitUntil(lambda: bool(done))
+        assert done == [None]  # it loads now
+        return True
+
+    monkeypatch.setattr(dialogs, "show_problems", problems_open)
+    assert first.ask(Request(instance.RUN, path=str(broken), dose="high")) == "started"
+    qtbot.waitUntil(lambda: bool(started_during))
+    first.settled()
+    qtbot.waitUntil(lambda: app.screen.status.text() == "Not started: almost.toml")
+    (driver,) = started_during
+    assert app.driver is driver and not driver.finished  # B goes on
+    assert driver.runner.timeline.session.title == "Quick warm-up before lifting"
+
+
+def test_while_a_dialog_is_open_a_second_starts_file_is_not_opened(app, first, own_file, qtbot):
+    question = QDialog(app.window)
+    question.setModal(True)
+    question.show()
+    qtbot.waitUntil(lambda: question.isVisible())
+    try:
+        assert first.ask(Request(instance.RUN, path=str(own_file), dose="low")) == "occupied"
+        first.settled()
+        assert app.driver is None and question.isVisible()
+        assert str(own_file) not in [e.key for e in app.window.home.entries]
+        assert first.ask(Request(instance.SHOW)) == "shown"
+    finally:
+        question.reject()
+    assert first.ask(Request(instance.RUN, path=str(own_file), dose="low")) == "started"  # closed: it opens
+    qtbot.waitUntil(lambda: app.driver is not None)
+
+
+def test_while_the_help_is_open_a_second_starts_session_is_not_started(app, first, qtbot):
+    app.window.toggle_help()
+    qtbot.waitUntil(lambda: app.window.help.isVisible())
+    assert first.ask(Request(instance.RUN, builtin="quick-warm-up", dose="low")) == "occupied"
+    first.settled()
+    assert app.driver is None and app.window.help.isVisible()
+
+
 def test_a_file_that_no_longer_loads_is_said_in_a_dialog_like_file_open(app, first, tmp_path, fake_dialogs, qtbot):
     gone = tmp_path / "deleted since.toml"
     assert first.ask(Request(instance.RUN, path=str(gone), dose="low")) == "started"
@@ -332,9 +414,29 @@ def test_the_line_the_second_start_prints(own_file):
     run = Request(instance.RUN, path=str(own_file.parent / "evil\x1b]0;x\x07.toml"))
     assert handed_over_line("shown", Request(instance.SHOW)) == "Hinge Timer is already open: brought it to the front"
     assert handed_over_line("started", run) == (
-        "Hinge Timer is already open: brought it to the front and started evil\\e]0;x\\x07.toml there")
+        "Hinge Timer is already open: brought it to the front and asked it to open evil\\e]0;x\\x07.toml")
     assert handed_over_line("busy", run).endswith("a session is running there, so evil\\e]0;x\\x07.toml was not opened")
     assert "kiosk" in handed_over_line("refused", run)
+    assert handed_over_line("occupied", run).endswith(
+        "a dialog or the help is open there, so evil\\e]0;x\\x07.toml was not opened: close it and start again")
+
+
+def test_options_the_open_window_would_not_follow():
+    def given(*argv: str) -> list[str]:
+        args = build_parser(list(argv)).parse_args(list(argv))
+        return own_options(args, getattr(args, "fullscreen", False))
+
+    assert given() == [] and given("run", "quick-warm-up", "--dose", "high") == [] and given("-v") == []
+    assert given("run", "--speed", "1") == []  # the default, said out loud
+    assert given("--kiosk") == ["--kiosk"]
+    assert given("run", "lunch.toml", "--speed", "10") == ["--speed"]
+    assert given("--audio", "none", "--event-log", "x.jsonl", "run", "--fullscreen") == [
+        "--event-log", "--audio", "--fullscreen"]
+    assert given("resume", "--fullscreen") == ["--fullscreen"]
+    assert options_line(["--kiosk"]) == ("Hinge Timer is already open for this data folder: brought it to the "
+                                         "front; close it first to start with --kiosk")
+    assert options_line(["--speed", "--audio"]).endswith("to start with --speed and --audio")
+    assert options_line(["--speed", "--audio", "--kiosk"]).endswith("with --speed, --audio and --kiosk")
 
 
 # -- the address --------------------------------------------------------------------------------------------------
@@ -378,15 +480,81 @@ def test_a_link_planted_in_the_temporary_folder_is_refused(tmp_path, monkeypatch
     assert any("is not a folder" in r.getMessage() for r in caplog.records)
 
 
-def test_a_start_waits_a_bounded_time_for_another_that_is_just_starting(tmp_path, runtime, caplog):
-    start = instance.Start(tmp_path / "data", lock_wait_ms=150)
-    held = QLockFile(str(start.address.lock))
-    assert held.tryLock(0)
+# Another start, holding the claim lock while its window is built (a real process, with its own Qt).
+HOLDER = """\
+import sys, time
+from PySide6.QtCore import QCoreApplication, QLockFile
+app = QCoreApplication([])
+lock = QLockFile(sys.argv[1])
+assert lock.tryLock(0)
+print("held", flush=True)
+time.sleep(float(sys.argv[2]))
+lock.unlock()
+print("released", flush=True)
+time.sleep(60)
+"""
+
+
+@pytest.fixture
+def holder(tmp_path, runtime):
+    """``hold(seconds)``: a process that takes the data folder's claim lock, and lets go of it after that."""
+    procs = []
+
+    def hold(seconds: float) -> subprocess.Popen:
+        lock = instance.address(tmp_path / "data").lock
+        proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(lock), str(seconds)], stdout=subprocess.PIPE,
+                                text=True)
+        procs.append(proc)
+        assert proc.stdout.readline() == "held\n"
+        return proc
+
+    yield hold
+    for proc in procs:
+        proc.kill()
+        proc.wait(timeout=30)
+        proc.stdout.close()
+
+
+def test_a_start_waits_for_one_whose_window_is_still_being_built_and_never_opens_a_second(tmp_path, holder,
+                                                                                           caplog):
+    caplog.set_level(logging.INFO, logger="hinge_timer.app.instance")
+    holder(3.5)  # longer than a start used to wait (2 s), after which it went on as a first as well
+    start = instance.Start(tmp_path / "data")
+    began = time.monotonic()
     try:
-        assert start.hand_over(Request(instance.SHOW)) is None  # nobody listens yet: goes on as the first
-        assert any("another start held" in r.getMessage() for r in caplog.records)
+        assert start.hand_over(Request(instance.SHOW)) is None  # nobody listens: the other start gave up
+        assert time.monotonic() - began > 3.0  # it waited for the other to let go
+        assert start._lock is not None  # and holds the claim now: no third start can go on meanwhile
+        assert any("still opening its window; waiting for it, at most 20 s" in r.getMessage()
+                   for r in caplog.records)
     finally:
-        held.unlock()
+        start.release()
+
+
+def test_a_start_that_waited_its_longest_ends_rather_than_open_a_second_window(tmp_path, holder):
+    proc = holder(60)
+    start = instance.Start(tmp_path / "data", claim_wait_ms=2500)
+    began = time.monotonic()
+    with pytest.raises(instance.StillStarting) as raised:
+        start.hand_over(Request(instance.RUN, builtin="quick-warm-up"))
+    assert time.monotonic() - began >= 2.4
+    assert str(raised.value) == (
+        f"hinge-timer: Hinge Timer is still opening its window for this data folder (process {proc.pid}), "
+        f"after 2.5 s; try again once it is open")
+    assert start._lock is None
+
+
+def test_a_lock_left_by_a_dead_process_is_taken_over_at_once(tmp_path, holder):
+    proc = holder(60)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    start = instance.Start(tmp_path / "data")
+    began = time.monotonic()
+    try:
+        assert start.hand_over(Request(instance.SHOW)) is None
+        assert time.monotonic() - began < 1.0
+        assert start._lock is not None
+    finally:
         start.release()
 
 
