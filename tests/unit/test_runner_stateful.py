@@ -11,7 +11,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from hinge_timer.engine.clock import NS, FakeClock
 from hinge_timer.engine.events import EventLog, State
-from hinge_timer.engine.runner import UNDO_STOP_NS, Runner
+from hinge_timer.engine.runner import CAUTION_READ_NS, UNDO_STOP_NS, Runner
 from hinge_timer.engine.spoken import SESSION_ENDED
 from hinge_timer.session.load import builtin_session, load_session
 from hinge_timer.session.timeline import compile_timeline
@@ -165,12 +165,16 @@ class RunnerMachine(RuleBasedStateMachine):
         """A clicker's "next", twice in a row: at a caution it confirms it, elsewhere it skips two steps."""
         snap = self.runner.snapshot(self.clock())
         at_caution = snap.state is State.CAUTION and snap.confirm_left is None  # (no first press waiting)
+        # In a caution's first moments (CAUTION_READ_NS) "next" is refused: not yet read.
+        read = (self.clock.now - self.runner.step_start_ns) >= CAUTION_READ_NS if at_caution else True
         step = self.runner.step_index
         self._command("next")
         self.clock.advance(0.5)
         self._command("next")
-        if at_caution:
+        if at_caution and read:
             assert self.runner.step_index == step + 1 and self.runner.state is not State.CAUTION
+        elif at_caution:
+            assert self.runner.step_index == step  # refused, or a first press: never confirmed unread
 
     @rule()
     def acknowledge(self):
