@@ -31,7 +31,7 @@ class BigNumber(QWidget):
         self._font = QFont(self.font())
         self._font.setBold(True)
         self._font.setStretch(QFont.Stretch.Condensed)  # narrower digits where the font has them
-        self._fitted: tuple[tuple[int, int, str], float] | None = None
+        self._fitted: tuple[tuple[int, int, str], int, float] | None = None  # (box and sample, px, ink height)
         self.setAccessibleName("time left")
 
     def set_value(self, text: str, template: str, ink: QColor, spoken: str = "") -> None:
@@ -48,8 +48,8 @@ class BigNumber(QWidget):
     def _size_for(self, sample: str) -> tuple[int, float]:
         """The font's pixel size that makes ``sample`` fill the box, and its digits' ink height then."""
         key = (self.width(), self.height(), sample)
-        if self._fitted is not None and self._fitted[0] == key:
-            return int(self._fitted[1]), self._ink_height(int(self._fitted[1]))
+        if self._fitted is not None and self._fitted[0] == key:  # painted every second: measured once
+            return self._fitted[1], self._fitted[2]
         probe = QFont(self._font)
         probe.setPixelSize(200)
         metrics = QFontMetricsF(probe)
@@ -58,8 +58,8 @@ class BigNumber(QWidget):
         wide = max(1.0, metrics.horizontalAdvance(sample or "0"))
         scale = min(self.height() * 0.96 / ink_h, self.width() * 0.96 / wide)
         px = max(8, int(200 * scale))
-        self._fitted = (key, float(px))
-        return px, self._ink_height(px)
+        self._fitted = (key, px, self._ink_height(px))
+        return px, self._fitted[2]
 
     def _ink_height(self, px: int) -> float:
         font = QFont(self._font)
@@ -103,6 +103,7 @@ class FitLabel(QLabel):
         self.bold = bold
         self._full = ""
         self._shown: tuple[str, int, int] | None = None
+        self._natural: tuple[tuple[str, int], int] | None = None
 
     def text(self) -> str:  # noqa: D102 (the whole text, not the cut one shown)
         return self._full
@@ -114,11 +115,15 @@ class FitLabel(QLabel):
             self._refit()
 
     def natural_width(self) -> int:
-        """How wide the whole text is at the full size (for a layout that gives it what it needs)."""
-        font = QFont(self.font())
-        font.setBold(self.bold)
-        font.setPixelSize(self.px)
-        return QFontMetrics(font).horizontalAdvance(self._full) + 12 if self._full else 0
+        """How wide the whole text is at the full size (for a layout that gives it what it needs); asked on
+        every display tick, so measured only when the text or the size changes."""
+        key = (self._full, self.px)
+        if self._natural is None or self._natural[0] != key:
+            font = QFont(self.font())
+            font.setBold(self.bold)
+            font.setPixelSize(self.px)
+            self._natural = (key, QFontMetrics(font).horizontalAdvance(self._full) + 12 if self._full else 0)
+        return self._natural[1]
 
     def set_px(self, px: int, min_px: int) -> None:
         if (px, min_px) != (self.px, self.min_px):

@@ -586,15 +586,15 @@ class SessionScreen(QWidget):
         def px(key: str) -> int:
             return max(10, int(basis * FONT[key]))
 
-        for label, key in ((self.band, "top"), (self.drill, "top"), (self.set_label, "top"),
-                           (self.phase, "headline"), (self.caption, "caption"), (self.next_up, "bottom"),
-                           (self.status, "bottom"), (self.time_left, "bottom")):
-            label.set_px(px(key), max(10, px(key) // 2))
-        for widget, key in ((self.band, "top"), (self.drill, "top"), (self.set_label, "top"),
-                            (self.phase, "headline"), (self.caption, "caption"), (self.next_up, "bottom"),
-                            (self.status, "caption"), (self.time_left, "bottom"), (self.step_bar, "bar"),
-                            (self.progress, "bar")):
-            widget.setFixedHeight(max(6 if key == "bar" else 14, int(basis * ROW[key])))
+        # Each line: its font (FONT) and its row's height (ROW); the notice pill sits in the caption's row.
+        for label, font, row in ((self.band, "top", "top"), (self.drill, "top", "top"),
+                                 (self.set_label, "top", "top"), (self.phase, "headline", "headline"),
+                                 (self.caption, "caption", "caption"), (self.next_up, "bottom", "bottom"),
+                                 (self.status, "bottom", "caption"), (self.time_left, "bottom", "bottom")):
+            label.set_px(px(font), max(10, px(font) // 2))
+            label.setFixedHeight(max(14, int(basis * ROW[row])))
+        for bar in (self.step_bar, self.progress):
+            bar.setFixedHeight(max(6, int(basis * ROW["bar"])))
         self.side.set_px(px("headline"), 10)
         self.reps.set_px(px("top"), 10)
         self._pill_style = (f"background: {theme.PANEL.name()}; color: {theme.NOTICE.name()};"
