@@ -32,6 +32,8 @@ import sqlite3
 import stat
 import threading
 import time
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -264,9 +266,12 @@ def _statements(script: str) -> list[str]:
 
 
 def _header(path: Path) -> bytes | None:
-    """The file's first 100 bytes (SQLite's header), or None if there is no file.
+    """The file's first 100 bytes (SQLite's header), or None if there is no file, or if this process has
+    it open through SQLite already (see :func:`open_here`: reading it then would drop SQLite's locks).
 
     Raises ``_NotRegular`` (never blocks) when something other than a regular file is in its place."""
+    if open_here(path):
+        return None  # checked when it was first opened; SQLite's own checks still stand guard
     try:
         return read_head(path, 100)
     except FileNotFoundError:
@@ -319,17 +324,78 @@ def _move_aside(path: Path, why: str) -> Path:
     return aside
 
 
-def _connect(target: str | Path, timeout: float, uri: bool = False) -> sqlite3.Connection:
-    # check_same_thread=False: the recorder may write from a worker thread (and reopen a locked file
-    # there) while the window reads; Python's sqlite3 is built serialized (threadsafety 3).
-    return sqlite3.connect(target, isolation_level=None, timeout=timeout, uri=uri, check_same_thread=False)
+# -- the history files this process has open through SQLite ---------------------------------------------
+# SQLite's locks on a file are POSIX advisory locks, which belong to the whole process: closing *any*
+# descriptor on the file, even one opened only to read its header, drops every lock this process holds on
+# it.  Another program (sqlite3, a second Hinge Timer, a sync tool) then takes the file's exclusive lock
+# when it closes, believes itself the last user and deletes the -wal and -shm under our open connections:
+# what we write next goes into a deleted file and is lost.  Seen in CI as SQLITE_IOERR_SHORT_READ for every
+# later connection of the process.  So the raw header read is skipped for a file open here already.
+_open_files: dict[tuple[int, int], int] = {}
+_open_files_lock = threading.Lock()
+
+
+def _file_key(path: str | Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def open_here(path: str | Path) -> bool:
+    """Whether a connection of this process has ``path`` open (by the file itself, whatever its name)."""
+    key = _file_key(path)
+    with _open_files_lock:
+        return key is not None and _open_files.get(key, 0) > 0
+
+
+def _forget(key: tuple[int, int]) -> None:
+    with _open_files_lock:
+        left = _open_files.get(key, 0) - 1
+        if left > 0:
+            _open_files[key] = left
+        else:
+            _open_files.pop(key, None)
+
+
+class _Counted(sqlite3.Connection):
+    """A connection counted in ``_open_files`` until it is closed or collected."""
+
+    _done: Callable[[], object] | None = None  # a weakref.finalize
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            if self._done is not None:
+                self._done()  # once: a second close, or the collection after, changes nothing
+
+
+def connect(path: Path, target: str | Path, *, timeout: float, uri: bool = False) -> sqlite3.Connection:
+    """A connection to ``target`` (``path``, or a URI naming it), counted as this process's user of
+    ``path``.  In autocommit (isolation_level None); check_same_thread=False: the recorder may write from a
+    worker thread (and reopen a locked file there) while the window reads; Python's sqlite3 is built
+    serialized (threadsafety 3)."""
+    conn = sqlite3.connect(target, timeout=timeout, isolation_level=None, check_same_thread=False,
+                           factory=_Counted, uri=uri)
+    key = _file_key(path)
+    if key is not None:
+        with _open_files_lock:
+            _open_files[key] = _open_files.get(key, 0) + 1
+        conn._done = weakref.finalize(conn, _forget, key)
+    return conn
+
+
+def _connect(path: Path, target: str | Path, timeout: float, uri: bool = False) -> sqlite3.Connection:
+    return connect(path, target, timeout=timeout, uri=uri)
 
 
 def _open_read_only(path: Path, problem: str) -> History:
     """What is saved can still be shown when the disk cannot be written."""
     if path.exists():
         try:
-            conn = _connect(f"{path.absolute().as_uri()}?mode=ro&immutable=1", 0, uri=True)
+            conn = _connect(path, f"{path.absolute().as_uri()}?mode=ro&immutable=1", 0, uri=True)
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version == SCHEMA_VERSION and not unexpected_items(conn, version):
                 conn.execute("SELECT count(*) FROM runs").fetchone()
@@ -345,7 +411,7 @@ def _read_only_view(path: Path, planted_ok: bool = False) -> sqlite3.Connection 
     (nothing in the file can run: triggers fire only on writes, and this one cannot write).
     None when reading is refused, or the file is at another version (the screens read this one's)."""
     try:
-        conn = _connect(f"{path.absolute().as_uri()}?mode=ro", 0, uri=True)
+        conn = _connect(path, f"{path.absolute().as_uri()}?mode=ro", 0, uri=True)
     except sqlite3.Error:
         return None
     try:
@@ -408,7 +474,7 @@ def open_history(folder: Path, *, timeout: float = OPEN_TIMEOUT) -> History:
                 f"{SCHEMA_VERSION}). It is left as it is; update Hinge Timer to see and add to it. "
                 "This session will not be saved.")
     try:
-        conn = _connect(path, timeout)
+        conn = _connect(path, path, timeout)
     except sqlite3.Error as exc:
         return _open_read_only(path, f"History cannot be saved: {path} cannot be opened ({exc}).")
     try:

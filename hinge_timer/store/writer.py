@@ -38,6 +38,7 @@ from typing import Callable, Union
 
 from ..safeio import write_atomic
 from .db import SCHEMA_VERSION, UnexpectedSchema, configure, unexpected_items
+from .db import connect as counted_connect  # counted: see db.open_here
 from .errors import HistoryLocked, fault, is_locked
 
 log = logging.getLogger(__name__)
@@ -324,8 +325,8 @@ def connect(path: Path, busy_ms: int = BUSY_MS) -> sqlite3.Connection:
     """A writing connection to an existing history (never creates one), waiting at most ``busy_ms``.
     The schema is checked first, as at open: a trigger planted since must never fire on our writes
     (:class:`~.db.UnexpectedSchema`, an ``sqlite3.DatabaseError``, when the file is not ours to write)."""
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, isolation_level=None,
-                           timeout=busy_ms / 1000, check_same_thread=False)  # the thread's, and write_now's
+    # (used by the writer's thread, and by write_now on the window's)
+    conn = counted_connect(path, f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=busy_ms / 1000)
     try:
         configure(conn, busy_ms)
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])

@@ -168,3 +168,70 @@ def test_moving_an_unexpected_history_aside_keeps_every_run_and_starts_a_new_one
     add_run(fresh.conn, date(2026, 11, 7))
     assert len(history.runs(fresh.conn)) == 1
     fresh.close()
+
+
+CLOSER = """
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("SELECT count(*) FROM runs").fetchone()
+c.close()  # another program done with the history: the last user, if it can take the exclusive lock
+"""
+
+
+@pytest.mark.parametrize("again", ["open_history", "writer"])
+def test_opening_the_history_again_keeps_this_processs_locks_and_another_program_never_deletes_its_wal(
+        tmp_path, again):
+    """A second open in this process (the window's retry while a writer holds a connection) once read the
+    header with a plain descriptor and closed it, which dropped every POSIX lock the process held on the
+    file: another program closing then deleted the -wal and -shm under the open connections, and the runs
+    written after went into a deleted file."""
+    from hinge_timer.store import writer
+
+    first = open_history(tmp_path)
+    add_run(first.conn, date(2026, 11, 3))
+    wal = tmp_path / (FILE_NAME + "-wal")
+    assert wal.exists()
+    if again == "open_history":
+        other = open_history(tmp_path)
+        assert other.writable and other.problem is None
+    else:
+        other_conn = writer.connect(tmp_path / FILE_NAME)
+        other_conn.close()  # one of several connections here closing: the others keep their locks
+    subprocess.run([sys.executable, "-c", CLOSER, str(tmp_path / FILE_NAME)], check=True, timeout=30)
+    assert wal.exists(), "another program deleted the WAL this process is writing to"
+    add_run(first.conn, date(2026, 11, 4))  # written after: it must be seen by everyone
+    out = subprocess.run([sys.executable, "-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1])"
+                          ".execute('SELECT count(*) FROM runs').fetchone()[0])", str(tmp_path / FILE_NAME)],
+                         check=True, capture_output=True, text=True, timeout=30)
+    assert out.stdout.strip() == "2"
+    here = sqlite3.connect(tmp_path / FILE_NAME)  # and by a new connection of this process
+    assert here.execute("SELECT count(*) FROM runs").fetchone()[0] == 2
+    here.close()
+    if again == "open_history":
+        other.close()
+    first.close()
+
+
+def test_a_history_closed_here_is_read_from_its_header_again(tmp_path):
+    """Only while a connection is open is the header read skipped: closed (or collected), the next open
+    checks it as the first did (a header damaged since is still found)."""
+    import gc
+
+    from hinge_timer.store.db import open_here
+
+    h = open_history(tmp_path)
+    path = tmp_path / FILE_NAME
+    assert open_here(path)
+    h.close()
+    assert not open_here(path)
+    h = open_history(tmp_path)
+    h.conn = None  # dropped without a close: collected
+    h = None
+    gc.collect()
+    assert not open_here(path)
+    data = bytearray(path.read_bytes())
+    data[21:24] = b"\x00\x00\x00"  # damaged since
+    path.write_bytes(bytes(data))
+    again = open_history(tmp_path)
+    assert again.moved_to is not None and "damaged" in again.moved_to.name
+    again.close()
