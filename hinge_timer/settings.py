@@ -52,6 +52,9 @@ class Settings:
     volume: float = 0.9  # 0..1, of the sounds' own level
     audio: str = "qt"  # "qt", "simpleaudio" or "none" (--audio overrides it for one run)
     flash: bool = True  # full-window flash on 3-2-1 and go
+    # What the screen reader is told during a session (ui/a11y.py): "auto", what the sound does not say
+    # (all of it when the sound is muted or off); "always", every change and cue, sound or not; "off".
+    screen_reader: str = "auto"
     geometry: str = ""  # the window's saved geometry (hex of Qt's bytes)
     fullscreen: bool = False
     last_session: str = ""  # path or built-in name of the session last chosen on Home
@@ -124,7 +127,9 @@ def _recent_from_json(value: object) -> list[str]:
     return out
 
 
-_CHOICES: dict[str, tuple[str, ...]] = {"dose": ("low", "high"), "audio": ("qt", "simpleaudio", "none")}
+READER_CHOICES = ("auto", "always", "off")
+_CHOICES: dict[str, tuple[str, ...]] = {"dose": ("low", "high"), "audio": ("qt", "simpleaudio", "none"),
+                                        "screen_reader": READER_CHOICES}
 
 
 def _why_not(value: object, default: object, choices: tuple[str, ...] | None) -> str | None:

@@ -49,3 +49,16 @@ def seconds_left(seconds: float | None) -> str:
         return ""
     whole = whole_seconds(max(0.0, seconds), "up")
     return str(whole) if whole < 1000 else clock(whole)
+
+
+def spoken(seconds: float | None) -> str:
+    """A time left in words, for a screen reader ("11 seconds", "1 minute", "2 minutes 5 seconds"):
+    whole seconds rounded up, as :func:`time_left`; ``""`` with no clock.  ("0:11" is read out as
+    "zero colon eleven".)"""
+    if seconds is None:
+        return ""
+    m, s = divmod(whole_seconds(max(0.0, seconds), "up"), 60)
+    parts = [f"{m} minute{'s' if m != 1 else ''}"] if m else []
+    if s or not m:
+        parts.append(f"{s} second{'s' if s != 1 else ''}")
+    return " ".join(parts)

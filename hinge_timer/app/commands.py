@@ -1,7 +1,7 @@
 """Every user command, declared once: its name, where and when it is enabled, its keys, its button, its menu
 entry and its help text.
 
-The window's ``keyPressEvent``, each screen's ``handle_key``, the session screen's and Home's buttons (and
+The window's key router (ui/keys.py), each screen's ``handle_key``, the session screen's and Home's buttons (and
 the pause overlay's tap), the menus and the help overlay are all built from ``TABLE``, so what the help says is what the keys do.  A later remote control
 or voice command calls the same entries by name: ``Commands.run(name)``.
 
@@ -175,6 +175,13 @@ TABLE: tuple[Command, ...] = (
     _cmd("audio_none", "", menu="&View/Sound &output", label="&No sound (captions only)", checkable=True,
          group="output"),
     _cmd("flash", "", menu="&View", label="Flash on &countdown", checkable=True),
+    # What a screen reader (Orca) is told during a session: ui/a11y.py, Preferences.screen_reader.
+    _cmd("reader_auto", "", menu="&View/Screen &reader", label="Say what the sound does not (&automatic)",
+         checkable=True, group="reader"),
+    _cmd("reader_always", "", menu="&View/Screen &reader", label="Say &every change, with the sound too",
+         checkable=True, group="reader"),
+    _cmd("reader_off", "", menu="&View/Screen &reader", label="&Nothing (the sound only)", checkable=True,
+         group="reader"),
     # -- Home ------------------------------------------------------------------------------------
     _cmd("choose_previous", "choose a session", Key(K.Key_Up, "↑"), Key(K.Key_PageUp, "Page Up"),
          screens=frozenset({HOME}), section=HOME, line="choose"),
@@ -270,7 +277,7 @@ def buttons(screen: str) -> list[Command]:
 
 # The order of the menus' entries (the help's order differs: a session's keys first).
 MENU_ORDER = ("open", "quit", "fullscreen", "history", "mute", "louder", "quieter", "audio_qt", "audio_simpleaudio",
-              "audio_none", "flash", "help")
+              "audio_none", "flash", "reader_auto", "reader_always", "reader_off", "help")
 assert sorted(MENU_ORDER) == sorted(c.name for c in TABLE if c.menu), "MENU_ORDER must name every menu entry once"
 
 

@@ -1,5 +1,5 @@
-"""The settings a running app changes as it goes (mute, volume, flash), kept in one place that says when
-they change.
+"""The settings a running app changes as it goes (mute, volume, flash, what the screen reader is told),
+kept in one place that says when they change.
 
 :class:`Preferences` holds the one :class:`~hinge_timer.settings.Settings` (which is saved at exit) and is
 the only way the shell changes mute, volume and flash: the menu's check marks, the sound and the
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from ..settings import Settings
+from ..settings import READER_CHOICES, Settings
 
 VOLUME_STEP = 0.1
 
@@ -22,6 +22,7 @@ class Preferences(QObject):
     mute_changed = Signal(bool)
     volume_changed = Signal(float)  # 0..1
     flash_changed = Signal(bool)
+    screen_reader_changed = Signal(str)  # "auto", "always" or "off" (settings.READER_CHOICES)
 
     def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -57,6 +58,17 @@ class Preferences(QObject):
         """Louder (``step`` > 0) or quieter, within 0..1; the volume now."""
         self.set_volume(self.settings.volume + step)
         return self.settings.volume
+
+    @property
+    def screen_reader(self) -> str:
+        return self.settings.screen_reader
+
+    def set_screen_reader(self, mode: str) -> None:
+        if mode not in READER_CHOICES:
+            raise ValueError(f"screen_reader must be one of {READER_CHOICES}, not {mode!r}")
+        if mode != self.settings.screen_reader:
+            self.settings.screen_reader = mode
+            self.screen_reader_changed.emit(mode)
 
     def set_flash(self, on: bool) -> None:
         if bool(on) != self.settings.flash:

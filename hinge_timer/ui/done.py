@@ -39,7 +39,9 @@ class DoneScreen(QWidget):
         self.home_button = QPushButton("Back to home  (Enter)", self)
         self.home_button.setObjectName("home")
         self.home_button.setAccessibleName("Back to home")
-        self.home_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the window (app/commands.py)
+        # Tab reaches the summary and the button (a click never moves the focus); ui/keys.py.
+        self.summary.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.home_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.home_button.clicked.connect(self.home_requested.emit)
         root.addWidget(self.title)
         root.addWidget(self.summary)

@@ -21,12 +21,14 @@ from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentM
 from PySide6.QtGui import QBrush, QFont, QFontMetrics, QGuiApplication, QPainter, QTextCharFormat
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QCalendarWidget,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -91,6 +93,42 @@ class RunsModel(QAbstractTableModel):
         return None
 
 
+class WeeksModel(QAbstractTableModel):
+    """The chart's text alternative: its minutes per week as a table (week, minutes), this week first."""
+
+    HEADERS = ("Week of", "Minutes")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.weeks: list[tuple[date, float]] = []  # newest first
+
+    def set_weeks(self, weeks: list[tuple[date, float]]) -> None:
+        """``weeks`` as the chart has them, oldest first."""
+        self.beginResetModel()
+        self.weeks = list(reversed(weeks))
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.weeks)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return None
+        week, minutes = self.weeks[index.row()]
+        if index.column() == 0:
+            return "This week" if index.row() == 0 else f"{week:%d %b %Y}"
+        return f"{minutes:.0f}"
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+
 def describe_sets(run: RunRow, sets: list[history.SetRow]) -> str:
     """One run's sets, one line each: what was planned and what was done (plain text: names are data)."""
     lines = []
@@ -146,6 +184,13 @@ class HistoryScreen(QWidget):
         self.calendar.setGridVisible(False)
         self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.calendar.clicked.connect(self.on_day_clicked)
+        for child, spoken in (("qt_calendar_prevmonth", "Previous month"), ("qt_calendar_nextmonth", "Next month")):
+            arrow = self.calendar.findChild(QToolButton, child)
+            if arrow is not None:  # Qt's own children: an arrow icon and no words
+                arrow.setAccessibleName(spoken)
+        days = self.calendar.findChild(QTableView, "qt_calendar_calendarview")
+        if days is not None:  # the month's grid of days, a table of its own
+            days.setAccessibleName("Days of the month, days trained marked")
         self.table = QTableView(self)
         self.table.setObjectName("runs")
         self.table.setAccessibleName("Runs")
@@ -176,11 +221,26 @@ class HistoryScreen(QWidget):
         self.chart_view.setBackgroundBrush(QBrush(theme.BACKGROUND))
         self.chart.setBackgroundRoundness(0)
         self.chart_view.setMinimumHeight(160)
+        # The chart's numbers as a table beside it, for everyone and for screen readers (a chart is a picture).
+        self.weeks_table = QTableView(self)
+        self.weeks_table.setObjectName("minutes_table")
+        self.weeks_table.setAccessibleName("Minutes per week, as a table")
+        self.weeks = WeeksModel(self.weeks_table)
+        self.weeks_table.setModel(self.weeks)
+        self.weeks_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.weeks_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.weeks_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.weeks_table.verticalHeader().hide()
+        self.weeks_table.verticalHeader().setDefaultSectionSize(24)
+        self.weeks_table.horizontalHeader().setStretchLastSection(True)
+        chart_row = self.chart_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)  # the table under it in portrait
+        chart_row.addWidget(self.chart_view, 3)
+        chart_row.addWidget(self.weeks_table, 2)
 
         grid.addWidget(self.calendar, 0, 0)
         grid.addWidget(self.table, 0, 1)
         grid.addWidget(self.details, 1, 1)
-        grid.addWidget(self.chart_view, 1, 0)
+        grid.addLayout(chart_row, 1, 0)
         grid.setColumnStretch(0, 2)
         grid.setColumnStretch(1, 3)
         grid.setRowStretch(0, 3)
@@ -209,14 +269,24 @@ class HistoryScreen(QWidget):
         bottom.addWidget(self.export_button)
         bottom.addWidget(self.home_button)
         root.addLayout(bottom)
-        for w in (self.undo_button, self.delete_button, self.export_button, self.home_button):
-            w.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Tab walks the calendar (its month arrows too), the runs, the details and the buttons; a click
+        # on a button never moves the focus (ui/keys.py).  Tab leaves the table: it does not walk its cells.
+        self.table.setTabKeyNavigation(False)
+        for w in (self.undo_button, self.delete_button, self.export_button, self.home_button, self.details,
+                  *(self.calendar.findChild(QWidget, n) for n in ("qt_calendar_prevmonth", "qt_calendar_monthbutton",
+                                                                  "qt_calendar_yearbutton", "qt_calendar_nextmonth"))):
+            if w is not None:
+                w.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._style()
         font = QFont(self.table.font())
         font.setPixelSize(TABLE_PX)  # the style sheet's size: the columns fit their longest usual text
         metrics = QFontMetrics(font)
         for col, sample in enumerate(("Wed 30 Sep 2026 23:59", "Quick warm-up before lift", "high", "Minutes")):
             header.resizeSection(col, metrics.horizontalAdvance(sample) + 20)
+        week_w, minutes_w = metrics.horizontalAdvance("30 Sep 2026") + 24, metrics.horizontalAdvance("Minutes") + 32
+        self.weeks_table.horizontalHeader().resizeSection(0, week_w)
+        self.weeks_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.weeks_table.setFixedWidth(week_w + minutes_w + self.weeks_table.verticalScrollBar().sizeHint().width() + 4)
 
     # -- filling it ------------------------------------------------------------------------
     def load(self, page: HistoryPage, today: date | None = None, select: int = 0) -> None:
@@ -249,7 +319,7 @@ class HistoryScreen(QWidget):
             self.table.selectRow(row)
             self.show_run(row)
         else:
-            self.details.setText("No runs yet. Finish a set and it shows here.")
+            self._show_details("No runs yet. Finish a set and it shows here.")
 
     # -- deleting a run, and undo ------------------------------------------------------------
     @property
@@ -305,6 +375,13 @@ class HistoryScreen(QWidget):
         self._marked = list(days)
 
     def _fill_chart(self, weeks: list[tuple[date, float]]) -> None:
+        self.weeks.set_weeks(weeks)  # the same numbers, as a table
+        if weeks:
+            most = max(weeks, key=lambda w: w[1])
+            self.chart_view.setAccessibleDescription(
+                f"A bar a week for {len(weeks)} weeks, from {weeks[0][0]:%d %b %Y} to this week: "
+                f"{weeks[-1][1]:.0f} min this week, the most {most[1]:.0f} min in the week of {most[0]:%d %b %Y}."
+                " The table beside it lists every week.")
         chart = self.chart
         chart.removeAllSeries()
         for axis in chart.axes():
@@ -348,9 +425,18 @@ class HistoryScreen(QWidget):
         try:
             sets = self.page.sets(run.id)
         except HistoryFault as exc:  # a lock or damage since the screen was filled
-            self.details.setText(f"The sets of this run cannot be read. {exc}")
+            self._show_details(f"The sets of this run cannot be read. {exc}")
             return
-        self.details.setText(describe_sets(run, sets))
+        self._show_details(describe_sets(run, sets))
+
+    def _show_details(self, text: str) -> None:
+        """The chosen run's details; their whole text is the label's description for screen readers, and
+        its name after "Run details: " (Orca reads a focused label's name only).  An event only when it
+        changes."""
+        self.details.setText(text)
+        if self.details.accessibleDescription() != text:
+            self.details.setAccessibleDescription(text)
+            self.details.setAccessibleName(f"Run details: {text}" if text else "Run details")
 
     @Slot(QDate)
     def on_day_clicked(self, qdate: QDate) -> None:
@@ -382,12 +468,21 @@ class HistoryScreen(QWidget):
             ctrl = bool(QGuiApplication.keyboardModifiers() & Qt.KeyboardModifier.ControlModifier)
         return commands.press(self.command_handlers(), commands.Context(commands.HISTORY), key, text, ctrl)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        portrait = self.height() > self.width()
+        self.chart_row.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
+
     def _style(self) -> None:
         text, panel, muted = theme.TEXT.name(), theme.PANEL.name(), theme.MUTED_TEXT.name()
         self.heading.setStyleSheet(f"color: {text}; font-size: 26px; font-weight: bold;")
         self.streak.setStyleSheet(f"color: {text}; font-size: 17px; padding-left: 18px;")
         self.details.setStyleSheet(f"color: {text}; font-size: 14px; background: {panel}; padding: 8px;")
         self.notice.setStyleSheet(f"color: {theme.NOTICE.name()}; font-size: 13px;")
+        self.weeks_table.setStyleSheet(
+            f"QTableView {{ background: {panel}; color: {text}; font-size: {TABLE_PX}px; gridline-color: {theme.TRACK.name()};"
+            f" selection-background-color: {theme.STATE_COLOURS[State.IDLE].name()}; }}"
+            f" QHeaderView::section {{ background: {theme.TRACK.name()}; color: {muted}; padding: 4px; border: none; }}")
         self.table.setStyleSheet(
             f"QTableView {{ background: {panel}; color: {text}; font-size: {TABLE_PX}px; gridline-color: {theme.TRACK.name()};"
             f" selection-background-color: {theme.STATE_COLOURS[State.IDLE].name()}; }}"

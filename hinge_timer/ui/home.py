@@ -233,11 +233,12 @@ class HomeScreen(QWidget):
 
         self.list.currentRowChanged.connect(lambda _row: self.refresh_details())
         self.list.itemDoubleClicked.connect(lambda _item: self.request_start())
-        # Keys belong to the window (Enter starts, M/F/? work everywhere): nothing here takes the focus,
-        # so the list cannot swallow a letter or pass an Enter on to the screen that follows.
-        for w in (self.list, self.dose_low, self.dose_high, self.open_button, self.start_button,
-                  self.history_button):
-            w.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # The command table's keys work whatever has the focus (ui/keys.py: Enter starts, M/F/? everywhere).
+        # Buttons take it from Tab only, never from a click, so a click leaves it where it was; the
+        # details are read by Tab too.
+        for w in (self.dose_low, self.dose_high, self.open_button, self.start_button, self.history_button,
+                  self.details):
+            w.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.dose_low.toggled.connect(self._on_dose_toggled)
         self._bind_buttons()
 
@@ -273,7 +274,7 @@ class HomeScreen(QWidget):
             b = self._aside_button = QPushButton("Move the history aside and start a new one…", self)
             b.setObjectName("history_aside")
             b.setToolTip("The file is renamed and kept whole, with every run in it")
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # from Tab, never a click (ui/keys.py)
             b.clicked.connect(self.history_aside_requested.emit)
             self._root.insertWidget(self._root.indexOf(self.notice) + 1, b, 0, Qt.AlignmentFlag.AlignLeft)
         self._aside_button.setVisible(offer)
@@ -292,7 +293,7 @@ class HomeScreen(QWidget):
             self.discard_button.setObjectName("discard")
             self.discard_button.setToolTip("Do not resume; the part already done stays in the history")
             for w in (self.resume_button, self.discard_button):
-                w.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+                w.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # from Tab, never a click (ui/keys.py)
             box.addWidget(self.resume_label, 1)
             box.addWidget(self.resume_button)
             box.addWidget(self.discard_button)
@@ -409,7 +410,7 @@ class HomeScreen(QWidget):
             self.reload_button = QPushButton("Reload", row)
             self.reload_button.setObjectName("reload_file")
             self.reload_button.setToolTip("Check this file again")
-            self.reload_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the window
+            self.reload_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # from Tab, never a click (ui/keys.py)
             self.reload_button.clicked.connect(self._on_reload_clicked)
             box.addWidget(self.reload_hint, 1)
             box.addWidget(self.reload_button)
@@ -433,11 +434,13 @@ class HomeScreen(QWidget):
         self.details_title.setText("Cannot open this session")
         if e.error is None:
             self.details.setText("")
+            self._describe_details("")
             return
         where, problems = problems_text(e.error, e.key)
         self.details_file.setText(where)
         self.details_file.show()
         self.details.setText(problems)  # one problem a line, the first 50 and a count
+        self._describe_details(f"Cannot open this session. {where}\n{problems}")
         if not e.builtin:
             self.reload_row.show()
             checking = e.key in self._checking
@@ -453,6 +456,7 @@ class HomeScreen(QWidget):
         if e is None:
             self.details_title.setText("")
             self.details.setText("")
+            self._describe_details("")
             return
         if e.session is None:
             self._show_broken(e)
@@ -463,6 +467,7 @@ class HomeScreen(QWidget):
         t = compile_timeline(s, self.dose)  # type: ignore[arg-type]
         total = ("about " if t.has_open else "") + timefmt.clock(t.total)
         drills: list[str] = []
+        said: list[str] = []  # the same lines for a screen reader: the caution in words, and what it says
         for d in s.drills:
             if d.hold is not None:
                 what = f"{d.hold.pick(self.dose)} s" + (" each side" if len(d.sides) > 1 else "")  # type: ignore[arg-type]
@@ -475,6 +480,7 @@ class HomeScreen(QWidget):
             if d.reps is not None and not d.tempo:
                 what += " (you count them)"  # no clock: Rep +1 and Set done
             warn = " ⚠ caution" if d.caution else ""
+            said.append(f"{len(drills) + 1}. {d.name}: {what}" + (f", caution: {d.caution}" if d.caution else ""))
             drills.append(f"{len(drills) + 1}. {d.name}: {what}{warn}")
         equipment = sorted({item for d in s.drills for item in d.equipment})
         advice = self.suggest(e.key) if self.suggest is not None else None
@@ -483,11 +489,18 @@ class HomeScreen(QWidget):
             lines.append(advice[1])
         if s.summary:
             lines += ["", s.summary]
-        lines += ["", *drills]
-        if equipment:
-            lines += ["", f"You need: {', '.join(equipment)}"]
+        need = ["", f"You need: {', '.join(equipment)}"] if equipment else []
         self.details_title.setText(s.title)
-        self.details.setText("\n".join(lines))
+        self.details.setText("\n".join([*lines, "", *drills, *need]))
+        self._describe_details("\n".join([s.title, *lines, "", *said, *need]))
+
+    def _describe_details(self, text: str) -> None:
+        """The details for a screen reader: what the label says, whole, is its description, and its name
+        after "Session details: " (Orca 43 reads a focused label's name, never its description; measured
+        in tests/integration/test_screen_reader.py).  An event only when it changes."""
+        if self.details.accessibleDescription() != text:
+            self.details.setAccessibleDescription(text)
+            self.details.setAccessibleName(f"Session details: {text}" if text else "Session details")
 
     @Slot()
     def request_start(self) -> None:

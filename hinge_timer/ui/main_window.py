@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 from ..app import commands
@@ -18,9 +18,10 @@ from ..app.run import SessionRun
 from ..app.sound import SoundService
 from ..engine.clock import Clock
 from ..engine.state import State
-from ..settings import Settings, SettingsStore
+from ..settings import READER_CHOICES, Settings, SettingsStore
 from . import dialogs, theme, window_settings
 from .history_view import HistoryView
+from .keys import KeyRouter
 from .home import HomeScreen, SessionEntry
 from .listing import SessionListing
 from .menus import build_menus, follow_preferences, help_overlay
@@ -106,6 +107,8 @@ class MainWindow(QMainWindow):
         else:
             self.listing.reload()
         window_settings.restore_geometry(self, settings)
+        # Every key, before the focused widget, and where the focus goes (ui/keys.py).
+        self.keys = KeyRouter(self)
 
     @property
     def home_page(self) -> QWidget:  # where "home" is: the tiles in kiosk mode, else Home
@@ -142,10 +145,7 @@ class MainWindow(QMainWindow):
             from .session_screen import SessionScreen
 
             screen = SessionScreen(self.stack)
-            screen.flash_enabled = self.prefs.flash
-            screen.muted = self.prefs.mute
-            self.prefs.mute_changed.connect(screen.on_mute_changed)
-            self.prefs.flash_changed.connect(screen.on_flash_changed)
+            screen.follow(self.prefs)  # mute, flash, what the screen reader is told
             screen.end_requested.connect(self.on_end_requested)
             self.stack.addWidget(screen)
             self._session_screen = screen
@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
     def help(self) -> MessageOverlay:
         if self._help is None:
             self._help = help_overlay(self.stack, self.kiosk.allows if self.kiosk is not None else None)
+            self.keys.watch_help(self._help)  # it takes the focus while open (ui/keys.py)
         return self._help
 
     def _build_menu(self) -> None:
@@ -177,7 +178,8 @@ class MainWindow(QMainWindow):
             "help": self.toggle_help, "quit": self.close,
             "open": self.on_open_requested, "history": self.show_history,
             "flash": lambda: self.prefs.set_flash(not self.prefs.flash), "undo_hurts": self.run.undo_stop,
-            **{f"audio_{n}": (lambda n=n: self.set_audio_output(n)) for n in ("qt", "simpleaudio", "none")}}
+            **{f"audio_{n}": (lambda n=n: self.set_audio_output(n)) for n in ("qt", "simpleaudio", "none")},
+            **{f"reader_{m}": (lambda m=m: self.prefs.set_screen_reader(m)) for m in READER_CHOICES}}
         self.command_actions = build_menus(self, self.commands.run)  # by command name (hidden in full screen)
         follow_preferences(self.command_actions, self.prefs, self.sound.choice)  # the check marks
 
@@ -286,31 +288,6 @@ class MainWindow(QMainWindow):
         if not self.help.isVisible():
             self.help.hidden.connect(self.run.hold("Help is open"), Qt.ConnectionType.SingleShotConnection)
         self.help.setVisible(not self.help.isVisible())
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        """Every key through the command table (app/commands.py): the window's own commands here, a
-        screen's through its ``handle_key``; behind the help nothing acts, and a kiosk refuses some."""
-        if event.isAutoRepeat():
-            return  # a key held down is one press: holding Enter must not count ten reps
-        key, text = event.key(), event.text()
-        ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
-        found = commands.for_key(self.command_context(), key, text, ctrl)
-        name = found[0].name if found is not None else None
-        if self._help is not None and self._help.isVisible():
-            if name == "help" or key == Qt.Key.Key_Escape:
-                self.help.hide()
-            return  # nothing acts behind the help
-        if self._session_screen is not None and self._session_screen.end_question.isVisible():
-            return self._session_screen.end_question.key(key)  # E ends; any other key keeps going
-        if self.kiosk is not None and self.kiosk.refuses_key(name, ctrl):
-            return  # the kiosk's policy (ui/kiosk.py)
-        if name is not None and name in self._window_commands:
-            self.commands.run(name)
-            return
-        screen = self.stack.currentWidget()
-        if name is not None and getattr(screen, "handle_key", lambda *_: False)(key, text):
-            return
-        super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self.kiosk is not None:

@@ -41,11 +41,14 @@ def build_menus(window: QMainWindow, run: Callable[[str], object]) -> dict[str, 
 
 
 def follow_preferences(actions: dict[str, QAction], prefs: Preferences, output: str) -> None:
-    """The menu's check marks show mute, flash and the sound output, and follow mute and flash."""
+    """The menu's check marks show mute, flash, the sound output and the screen reader's choice, and follow
+    mute, flash and that choice."""
     actions["mute"].setChecked(prefs.mute)
     actions["flash"].setChecked(prefs.flash)
+    actions[f"reader_{prefs.screen_reader}"].setChecked(True)
     prefs.mute_changed.connect(actions["mute"].setChecked)
     prefs.flash_changed.connect(actions["flash"].setChecked)
+    prefs.screen_reader_changed.connect(lambda mode: actions[f"reader_{mode}"].setChecked(True))
     actions[f"audio_{output}"].setChecked(True)
 
 
@@ -69,7 +72,8 @@ def help_overlay(parent: QWidget, allowed: Callable[[str], bool] | None) -> Mess
 
     from . import theme
 
-    overlay = MessageOverlay(parent, "help_overlay", background=theme.BACKGROUND)  # opaque: nothing shows through
+    overlay = MessageOverlay(parent, "help_overlay", background=theme.BACKGROUND,  # opaque: nothing shows through
+                             spoken="Help")  # a dialog to a screen reader
     overlay.clicked.connect(overlay.hide)
     overlay.body.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     screens = ({commands.KIOSK_HOME, commands.SESSION, commands.DONE} if allowed is not None

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, Qt, QVariantAnimation, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QPainter, QPaintEvent
+from PySide6.QtGui import QAccessible, QColor, QFont, QFontMetrics, QFontMetricsF, QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from . import theme
+from .a11y import set_role
 from .widgets import plain_label
 
 
@@ -20,6 +21,9 @@ class BigNumber(QWidget):
     means the digits themselves.  ``template`` is the widest text the current step will show ("888"
     while a 120 s hold counts down), so the size stays put from 100 to 99 and nothing jumps.  The text
     is painted as plain text.
+
+    For screen readers it is a label (not a filler) whose name is what ``set_spoken`` was last given:
+    the screen gives it at a pace one can listen to (every 10 s, each of the last 5), not every frame.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -32,14 +36,21 @@ class BigNumber(QWidget):
         self._font.setBold(True)
         self._font.setStretch(QFont.Stretch.Condensed)  # narrower digits where the font has them
         self._fitted: tuple[tuple[int, int, str], int, float] | None = None  # (box and sample, px, ink height)
+        set_role(self, QAccessible.Role.StaticText)
+        self.spoken = ""
         self.setAccessibleName("time left")
 
-    def set_value(self, text: str, template: str, ink: QColor, spoken: str = "") -> None:
+    def set_value(self, text: str, template: str, ink: QColor) -> None:
         if (text, template, ink.name()) == (self.text, self.template, self.ink.name()):
             return
         self.text, self.template, self.ink = text, template, QColor(ink)
-        self.setAccessibleDescription(spoken or text)
         self.update()
+
+    def set_spoken(self, text: str) -> None:
+        """What a screen reader reads of it (its accessible name); an event only when it changes."""
+        if text != self.spoken:
+            self.spoken = text
+            self.setAccessibleName(text or "time left")
 
     def glyph_px(self) -> float:
         """The height of the digits' ink at the fitted size (what a test measures on screen, too)."""
@@ -89,7 +100,10 @@ class BigNumber(QWidget):
 class FitLabel(QLabel):
     """A one-line plain-text label whose font is as large as ``px`` (set by the screen) but shrinks to
     fit its width, down to ``min_px``; below that the text is cut with "…".  ``text()`` gives the whole
-    text.  Its height is fixed by the screen, so a long text never moves what is around it."""
+    text.  Its height is fixed by the screen, so a long text never moves what is around it.
+
+    Its accessible name is its whole text, or, once ``set_spoken`` was called, what that was last given
+    (a line whose text changes every second is read at a slower pace)."""
 
     def __init__(self, parent: QWidget | None, name: str, bold: bool = False) -> None:
         super().__init__(parent)
@@ -104,6 +118,13 @@ class FitLabel(QLabel):
         self._full = ""
         self._shown: tuple[str, int, int] | None = None
         self._natural: tuple[tuple[str, int], int] | None = None
+        self._spoken: str | None = None
+
+    def set_spoken(self, text: str) -> None:
+        """Name it ``text`` for screen readers from now on, whatever it shows; an event only on a change."""
+        if text != self._spoken:
+            self._spoken = text
+            self.setAccessibleName(text)
 
     def text(self) -> str:  # noqa: D102 (the whole text, not the cut one shown)
         return self._full
@@ -111,7 +132,8 @@ class FitLabel(QLabel):
     def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
         if text != self._full:
             self._full = text
-            self.setAccessibleName(text)
+            if self._spoken is None:
+                self.setAccessibleName(text)
             self._refit()
 
     def natural_width(self) -> int:
@@ -220,14 +242,21 @@ MIN_FITTED_PX = 9  # the smallest an overlay's body is set to make it fit
 
 
 class MessageOverlay(Overlay):
-    """A dimmed layer with a big title and a few lines (pause, help); a tap or click on it says so."""
+    """A dimmed layer with a big title and a few lines (pause, help); a tap or click on it says so.
+
+    For screen readers a dialog, named ``spoken`` (else its title), its lines as its description and
+    as its labels' text."""
 
     clicked = Signal()
     hidden = Signal()
 
-    def __init__(self, parent: QWidget, name: str, background: QColor | None = None) -> None:
+    def __init__(self, parent: QWidget, name: str, background: QColor | None = None, spoken: str = "") -> None:
         super().__init__(parent)
         self.setObjectName(name)
+        self.spoken = spoken
+        set_role(self, QAccessible.Role.Dialog)  # before it is first shown: Qt keeps the interface
+        if spoken:
+            self.setAccessibleName(spoken)
         # Dimmed, so the paused screen shows through; or opaque (the help: text over text is unreadable).
         colour = theme.OVERLAY_DIM if background is None else background
         self.setStyleSheet(f"#{name} {{ background-color: {theme.css(colour)}; }}")
@@ -251,8 +280,13 @@ class MessageOverlay(Overlay):
             self.hidden.emit()
 
     def set_text(self, title: str, body: str) -> None:
+        if (title, body) == (self.title.text(), self.body.text()):
+            return  # the pause overlay is given its text on every display tick
         self.title.setText(title)
         self.body.setText(body)
+        if not self.spoken and self.accessibleName() != title.capitalize():
+            self.setAccessibleName(title.capitalize())  # "PAUSED" is read "Paused", not spelt
+        self.setAccessibleDescription(body)
         self._fit()
 
     def resizeEvent(self, event) -> None:  # noqa: N802
@@ -314,7 +348,8 @@ class QuestionOverlay(Overlay):
         self.yes_button = QPushButton(yes_label, self)
         self.yes_button.setObjectName(f"{name}_yes")
         for b in (self.no_button, self.yes_button):
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the window, which passes them here
+            b.setAccessibleName(b.text().split("  (")[0])  # the words, not the key hint: "End it"
+            b.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Tab moves between the two (ui/keys.py); a tap never
             row.addWidget(b)
         self.no_button.clicked.connect(lambda: self.answer(False))
         self.yes_button.clicked.connect(lambda: self.answer(True))

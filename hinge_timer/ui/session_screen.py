@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QColor
+from PySide6.QtGui import QAccessible, QColor
 from PySide6.QtWidgets import (
+    QApplication,
     QBoxLayout,
     QFrame,
     QGridLayout,
@@ -15,6 +17,11 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSizePolicy,
+    QStyle,
+    QStyleOptionButton,
+    QStyleOptionProgressBar,
+    QStylePainter,
+    QAccessibleWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -26,15 +33,25 @@ from ..session import kinds
 from ..session.kinds import Shows
 from ..session.timeline import CueKind
 from . import theme
+from .a11y import GATHER_MS, Announcer, set_role
 from .painted import BigNumber, FitLabel, FlashOverlay, MessageOverlay, QuestionOverlay
 from .widgets import plain_label, set_plain_tooltip
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from ..app.preferences import Preferences
     from ..qt.driver import SessionDriver
 
 FLASH_KINDS = (CueKind.COUNTDOWN, CueKind.GO)
+# The cues a screen reader is told when it says what the sound would (ui/a11y.py): not 3-2-1, whose seconds
+# the state change has already said, nor the caution's "read the warning on screen" (its dialog is read);
+# those that come with a state change are dropped beside its message.
+READER_CUES = frozenset({CueKind.NEXT_UP, CueKind.GO, CueKind.PHASE, CueKind.HALFWAY, CueKind.REP,
+                         CueKind.LAST_REP, CueKind.SET_COMPLETE, CueKind.SWITCH_SIDES, CueKind.REST,
+                         CueKind.SESSION_COMPLETE})
+BESIDE_STATE = frozenset({CueKind.NEXT_UP, CueKind.GO, CueKind.SWITCH_SIDES, CueKind.REST,
+                          CueKind.SESSION_COMPLETE})
 # Commands after which the caption is cleared: they move the session, or its count, away from the last cue.
 _MOVES = frozenset({"start", "back", "next", "undo_rep", "add_time", "skip_drill", "stop_drill", "undo_stop",
                     "set_done", "acknowledge"})
@@ -58,16 +75,123 @@ def _label(name: str, parent: QWidget, wrap: bool = False) -> QLabel:
 
 
 class BigButton(QPushButton):
-    """A finger-sized button that never takes keyboard focus (keys belong to the window)."""
+    """A finger-sized button; Tab reaches it, a click or a tap never moves the focus (ui/keys.py)."""
 
     def __init__(self, text: str, name: str, parent: QWidget, spoken: str = "") -> None:
         super().__init__(text, parent)
         self.setObjectName(name)
         # What a screen reader says: the words without arrows and key hints.
         self.setAccessibleName(spoken or text)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumHeight(44)
+
+
+class ToggleButton(BigButton):
+    """Pause ↔ Resume: checkable, so a screen reader hears it as a toggle, pressed while paused; drawn as
+    a plain button either way (its words say the state), and a press still does one thing, once."""
+
+    def __init__(self, text: str, name: str, parent: QWidget) -> None:
+        global _toggles_known
+        if not _toggles_known:  # Qt calls a checkable push button a check box: a button, with its state
+            QAccessible.installFactory(_toggle_interface)  # first: naming it below makes its interface
+            _toggles_known = True
+        super().__init__(text, name, parent)
+        self.setCheckable(True)
+
+    def nextCheckState(self) -> None:  # noqa: N802 (Qt override)
+        """A click does not flip it: the session's state does (``follow``), so a refused press leaves it true."""
+
+    def initStyleOption(self, option: QStyleOptionButton) -> None:  # noqa: N802 (Qt override)
+        super().initStyleOption(option)
+        option.state &= ~QStyle.StateFlag.State_On  # looks as it did before it was checkable
+
+    def follow(self, text: str, checked: bool) -> None:
+        """Its words, its name for screen readers and its pressed state, each only when it changes."""
+        if text != self.text():
+            self.setText(text)
+            self.setAccessibleName(text)
+        if checked != self.isChecked():
+            self.setChecked(checked)
+
+
+class _ToggleInterface(QAccessibleWidget):
+    """A push button that is checkable, and checked and pressed while checked (Qt's own interface calls a
+    checkable push button a check box; its AT-SPI bridge has no toggle button), pressed by "Press"."""
+
+    def __init__(self, button: ToggleButton) -> None:
+        super().__init__(button, QAccessible.Role.Button)
+        self._button = button
+
+    def state(self) -> QAccessible.State:
+        state = super().state()
+        state.checkable = True
+        state.checked = state.pressed = self._button.isChecked()  # AT-SPI: "checked" and "pressed"
+        return state
+
+    def actionNames(self) -> list[str]:  # noqa: N802 (Qt override)
+        press = QAccessibleWidget.pressAction()
+        return [press, *(n for n in super().actionNames() if n != press)]
+
+    def doAction(self, name: str) -> None:  # noqa: N802 (Qt override)
+        if name == QAccessibleWidget.pressAction():
+            self._button.click()
+        else:
+            super().doAction(name)
+
+
+_toggles_known = False
+
+
+def _toggle_interface(_key: str, obj: object) -> QAccessibleWidget | None:
+    return _ToggleInterface(obj) if isinstance(obj, ToggleButton) else None
+
+
+class PacedBar(QProgressBar):
+    """A progress bar drawn to a thousandth, whose value for screen readers moves in tenths: a bar that
+    crept a pixel 25 times a second raised as many accessibility events (Orca read "27 percent")."""
+
+    STEPS = 10
+
+    def __init__(self, parent: QWidget, name: str, spoken: str) -> None:
+        super().__init__(parent)
+        # Not a progress bar to a screen reader: Orca reads every progress bar's value out by itself, at
+        # most each 10 s ("Progress bar 1. 70 percent"), over what the session is saying; the time is told
+        # by the main status and the announcer (ui/a11y.py), so the bars are a picture of it, an indicator.
+        # (First: naming it makes Qt build and keep its interface.)
+        set_role(self, QAccessible.Role.Indicator)
+        self.setObjectName(name)
+        self.setRange(0, self.STEPS)
+        self.setTextVisible(False)
+        self.setAccessibleName(spoken)
+        self.fine = 0  # thousandths, as drawn
+
+    def set_fraction(self, fraction: float) -> None:
+        fine = int(max(0.0, min(1.0, fraction)) * 1000)
+        if fine == self.fine:
+            return
+        self.fine = fine
+        coarse = fine * self.STEPS // 1000
+        if coarse != self.value():
+            self.setValue(coarse)  # the one accessibility event, once a tenth
+        self.update()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        option = QStyleOptionProgressBar()
+        self.initStyleOption(option)
+        option.minimum, option.maximum, option.progress = 0, 1000, self.fine
+        QStylePainter(self).drawControl(QStyle.ControlElement.CE_ProgressBar, option)
+
+
+def paced_seconds(left: float | None, last: int | None) -> int | None:
+    """The seconds a screen reader is told, given those it was told last (None: a new step): a new value
+    every 10 s, each of the last 5, and whenever the time jumped (±time, back); else the last one."""
+    if left is None:
+        return None
+    secs = int(-(-left // 1))  # rounded up, as the number shows it
+    if last is None or secs <= 5 or secs % 10 == 0 or secs > last or last - secs > 10:
+        return secs
+    return last
 
 
 # Heights of the screen's rows as fractions of its height (in portrait: of three quarters of its width,
@@ -93,6 +217,9 @@ class SessionScreen(QWidget):
         self.snapshot: Snapshot | None = None
         self.flash_enabled = True
         self.muted = False
+        self.screen_reader = "auto"  # what the screen reader is told (settings.Settings.screen_reader)
+        self.announcer = Announcer(self)
+        self._landed_at = -1e9  # when the focus last came to the main status (its name is then read)
         self.captions: list[str] = []
         self.sound_notice = ""
         self.history_notice = ""  # "History is not being saved: …" while the disk says no
@@ -105,6 +232,8 @@ class SessionScreen(QWidget):
         self._pill_style = ""  # the notice's dark pill (sized with the screen)
         self._undo_shown = False  # the pill says how to undo "it hurts"
         self._next_tip: str | None = None
+        # What screen readers were last told of the time: (the step it was in, its seconds); paced_seconds.
+        self._paced: tuple[tuple[object, ...], int | None] | None = None
 
         root = self._root = QVBoxLayout(self)
         root.setContentsMargins(8, 8, 8, 8)
@@ -120,11 +249,7 @@ class SessionScreen(QWidget):
         self.set_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         root.addLayout(self.top)
 
-        self.step_bar = QProgressBar(self)
-        self.step_bar.setObjectName("step_progress")
-        self.step_bar.setRange(0, 1000)
-        self.step_bar.setTextVisible(False)
-        self.step_bar.setAccessibleName("step progress")
+        self.step_bar = PacedBar(self, "step_progress", "step progress")
         root.addWidget(self.step_bar)
 
         # The headline (a paced rep's phase, the side, what comes after a rest) over the main number, and
@@ -140,6 +265,10 @@ class SessionScreen(QWidget):
         self.middle = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.middle.setSpacing(8)
         self.number = BigNumber(self.main)
+        self.number.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # the main status: focus lands here (ui/keys.py)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_focus_changed)
         self.middle.addWidget(self.number, 0)
         self.figure = QFrame(self.main)
         self.figure.setObjectName("figure_place")
@@ -165,6 +294,7 @@ class SessionScreen(QWidget):
         # The caution, shown in the main area's place while a drill waits for confirmation.
         self.caution_box = QFrame(self)
         self.caution_box.setObjectName("caution_box")
+        set_role(self.caution_box, QAccessible.Role.Dialog)  # "Caution before <drill>", named when shown
         cl = QVBoxLayout(self.caution_box)
         self.caution_title = _label("caution_title", self.caution_box, wrap=True)
         self.caution_text = _label("caution_text", self.caution_box, wrap=True)
@@ -200,11 +330,7 @@ class SessionScreen(QWidget):
         self.bottom.setSpacing(4)
         self.next_up = FitLabel(self, "next_up")
         self.next_up.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.progress = QProgressBar(self)
-        self.progress.setObjectName("session_progress")
-        self.progress.setRange(0, 1000)
-        self.progress.setTextVisible(False)
-        self.progress.setAccessibleName("session progress")
+        self.progress = PacedBar(self, "session_progress", "session progress")
         self.time_left = FitLabel(self, "time_left")
         self.time_left.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         root.addLayout(self.bottom)
@@ -218,7 +344,7 @@ class SessionScreen(QWidget):
         self.buttons.setContentsMargins(0, 4, 0, 0)
         self.buttons.setSpacing(6)
         self.b_back = BigButton("◀ Back", "back", self, "Back")
-        self.b_pause = BigButton("Pause", "pause", self)
+        self.b_pause = ToggleButton("Pause", "pause", self)
         self.b_next = BigButton("Next ▶", "next", self, "Next")
         self.b_minus = BigButton("−10 s", "minus", self, "Ten seconds less")
         self.b_plus = BigButton("+10 s", "plus", self, "Ten seconds more")
@@ -259,6 +385,8 @@ class SessionScreen(QWidget):
     # -- binding ----------------------------------------------------------------------
     def bind(self, driver: SessionDriver) -> None:
         self.driver = driver
+        self.announcer.clear()
+        self._announced = None
         self.captions = []
         self.caption.setText("")
         self._show_how = False
@@ -320,6 +448,19 @@ class SessionScreen(QWidget):
         self.how.setVisible(self._show_how and bool(self.how.text()))
 
     # -- updates ---------------------------------------------------------------------------
+    def follow(self, prefs: Preferences) -> None:
+        """Mute, flash and the screen reader's choice as they are, and as they change."""
+        self.flash_enabled, self.muted, self.screen_reader = prefs.flash, prefs.mute, prefs.screen_reader
+        prefs.mute_changed.connect(self.on_mute_changed)
+        prefs.flash_changed.connect(self.on_flash_changed)
+        prefs.screen_reader_changed.connect(self.on_screen_reader_changed)
+
+    @Slot(str)
+    def on_screen_reader_changed(self, mode: str) -> None:
+        self.screen_reader = mode
+        if mode == "off":
+            self.announcer.clear()
+
     @Slot(bool)
     def on_mute_changed(self, muted: bool) -> None:
         """Captions carry a 🔇 while muted (app/preferences.py says when it changes)."""
@@ -390,35 +531,44 @@ class SessionScreen(QWidget):
         del self.captions[:-20]
         # The cue just given, in place of the one before: two joined ("1 · Go") cannot be read from afar.
         self.caption.setText(("🔇 " if self.muted else "") + text)
+        if cue.kind in READER_CUES and self._reader_hears_cues:
+            self.announcer.say(text, beside_state=cue.kind in BESIDE_STATE)
         if self.flash_enabled and cue.kind in FLASH_KINDS:
             colour = theme.STATE_COLOURS[State.WORK] if cue.kind is CueKind.GO else theme.FLASH
             self.flash_overlay.flash(colour)
 
     def _main_thing(self, snap: Snapshot, shows: Shows, side: str) -> tuple[str, str, str, str]:
         """(headline, number, the widest number of this step, what a screen reader says of it) for
-        ``snap``: the one thing that matters now is the number, and the headline says what it counts."""
+        ``snap``: the one thing that matters now is the number, and the headline says what it counts.
+        The screen reader's words change at a pace one can listen to: the seconds every 10 s and each of
+        the last 5 (``paced_seconds``), a phase and a rep when they change."""
         state = snap.underlying
         secs = timefmt.seconds_left(snap.step_left)
+        step = (snap.state, state, snap.drill_index, snap.side, snap.set_no)
+        last = self._paced[1] if self._paced is not None and self._paced[0] == step else None
+        paced = paced_seconds(snap.step_left, last)
+        self._paced = (step, paced)
+        said = timefmt.seconds_left(paced)  # as the number shows it ("90", "16:40")
         widest = "8" * len(timefmt.seconds_left(snap.step_left + snap.step_elapsed)) if snap.step_left is not None else ""
         if shows is Shows.REP_COUNT:
             of = f"of {snap.reps} reps" if snap.reps else "reps"
             headline = " · ".join(t for t in (side, f"{of} · Enter counts one") if t)
-            return headline, str(snap.rep), "88", f"{snap.rep} {of}"
+            return headline, str(snap.rep), "88", f"rep {snap.rep} {of}"
         if state is State.WORK and snap.phase_label:
             phase_secs = timefmt.seconds_left(snap.phase_left)
             rep = f"Rep {snap.rep} of {snap.reps}" if snap.reps and snap.rep else ""
             headline = " · ".join(t for t in (side, snap.phase_label, rep) if t)
-            return headline, phase_secs, "88", f"{snap.phase_label}, {phase_secs} seconds"
+            return headline, phase_secs, "88", ", ".join(t for t in (snap.phase_label, rep.lower()) if t)
         if state is State.SWITCH_SIDES:
-            return side, secs, widest, f"{side.lower()}, in {secs} seconds"
+            return side, secs, widest, f"{side.lower()}, in {said} seconds"
         if state is State.REST:
             nxt = snap.next_brief or snap.next_up
-            return (f"Next: {nxt}" if nxt else "Rest"), secs, widest, f"rest, {secs} seconds"
+            return (f"Next: {nxt}" if nxt else "Rest"), secs, widest, f"rest, {said} seconds"
         if state is State.GET_READY:
-            return (side or "Get ready"), secs, widest, f"get ready, {secs} seconds"
+            return (side or "Get ready"), secs, widest, f"get ready, {said} seconds"
         if state is State.DONE:
             return "", "✓", "", "done"
-        return side, secs, widest, f"{secs} seconds left"
+        return side, secs, widest, f"{said} seconds left" if said else ""
 
     @Slot(object)
     def on_snapshot_changed(self, snap: Snapshot) -> None:
@@ -436,6 +586,11 @@ class SessionScreen(QWidget):
         _show(self.caution_box, caution)
         _show(self.main, not caution)
         if caution:
+            spoken = f"Caution before {snap.drill_name}"
+            if self.caution_box.accessibleName() != spoken:
+                self.caution_box.setAccessibleName(spoken)
+            if self.caution_box.accessibleDescription() != (snap.caution or ""):
+                self.caution_box.setAccessibleDescription(snap.caution or "")
             self.caution_title.setText(f"Before {snap.drill_name}")
             self.caution_text.setText(snap.caution or "")
             self.caution_hint.setText("" if snap.confirm_left is None else
@@ -455,8 +610,18 @@ class SessionScreen(QWidget):
 
         headline, number, widest, spoken = self._main_thing(snap, shows, side)
         self.phase.setText(headline)
-        self.number.set_value(number, widest, self._ink, spoken)
-        self.step_bar.setValue(int(min(1.0, snap.step_progress) * 1000))
+        self.number.set_value(number, widest, self._ink)
+        # The main status (the number: what gets the focus in a session, ui/keys.py), for screen readers:
+        # the state, the drill, the side, the set and what the number counts, at a listening pace.  The
+        # band is named by its state's words alone, so it never holds stale seconds.
+        paced = self._paced[1] if self._paced is not None else None
+        counts = (spoken if shows is Shows.REP_COUNT or (snap.underlying is State.WORK and snap.phase_label)
+                  else f"{timefmt.seconds_left(paced)} seconds left" if paced is not None else "")
+        self.number.set_spoken(". ".join(t for t in (
+            words.capitalize(), snap.drill_name if snap.drill_index >= 0 and not caution else "", side.lower(),
+            self.set_label.text().lower(), "" if caution else counts) if t))
+        self.band.set_spoken(words.capitalize())
+        self.step_bar.set_fraction(min(1.0, snap.step_progress))
         self.cue.setText(snap.coaching_cue or "")
 
         self.how.setText(snap.how or "")  # plain: paragraphs stay "\n\n"
@@ -469,8 +634,14 @@ class SessionScreen(QWidget):
         if snap.next_up != self._next_tip:  # the whole line (the reps, how they are counted), as plain text
             self._next_tip = snap.next_up
             set_plain_tooltip(self.next_up, snap.next_up or "")
-        self.progress.setValue(int(snap.session_progress * 1000))
+            self.next_up.setAccessibleDescription(snap.next_up or "")  # not the tooltip's escaped markup
+        self.progress.set_fraction(snap.session_progress)
         self.time_left.setText(f"{timefmt.time_left(snap.session_left)} left")
+        # Read once a minute, not every second: "about 14 minutes left in the session".
+        left = snap.session_left
+        minutes = 0 if left is None else int(left / 60 + 0.5)
+        self.time_left.set_spoken("" if left is None else "under a minute left in the session" if left <= 60
+                                  else f"about {minutes} minute{'' if minutes == 1 else 's'} left in the session")
 
         # "It hurts" was pressed: for 8 s the pill says so and Undo stands in It hurts' place.
         undo = snap.undo_left is not None
@@ -494,7 +665,8 @@ class SessionScreen(QWidget):
         self.b_done.setEnabled(counted)
         self.b_plus.setEnabled(timed)
         self.b_minus.setEnabled(timed)
-        self.b_pause.setText("End now" if waiting else "Resume" if state is State.PAUSED else "Pause")
+        self.b_pause.follow("End now" if waiting else "Resume" if state is State.PAUSED else "Pause",
+                            state is State.PAUSED)
         self.b_pause.setEnabled(not caution and snap.underlying is not State.DONE)
 
         self._announce_state(snap, words, side, shows)
@@ -544,32 +716,62 @@ class SessionScreen(QWidget):
         if self.snapshot is not None:
             self.number.set_value(self.number.text, self.number.template, theme.ink_on(colour))
 
+    @property
+    def sound_speaks(self) -> bool:
+        """Whether the sound says the cues now: not muted, and no notice that it is off or lost."""
+        return not self.muted and not self.sound_notice
+
+    @property
+    def _reader_hears_cues(self) -> bool:
+        """Whether the screen reader is told the cues too: always, or when the sound cannot say them."""
+        return self.screen_reader == "always" or (self.screen_reader == "auto" and not self.sound_speaks)
+
     def _announce_state(self, snap: Snapshot, words: str, side: str, shows: Shows) -> None:
-        """Tell screen readers when the state, drill or side changes (not every second)."""
+        """Tell the screen reader when the state, drill, side or set changes (not every second): on
+        "auto" with the sound speaking, only what the sound does not say (paused, going on again, the
+        caution's whole text); all of it when the sound is muted or off, or on "always"."""
         # Checked first: this runs on every display tick and almost always has nothing to say.
         key = (snap.state, snap.underlying, snap.drill_index, snap.side, snap.set_no)
         if key == self._announced:
             return
+        was_paused = self._announced is not None and self._announced[0] is State.PAUSED
         self._announced = key
-        parts = [words.capitalize()]
+        if self.screen_reader == "off":
+            return
+        silent = snap.state is State.PAUSED or was_paused or shows is Shows.CAUTION  # the sound says none
+        if not (silent or self._reader_hears_cues):
+            return
+        parts = [words.replace(" · ", ", ").capitalize()]  # "Paused, work": a dot is read out as one
         if shows is Shows.CAUTION:
             parts.append(f"before {snap.drill_name}: {snap.caution or ''} Enter to continue, S to skip.")
         elif snap.underlying is not State.DONE and snap.drill_index >= 0:
             parts.append(snap.drill_name)
             if side:
-                parts.append(side.lower())
+                parts.append(side.capitalize())
             if shows is Shows.REP_COUNT:
                 parts.append(f"{snap.reps} reps, Enter counts each")
             elif snap.step_left is not None:
-                parts.append(timefmt.time_left(snap.step_left) if snap.state is State.PAUSED else
-                             f"{int(round(snap.step_left))} seconds")
-        message = ". ".join(p for p in parts if p)
-        self.band.setAccessibleName(message)
-        event = QAccessibleAnnouncementEvent(self.band, message)
+                parts.append(timefmt.spoken(snap.step_left) + (" left" if snap.state is State.PAUSED else ""))
         urgent = kinds.STATE_LOOKS[snap.state].urgent or kinds.STATE_LOOKS[snap.underlying].urgent
-        event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive if urgent
-                            else QAccessible.AnnouncementPoliteness.Polite)
-        QAccessible.updateAccessibility(event)
+        # A caution takes the focus to its confirm button (ui/keys.py), and the screen reader reads the
+        # caution's dialog, text and all, for that: said again, it would be said twice.
+        # The focus landing on the main status (a session's start, after a caution: ui/keys.py), just
+        # before or after, makes the screen reader read its name, which says the same: said again, it
+        # would be said twice.
+        self.announcer.say(". ".join(p for p in parts if p), state=True, urgent=urgent,
+                           unless=self._caution_has_focus if shows is Shows.CAUTION else self._just_landed)
+
+    def _caution_has_focus(self) -> bool:
+        focus = QApplication.focusWidget()
+        return focus is not None and self.caution_box.isAncestorOf(focus)
+
+    def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is self.number:
+            self._landed_at = time.monotonic()
+
+    def _just_landed(self) -> bool:
+        """Whether the focus came to the main status while the announcer gathered (or just before)."""
+        return time.monotonic() - self._landed_at < 2 * GATHER_MS / 1000
 
     # -- sizing ------------------------------------------------------------------------------
     def _apply_sizes(self) -> None:

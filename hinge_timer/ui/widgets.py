@@ -24,7 +24,9 @@ def plain_label(parent: QWidget | None, text: str = "", *, name: str = "", wrap:
 
 
 def set_plain_tooltip(widget: QWidget, text: str) -> None:
-    """A tooltip that shows ``text`` literally (tooltips have no text format: Qt guesses, so escape it)."""
+    """A tooltip that shows ``text`` literally (tooltips have no text format: Qt guesses, so escape it);
+    a screen reader gets ``text`` itself as the description (Qt would give it the tooltip's HTML)."""
     import html
 
     widget.setToolTip(f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>" if text else "")
+    widget.setAccessibleDescription(text)

@@ -51,3 +51,11 @@ def test_what_the_digits_are():
     assert timefmt.time_left(None) == "" and timefmt.time_left(-3) == "0:00" and timefmt.time_left(0.2) == "0:01"
     assert timefmt.whole_seconds(2.5) == 2 and timefmt.whole_seconds(2.5, "up") == 3
     assert timefmt.whole_seconds(-2.5, "down") == -2  # toward zero, as int()
+
+
+def test_a_time_left_in_words_for_a_screen_reader():
+    from hinge_timer.timefmt import spoken
+
+    assert [spoken(s) for s in (None, 0, 0.2, 1, 10.01, 59.5, 60, 61, 125, 3600)] == [
+        "", "0 seconds", "1 second", "1 second", "11 seconds", "1 minute", "1 minute", "1 minute 1 second",
+        "2 minutes 5 seconds", "60 minutes"]
