@@ -49,6 +49,8 @@ class SoundService(QObject):
         self.speech_lines: SpeechLines | None = None
         self._catalog: Catalog | None = None
         self._speech_said = False
+        self.speech_missing = False  # no speech engine: a session's own lines play as tones (the screen
+        # reader is then told them: ui/session_screen.py sound_speaks)
 
     def ensure(self) -> CueAudio:
         """The sound for sessions: the chosen backend, or the next that works, or silence (said once)."""
@@ -145,6 +147,7 @@ class SoundService(QObject):
     @Slot(str)
     def on_speech_unavailable(self, reason: str) -> None:
         """Said once on Home: a session's own lines play their tone (and show their caption)."""
+        self.speech_missing = True
         if self._speech_said:
             return
         self._speech_said = True

@@ -20,6 +20,7 @@ from __future__ import annotations
 import sys
 import weakref
 from collections.abc import Callable
+from typing import NamedTuple
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
@@ -71,20 +72,21 @@ class Announcer(QObject):
 
     Messages given within ``GATHER_MS`` of the first are said as one, in order, a repeat left out, so a
     state change and the cue that comes with it are one utterance, not two that cut each other off; a
-    cue that only repeats what a state change says (``beside_state``) is dropped when one is there."""
+    cue that only repeats what a state change says (``beside_state``) is dropped when one is there.
+    The notice is the window's (not the screen's), so a message that comes as the screen changes (the
+    session complete, as the done screen comes) is still shown."""
 
     def __init__(self, host: QWidget) -> None:
         super().__init__(host)
         self._host = host
-        self._pending: list[tuple[str, bool, bool]] = []  # (text, a state's, beside a state)
-        self._unless: list[Callable[[], bool]] = []
+        self._pending: list[_Pending] = []
         self._urgent = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(GATHER_MS)
         self._timer.timeout.connect(self._flush)
-        self.said: list[str] = []  # what was said, in order (read by tests)
-        self.notice = QLabel(host)
+        self.said: list[str] = []  # what was said (shown to the screen reader), in order; read by tests
+        self.notice = QLabel(host.window())
         self.notice.setObjectName("announcer")
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
         self.notice.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -101,35 +103,39 @@ class Announcer(QObject):
             return
         if not self._timer.isActive():
             self._timer.start()
-        if unless is not None:
-            self._unless.append(unless)
-        if all(t != text for t, _s, _b in self._pending):
-            self._pending.append((text, state, beside_state))
+        if all(p.text != text for p in self._pending):
+            self._pending.append(_Pending(text, state, beside_state, unless))
         self._urgent = self._urgent or urgent
 
     def clear(self) -> None:
         """Forget what is waiting to be said (the session it was about has ended)."""
         self._timer.stop()
-        self._pending, self._urgent, self._unless = [], False, []
+        self._pending, self._urgent = [], False
 
     def _flush(self) -> None:
-        pending, urgent, unless = self._pending, self._urgent, self._unless
-        self._pending, self._urgent, self._unless = [], False, []
-        if any(u() for u in unless):
-            return
-        has_state = any(s for _t, s, _b in pending)
-        parts = [t for t, _s, beside in pending if not (beside and has_state)]
-        if not parts:
+        pending, urgent = self._pending, self._urgent
+        self._pending, self._urgent = [], False
+        has_state = any(p.state for p in pending)  # (even one the focus says: its cues are said with it)
+        pending = [p for p in pending if p.unless is None or not p.unless()]
+        parts = [p.text for p in pending if not (p.beside_state and has_state)]
+        window = self.notice.parentWidget()
+        if not parts or window is None or not window.isVisible():
             return
         message = " ".join(p if p.endswith((".", "!", "?", ":")) else p + "." for p in parts)
-        self.said.append(message)
         if USE_NOTIFICATION:
             self.notice.hide()
             self.notice.setText(message)
-            if self._host.isVisible():
-                self.notice.show()  # showing again is what Orca speaks
+            self.notice.show()  # showing again is what Orca speaks
         else:
             event = QAccessibleAnnouncementEvent(self._host, message)
             event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive if urgent
                                 else QAccessible.AnnouncementPoliteness.Polite)
             QAccessible.updateAccessibility(event)
+        self.said.append(message)
+
+
+class _Pending(NamedTuple):
+    text: str
+    state: bool  # a state change's message
+    beside_state: bool  # dropped when a state change's message is said with it
+    unless: Callable[[], bool] | None  # dropped if true when said

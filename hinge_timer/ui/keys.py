@@ -43,8 +43,12 @@ from ..app import commands
 from . import theme
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
     from .session_screen import SessionScreen
+
+# The window (ui/main_window.py's MainWindow), not imported: it imports this module, and modules never
+# import one another (tests/unit/test_architecture.py).  What is used of it: its screens, its command
+# table and context, its help and kiosk (the same as kiosk.py's KioskWindow protocol, and more).
+MainWindow = Any
 
 K = Qt.Key
 ACTIVATE = frozenset({K.Key_Space, K.Key_Return, K.Key_Enter})
@@ -70,7 +74,7 @@ def tab_order(window: MainWindow) -> list[QWidget]:
     """The controls Tab walks on what is shown now, in reading order (hidden or disabled ones left out;
     the help, or "End the session?", alone while it is up; on a kiosk only what it allows)."""
     if _shown(window._help):
-        return [window._help]  # type: ignore[list-item]
+        return [window._help]
     screen = window.stack.currentWidget()
     name = screen.objectName() if screen is not None else ""
     found: list[QWidget | None] = []
@@ -298,7 +302,9 @@ class KeyRouter(QObject):
             # Where it was before the key that opened it (the help holds the clock, and a held clock
             # disables ±10 s, which sends Qt's focus on to the next button).
             self._before[name] = self._key_focus or QApplication.focusWidget()
-            target = s.end_question.no_button if s is not None and overlay is s.end_question else overlay
+            target: QWidget = overlay
+            if s is not None and overlay is s.end_question:
+                target = s.end_question_keep_going  # "Keep going" (mypy narrows by `is`: named, not reached)
             target.setFocus(Qt.FocusReason.PopupFocusReason)
         else:
             before = self._before.pop(name, None)
@@ -382,6 +388,8 @@ class KeyRouter(QObject):
         radio = isinstance(focus, QRadioButton)
         if isinstance(focus, QAbstractButton) and key in (SPACE if radio else ACTIVATE) and not ctrl and not alt:
             session = w._session_screen
+            if key == K.Key_Space and session is not None and session.caution_box.isAncestorOf(focus):
+                return True  # Space is the pause key, pressed by reflex: it never confirms (or skips) a caution
             if (session is not None and _shown(session.pause_overlay) and session.isAncestorOf(focus)
                     and not session.end_question.isAncestorOf(focus)):  # (the question is over the overlay)
                 w.commands.run("pause")  # under the pause overlay: what its tap does ("press Space to go on")

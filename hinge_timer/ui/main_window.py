@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
 
             screen = SessionScreen(self.stack)
             screen.follow(self.prefs)  # mute, flash, what the screen reader is told
+            screen.speech_missing = lambda: self.sound.speech_missing  # own lines as tones: not spoken
             screen.end_requested.connect(self.on_end_requested)
             self.stack.addWidget(screen)
             self._session_screen = screen

@@ -286,7 +286,8 @@ class MessageOverlay(Overlay):
         self.body.setText(body)
         if not self.spoken and self.accessibleName() != title.capitalize():
             self.setAccessibleName(title.capitalize())  # "PAUSED" is read "Paused", not spelt
-        self.setAccessibleDescription(body)
+        # (No description: the body is a label in the dialog, which Orca reads with it; as the description
+        # too, it read the help's every key twice.)
         self._fit()
 
     def resizeEvent(self, event) -> None:  # noqa: N802

@@ -33,7 +33,7 @@ from ..session import kinds
 from ..session.kinds import Shows
 from ..session.timeline import CueKind
 from . import theme
-from .a11y import GATHER_MS, Announcer, set_role
+from .a11y import Announcer, set_role
 from .painted import BigNumber, FitLabel, FlashOverlay, MessageOverlay, QuestionOverlay
 from .widgets import plain_label, set_plain_tooltip
 
@@ -50,6 +50,7 @@ FLASH_KINDS = (CueKind.COUNTDOWN, CueKind.GO)
 READER_CUES = frozenset({CueKind.NEXT_UP, CueKind.GO, CueKind.PHASE, CueKind.HALFWAY, CueKind.REP,
                          CueKind.LAST_REP, CueKind.SET_COMPLETE, CueKind.SWITCH_SIDES, CueKind.REST,
                          CueKind.SESSION_COMPLETE})
+LANDED_WITHIN = 1.0  # s: the focus landing this long before a state change's message says it instead
 BESIDE_STATE = frozenset({CueKind.NEXT_UP, CueKind.GO, CueKind.SWITCH_SIDES, CueKind.REST,
                           CueKind.SESSION_COMPLETE})
 # Commands after which the caption is cleared: they move the session, or its count, away from the last cue.
@@ -219,7 +220,11 @@ class SessionScreen(QWidget):
         self.muted = False
         self.screen_reader = "auto"  # what the screen reader is told (settings.Settings.screen_reader)
         self.announcer = Announcer(self)
+        self.speech_missing: Callable[[], bool] = lambda: False  # no speech engine (app/sound.py)
         self._landed_at = -1e9  # when the focus last came to the main status (its name is then read)
+        self._landed_name = ""  # and its name then
+        self._state_at = -1e9  # when the last state change was considered for the screen reader
+        self._announced_any = False  # whether this run's first state has been
         self.captions: list[str] = []
         self.sound_notice = ""
         self.history_notice = ""  # "History is not being saved: …" while the disk says no
@@ -385,8 +390,11 @@ class SessionScreen(QWidget):
     # -- binding ----------------------------------------------------------------------
     def bind(self, driver: SessionDriver) -> None:
         self.driver = driver
+        self.snapshot = None  # (the main status names nothing of this run until its first is drawn)
         self.announcer.clear()
         self._announced = None
+        self._state_at = time.monotonic()  # (the run's first state: a landing since it was bound says it)
+        self._announced_any = False
         self.captions = []
         self.caption.setText("")
         self._show_how = False
@@ -616,11 +624,12 @@ class SessionScreen(QWidget):
         # band is named by its state's words alone, so it never holds stale seconds.
         paced = self._paced[1] if self._paced is not None else None
         counts = (spoken if shows is Shows.REP_COUNT or (snap.underlying is State.WORK and snap.phase_label)
-                  else f"{timefmt.seconds_left(paced)} seconds left" if paced is not None else "")
+                  else f"{timefmt.spoken(paced)} left" if paced is not None else "")
+        said_words = words.replace(" · ", ", ").capitalize()  # "Paused, work": a dot is read out as one
         self.number.set_spoken(". ".join(t for t in (
-            words.capitalize(), snap.drill_name if snap.drill_index >= 0 and not caution else "", side.lower(),
-            self.set_label.text().lower(), "" if caution else counts) if t))
-        self.band.set_spoken(words.capitalize())
+            said_words, snap.drill_name if snap.drill_index >= 0 and not caution else "", side.capitalize(),
+            self.set_label.text().capitalize(), "" if caution else counts) if t))
+        self.band.set_spoken(said_words)
         self.step_bar.set_fraction(min(1.0, snap.step_progress))
         self.cue.setText(snap.coaching_cue or "")
 
@@ -718,8 +727,10 @@ class SessionScreen(QWidget):
 
     @property
     def sound_speaks(self) -> bool:
-        """Whether the sound says the cues now: not muted, and no notice that it is off or lost."""
-        return not self.muted and not self.sound_notice
+        """Whether the sound says the cues now: not muted, no notice that it is off or lost, and a speech
+        engine for a session's own lines (without one they are tones; then every session's cues are told
+        to the screen reader, a built-in's recorded ones too: said twice rather than not at all)."""
+        return not self.muted and not self.sound_notice and not self.speech_missing()
 
     @property
     def _reader_hears_cues(self) -> bool:
@@ -736,6 +747,8 @@ class SessionScreen(QWidget):
             return
         was_paused = self._announced is not None and self._announced[0] is State.PAUSED
         self._announced = key
+        now, before = time.monotonic(), self._state_at  # (when the state before came)
+        self._state_at = now
         if self.screen_reader == "off":
             return
         silent = snap.state is State.PAUSED or was_paused or shows is Shows.CAUTION  # the sound says none
@@ -758,20 +771,47 @@ class SessionScreen(QWidget):
         # The focus landing on the main status (a session's start, after a caution: ui/keys.py), just
         # before or after, makes the screen reader read its name, which says the same: said again, it
         # would be said twice.
-        self.announcer.say(". ".join(p for p in parts if p), state=True, urgent=urgent,
-                           unless=self._caution_has_focus if shows is Shows.CAUTION else self._just_landed)
+        # (since the state before came, and within the second before this one; since the run was bound,
+        # for its first)
+        first = self._announced_any is False
+        self._announced_any = True
+        message, since = ". ".join(p for p in parts if p), before if first else max(now - LANDED_WITHIN, before)
+        self.announcer.say(message, state=True, urgent=urgent,
+                           unless=self._caution_has_focus if shows is Shows.CAUTION
+                           else lambda: self._just_landed(parts[0], since))
+        if shows is Shows.REP_COUNT and self._strip_has_focus():
+            # Enter counts a rep here: a button the user tabbed to earlier (Next, say) must not take it.
+            self.number.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @property
+    def end_question_keep_going(self) -> QWidget:
+        """The question's "Keep going" button: where the focus goes when it is asked (ui/keys.py)."""
+        return self.end_question.no_button
 
     def _caution_has_focus(self) -> bool:
         focus = QApplication.focusWidget()
         return focus is not None and self.caution_box.isAncestorOf(focus)
 
+    def _strip_has_focus(self) -> bool:
+        focus = QApplication.focusWidget()
+        return focus is not None and self.button_strip.isAncestorOf(focus)
+
     def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         if new is self.number:
             self._landed_at = time.monotonic()
+            # What the screen reader reads now: none before the run's first snapshot names it.
+            self._landed_name = (self.number.accessibleName() or "") if self.snapshot is not None else ""
 
-    def _just_landed(self) -> bool:
-        """Whether the focus came to the main status while the announcer gathered (or just before)."""
-        return time.monotonic() - self._landed_at < 2 * GATHER_MS / 1000
+    def _just_landed(self, state_words: str, since: float) -> bool:
+        """Whether the focus came to the main status while the announcer gathered (or in the second before
+        the change: a session's start is drawn a moment after its screen is shown), so the
+        screen reader reads its name, which says this state already.  It reads the name a moment after the
+        focus moves (measured: after a caution, the get-ready's name, set in the same turn), so the name
+        now is what counts, unless the focus came back from the help or the question while the name said
+        "Paused": the session goes on just after, and that is told."""
+        if self._landed_at < since or self._landed_name.startswith("Paused"):
+            return False
+        return (self.number.accessibleName() or "").startswith(state_words)
 
     # -- sizing ------------------------------------------------------------------------------
     def _apply_sizes(self) -> None:

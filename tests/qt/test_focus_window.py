@@ -322,12 +322,16 @@ def test_space_then_enter_on_hurts_undo_caution_and_counting_buttons(focus, fake
     focus.done_commands.clear()
     focus.press(K.Key_Return)
     assert focus.done_commands == ["undo_stop"]
-    # The caution: Space on Skip skips once (not the table's Space, pause); Space on confirm confirms once.
+    # The caution: Space (the pause key, pressed by reflex) neither skips nor confirms it; Enter on Skip
+    # skips once, Enter on confirm confirms once.
     while focus.driver.snapshot().state is not State.CAUTION:
         focus.driver.next()
     focus.tab_to(s.skip_button)
     focus.done_commands.clear()
     focus.press(K.Key_Space)
+    assert focus.done_commands == [] and focus.driver.snapshot().state is State.CAUTION
+    assert focus.focus is s.skip_button
+    focus.press(K.Key_Return)
     assert focus.done_commands == ["skip_drill"] and focus.focus is s.number
     focus.driver.end_session("for the test")
     focus.window.go_home()
@@ -337,6 +341,8 @@ def test_space_then_enter_on_hurts_undo_caution_and_counting_buttons(focus, fake
     assert focus.focus is s.ack_button
     focus.done_commands.clear()
     focus.press(K.Key_Space)
+    assert focus.done_commands == [] and focus.driver.snapshot().state is State.CAUTION
+    focus.press(K.Key_Return)
     assert focus.done_commands == ["acknowledge"] and focus.focus is s.number
     # A set the user counts: Rep +1 and Set done.
     for _ in range(20):

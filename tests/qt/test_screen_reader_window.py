@@ -55,7 +55,7 @@ def test_with_the_sound_off_every_change_and_cue_is_told_once(qtbot, tmp_path, f
     # words are not told again beside it (nor the get-ready cue that goes with them).
     assert QApplication.focusWidget() is screen.number
     assert QAccessible.queryAccessibleInterface(screen.number).text(QAccessible.Text.Name).startswith(
-        "Get ready. Doorframe hamstring lean. left leg")
+        "Get ready. Doorframe hamstring lean. Left leg")
     assert not any("Get ready" in t for t in told), told
     told = said(app, 14.0)  # work on the left, then switch sides
     assert any(t.startswith("Work. Doorframe hamstring lean. Left") for t in told), told
@@ -133,3 +133,50 @@ def test_a_drill_name_with_control_characters_is_told_escaped(qtbot, tmp_path, f
     app.start("Odd names")
     told = " ".join(said(app, 12.0))  # to the work (the get-ready is read from the focused main status)
     assert "\x1b" not in told and "\x07" not in told and "Lean" in told
+
+
+def test_closing_the_help_tells_the_session_going_on(qtbot, tmp_path, fake_dialogs):
+    """The focus comes back to the main status while its name still says "Paused" (the clock goes on
+    just after): the going on is told, not dropped as if the focus had said it."""
+    app, screen = started(qtbot, tmp_path)
+    said(app, 7.0)  # the work on the left
+    app.key(Qt.Key.Key_F1)
+    assert app.window.help.isVisible()
+    assert said(app, 1.0)[-1].startswith("Paused")
+    app.key(Qt.Key.Key_Escape)
+    assert not app.window.help.isVisible() and QApplication.focusWidget() is screen.number
+    told = said(app, 1.0)
+    assert told and told[-1].startswith("Work. Doorframe hamstring lean. Left leg"), told
+
+
+def test_a_set_the_user_counts_takes_enter_back_from_a_button_tabbed_to(qtbot, tmp_path, fake_dialogs):
+    """Enter counts a rep in a counted set: a strip button the user tabbed to earlier gives the focus
+    back to the main status when such a set starts, so Enter never presses it instead."""
+    from hinge_timer.session.kinds import Shows  # noqa: F401  (what the screen shows: a rep count)
+
+    (tmp_path / "data" / "sessions").mkdir(parents=True)
+    (tmp_path / "data" / "sessions" / "count.toml").write_text(
+        'format = 1\ntitle = "Counted twice"\n[defaults]\nget_ready = 3\nrest_between_sets = 5\n'
+        '[[drill]]\nname = "Seven good mornings"\nreps = 7\nsets = 2\n', encoding="utf-8")
+    app = App(qtbot, tmp_path)
+    app.start("Counted twice")
+    screen = app.screen
+    said(app, 4.0)  # the first set: counted
+    screen.b_next.setFocus(Qt.FocusReason.TabFocusReason)  # the user tabbed to Next
+    app.key(Qt.Key.Key_Return)  # and pressed it: to the rest
+    said(app, 7.0)  # the rest, then the second set
+    assert app.driver.snapshot().user_counted and QApplication.focusWidget() is screen.number
+    reps = app.driver.snapshot().rep
+    app.key(Qt.Key.Key_Return)
+    assert app.driver.snapshot().rep == reps + 1 and app.driver.snapshot().set_no == 2  # counted, not Next again
+
+
+def test_without_a_speech_engine_the_own_lines_are_told(qtbot, tmp_path, fake_dialogs):
+    """No espeak-ng: a session's own lines play as tones, so "automatic" tells them to the screen reader
+    even with the sound on."""
+    app, screen = started(qtbot, tmp_path, sound_speaks=True)
+    assert screen.sound_speaks
+    screen.speech_missing = lambda: True
+    assert not screen.sound_speaks
+    told = said(app, 20.0)
+    assert any("Switch sides" in t for t in told), told
