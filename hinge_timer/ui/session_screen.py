@@ -749,6 +749,9 @@ class SessionScreen(QWidget):
         self._announced = key
         now, before = time.monotonic(), self._state_at  # (when the state before came)
         self._state_at = now
+        if shows is Shows.REP_COUNT and self._strip_has_focus():
+            # Enter counts a rep here: a button the user tabbed to earlier (Next, say) must not take it.
+            self.number.setFocus(Qt.FocusReason.OtherFocusReason)
         if self.screen_reader == "off":
             return
         silent = snap.state is State.PAUSED or was_paused or shows is Shows.CAUTION  # the sound says none
@@ -767,21 +770,16 @@ class SessionScreen(QWidget):
                 parts.append(timefmt.spoken(snap.step_left) + (" left" if snap.state is State.PAUSED else ""))
         urgent = kinds.STATE_LOOKS[snap.state].urgent or kinds.STATE_LOOKS[snap.underlying].urgent
         # A caution takes the focus to its confirm button (ui/keys.py), and the screen reader reads the
-        # caution's dialog, text and all, for that: said again, it would be said twice.
-        # The focus landing on the main status (a session's start, after a caution: ui/keys.py), just
-        # before or after, makes the screen reader read its name, which says the same: said again, it
-        # would be said twice.
-        # (since the state before came, and within the second before this one; since the run was bound,
-        # for its first)
+        # caution's dialog, text and all, for that: said again, it would be said twice.  So does the focus
+        # landing on the main status (a session's start, after a caution) since the state before came
+        # and within the second before this one (since the run was bound, for its first): its name says
+        # the same.
         first = self._announced_any is False
         self._announced_any = True
         message, since = ". ".join(p for p in parts if p), before if first else max(now - LANDED_WITHIN, before)
         self.announcer.say(message, state=True, urgent=urgent,
                            unless=self._caution_has_focus if shows is Shows.CAUTION
                            else lambda: self._just_landed(parts[0], since))
-        if shows is Shows.REP_COUNT and self._strip_has_focus():
-            # Enter counts a rep here: a button the user tabbed to earlier (Next, say) must not take it.
-            self.number.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @property
     def end_question_keep_going(self) -> QWidget:

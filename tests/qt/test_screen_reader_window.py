@@ -5,6 +5,7 @@ tests/integration/test_screen_reader.py.)"""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QApplication
@@ -149,7 +150,8 @@ def test_closing_the_help_tells_the_session_going_on(qtbot, tmp_path, fake_dialo
     assert told and told[-1].startswith("Work. Doorframe hamstring lean. Left leg"), told
 
 
-def test_a_set_the_user_counts_takes_enter_back_from_a_button_tabbed_to(qtbot, tmp_path, fake_dialogs):
+@pytest.mark.parametrize("sound", ["off", "speaking"])
+def test_a_set_the_user_counts_takes_enter_back_from_a_button_tabbed_to(qtbot, tmp_path, fake_dialogs, sound):
     """Enter counts a rep in a counted set: a strip button the user tabbed to earlier gives the focus
     back to the main status when such a set starts, so Enter never presses it instead."""
     from hinge_timer.session.kinds import Shows  # noqa: F401  (what the screen shows: a rep count)
@@ -161,6 +163,8 @@ def test_a_set_the_user_counts_takes_enter_back_from_a_button_tabbed_to(qtbot, t
     app = App(qtbot, tmp_path)
     app.start("Counted twice")
     screen = app.screen
+    if sound == "speaking":  # (then the screen reader is told nothing of it: the focus still moves)
+        screen.set_sound_notice("")
     said(app, 4.0)  # the first set: counted
     screen.b_next.setFocus(Qt.FocusReason.TabFocusReason)  # the user tabbed to Next
     app.key(Qt.Key.Key_Return)  # and pressed it: to the rest
