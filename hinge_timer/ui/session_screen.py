@@ -224,7 +224,6 @@ class SessionScreen(QWidget):
         self._landed_at = -1e9  # when the focus last came to the main status (its name is then read)
         self._landed_name = ""  # and its name then
         self._state_at = -1e9  # when the last state change was considered for the screen reader
-        self._announced_any = False  # whether this run's first state has been
         self.captions: list[str] = []
         self.sound_notice = ""
         self.history_notice = ""  # "History is not being saved: …" while the disk says no
@@ -394,7 +393,6 @@ class SessionScreen(QWidget):
         self.announcer.clear()
         self._announced = None
         self._state_at = time.monotonic()  # (the run's first state: a landing since it was bound says it)
-        self._announced_any = False
         self.captions = []
         self.caption.setText("")
         self._show_how = False
@@ -745,6 +743,7 @@ class SessionScreen(QWidget):
         key = (snap.state, snap.underlying, snap.drill_index, snap.side, snap.set_no)
         if key == self._announced:
             return
+        first = self._announced is None  # the run's first state
         was_paused = self._announced is not None and self._announced[0] is State.PAUSED
         self._announced = key
         now, before = time.monotonic(), self._state_at  # (when the state before came)
@@ -774,8 +773,6 @@ class SessionScreen(QWidget):
         # landing on the main status (a session's start, after a caution) since the state before came
         # and within the second before this one (since the run was bound, for its first): its name says
         # the same.
-        first = self._announced_any is False
-        self._announced_any = True
         message, since = ". ".join(p for p in parts if p), before if first else max(now - LANDED_WITHIN, before)
         self.announcer.say(message, state=True, urgent=urgent,
                            unless=self._caution_has_focus if shows is Shows.CAUTION

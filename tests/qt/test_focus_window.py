@@ -22,7 +22,7 @@ from hinge_timer.app.commands import DONE, HISTORY, HOME, SESSION
 from hinge_timer.engine.state import State
 from hinge_timer.ui import keys
 from tests.qt.conftest import App
-from tests.qt.test_kiosk import Kiosk
+from tests.qt.test_kiosk import Kiosk, kiosk  # noqa: F401  (kiosk: the kiosk tests' fixture)
 from tests.unit.test_store import add_run
 
 K = Qt.Key
@@ -580,18 +580,6 @@ def test_the_focus_ring_is_white_between_black_round_the_focused_control_on_ever
 
 
 # -- the kiosk ----------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def kiosk(qtbot, tmp_path, fake_dialogs):
-    k = Kiosk(qtbot, tmp_path)
-    yield k
-    if k.window.kiosk is not None:
-        k.window.kiosk.allow_exit = True
-        k.window.close()
-    k.window.end_driver()
-    if k.window.history_service.history is not None:
-        k.window.history_service.history.close()
 
 
 def kiosk_names(k: Kiosk) -> list[str]:
