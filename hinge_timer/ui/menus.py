@@ -49,7 +49,9 @@ def follow_preferences(actions: dict[str, QAction], prefs: Preferences, output: 
     prefs.mute_changed.connect(actions["mute"].setChecked)
     prefs.flash_changed.connect(actions["flash"].setChecked)
     prefs.screen_reader_changed.connect(lambda mode: actions[f"reader_{mode}"].setChecked(True))
-    actions[f"audio_{output}"].setChecked(True)
+    shown = actions.get(f"audio_{output}")  # (a benchmark's own backend, e.g. qt-in-process, has no entry)
+    if shown is not None:
+        shown.setChecked(True)
 
 
 class _FullScreenHidesMenus(QObject):
@@ -77,7 +79,7 @@ def help_overlay(parent: QWidget, allowed: Callable[[str], bool] | None) -> Mess
     overlay.clicked.connect(overlay.hide)
     overlay.body.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     screens = ({commands.KIOSK_HOME, commands.SESSION, commands.DONE} if allowed is not None
-               else {commands.HOME, commands.SESSION, commands.DONE, commands.HISTORY})
+               else {commands.HOME, commands.SESSION, commands.DONE, commands.HISTORY, commands.EDITOR})
     shown = (lambda c: allowed(c.name)) if allowed is not None else (lambda _c: True)
     overlay.set_text("Keys", commands.help_text(screens, shown) + "\n\n? or Esc to close")
     return overlay
