@@ -42,6 +42,45 @@ hold = 45
 sides = ["left", "right"]
 """
 
+# The editor's pictures: one drill of each kind, with a caution and the phases of a cycle and a tempo.
+EDITOR_SESSION = """# Sam's rehab routine, from the physio's sheet
+format = 1
+title = "Sam's knee-friendly hinge"
+summary = "About ten minutes. The physio's order: band first, then the stretch, then the curls."
+
+[defaults]
+get_ready = 7
+rest_between_sets = 25
+
+[[drill]]
+name = "Banded hip distraction"
+hold = [75, 95]
+sides = ["right", "left"]
+equipment = ["long resistance band"]
+cues = ["Rock back slowly", "Spine long"]
+
+[[drill]]
+name = "Split hamstring push-relax"
+hold = 90
+sides = ["left", "right"]
+cycle = [ { phase = "Push", seconds = 5, say = "Push into the arm" },
+          { phase = "Relax", seconds = 10, say = "Relax and sink" } ]
+
+[[drill]]
+name = "Glute bridge"
+reps = 12
+sets = [2, 3]
+
+[[drill]]
+name = "Jefferson curl (light)"
+reps = [5, 6]
+sets = 2
+caution = "Skip this one if your back is sore today."
+tempo = [ { phase = "Curl down", seconds = 5 },
+          { phase = "Breathe out", seconds = 4, say = "Breathe out and relax" },
+          { phase = "Roll up", seconds = 5, say = "Roll up slowly" } ]
+"""
+
 
 class Shooter:
     def __init__(self, app: QApplication, out: Path, size: tuple[int, int], tag: str, data: Path) -> None:
@@ -179,6 +218,50 @@ class Shooter:
         w.show_history()
         self.shot("history")
         w.go_home()
+        self.editor_shots()
+        return self.written
+
+    def editor_shots(self) -> list[Path]:
+        """The session editor (ui/editor.py): a new session, a drill of each kind, a tempo's phases, problems
+        at their fields, the live plan with its steps."""
+        from hinge_timer.session.draft import Draft
+        from hinge_timer.ui import editor as editor_module
+
+        w = self.window
+        w.session_actions.open_editor(Draft.new())
+        self.shot("editor-new")
+        own = self.data / "sessions" / "editor-kinds.toml"
+        own.write_text(EDITOR_SESSION, encoding="utf-8")
+        w.session_actions.open_editor(Draft.open(own))
+        ed = w.stack.currentWidget()
+        for i, kind in enumerate(("hold", "cycle", "reps", "tempo")):
+            ed.drill_list.setCurrentRow(i)
+            if kind in ("cycle", "tempo"):
+                self.settle()
+                ed.scroll_area.ensureWidgetVisible(ed.form.phases, 0, 0)
+            self.shot(f"editor-{kind}")
+        ed.drill_list.setCurrentRow(0)
+        ed.scroll_area.verticalScrollBar().setValue(0)
+        ed.title.setText("")
+        ed.edit_value(("title",), "")
+        ed.form.amount.setText("3")
+        ed.form.amount.textEdited.emit("3")
+        ed.save()  # refused: the problems listed at the top
+        self.shot("editor-problems")
+        ed.undo()
+        ed.undo()
+        ed.steps_button.setChecked(True)
+        self.settle()
+        self.settle()
+        bar = ed.scroll_area.verticalScrollBar()
+        bar.setValue(ed.steps.mapTo(ed.scroll_area.widget(), ed.steps.rect().topLeft()).y() - 120)
+        self.shot("editor-plan")
+        ask, editor_module.ask_save_changes = editor_module.ask_save_changes, lambda *_a: "discard"
+        try:
+            ed.request_leave()
+        finally:
+            editor_module.ask_save_changes = ask
+        own.unlink()
         return self.written
 
 
@@ -241,6 +324,8 @@ def seed_history(conn) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "docs" / "screenshots"))
+    parser.add_argument("--only", choices=("all", "editor"), default="all",
+                        help="'editor': only the session editor's pictures")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -248,7 +333,11 @@ def main(argv: list[str] | None = None) -> int:
     written: list[Path] = []
     with tempfile.TemporaryDirectory() as data:
         for tag, size in SIZES.items():
-            written += Shooter(app, out, size, tag, Path(data)).run()  # type: ignore[arg-type]
+            shooter = Shooter(app, out, size, tag, Path(data))  # type: ignore[arg-type]
+            if args.only == "editor":
+                written += shooter.editor_shots()
+                continue
+            written += shooter.run()
             written.append(kiosk_shot(app, out, size, tag, Path(data) / "kiosk"))
     for path in written:
         print(path)

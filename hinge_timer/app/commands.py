@@ -27,11 +27,12 @@ KIOSK_HOME = "kiosk_home"
 SESSION = "session_screen"
 DONE = "done_screen"
 HISTORY = "history_screen"
+EDITOR = "editor_screen"  # the session editor (ui/editor.py): a form, so no one-letter keys there
 EVERYWHERE = frozenset({HOME, KIOSK_HOME, SESSION, DONE, HISTORY})
 
 # The help's sections: the keys that work everywhere (and in a session) first, then each screen's own.
 SECTIONS = (("", ""), (HOME, "On Home"), (KIOSK_HOME, "On the tiles"), (DONE, "After a session"),
-            (HISTORY, "In History"))
+            (HISTORY, "In History"), (EDITOR, "In the editor"))
 
 Handler = Callable[..., object]
 
@@ -200,6 +201,32 @@ TABLE: tuple[Command, ...] = (
          button="resume", button_on=HOME),
     _cmd("history", "history", Key(K.Key_H, "H", ctrl=True), screens=frozenset({HOME, DONE, HISTORY}),
          section=HOME, menu="&View", label="&History", button="history", button_on=HOME),
+    # -- Home: the user's own sessions (session/library.py; none of them in a kiosk: ui/kiosk.py ALLOWED) ----
+    _cmd("new_session", "make a new session", Key(K.Key_N, "N", ctrl=True), screens=frozenset({HOME}),
+         section=HOME, menu="&Session", label="&New session", button="new_session", button_on=HOME),
+    _cmd("duplicate_session", "make a copy of the chosen session to change", Key(K.Key_D, "D", ctrl=True),
+         screens=frozenset({HOME}), section=HOME, menu="&Session", label="&Duplicate session",
+         button="duplicate_session", button_on=HOME),
+    _cmd("edit_session", "change the chosen session (your own)", Key(K.Key_E, "E", ctrl=True),
+         screens=frozenset({HOME}), section=HOME, menu="&Session", label="&Edit session",
+         button="edit_session", button_on=HOME),
+    _cmd("delete_session", "delete the chosen session (your own; asks first)", Key(K.Key_Delete, "Delete"),
+         screens=frozenset({HOME}), section=HOME, menu="&Session", label="De&lete session…",
+         button="delete_session", button_on=HOME),
+    _cmd("undo_delete_session", "bring a deleted session back, within 10 s", Key(K.Key_Z, "Z", ctrl=True),
+         screens=frozenset({HOME}), section=HOME, button="undo_delete_session", button_on=HOME),
+    _cmd("export_session", "save a copy of the chosen session anywhere, to share it", screens=frozenset({HOME}),
+         section=HOME, menu="&Session", label="E&xport session…", button="export_session", button_on=HOME),
+    # -- the editor (ui/editor.py: EditorScreen.command_handlers; its keys work in any of its fields) -----
+    _cmd("editor_save", "save", Key(K.Key_S, "S", ctrl=True), screens=frozenset({EDITOR}), section=EDITOR),
+    _cmd("editor_undo", "undo", Key(K.Key_Z, "Z", ctrl=True), screens=frozenset({EDITOR}), section=EDITOR,
+         line="undo"),
+    _cmd("editor_redo", "redo", Key(K.Key_Y, "Y", ctrl=True), screens=frozenset({EDITOR}), section=EDITOR,
+         line="undo"),  # Ctrl+Shift+Z too: the editor's own key handling (the table has no Shift)
+    _cmd("editor_back", "back to Home (asks if there are unsaved changes)", Key(ESC, "Esc"),
+         screens=frozenset({EDITOR}), section=EDITOR),
+    _cmd("editor_try_drill", "", screens=frozenset({EDITOR})),  # its buttons (a remote: by name)
+    _cmd("editor_try_session", "", screens=frozenset({EDITOR})),
     # -- the kiosk's tiles ----------------------------------------------------------------------------
     _cmd("start_tile", "start that tile's session", Key(K.Key_1, "1–9", arg=1),
          *(Key(getattr(K, f"Key_{n}"), alias=True, arg=n) for n in range(2, 10)),
@@ -276,13 +303,14 @@ def buttons(screen: str) -> list[Command]:
 
 
 # The order of the menus' entries (the help's order differs: a session's keys first).
-MENU_ORDER = ("open", "quit", "fullscreen", "history", "mute", "louder", "quieter", "audio_qt", "audio_simpleaudio",
+MENU_ORDER = ("open", "quit", "new_session", "duplicate_session", "edit_session", "delete_session",
+              "export_session", "fullscreen", "history", "mute", "louder", "quieter", "audio_qt", "audio_simpleaudio",
               "audio_none", "flash", "reader_auto", "reader_always", "reader_off", "help")
 assert sorted(MENU_ORDER) == sorted(c.name for c in TABLE if c.menu), "MENU_ORDER must name every menu entry once"
 
 
 def menu_entries() -> list[Command]:
-    """The commands with a menu entry, in the menus' order (File, View, Help)."""
+    """The commands with a menu entry, in the menus' order (File, Session, View, Help)."""
     return [BY_NAME[name] for name in MENU_ORDER]
 
 

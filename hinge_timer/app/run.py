@@ -178,6 +178,7 @@ class SessionRun(QObject):
         self.driver: SessionDriver | None = None
         self.result: RunResult | None = None  # the last finished run's
         self.ended_early = False
+        self.recording = True  # the current run goes into the history (False: a try-out from the editor)
         self._earlier_s = 0.0
         self._bound: Sound | None = None
         self._frozen = False
@@ -187,8 +188,11 @@ class SessionRun(QObject):
         """A session has started and not reached its end."""
         return self.driver is not None and not self.driver.finished
 
-    def start(self, entry: RunEntry, dose: str | None, resume: RunRow | None = None) -> SessionDriver:
-        """Start ``entry`` at ``dose`` (None: the session's own), or carry on the interrupted ``resume``."""
+    def start(self, entry: RunEntry, dose: str | None, resume: RunRow | None = None,
+              record: bool = True) -> SessionDriver:
+        """Start ``entry`` at ``dose`` (None: the session's own), or carry on the interrupted ``resume``.
+        ``record=False``: a try-out from the editor ("Try it"): nothing of it goes into the history (no
+        recorder, so no run row, no checkpoint to resume, no effect on the streak or the dose advice)."""
         from ..qt.driver import open_session  # the engine is loaded when a session starts, not before Home
         from ..session.timeline import compile_timeline
 
@@ -199,8 +203,12 @@ class SessionRun(QObject):
         self.driver = driver
         self.result = None
         self.ended_early = False
-        at_step, outcomes = self.history.start_recording(entry, timeline, driver.runner, resume, kiosk=self.kiosk,
-                                                         speed=self.speed)
+        self.recording = record
+        if record:
+            at_step, outcomes = self.history.start_recording(entry, timeline, driver.runner, resume,
+                                                             kiosk=self.kiosk, speed=self.speed)
+        else:
+            at_step, outcomes = 0, None
         # Taken over (outcomes read back): the run's earlier parts count in its time, as in the history.
         self._earlier_s = resume.seconds if resume is not None and outcomes is not None else 0.0
         driver.session_finished.connect(self.on_session_finished)
@@ -305,8 +313,9 @@ class SessionRun(QObject):
         self.result = run_result(driver.runner, snap, self._earlier_s, self.ended_early, self.history.saved_state(),
                                  speed=self.speed)
         self.run_finished.emit(self.result)
-        # The done screen's line about the history ("Saving…" until the writer thread says it is in).
-        self.history.say_saved()
+        if self.recording:  # (a try-out is not in the history: nothing to say about it)
+            # The done screen's line about the history ("Saving…" until the writer thread says it is in).
+            self.history.say_saved()
 
     @property
     def saved(self) -> str:

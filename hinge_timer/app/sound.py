@@ -34,6 +34,9 @@ class SoundService(QObject):
     """The window's sound (see the module's docstring).  ``choice``: "qt", "simpleaudio" or "none"."""
 
     output_changed = Signal(object)  # CueAudio: the new sound, after another output was chosen (bind to it)
+    # Hear a line (the editor): (text, what happened) -- "playing", "rendering" (played when ready), or why
+    # it cannot be heard ("no speech engine: …", "sound is off …"), plain words for the editor to show.
+    heard = Signal(str, str)
 
     def __init__(self, prefs: Preferences, messages: MessageBridge, choice: str,
                  speech_data_dir: str | None = None, parent: QObject | None = None) -> None:
@@ -49,6 +52,8 @@ class SoundService(QObject):
         self.speech_lines: SpeechLines | None = None
         self._catalog: Catalog | None = None
         self._speech_said = False
+        self._waiting: str | None = None  # a line to hear once it is rendered (hear)
+        self._hear_connected = False
         self.speech_missing = False  # no speech engine: a session's own lines play as tones (the screen
         # reader is then told them: ui/session_screen.py sound_speaks)
 
@@ -143,6 +148,64 @@ class SoundService(QObject):
 
         timeline = compile_timeline(session, dose)  # type: ignore[arg-type]
         self.speech().request(self.catalog(), timeline)
+
+    # -- hear one line now (the editor's "Hear it") ----------------------------------------------------
+    def hear(self, text: str) -> str:
+        """Play ``text`` as a phase's ``say`` line will sound in a session: the recorded prompts that say
+        it, else the line rendered by the same renderer as a session's own lines (audio/render.py, in its
+        worker thread: this never waits) and played once it is ready.  Returns what happens now (and
+        ``heard`` says it, and again when a line waited for is played or cannot be)."""
+        from ..audio.vocabulary import cue_sound, line_of
+        from ..session.timeline import CueKind
+
+        text = line_of(text)
+        if not text:
+            return self._heard(text, "nothing to say")
+        audio = self.ensure()
+        if self.prefs.mute:
+            return self._heard(text, "sound is muted (M)")
+        if audio.backend.problem:
+            return self._heard(text, audio.backend.problem)
+        lines = self.speech()
+        sound = cue_sound(audio.catalog, CueKind.PHASE, text, lambda t: lines.get(t) is not None)
+        if sound.speech or sound.line is not None:
+            return self._play(text, sound.parts())
+        reason = lines.renderer.unavailable
+        if reason is not None or self.speech_missing:
+            return self._heard(text, reason or "spoken lines need a speech engine: install espeak-ng")
+        self._waiting = text
+        lines.renderer.request([text])
+        if not self._hear_connected:
+            self._hear_connected = True
+            lines.line_ready.connect(self._on_heard_line_ready)
+            lines.unavailable.connect(self._on_heard_unavailable)
+        return self._heard(text, "rendering")
+
+    def _play(self, text: str, parts: tuple[str, ...]) -> str:
+        audio = self.ensure()
+        try:
+            key = audio.load(parts)
+        except KeyError:
+            key = None
+        if key is None or not audio.backend.play(key):
+            return self._heard(text, audio.notice or "it could not be played")
+        return self._heard(text, "playing")
+
+    def _heard(self, text: str, what: str) -> str:
+        self.heard.emit(text, what)
+        return what
+
+    @Slot(str)
+    def _on_heard_line_ready(self, line: str) -> None:
+        if self._waiting == line:
+            self._waiting = None
+            self._play(line, (f"line:{line}",))
+
+    @Slot(str)
+    def _on_heard_unavailable(self, reason: str) -> None:
+        waiting, self._waiting = self._waiting, None
+        if waiting:
+            self._heard(waiting, reason)
 
     @Slot(str)
     def on_speech_unavailable(self, reason: str) -> None:

@@ -131,6 +131,14 @@ def choose_save_file(parent: QWidget | None, suggested: str) -> str | None:
     return path or None
 
 
+def choose_export_file(parent: QWidget | None, suggested: str) -> str | None:
+    """Where to save a copy of a session (Home's Export…), to share it."""
+    from PySide6.QtWidgets import QFileDialog
+
+    path, _ = QFileDialog.getSaveFileName(parent, "Export a session", suggested, "Sessions (*.toml)")
+    return path or None
+
+
 def ask_pin(parent: QWidget | None, prompt: str) -> str | None:
     from PySide6.QtWidgets import QInputDialog, QLineEdit
 

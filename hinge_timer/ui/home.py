@@ -159,6 +159,8 @@ class HomeScreen(QWidget):
     discard_requested = Signal()
     history_aside_requested = Signal()
     recheck_requested = Signal(str)  # a broken file's key: check it again (Reload)
+    draft_open_requested = Signal()  # the kept draft offered on Home: open it in the editor
+    draft_discard_requested = Signal()  # ... or let it go
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -224,7 +226,39 @@ class HomeScreen(QWidget):
         dose_row.addWidget(self.dose_low)
         dose_row.addWidget(self.dose_high)
         dose_row.addStretch(1)
-        root.addLayout(dose_row)
+        # The dose and the row of the user's own sessions' buttons: side by side in a landscape window, one
+        # above the other in portrait (``resizeEvent``), so an 800x600 window keeps its height for the list.
+        self.choose_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.choose_row.addLayout(dose_row)
+        root.addLayout(self.choose_row)
+        # The user's own sessions (session/library.py): a compact row that fits at 800x600 and in portrait.
+        # Each button runs its command of the table (New Ctrl+N, Duplicate Ctrl+D, Edit Ctrl+E, Delete, Export);
+        # ``set_session_actions`` enables them for the chosen session.  A kiosk shows none of them.
+        library_row = self.library_row = QHBoxLayout()
+        self.session_buttons: list[QPushButton] = []
+        for name, text, tip in (
+                ("new_session", "New", "Make a new session (Ctrl+N)"),
+                ("duplicate_session", "Duplicate", "Copy the chosen session into your own, to change it (Ctrl+D)"),
+                ("edit_session", "Edit", "Change the chosen session: your own sessions only (Ctrl+E)"),
+                ("delete_session", "Delete", "Delete the chosen session: your own only; you can undo it (Delete)"),
+                ("export_session", "Export…", "Save a copy of the chosen session anywhere, to share it")):
+            b = QPushButton(text, self)
+            b.setObjectName(name)
+            b.setAccessibleName(tip.split(" (")[0])
+            b.setToolTip(tip)
+            self.session_buttons.append(b)
+            library_row.addWidget(b)
+        self.undo_delete_button = QPushButton("Undo delete  (Ctrl+Z)", self)
+        self.undo_delete_button.setObjectName("undo_delete_session")
+        self.undo_delete_button.setAccessibleName("Undo delete")
+        self.undo_delete_button.setToolTip("Bring the deleted session back (for 10 s)")
+        self.undo_delete_button.hide()
+        library_row.addWidget(self.undo_delete_button)
+        library_row.addStretch(1)
+        self.choose_row.addLayout(library_row)
+        # The offer to open a draft an editor kept before a crash (built when there is one).
+        self._draft_box: QFrame | None = None
+        self.kiosk = False  # a kiosk's window: none of the session actions (set by the window)
         controls.addWidget(self.open_button)
         controls.addWidget(self.history_button)
         controls.addStretch(1)
@@ -237,7 +271,7 @@ class HomeScreen(QWidget):
         # Buttons take it from Tab only, never from a click, so a click leaves it where it was; the
         # details are read by Tab too.
         for w in (self.dose_low, self.dose_high, self.open_button, self.start_button, self.history_button,
-                  self.details):
+                  self.details, *self.session_buttons, self.undo_delete_button):
             w.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.dose_low.toggled.connect(self._on_dose_toggled)
         self._bind_buttons()
@@ -313,10 +347,97 @@ class HomeScreen(QWidget):
         self.resume_label.setText(text or "")
         self.resume_button.setVisible(can_resume)
 
+    # -- the user's own sessions: New, Duplicate, Edit, Delete, Export (the window does them) -------------
+    own_folder: Path | None = None  # the user's sessions folder (set by the window); Delete only in it
+
+    def is_own(self, e: SessionEntry | None) -> bool:
+        """A file of the user's own (not a built-in): it may be edited."""
+        return e is not None and not e.builtin
+
+    def in_own_folder(self, e: SessionEntry | None) -> bool:
+        """A file in the user's sessions folder: it may be deleted (a file opened from elsewhere may not)."""
+        if not self.is_own(e) or self.own_folder is None:
+            return False
+        assert e is not None
+        try:
+            return Path(e.key).parent.resolve() == self.own_folder.resolve()
+        except OSError:
+            return False
+
+    def can(self, name: str) -> bool:
+        """Whether the session action ``name`` applies to the chosen session."""
+        e = self.current
+        if self.kiosk:
+            return False
+        if name == "new_session":
+            return True
+        if name == "duplicate_session":
+            return e is not None and e.session is not None
+        if name == "edit_session":
+            return self.is_own(e)
+        if name == "delete_session":
+            return self.in_own_folder(e)
+        if name == "export_session":
+            return e is not None
+        if name == "undo_delete_session":
+            return self.undo_delete_button.isVisible()
+        return False
+
+    def set_session_actions(self) -> None:
+        """Enable each session button for the chosen session; a kiosk shows none."""
+        for b in self.session_buttons:
+            b.setVisible(not self.kiosk)
+            b.setEnabled(self.can(b.objectName()))
+
+    def show_undo_delete(self, shown: bool) -> None:
+        self.undo_delete_button.setVisible(shown and not self.kiosk)
+
+    @property
+    def draft_box(self) -> QFrame:
+        """The offer to open an edit the editor kept before it was stopped (made the first time)."""
+        if self._draft_box is None:
+            frame = self._draft_box = QFrame(self)
+            frame.setObjectName("draft_box")
+            box = QHBoxLayout(frame)
+            self.draft_label = plain_label(frame, name="draft_label", wrap=True)  # a title from a file
+            self.draft_open_button = QPushButton("Open it", frame)
+            self.draft_open_button.setObjectName("draft_open")
+            self.draft_open_button.setAccessibleName("Open the kept edit in the editor")
+            self.draft_open_button.setToolTip("Go on editing where you were")
+            self.draft_discard_button = QPushButton("Discard", frame)
+            self.draft_discard_button.setObjectName("draft_discard")
+            self.draft_discard_button.setAccessibleName("Discard the kept edit")
+            self.draft_discard_button.setToolTip("Let the kept edit go; the session file stays as it was saved")
+            for w in (self.draft_open_button, self.draft_discard_button):
+                w.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # from Tab, never a click (ui/keys.py)
+            box.addWidget(self.draft_label, 1)
+            box.addWidget(self.draft_open_button)
+            box.addWidget(self.draft_discard_button)
+            frame.hide()
+            self._root.insertWidget(self._root.indexOf(self.notice) + 1, frame)
+            self.draft_open_button.clicked.connect(self.draft_open_requested.emit)
+            self.draft_discard_button.clicked.connect(self.draft_discard_requested.emit)
+            self._style_resume()
+        return self._draft_box
+
+    def show_draft_offer(self, text: str | None) -> None:
+        """Offer a kept draft (``text`` says which), or hide the offer (None)."""
+        if text is None and self._draft_box is None:
+            return
+        self.draft_box.setVisible(text is not None and not self.kiosk)
+        self.draft_label.setText(text or "")
+
     def _style_resume(self) -> None:
+        mid = theme.scaled_px(self, 0.03, 12)
+        if self._draft_box is not None:
+            self._draft_box.setStyleSheet(f"QFrame#draft_box {{ background: {theme.PANEL.name()};"
+                                          f" border: 2px solid {theme.NOTICE.name()}; border-radius: 6px; }}")
+            self.draft_label.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {mid}px; border: none;")
+            for b in (self.draft_open_button, self.draft_discard_button):
+                b.setStyleSheet(f"font-size: {mid}px; min-height: {theme.scaled_px(self, 0.08, 44)}px;"
+                                " padding: 0 18px;")
         if self._resume_box is None:
             return
-        mid = theme.scaled_px(self, 0.03, 12)
         self._resume_box.setStyleSheet(f"QFrame#resume_box {{ background: {theme.PANEL.name()};"
                                        f" border: 2px solid {theme.NOTICE.name()}; border-radius: 6px; }}")
         self.resume_label.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {mid}px; border: none;")
@@ -449,6 +570,7 @@ class HomeScreen(QWidget):
 
     def refresh_details(self) -> None:
         e = self.current
+        self.set_session_actions()  # Edit and Delete for the user's own sessions only
         if self._details_file is not None:
             self._details_file.hide()
         if self._reload_row is not None:
@@ -528,6 +650,8 @@ class HomeScreen(QWidget):
         super().resizeEvent(event)
         portrait = self.height() > self.width()
         self.row.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
+        self.choose_row.setDirection(QBoxLayout.Direction.TopToBottom if portrait
+                                     else QBoxLayout.Direction.LeftToRight)
         big, mid = theme.scaled_px(self, 0.06, 18), theme.scaled_px(self, 0.03, 12)
         self.heading.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {big}px; font-weight: bold;")
         self.list.setStyleSheet(f"QListWidget {{ font-size: {mid}px; color: {theme.TEXT.name()};"
@@ -550,3 +674,6 @@ class HomeScreen(QWidget):
         self._style_broken()
         for b in (self.open_button, self.start_button, self.history_button):
             b.setStyleSheet(f"font-size: {mid}px; min-height: {theme.scaled_px(self, 0.08, 44)}px; padding: 0 18px;")
+        small = max(11, int(mid * 0.85))  # the session actions: a compact row, still touch-sized
+        for b in (*self.session_buttons, self.undo_delete_button):
+            b.setStyleSheet(f"font-size: {small}px; min-height: {theme.scaled_px(self, 0.07, 40)}px; padding: 0 10px;")

@@ -18,6 +18,10 @@ year) its keys; every other key of the command table (app/commands.py) does what
 whatever has the focus (Home's list and History's runs follow the table's ↑ ↓, which move them the
 same way), less what a kiosk refuses.  A key of no command does nothing (a letter does not jump in a
 list, End does not go to its last row): what the help lists is all there is.
+
+**The session editor** (ui/editor.py) is a normal form and the exception: every key is its focused
+field's, Tab follows Qt's own focus chain, and only Ctrl+S, Ctrl+Z, Ctrl+Shift+Z, Ctrl+Y, Escape and the
+window's Ctrl commands are taken first (``KeyRouter._editor_key``).
 """
 
 from __future__ import annotations
@@ -81,10 +85,13 @@ def tab_order(window: MainWindow) -> list[QWidget]:
     if name == commands.HOME:
         home = window.home
         box = home._resume_box
+        kept = home._draft_box  # the offer of an edit kept before a crash (ui/session_actions.py)
         found = [getattr(home, "_aside_button", None),
                  *((home.resume_button, home.discard_button) if box is not None else ()),
+                 *((home.draft_open_button, home.draft_discard_button) if kept is not None else ()),
                  home.list, home.details, getattr(home, "reload_button", None),
-                 _dose_stop(home.dose_low, home.dose_high), home.open_button, home.history_button, home.start_button]
+                 _dose_stop(home.dose_low, home.dose_high), *home.session_buttons, home.undo_delete_button,
+                 home.open_button, home.history_button, home.start_button]
     elif name == commands.KIOSK_HOME and window.kiosk_home is not None:
         found = [window.kiosk_home.heading, *window.kiosk_home.tiles]
     elif name == commands.SESSION:
@@ -138,6 +145,9 @@ def landing(window: MainWindow) -> QWidget | None:
     if name == commands.HISTORY:
         history: Any = screen
         return history.table
+    if name == commands.EDITOR:
+        editor: Any = screen  # the session editor (ui/editor.py): its first field
+        return editor.first_field()
     return None
 
 
@@ -374,6 +384,8 @@ class KeyRouter(QObject):
 
     def _key(self, receiver: QWidget, event: QKeyEvent) -> bool:
         w = self.window
+        if w.current_screen() == commands.EDITOR and not _shown(w._help):
+            return self._editor_key(receiver, event)
         key, text = event.key(), event.text()
         mods = event.modifiers()
         ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
@@ -424,6 +436,34 @@ class KeyRouter(QObject):
             self._key_focus = None
         self._follow_choice()
         return True
+
+    def _editor_key(self, receiver: QWidget, event: QKeyEvent) -> bool:
+        """The editor (ui/editor.py) is a normal form: every key is the focused field's (a letter types,
+        the arrows move in the field, Tab and Shift+Tab follow Qt's own focus chain), less the editor's own
+        keys (Ctrl+S, Ctrl+Z, Ctrl+Shift+Z, Ctrl+Y, Escape: ``EditorScreen.handle_key``) and the window's
+        Ctrl commands; Enter presses a focused button, as Space does."""
+        w = self.window
+        key, mods = event.key(), event.modifiers()
+        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        alt = bool(mods & Qt.KeyboardModifier.AltModifier)
+        if not ctrl and key != K.Key_Escape:
+            if (isinstance(receiver, QAbstractButton) and not isinstance(receiver, QRadioButton)
+                    and key in (K.Key_Return, K.Key_Enter) and not alt):
+                if not event.isAutoRepeat() and receiver.isEnabled():
+                    receiver.click()
+                return True
+            return False
+        if event.isAutoRepeat():
+            return True  # a held Ctrl+Z is one undo, a held Escape one question
+        screen = w.stack.currentWidget()
+        if screen.handle_key(key, event.text(), ctrl=ctrl, shift=shift):
+            return True
+        found = commands.for_key(w.command_context(), key, event.text(), ctrl)
+        if found is not None and found[0].name in w._window_commands:
+            w.commands.run(found[0].name)
+            return True
+        return False
 
     @staticmethod
     def _follow_choice() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 from ..app import commands
@@ -88,6 +88,15 @@ class MainWindow(QMainWindow):
         self.home.list.currentRowChanged.connect(lambda _row: self.prerender_selected())
         self.home.resume_requested.connect(self.resume_interrupted)
         self.home.discard_requested.connect(self.history_view.discard_offer)
+        # The user's own sessions: Home's New/Duplicate/Edit/Delete/Export, importing, the editor, Try it,
+        # Hear, the kept draft (ui/session_actions.py); none of it in a kiosk.
+        from .session_actions import SessionActions
+
+        self.session_actions = SessionActions(self, sessions_dir, history_dir)
+        self.home.own_folder = sessions_dir
+        self.home.kiosk = kiosk is not None
+        self.home.set_session_actions()
+        self.setAcceptDrops(kiosk is None)  # a .toml file dropped on the window is imported
         self._build_menu()
         if kiosk is not None:  # frameless, no menus, large tiles for Home, and the kiosk rules (ui/kiosk.py)
             from .kiosk_mode import enter_kiosk
@@ -101,6 +110,10 @@ class MainWindow(QMainWindow):
         if self.kiosk_home is not None:  # the tiles show the built-ins too
             self.listing.builtins_listed.connect(lambda: self.kiosk_home.set_entries(self.home.entries))
         self.listing.builtins_listed.connect(self.history_view.on_builtins_listed)  # the resume offer
+        # A draft an editor kept before a crash, offered on Home once the sessions are first listed (read
+        # in a worker thread): after Home's first paint.
+        self.listing.sessions_listed.connect(self.session_actions.look_for_kept,
+                                             Qt.ConnectionType.SingleShotConnection)
         if defer_sessions:  # Home paints at once; the sessions follow its first paint (PERFORMANCE.md)
             self.home.details.setText("Loading sessions…")
             self.listing.after_first_paint(self.home_page)  # the kiosk's tiles are its Home
@@ -177,7 +190,7 @@ class MainWindow(QMainWindow):
             "quieter": lambda: self.change_volume(-0.1), "leave_fullscreen": self.showNormal,
             "fullscreen": lambda: self.showNormal() if self.isFullScreen() else self.showFullScreen(),
             "help": self.toggle_help, "quit": self.close,
-            "open": self.on_open_requested, "history": self.show_history,
+            "open": self.on_open_requested, "history": self.show_history, **self.session_actions.handlers(),
             "flash": lambda: self.prefs.set_flash(not self.prefs.flash), "undo_hurts": self.run.undo_stop,
             **{f"audio_{n}": (lambda n=n: self.set_audio_output(n)) for n in ("qt", "simpleaudio", "none")},
             **{f"reader_{m}": (lambda m=m: self.prefs.set_screen_reader(m)) for m in READER_CHOICES}}
@@ -197,9 +210,25 @@ class MainWindow(QMainWindow):
         return self.start_session(offer.entry, offer.run.dose, resume=offer.run)  # type: ignore[arg-type]
 
     def on_open_requested(self) -> None:
+        """File → Open imports: the file is copied into the user's sessions folder once it validates, then
+        selected on Home (``run FILE`` on the command line still runs a file where it is)."""
         path = dialogs.choose_session_file(self, self.listing.open_folder())  # the folder made if need be
         if path:
-            self.listing.open_file(path, self)
+            self.session_actions.import_file(Path(path))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if self.kiosk is None and event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        """A file dropped on the window: one local .toml file is imported (others refused, said on Home)."""
+        if self.kiosk is not None or not event.mimeData().hasUrls():
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.session_actions.dropped(list(event.mimeData().urls()))
 
     def on_dose_changed(self, dose: str) -> None:
         self.settings.dose = dose
@@ -252,7 +281,10 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def on_run_finished(self, result: RunResult) -> None:
-        """The run is over (app/run.py): its result on the done screen (the history's saved line follows)."""
+        """The run is over (app/run.py): its result on the done screen (the history's saved line follows);
+        a try-out from the editor goes straight back to the editor, where it was."""
+        if self.session_actions.on_run_finished():
+            return
         self.done.show_result(result)
         self.stack.setCurrentWidget(self.done)
 
@@ -291,6 +323,9 @@ class MainWindow(QMainWindow):
         self.help.setVisible(not self.help.isVisible())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.kiosk is None and not self.session_actions.close_requested():  # the editor asks first
+            event.ignore()
+            return
         if self.kiosk is not None:
             if not self.kiosk.close_requested():  # refused until the exit chord (and PIN) let it go
                 event.ignore()
@@ -304,6 +339,7 @@ class MainWindow(QMainWindow):
                 return
             self.run.stop("window closed")
         self.listing.stop()  # the worker stops after the file it is on; nothing more reaches Home
+        self.session_actions.close()  # the kept drafts written (at most 2 s: tiny files), the worker let go
         self._let_go(tell=True)
         self.history_service.close()
         self.run.close()  # lets go of the screen-sleep inhibitor

@@ -24,6 +24,9 @@ MUTED_TEXT = QColor("#b8bcc0")
 TRACK = QColor("#2f353b")
 # A notice or a problem (history not saved, sound off, a stopped run): the GET READY orange.
 NOTICE = QColor("#E69F00")
+# A problem with a field in the session editor (always with a ⚠ mark and words): a light vermillion that
+# reads on the dark window.
+PROBLEM = QColor("#FF9F6E")
 CAPTION_TEXT = QColor("#ffffff")  # the spoken cues, as text
 FLASH = QColor("#ffffff")  # the full-window flash on a countdown beat ("go" flashes the WORK colour)
 # The pause and help overlays: a dimmed layer, a white title, light grey lines.

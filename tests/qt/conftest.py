@@ -62,6 +62,21 @@ class Dialogs:
     def choose_save_file(self, parent, suggested):
         return self.file
 
+    def choose_export_file(self, parent, suggested):
+        self.exports = getattr(self, "exports", [])
+        self.exports.append(suggested)  # the name the Export dialog suggested
+        return self.file
+
+    def ask_save_changes(self, parent, title):
+        """The editor's "Save changes?" on leaving: recorded, answered ``leave_answer`` (discard)."""
+        self.confirms.append(f"save changes to {title}?")
+        return getattr(self, "leave_answer", "discard")
+
+    def ask_conflict(self, parent, path):
+        """The editor's "the file changed since you opened it": recorded, answered ``conflict_answer``."""
+        self.confirms.append(f"changed on disk: {path}")
+        return getattr(self, "conflict_answer", "cancel")
+
     def ask_pin(self, parent, prompt):
         self.pin_prompts = getattr(self, "pin_prompts", 0) + 1
         return self.pins.pop(0) if getattr(self, "pins", None) else None
@@ -76,6 +91,11 @@ def fake_dialogs(monkeypatch):
     monkeypatch.setattr(dialogs, "choose_session_file", d.choose_session_file)
     monkeypatch.setattr(dialogs, "choose_save_file", d.choose_save_file)
     monkeypatch.setattr(dialogs, "ask_pin", d.ask_pin)
+    monkeypatch.setattr(dialogs, "choose_export_file", d.choose_export_file)
+    from hinge_timer.ui import editor  # its questions on leaving and on a file changed on disk
+
+    monkeypatch.setattr(editor, "ask_save_changes", d.ask_save_changes)
+    monkeypatch.setattr(editor, "ask_conflict", d.ask_conflict)
     return d
 
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from hinge_timer.app import commands
-from hinge_timer.app.commands import DONE, HISTORY, HOME, KIOSK_HOME, SESSION, TABLE, Key
+from hinge_timer.app.commands import DONE, EDITOR, HISTORY, HOME, KIOSK_HOME, SESSION, TABLE, Key
 from hinge_timer.engine.state import State
 from hinge_timer.kiosk.config import KioskConfig
 from hinge_timer.engine.clock import NS
@@ -55,6 +55,14 @@ def fingerprint(app: App) -> dict:
          "confirms": len(app.dialogs.confirms), "errors": len(app.dialogs.errors), "resumed": len(app.resumed),
          "how": w.session_screen.how.isVisible(), "run_row": w.history_view.screen.table.currentIndex().row(),
          "asked_end": w.session_screen.end_question.isVisible(), "runs": w.history_view.screen.model.rowCount()}
+    # The user's own session files, and what the editor holds (its title, unsaved or not).
+    d["files"] = sorted(p.name for p in app.sessions.glob("*.toml"))
+    editor = w.session_actions._editor
+    draft = editor.draft if editor is not None else None
+    d["editor_title"] = draft.get(("title",)) if draft is not None else None
+    d["dirty"] = draft.dirty if draft is not None else None
+    d["exported"] = (app.data / "shared.toml").exists()  # where Export is told to write (go_to)
+    d["walk_text"] = (app.sessions / "walk.toml").read_text() if (app.sessions / "walk.toml").exists() else None
     if w.run.driver is not None:
         s = w.run.driver.snapshot()
         d.update(state=s.state, underlying=s.underlying, step=s.step_index, drill=s.drill_index, rep=s.rep,
@@ -109,6 +117,19 @@ EXPECT = {
     "history_back": lambda b, a: b["screen"] == HISTORY and a["screen"] == HOME,
     "run_delete": lambda b, a: a["confirms"] == b["confirms"] + 1 and a["runs"] == b["runs"] - 1,
     "run_undo": lambda b, a: a["runs"] == b["runs"] + 1,
+    # The user's own sessions (ui/session_actions.py) and the editor (ui/editor.py).
+    "new_session": lambda b, a: b["screen"] == HOME and a["screen"] == EDITOR and a["files"] == b["files"],
+    "duplicate_session": lambda b, a: a["screen"] == EDITOR and len(a["files"]) == len(b["files"]) + 1
+    and a["editor_title"].endswith(" (my copy)") and not a["dirty"],
+    "export_session": lambda b, a: not b["exported"] and a["exported"],
+    "edit_session": lambda b, a: a["screen"] == EDITOR and a["editor_title"] == "Keys walk" and not a["dirty"],
+    "delete_session": lambda b, a: a["confirms"] == b["confirms"] + 1 and "walk.toml" not in a["files"]
+    and a["entries"] == b["entries"] - 1,
+    "undo_delete_session": lambda b, a: "walk.toml" in a["files"] and a["entries"] == b["entries"] + 1,
+    "editor_save": lambda b, a: b["dirty"] and not a["dirty"] and 'title = "Keys walk, edited"' in a["walk_text"],
+    "editor_undo": lambda b, a: b["editor_title"] == "Keys walk, edited" and a["editor_title"] == "Keys walk",
+    "editor_redo": lambda b, a: b["editor_title"] == "Keys walk" and a["editor_title"] == "Keys walk, edited",
+    "editor_back": lambda b, a: b["screen"] == EDITOR and a["screen"] == HOME and a["walk_text"] == b["walk_text"],
 }
 
 
@@ -150,6 +171,12 @@ class Walk(App):
                 self.driver.next()
             assert snap.user_counted and snap.underlying is State.WORK
 
+    def choose(self, title: str) -> None:
+        """Choose the session with this title on Home."""
+        home = self.window.home
+        row = next(i for i, e in enumerate(home.entries) if e.title == title)
+        home.list.setCurrentRow(row)
+
     def go_to(self, screen: str, command: str) -> None:
         """Put the window where ``command`` is tried on ``screen``."""
         w = self.window
@@ -170,12 +197,26 @@ class Walk(App):
             w.history_view.screen.table.selectRow(12)
             if command == "run_undo":  # something to undo
                 assert w.history_view.screen.request_delete()
+        elif screen == EDITOR:  # the user's walk.toml in the editor, its title changed (then undone for redo)
+            self.choose("Keys walk")
+            assert w.commands.run("edit_session")
+            editor = w.session_actions.editor
+            if command in ("editor_save", "editor_undo", "editor_redo"):
+                editor.draft.set(("title",), "Keys walk, edited")
+            if command == "editor_redo":
+                assert editor.draft.undo()
+        elif screen == HOME and command in ("edit_session", "delete_session", "undo_delete_session"):
+            self.choose("Keys walk")  # the user's own: a built-in cannot be edited or deleted
+            if command == "undo_delete_session":
+                assert w.commands.run("delete_session") and "walk.toml" not in str(list(self.sessions.iterdir()))
         elif screen == HOME:
             w.home.list.setCurrentRow(1 if command == "choose_previous" else 0)
             w.home.set_dose("high" if command == "dose_low" else "low")
             if command == "resume":
                 w.home.show_resume("An interrupted run of Keys walk", can_resume=True)
         assert w.current_screen() == screen
+        if command == "export_session":
+            self.dialogs.file = str(self.data / "shared.toml")
         if command == "open":
             other = self.data / "elsewhere.toml"
             other.write_text(WALK.replace("Keys walk", "Opened walk"))
@@ -239,7 +280,8 @@ def test_a_tap_on_the_pause_overlay_resumes_as_the_pause_key_does(qtbot, tmp_pat
 
 
 def test_every_command_with_a_key_is_walked():
-    assert {c.name for c in TABLE if c.keys} - {"start_tile"} == set(EXPECT)
+    # (Export has a button and a menu entry but no key; its button is walked)
+    assert {c.name for c in TABLE if c.keys} - {"start_tile"} == set(EXPECT) - {"export_session"}
 
 
 # The keys tried on each screen: every letter, digit, function key, arrow and common punctuation, plain and

@@ -153,7 +153,9 @@ def controls(page: QWidget) -> set[str]:
 
 
 # The dose is one stop (its radio buttons are a group: ← and → choose within it, as the table says).
-HOME_ORDER = ["details", "dose_low", "open_file", "history", "start"]
+# (a built-in session is chosen: Edit and Delete are for the user's own, so Tab skips them)
+HOME_ORDER = ["details", "dose_low", "new_session", "duplicate_session", "export_session", "open_file", "history",
+              "start"]
 
 
 def test_home_tab_order_reads_like_the_screen_and_shift_tab_goes_back(focus, fake_dialogs):
@@ -167,8 +169,9 @@ def test_home_tab_order_reads_like_the_screen_and_shift_tab_goes_back(focus, fak
     # A file that cannot be opened: its Reload follows its problems.
     select(focus, "half")
     assert w.home.reload_button.isVisible()
-    assert focus.names() == ["details", "reload_file", "dose_low", "open_file", "history", "start",
-                             "resume", "discard"]
+    # (a file of the user's own that cannot be opened can be edited, deleted or exported, not duplicated)
+    assert focus.names() == ["details", "reload_file", "dose_low", "new_session", "edit_session", "delete_session",
+                             "export_session", "open_file", "history", "start", "resume", "discard"]
 
 
 def test_every_visible_control_on_every_screen_is_reached_by_tab(focus, fake_dialogs):

@@ -1,0 +1,775 @@
+"""The session editor: a normal form over a Draft (session/draft.py), so nobody needs to write TOML.
+
+Every edit goes through the Draft (``set``, ``set_kind``, ``move_drill``...), so undo and redo cover each one;
+after an undo, a redo or a change of structure the form is shown again from the draft, with ``loading`` held so
+that showing a value never sends it back as an edit.  What the loader says about the data (``Draft.check``)
+is shown at each field, 150 ms after the last edit; the drill list marks the drills with problems, the top
+says how many there are, and the problems panel lists them (Enter or a click goes to the field).  Save is
+refused while anything is wrong.  The live plan is ``Draft.plan``: the same figures as ``hinge-timer plan``.
+
+The window (ui/main_window.py) shows the screen, runs Try it and Hear, and gets ``closed`` when the user
+leaves.  Its dialogs are small functions (``ask_save_changes``, ``ask_conflict``) that tests replace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QDropEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QBoxLayout,
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPlainTextEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shiboken6 import isValid
+
+from .. import timefmt
+from ..plaintext import printable
+from . import theme
+from .editor_drill import DrillForm, button
+from .editor_fields import (
+    MARK,
+    MIN_HEIGHT,
+    Bind,
+    Place,
+    SecondsBox,
+    TextBox,
+    field_row,
+    line_edit,
+    parse_text,
+    problem_style,
+    put_line,
+    show_problems,
+)
+from .widgets import plain_label
+
+if TYPE_CHECKING:
+    from ..session.draft import Checked, Draft, DraftStore
+    from ..session.errors import Problem
+
+EDITOR = "editor_screen"  # the screen's object name (app/commands.py EDITOR)
+CHECK_DELAY_MS = 150  # the check runs this long after the last edit
+STANDARD = {"get_ready": 10, "rest_between_sets": 45, "rest_between_drills": 30, "switch_sides": 8}
+DOSES = (("low", "Low: the start of every range"), ("high", "High: the end of every range"))
+
+
+# -- the dialogs, one small function each (tests replace them) --------------------------------------------
+def ask_save_changes(parent: QWidget | None, title: str) -> str:
+    """"save", "discard" or "cancel"."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from .dialogs import message_box
+
+    box = message_box(parent, QMessageBox.Icon.Question, "Unsaved changes", f"Save changes to {title}?",
+                      "If you leave without saving, your changes are lost.")
+    save = box.addButton("Save", QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    clicked = box.clickedButton()
+    return "save" if clicked is save else "discard" if clicked is discard else "cancel"
+
+
+def ask_conflict(parent: QWidget | None, path: Path) -> str:
+    """"reload", "copy" or "cancel"."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from .dialogs import message_box
+
+    box = message_box(parent, QMessageBox.Icon.Warning, "The file changed",
+                      "The file changed since you opened it.",
+                      f"{printable(str(path), limit=300)}\n\nReload it (your changes here are dropped), or save "
+                      "what you have here as a copy, next to it.")
+    reload = box.addButton("Reload", QMessageBox.ButtonRole.DestructiveRole)
+    copy = box.addButton("Save as a copy", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    clicked = box.clickedButton()
+    return "reload" if clicked is reload else "copy" if clicked is copy else "cancel"
+
+
+class DrillList(QListWidget):
+    """The drills, in order; drag one to move it, or Alt+Up / Alt+Down.  The list never moves its own items:
+    the move goes to the draft, and the list is made again from it."""
+
+    def __init__(self, host: EditorScreen, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.host = host
+        self.setObjectName("drill_list")
+        self.setAccessibleName("Drills")
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+
+    def drop_row(self, src: int, row: int, below: bool) -> int:
+        """Where a drill dragged from ``src`` and dropped on ``row`` (its lower half: ``below``) goes."""
+        at = row + (1 if below else 0)
+        return at if at <= src else at - 1
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt's name)
+        src = self.currentRow()
+        index = self.indexAt(event.position().toPoint())
+        if index.isValid():
+            where = event.position().toPoint().y()
+            to = self.drop_row(src, index.row(), where > self.visualRect(index).center().y())
+        else:
+            to = self.count() - 1
+        event.setDropAction(Qt.DropAction.IgnoreAction)
+        event.accept()
+        if src >= 0 and to != src:
+            self.host.move_drill(src, to)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.modifiers() & Qt.KeyboardModifier.AltModifier and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self.host.move_selected(-1 if event.key() == Qt.Key.Key_Up else 1)
+            return
+        super().keyPressEvent(event)
+
+
+class EditorScreen(QWidget):
+    saved = Signal(object)  # the Path of the saved file
+    closed = Signal()  # the user left (after the unsaved-changes question, if any)
+    try_requested = Signal(object, object)  # (Session, drill index or None for the whole session)
+    hear_requested = Signal(str)  # a say line (or a phase's label) to play as it will sound
+    dirty_changed = Signal(bool)  # the draft now differs (True) or not (False) from its file
+
+    def __init__(self, sessions_dir: Path, drafts: DraftStore | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(EDITOR)
+        self.sessions_dir = sessions_dir
+        self.drafts = drafts
+        self._draft: Draft | None = None
+        self.drill_index = 0
+        self.loading = False  # showing the draft: a control's change is not an edit
+        self._dirty = False
+        self._revision = -1
+        self._checked: Checked | None = None
+        self._resume_focus: QWidget | None = None  # where the focus was when the screen was hidden (Try it)
+        self._check_timer = QTimer(self)
+        self._check_timer.setSingleShot(True)
+        self._check_timer.setInterval(CHECK_DELAY_MS)
+        self._check_timer.timeout.connect(self.show_check)
+
+        outer = QVBoxLayout(self)
+        # The form scrolls: what it shows or hides (a problem, the panel) never changes the window's size.
+        outer.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)
+        # -- the top: what is edited, its state, and the commands that are always there ----------------
+        top = QHBoxLayout()
+        self.heading = plain_label(self, "", name="editor_heading", wrap=True)
+        self.heading.setAccessibleName("Session being edited")
+        top.addWidget(self.heading, 1)
+        # (made in reading order: Tab follows the order widgets are made in)
+        self.undo_button = button(self, "Undo", "editor_undo", "Undo (Ctrl+Z)")
+        self.redo_button = button(self, "Redo", "editor_redo", "Redo (Ctrl+Shift+Z)")
+        self.save_button = button(self, "Save", "editor_save", "Save (Ctrl+S)")
+        self.back_button = button(self, "Back", "editor_back", "Back to Home")
+        for b in (self.undo_button, self.redo_button, self.save_button, self.back_button):
+            top.addWidget(b)
+        outer.addLayout(top)
+        self.back_button.clicked.connect(self.request_leave)
+        self.undo_button.clicked.connect(self.undo)
+        self.redo_button.clicked.connect(self.redo)
+        self.save_button.clicked.connect(self.save)
+        self.status = plain_label(self, "", name="editor_status", wrap=True)
+        self.status.setAccessibleName("Problems")
+        outer.addWidget(self.status)
+        # The live plan, always in sight as you edit: steps and time at both doses.
+        self.plan_label = plain_label(self, "", name="plan_figures", wrap=True)
+        self.plan_label.setAccessibleName("The plan")
+        outer.addWidget(self.plan_label)
+        self.message = plain_label(self, "", name="editor_message", wrap=True)
+        self.message.hide()
+        outer.addWidget(self.message)
+        self.problem_list = QListWidget(self)
+        self.problem_list.setObjectName("problem_list")
+        self.problem_list.setAccessibleName("Problems: press Enter to go to one")
+        self.problem_list.hide()
+        self.problem_list.itemActivated.connect(lambda item: self.go_to(item.data(Qt.ItemDataRole.UserRole)))
+        self.problem_list.itemClicked.connect(lambda item: self.go_to(item.data(Qt.ItemDataRole.UserRole)))
+        outer.addWidget(self.problem_list)
+
+        # -- the form -------------------------------------------------------------------------------------
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setObjectName("editor_scroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        outer.addWidget(self.scroll_area, 1)
+        content = QWidget(self.scroll_area)
+        content.setObjectName("editor_content")
+        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight, content)
+        left_box, right_box = QWidget(content), QWidget(content)
+        left, right = QVBoxLayout(left_box), QVBoxLayout(right_box)
+        left.setContentsMargins(0, 0, 0, 0)
+        right.setContentsMargins(0, 0, 0, 0)
+        self.columns.setContentsMargins(8, 4, 8, 8)
+        self.columns.setSpacing(24)
+        self.columns.addWidget(left_box, 1)
+        self.columns.addWidget(right_box, 1)
+        self.scroll_area.setWidget(content)
+        self._binds: list[Bind] = []
+
+        left.addWidget(self._section(left_box, "The session"))
+        self.title = line_edit(left_box, "session_title")
+        row, p = field_row(left_box, "Title", self.title, "session_title", "Session title")
+        left.addWidget(row)
+        self.title.textEdited.connect(lambda t: self.edit_value(("title",), t))
+        self._binds.append(Bind(lambda: ("title",), lambda v: put_line(self.title, "" if v is None else str(v)),
+                                p, self.title))
+        self.summary = TextBox(left_box, 3)
+        row, p = field_row(left_box, "Summary (shown on Home)", self.summary, "session_summary", "Summary")
+        left.addWidget(row)
+        self.summary.textChanged.connect(lambda: self.edit_value(("summary",), parse_text(self.summary.toPlainText())))
+        self._binds.append(Bind(lambda: ("summary",), lambda v: self.summary.put("" if v is None else str(v)),
+                                p, self.summary))
+        self.defaults: dict[str, SecondsBox] = {}
+        for key, text in (("get_ready", "Get ready before each drill"), ("rest_between_sets", "Rest between sets"),
+                          ("rest_between_drills", "Rest between drills"), ("switch_sides", "Time to switch sides")):
+            box = SecondsBox(left_box, f"standard ({STANDARD[key]} s)")
+            row, p = field_row(left_box, text, box, f"default_{key}")
+            left.addWidget(row)
+            box.valueChanged.connect(lambda _v, key=key, box=box: self.edit_value(("defaults", key), box.read()))
+            self._binds.append(Bind(partial(tuple, ("defaults", key)), box.put, p, box))
+            self.defaults[key] = box
+        self.dose = QComboBox(left_box)
+        self.dose.setMinimumHeight(MIN_HEIGHT)
+        for dose, words in DOSES:
+            self.dose.addItem(words, dose)
+        row, p = field_row(left_box, "Dose used unless chosen on Home", self.dose, "default_dose", "Default dose")
+        left.addWidget(row)
+        self.dose.activated.connect(
+            lambda _i: self.edit_value(("defaults", "dose"), None if self.dose.currentData() == "low" else "high"))
+        self._binds.append(Bind(lambda: ("defaults", "dose"),
+                                lambda v: self.dose.setCurrentIndex(1 if v == "high" else 0), p, self.dose))
+
+        left.addWidget(self._section(left_box, "Drills"))
+        self.drill_list = DrillList(self, left_box)
+        list_label = plain_label(left_box, "Drills, in order (drag, or Alt+Up and Alt+Down, to move one)",
+                                 name="drill_list_label", wrap=True)
+        list_label.setBuddy(self.drill_list)
+        left.addWidget(list_label)
+        left.addWidget(self.drill_list)
+        self.drill_list.currentRowChanged.connect(self._on_row_chosen)
+        row1, row2 = QHBoxLayout(), QHBoxLayout()
+        self.add_button = button(left_box, "Add a drill", "drill_add", "Add a blank drill")
+        self.copy_button = button(left_box, "Add a copy of…", "drill_add_copy", "Add a copy of a built-in drill")
+        self.duplicate_button = button(left_box, "Duplicate", "drill_duplicate", "Duplicate this drill")
+        self.remove_button = button(left_box, "Remove", "drill_remove", "Remove this drill")
+        self.up_button = button(left_box, "Move up", "drill_up", "Move this drill up")
+        self.down_button = button(left_box, "Move down", "drill_down", "Move this drill down")
+        for b in (self.add_button, self.copy_button, self.duplicate_button):
+            row1.addWidget(b)
+        for b in (self.up_button, self.down_button, self.remove_button):
+            row2.addWidget(b)
+        left.addLayout(row1)
+        left.addLayout(row2)
+        self.copy_menu = QMenu(self.copy_button)
+        self.copy_menu.setObjectName("drill_copy_menu")
+        self.copy_menu.aboutToShow.connect(self._fill_copy_menu)
+        self.copy_button.setMenu(self.copy_menu)
+        self.add_button.clicked.connect(self._add_blank)
+        self.duplicate_button.clicked.connect(
+            lambda: self.structure(lambda d, i: self._select(d.duplicate_drill(i)), focus="drill_list"))
+        self.remove_button.clicked.connect(self._remove)
+        self.up_button.clicked.connect(lambda: self.move_selected(-1))
+        self.down_button.clicked.connect(lambda: self.move_selected(1))
+
+        left.addWidget(self._section(left_box, "The plan"))
+        self.steps_button = button(left_box, "Show the steps (low dose)", "plan_steps_toggle")
+        self.steps_button.setCheckable(True)
+        left.addWidget(self.steps_button)
+        self.steps = QPlainTextEdit(left_box)
+        self.steps.setObjectName("plan_steps")
+        self.steps.setAccessibleName("The plan's steps at the low dose")
+        self.steps.setReadOnly(True)
+        self.steps.setTabChangesFocus(True)
+        self.steps.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.steps.setMinimumHeight(200)
+        self.steps.hide()
+        left.addWidget(self.steps)
+        self.steps_button.toggled.connect(self._toggle_steps)
+        left.addStretch(1)
+
+        right.addWidget(self._section(right_box, "This drill"))
+        self.form = DrillForm(self, right_box)
+        right.addWidget(self.form)
+        try_row = QHBoxLayout()
+        self.try_drill_button = button(right_box, "Try this drill", "try_drill")
+        self.try_session_button = button(right_box, "Try the whole session", "try_session")
+        try_row.addWidget(self.try_drill_button)
+        try_row.addWidget(self.try_session_button)
+        right.addLayout(try_row)
+        self.try_reason = plain_label(right_box, "", name="try_reason", wrap=True)
+        right.addWidget(self.try_reason)
+        right.addStretch(1)
+        self.try_drill_button.clicked.connect(self.try_drill)
+        self.try_session_button.clicked.connect(self.try_session)
+        self._style()
+
+    # -- building ---------------------------------------------------------------------------------------
+    def _section(self, parent: QWidget, text: str) -> QWidget:
+        label = plain_label(parent, text, name="section_" + text.lower().replace(" ", "_"))
+        label.setProperty("section", True)
+        return label
+
+    def _style(self) -> None:
+        size = max(15, theme.scaled_px(self, 0.022, 15))
+        self.setStyleSheet(
+            f"QWidget#editor_screen, QWidget#editor_content {{ background: {theme.BACKGROUND.name()}; }}"
+            f" QLabel {{ color: {theme.TEXT.name()}; font-size: {size}px; }}"
+            f" QLabel[section=\"true\"] {{ font-size: {int(size * 1.4)}px; font-weight: bold; margin-top: 8px; }}"
+            f" QLabel#editor_heading {{ font-size: {int(size * 1.6)}px; font-weight: bold; }}"
+            f" QLineEdit, QPlainTextEdit, QSpinBox, QComboBox, QListWidget, QPushButton {{ font-size: {size}px; }}"
+            " QListWidget::item { padding: 8px; }")  # rows a finger can choose
+        for label in self.findChildren(type(self.status)):
+            if label.objectName().endswith("_problems"):
+                label.setStyleSheet(problem_style() + f" font-size: {size}px;")
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(320, 240)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(1280, 800)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        portrait = self.height() > self.width() or self.width() < 1000
+        self.columns.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
+        self._style()
+
+    # -- the draft ----------------------------------------------------------------------------------------
+    @property
+    def draft(self) -> Draft | None:
+        return self._draft
+
+    def edit(self, draft: Draft, select_drill: int = 0) -> None:
+        """Show this draft (in place of the last one)."""
+        if draft is not self._draft:
+            self._resume_focus = None  # another draft starts at its title
+        self._draft = draft
+        self.drill_index = max(0, min(select_drill, draft.drill_count - 1))
+        self._revision = draft.revision
+        self._dirty = draft.dirty
+        self.message.hide()
+        self.refresh()
+        self.dirty_changed.emit(self._dirty)
+
+    def drill_place(self) -> Place:
+        return ("drill", self.drill_index)
+
+    def first_field(self) -> QWidget:
+        """Where the focus lands when the editor is shown: where it was (back from Try it), else the title."""
+        last = self._resume_focus
+        return last if last is not None and isValid(last) and last.isVisible() and last.isEnabled() else self.title
+
+    def refresh(self) -> None:
+        """Show the draft as it is now, every field, without sending anything back."""
+        d = self._draft
+        if d is None:
+            return
+        self.loading = True
+        try:
+            for b in self._binds:
+                place = b.place()
+                if place is not None:
+                    b.put(d.get(place))
+            self._fill_list()
+            self.form.load()
+        finally:
+            self.loading = False
+        self._show_state()
+        self.show_check()
+
+    def _fill_list(self) -> None:
+        d = self._draft
+        assert d is not None
+        self.drill_list.blockSignals(True)
+        try:
+            if self.drill_list.count() != d.drill_count:
+                self.drill_list.clear()
+                for _ in range(d.drill_count):
+                    QListWidgetItem("", self.drill_list)
+            self._name_items()
+            self.drill_list.setCurrentRow(self.drill_index)
+        finally:
+            self.drill_list.blockSignals(False)
+        n = d.drill_count
+        # As tall as its drills, from 3 to 8 rows (then it scrolls): the chosen drill's form stays near.
+        row = max(self.drill_list.sizeHintForRow(0), self.drill_list.fontMetrics().height() + 4)
+        self.drill_list.setFixedHeight(row * max(3, min(8, n)) + 2 * self.drill_list.frameWidth() + 4)
+        self.up_button.setEnabled(self.drill_index > 0)
+        self.down_button.setEnabled(self.drill_index < n - 1)
+        self.remove_button.setEnabled(n > 1)
+
+    def _name_items(self) -> None:
+        d = self._draft
+        assert d is not None
+        checked = self._checked
+        from ..session.draft import KINDS, field_of
+
+        for i in range(min(self.drill_list.count(), d.drill_count)):
+            name = d.get(("drill", i, "name"))
+            name = printable(str(name), limit=80) if name else "(no name yet)"
+            bad = checked is not None and bool(checked.within(field_of(("drill", i))))
+            text = f"{MARK} " if bad else ""
+            text += f"{i + 1}. {name} · {KINDS[d.kind(i)]}"
+            item = self.drill_list.item(i)
+            if item.text() != text:
+                item.setText(text)
+                item.setData(Qt.ItemDataRole.AccessibleTextRole,
+                             text.replace(MARK, "has problems:") if bad else text)
+
+    def _show_state(self) -> None:
+        d = self._draft
+        if d is None:
+            return
+        title = d.get(("title",))
+        title = printable(str(title), limit=80) if title else "(no title yet)"
+        what = "New session" if d.path is None else "Editing"
+        mark = " • unsaved changes" if d.dirty else ""
+        self.heading.setText(f"{what}: {title}{mark}")
+        self.undo_button.setEnabled(d.can_undo)
+        self.redo_button.setEnabled(d.can_redo)
+
+    # -- edits -----------------------------------------------------------------------------------------
+    def edit_value(self, place: Place, value: Any) -> None:
+        """A field of the session changed (typed, chosen): into the draft."""
+        if not self.loading:
+            self.apply(place, value)
+
+    def apply(self, place: Place, value: Any) -> None:
+        d = self._draft
+        if d is None or self.loading:
+            return
+        d.set(place, value)
+        self._changed(refresh=False)
+
+    def structure(self, change: Callable[[Draft, int], object], focus: str | None) -> None:
+        """A change of the draft's shape (a kind, sides, a drill or phase added, moved, removed): made, then the
+        whole form shown again, the focus on ``focus`` (an object name) if it is still there."""
+        d = self._draft
+        if d is None or self.loading:
+            return
+        change(d, self.drill_index)
+        self._changed(refresh=True)
+        if focus is not None:
+            target = self.findChild(QWidget, focus)
+            if target is not None and target.isVisible() and target.isEnabled():
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
+                if isinstance(target, QLineEdit):
+                    target.selectAll()  # a new drill's name: typing replaces it
+
+    def _changed(self, refresh: bool) -> None:
+        d = self._draft
+        assert d is not None
+        self._say("")  # "Not saved", "Saved to": about what was, not what is now
+        self.drill_index = max(0, min(self.drill_index, d.drill_count - 1))
+        if refresh:
+            self.refresh()
+        else:
+            self._name_items()
+            self._show_state()
+            self._check_timer.start()
+        if d.revision != self._revision:
+            self._revision = d.revision
+            if self.drafts is not None:
+                self.drafts.keep(d)
+        if d.dirty != self._dirty:
+            self._dirty = d.dirty
+            self.dirty_changed.emit(self._dirty)
+
+    def _select(self, i: int) -> None:
+        self.drill_index = i
+
+    def _on_row_chosen(self, row: int) -> None:
+        if self.loading or row < 0 or self._draft is None:
+            return
+        self.drill_index = row
+        self.loading = True
+        try:
+            self.form.load()
+        finally:
+            self.loading = False
+        self._fill_list()
+        self.show_check()
+
+    def _add_blank(self) -> None:
+        self.structure(lambda d, i: self._select(d.add_drill(i + 1)), focus="drill_name")
+
+    def _remove(self) -> None:
+        if self._draft is not None and self._draft.drill_count > 1:
+            self.structure(lambda d, i: d.remove_drill(i), focus="drill_list")
+
+    def move_selected(self, step: int) -> None:
+        d = self._draft
+        if d is None:
+            return
+        to = self.drill_index + step
+        if 0 <= to < d.drill_count:
+            self.move_drill(self.drill_index, to)
+
+    def move_drill(self, src: int, to: int) -> None:
+        def move(d: Draft, _i: int) -> None:
+            d.move_drill(src, to)
+            self._select(to)
+
+        self.structure(move, focus=None)
+
+    def _fill_copy_menu(self) -> None:
+        from ..session.draft import builtin_drills
+
+        self.copy_menu.clear()
+        by_session: dict[str, QMenu] = {}
+        for session_title, name, data in builtin_drills():
+            sub = by_session.get(session_title)
+            if sub is None:
+                sub = by_session[session_title] = self.copy_menu.addMenu(session_title.replace("&", "&&"))
+            action = QAction(name.replace("&", "&&"), sub)
+            action.triggered.connect(lambda _=False, data=data: self.add_copy(data))
+            sub.addAction(action)
+
+    def add_copy(self, data: dict[str, Any]) -> None:
+        """A copy of a built-in drill, after the selected one."""
+        self.structure(lambda d, i: self._select(d.add_drill(i + 1, data)), focus="drill_name")
+
+    def _toggle_steps(self, on: bool) -> None:
+        self.steps.setVisible(on)
+        self.steps_button.setText("Hide the steps" if on else "Show the steps (low dose)")
+
+    def undo(self) -> None:
+        if self._draft is not None and self._draft.undo():
+            self._changed(refresh=True)
+
+    def redo(self) -> None:
+        if self._draft is not None and self._draft.redo():
+            self._changed(refresh=True)
+
+    # -- what the loader says ------------------------------------------------------------------------------
+    def _all_binds(self) -> list[Bind]:
+        return [*self._binds, *self.form.binds()]
+
+    def show_check(self) -> None:
+        """The draft checked: each field's problems under it, the list's marks, the count, the panel, the plan."""
+        self._check_timer.stop()
+        d = self._draft
+        if d is None:
+            return
+        from ..session.draft import field_of
+
+        checked = self._checked = d.check()
+        for b in self._all_binds():
+            place = b.place()
+            show_problems(b.problems, checked.at(field_of(place)) if place is not None else [])
+        show_problems(self.form.kind_problems, checked.at(field_of(self.drill_place())))
+        self._name_items()
+        n = len(checked.problems)
+        self.status.setText("No problems: ready to save." if n == 0 else
+                            f"{MARK} {n} problem{'' if n == 1 else 's'} to fix before saving (listed below).")
+        self.status.setStyleSheet("" if n == 0 else problem_style())
+        self.problem_list.clear()
+        for p in checked.problems:
+            item = QListWidgetItem(f"{MARK} {self.describe(p)}", self.problem_list)
+            item.setData(Qt.ItemDataRole.UserRole, p.field)
+        self.problem_list.setVisible(n > 0)
+        if n:  # as tall as its lines, up to five
+            rows = sum(self.problem_list.sizeHintForRow(r) for r in range(min(n, 5)))
+            self.problem_list.setFixedHeight(rows + 2 * self.problem_list.frameWidth() + 4)
+        self._show_plan()
+        self.try_drill_button.setEnabled(checked.ok)
+        self.try_session_button.setEnabled(checked.ok)
+        self.try_reason.setText("" if checked.ok else "To try it, fix the problems first.")
+        self.try_reason.setVisible(not checked.ok)
+        self.form.show_defaults({k: self._default(k) for k in STANDARD})
+
+    def _default(self, key: str) -> int:
+        value = self._draft.get(("defaults", key)) if self._draft is not None else None
+        return value if isinstance(value, int) and not isinstance(value, bool) else STANDARD[key]
+
+    def _drill_of(self, field: str) -> int | None:
+        from ..session.draft import field_of
+
+        d = self._draft
+        if d is None:
+            return None
+        for i in range(d.drill_count):
+            prefix = field_of(("drill", i))
+            if field == prefix or field.startswith((prefix + ".", prefix + "[")):
+                return i
+        return None
+
+    def describe(self, p: Problem) -> str:
+        """A problem in the editor's words: which drill (as the list numbers them) and which field."""
+        field, message = printable(p.field, limit=200), printable(p.message)
+        i = self._drill_of(p.field)
+        if i is not None:
+            from ..session.draft import field_of
+
+            rest = p.field[len(field_of(("drill", i))):].lstrip(".")
+            return f"Drill {i + 1}{', ' + printable(rest, limit=200) if rest else ''}: {message}"
+        return f"{field}: {message}" if field else message
+
+    def go_to(self, field: str) -> None:
+        """The problems panel's Enter or click: the drill shown, the focus on the field the problem is about."""
+        from ..session.draft import field_of
+
+        i = self._drill_of(field)
+        if i is not None and i != self.drill_index:
+            self.drill_list.setCurrentRow(i)
+        best: tuple[int, QWidget] | None = None
+        for b in self._all_binds():
+            place = b.place()
+            if place is None or not b.focus.isVisible():
+                continue
+            f = field_of(place)
+            if (field == f or field.startswith((f + ".", f + "["))) and (best is None or len(f) > best[0]):
+                best = (len(f), b.focus)
+        target = best[1] if best is not None else (self.form.kind if i is not None else self.title)
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.scroll_area.ensureWidgetVisible(target)
+
+    def _show_plan(self) -> None:
+        d = self._draft
+        plan = d.plan() if d is not None else None
+        if plan is None:
+            self.plan_label.setText("The plan shows once the problems are fixed.")
+            self.steps.setPlainText("")
+            return
+        about = "about "
+        text = (f"Low: {plan.steps_low} steps, {about}{timefmt.clock(plan.total_low)}"
+                f" · High: {plan.steps_high} steps, {about}{timefmt.clock(plan.total_high)}")
+        if plan.estimated:
+            text += " (sets you count reckoned at 4 s a rep)"
+        self.plan_label.setText(text)
+        lines = "\n".join(printable(line, limit=300) for line in plan.lines_low)
+        if self.steps.toPlainText() != lines:
+            self.steps.setPlainText(lines)
+
+    # -- saving, leaving, trying ------------------------------------------------------------------------
+    def _say(self, text: str, problem: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet(problem_style() if problem else "")
+        self.message.setVisible(bool(text))
+
+    def save(self) -> bool:
+        """Ctrl+S, Save: written, or refused with the reason shown here.  True if it was saved."""
+        from ..safeio import describe
+        from ..session.draft import DraftConflict, DraftInvalid
+
+        d = self._draft
+        if d is None:
+            return False
+        try:
+            path = d.save(self.sessions_dir)
+        except DraftInvalid as e:
+            self.show_check()
+            n = len(e.problems)
+            self._say(f"{MARK} Not saved: fix the {n} problem{'' if n == 1 else 's'} listed below first.", True)
+            self.problem_list.setCurrentRow(0)
+            self.problem_list.setFocus(Qt.FocusReason.OtherFocusReason)
+            return False
+        except DraftConflict as e:
+            answer = ask_conflict(self, e.path)
+            if answer == "reload":
+                d.reload()
+                self._changed(refresh=True)
+                self._say("Reloaded from the file: the changes made here were dropped.")
+                return False
+            if answer != "copy":
+                return False
+            try:
+                path = d.save_copy(self.sessions_dir)
+            except OSError as e2:
+                self._say(f"{MARK} Not saved to {printable(str(self.sessions_dir), limit=300)}: {describe(e2)}", True)
+                return False
+        except OSError as e:
+            where = d.path if d.path is not None else self.sessions_dir
+            self._say(f"{MARK} Not saved to {printable(str(where), limit=300)}: {describe(e)}", True)
+            return False
+        if self.drafts is not None:
+            self.drafts.forget(d)
+        self._changed(refresh=True)
+        self._say(f"Saved to {printable(str(path), limit=300)}")
+        self.saved.emit(path)
+        return True
+
+    def request_leave(self) -> None:
+        """Esc, Back, the window closing: if there are unsaved changes, ask first; then ``closed``."""
+        d = self._draft
+        if d is not None and d.dirty:
+            title = d.get(("title",))
+            answer = ask_save_changes(self, printable(str(title), limit=80) if title else "this new session")
+            if answer == "cancel" or (answer == "save" and not self.save()):
+                return
+        if d is not None and self.drafts is not None:
+            self.drafts.forget(d)
+        self._check_timer.stop()
+        self.closed.emit()
+
+    def try_drill(self) -> None:
+        d = self._draft
+        session = d.drill_session(self.drill_index) if d is not None else None
+        if session is not None:
+            self.try_requested.emit(session, self.drill_index)
+
+    def try_session(self) -> None:
+        d = self._draft
+        session = d.session() if d is not None else None
+        if session is not None:
+            self.try_requested.emit(session, None)
+
+    # -- keys ---------------------------------------------------------------------------------------------
+    def command_handlers(self) -> dict[str, Callable[..., object]]:
+        return {"editor_save": self.save, "editor_undo": self.undo, "editor_redo": self.redo,
+                "editor_leave": self.request_leave, "editor_try_drill": self.try_drill,
+                "editor_try_session": self.try_session}
+
+    def handle_key(self, key: int, text: str, *, ctrl: bool = False, shift: bool = False) -> bool:
+        """The editor's own keys (ui/keys.py leaves every other key to the focused field): Ctrl+S saves,
+        Ctrl+Z undoes, Ctrl+Shift+Z and Ctrl+Y redo, Escape leaves.  True if the key was used."""
+        K = Qt.Key
+        if key == K.Key_Escape and not ctrl:
+            self.request_leave()
+            return True
+        if not ctrl:
+            return False
+        if key == K.Key_S and not shift:
+            self.save()
+        elif key == K.Key_Z:
+            self.redo() if shift else self.undo()
+        elif key == K.Key_Y and not shift:
+            self.redo()
+        else:
+            return False
+        return True
+
+    def hideEvent(self, event: Any) -> None:  # noqa: N802
+        focus = QApplication.focusWidget()
+        self._resume_focus = focus if focus is not None and self.isAncestorOf(focus) else None
+        self._check_timer.stop()
+        super().hideEvent(event)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._draft is not None and self._check_timer.isActive() is False and self._checked is not None \
+                and self._draft.check() is not self._checked:
+            self.show_check()  # (an edit's check was still to come when it was hidden)
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802
+        self._check_timer.stop()
+        super().closeEvent(event)
+
+
+__all__ = ["EDITOR", "EditorScreen", "ask_conflict", "ask_save_changes"]
