@@ -88,36 +88,6 @@ def test_a_broken_file_on_home_names_the_file_once_and_reload_checks_it_again(qt
     assert fake_dialogs.errors == []
 
 
-def test_file_open_of_a_broken_file_says_why_with_reload_and_keeps_it_on_home(qtbot, tmp_path, fake_dialogs):
-    app = App(qtbot, tmp_path)
-    elsewhere = tmp_path / "Downloads"
-    elsewhere.mkdir()
-    path = elsewhere / "from-my-coach.toml"
-    path.write_text(DANA.replace('title = "Dana\'s desk-break hinge"', "title = Dana's desk-break hinge"),
-                    encoding="utf-8")
-    fake_dialogs.file = str(path)
-    app.window.on_open_requested()
-    ((title, where, problems, recheck),) = fake_dialogs.problems
-    assert title == "This session cannot be opened" and where == f"File: {path}"
-    assert problems == ("Line 2: not valid TOML: text goes in double quotes: title = \"Dana's desk-break hinge\"")
-    home = app.window.home
-    assert home.current.key == str(path) and home.current.session is None  # on Home, selected, with Reload
-    assert home.reload_row.isVisible()
-
-    # Reload from the dialog, still broken, then fixed: the dialog hears each answer, Home follows.
-    answers: list[str | None] = []
-    path.write_text(DANA.replace("sets = [2, 3]", "sets = 2-3"), encoding="utf-8")
-    recheck(answers.append)
-    qtbot.waitUntil(lambda: len(answers) == 1, timeout=30_000)
-    assert answers == ["Line 15: not valid TOML: sets is a whole number, or [min, max] for a range: sets = [2, 3]"]
-    path.write_text(DANA, encoding="utf-8")
-    recheck(answers.append)
-    qtbot.waitUntil(lambda: len(answers) == 2, timeout=30_000)
-    assert answers[1] is None  # it opens now: the dialog closes
-    assert home.current.key == str(path) and home.current.session is not None
-    assert home.details_title.text() == "Dana's desk-break hinge"
-
-
 def test_the_problems_dialog_is_readable_plain_text_and_reloads(qtbot, picture):
     """The real dialog: the file once, the problems in a text box large enough to read (plain text: a
     value from the file is never rich text), and Reload, which waits for the answer without blocking."""
@@ -157,33 +127,6 @@ def test_a_built_in_that_cannot_be_opened_has_no_reload():
         box.deleteLater()
 
 
-def test_files_opened_are_listed_again_after_a_restart_and_gone_ones_dropped(qtbot, tmp_path, fake_dialogs):
-    first = App(qtbot, tmp_path)
-    coach = tmp_path / "coach"
-    coach.mkdir()
-    files = []
-    for n in (1, 2):
-        f = coach / f"week-{n}.toml"
-        f.write_text(DANA.replace("Dana's desk-break hinge", f"Week {n} with Sam"), encoding="utf-8")
-        files.append(f)
-        fake_dialogs.file = str(f)
-        first.window.on_open_requested()
-    assert first.window.home.current.session.title == "Week 2 with Sam"
-    assert first.window.settings.recent_files == [str(files[1]), str(files[0])]
-    first.window.close()  # the settings are saved as the window closes
-
-    files[0].unlink()  # moved away meanwhile
-    second = App(qtbot, tmp_path)
-    home = second.window.home
-    labels = [home.list.item(i).text() for i in range(home.list.count())]
-    assert "Week 2 with Sam  (yours)" in labels
-    assert not any("week-1" in label or "Week 1" in label for label in labels)  # dropped, without a word
-    assert fake_dialogs.errors == [] and second.window.home.notice.text() == ""
-    assert second.window.settings.recent_files == [str(files[1])]
-    second.window.close()
-    assert str(files[0]) not in (tmp_path / "data" / "settings.json").read_text(encoding="utf-8")
-
-
 def test_a_file_opened_from_the_sessions_folder_is_listed_once(qtbot, tmp_path, fake_dialogs):
     app = App(qtbot, tmp_path)
     app.sessions.mkdir(parents=True)
@@ -194,17 +137,6 @@ def test_a_file_opened_from_the_sessions_folder_is_listed_once(qtbot, tmp_path, 
     app.reload()  # as at the next start: the folder's file and the remembered one are the same
     titles = [e.title for e in app.window.home.entries]
     assert titles.count("Dana's desk-break hinge") == 1
-
-
-def test_only_the_latest_files_are_remembered(qtbot, tmp_path, fake_dialogs):
-    app = App(qtbot, tmp_path)
-    for n in range(RECENT_MAX + 3):
-        f = tmp_path / f"s{n:02d}.toml"
-        f.write_text(DANA.replace("Dana's desk-break hinge", f"Session {n}"), encoding="utf-8")
-        fake_dialogs.file = str(f)
-        app.window.on_open_requested()
-    recent = app.window.settings.recent_files
-    assert len(recent) == RECENT_MAX and recent[0].endswith("s12.toml") and recent[-1].endswith("s03.toml")
 
 
 def test_the_open_dialog_starts_in_the_sessions_folder_made_if_missing(qtbot, tmp_path, fake_dialogs):
