@@ -198,29 +198,13 @@ def load_timeline(name: str, dose: str | None, catalogue: Catalogue | None = Non
 
 
 def print_plan(timeline: Timeline, out: TextIO) -> None:
-    from .session.kinds import STEP_KINDS, WORK_MODES
+    from .session.draft import plan_lines  # the step lines, as the editor's plan shows them
 
     s = timeline.session
     out.write(f"{printable(s.title)}: {timeline.dose} dose\n")
     out.write(f"{'start':>8} {'length':>7}  step\n")
-    for step in timeline.steps:
-        start = ("~" if step.estimated else "") + timefmt.clock(step.start, hours=True)
-        waits = STEP_KINDS[step.kind].waits
-        if waits:
-            length = "wait"
-        elif step.is_open:
-            length = "~" + timefmt.clock(step.planned, hours=True)
-        else:
-            length = timefmt.clock(step.planned, hours=True)
-        line = step.describe()
-        listed = WORK_MODES[step.mode].plan_phases if step.mode is not None else None
-        if listed is not None:  # the tempo of a paced rep, the cycle of a hold-relax
-            field, word = listed
-            phases = getattr(s.drills[step.drill], field) or ()
-            line += f" · {word}" + ", ".join(f"{p.phase} {p.seconds} s" for p in phases)
-        if waits:
-            line += " (waits until you confirm)"
-        out.write(f"{start:>8} {length:>7}  {printable(line)}\n")  # drill, side and phase names are data
+    for line in plan_lines(timeline):
+        out.write(printable(line) + "\n")  # drill, side and phase names are data
     approx = "about " if timeline.has_open else ""
     out.write(f"Total: {approx}{timefmt.clock(timeline.total, hours=True)}")
     if timeline.has_open:
