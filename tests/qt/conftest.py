@@ -26,6 +26,21 @@ def deadline():
     signal.signal(signal.SIGALRM, previous)
 
 
+@pytest.fixture(autouse=True)
+def no_window_left_open():
+    """Fail the test that leaves a main window open (a close refused: unsaved edits, a kiosk): the next test
+    looking for "the visible main window" would find that one, and it is deleted under its feet."""
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        return
+    left = [w for w in QApplication.topLevelWidgets() if w.objectName() == "main_window" and w.isVisible()]
+    for w in left:
+        w.hide()  # (so that one leftover fails one test, not the next ones too)
+    assert not left, f"{len(left)} main window(s) still open after the test (its close was refused)"
+
+
 class Dialogs:
     """Stands in for the modal dialogs; records what was shown and answers as told."""
 

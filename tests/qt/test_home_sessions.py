@@ -314,4 +314,6 @@ def test_the_kiosk_shows_none_of_it_and_refuses_it_all(qtbot, tmp_path, fake_dia
         assert not kiosk.sessions.exists() or list(kiosk.sessions.iterdir()) == []
         assert "New session" not in w.help.body.text()
     finally:
+        w.kiosk.allow_exit = True  # (a kiosk refuses to close until let go)
+        w.close()
         w.end_driver()

@@ -307,6 +307,7 @@ def test_closing_during_a_session_asks_first(app, fake_dialogs):
     app.window.close()
     assert app.window.isVisible() and fake_dialogs.confirms == ["Quit Hinge Timer?"]
     assert app.driver.runner.state is State.GET_READY  # carries on after "no"
+    fake_dialogs.answer = True  # (then "yes": the window closes at the end of the test)
 
 
 # -- sizes ----------------------------------------------------------------------------------------
