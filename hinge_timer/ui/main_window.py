@@ -338,6 +338,10 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
             self.run.stop("window closed")
+            # A try-out from the editor ends back in the editor: its unsaved edits are asked about too.
+            if self.kiosk is None and not self.session_actions.close_requested():
+                event.ignore()
+                return
         self.listing.stop()  # the worker stops after the file it is on; nothing more reaches Home
         self.session_actions.close()  # the kept drafts written (at most 2 s: tiny files), the worker let go
         self._let_go(tell=True)

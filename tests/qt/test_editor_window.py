@@ -125,7 +125,7 @@ def ed(qtbot, tmp_path, fake_dialogs, monkeypatch):
 
     def ask_save_changes(parent, title):
         asked.append(title)
-        return answers.pop(0) if answers else "cancel"
+        return answers.pop(0) if answers else "discard"  # (so that the window closes at the end)
 
     monkeypatch.setattr(editor_module, "ask_save_changes", ask_save_changes)
     e = Editing(qtbot, tmp_path, fake_dialogs)
@@ -218,6 +218,23 @@ def test_closing_the_window_with_unsaved_changes_asks_first(ed):
     ed.window.close()
     assert not ed.window.isVisible()
     assert ed.mine.read_text(encoding="utf-8") == SHORT
+
+
+def test_closing_the_window_while_trying_unsaved_changes_asks_about_them_too(ed):
+    ed.edit_mine(drill=1)
+    ed.editor.draft.set(("drill", 1, "reps"), 2)  # not saved
+    ed.qtbot.mouseClick(ed.editor.findChild(QPushButton, "try_drill"), LEFT)
+    assert ed.window.current_screen() == commands.SESSION
+    ed.advance(3)
+    ed.dialogs.answer = True  # "A session is running. Quit anyway?": yes
+    ed.answers.append("cancel")  # "Save changes?": stay
+    assert not ed.window.close()
+    assert ed.asked == ["Tuesday hips"] and ed.window.isVisible()
+    assert ed.window.current_screen() == commands.EDITOR  # the try-out over, the edits still there
+    assert ed.editor.draft.dirty and ed.editor.draft.get(("drill", 1, "reps")) == 2
+    ed.answers.append("save")
+    assert ed.window.close()
+    assert "reps = 2" in ed.mine.read_text(encoding="utf-8")
 
 
 def test_renaming_a_session_keeps_its_history_and_dose_advice(ed):
