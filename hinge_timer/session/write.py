@@ -368,6 +368,74 @@ def _sync_phases(table: Tableish, key: str, new: list[Any]) -> bool:
     return True
 
 
+def _fresh(value: Any, order: Sequence[str] = PHASE_ORDER) -> Item:
+    """A value as tomlkit would read it from one line of the house style."""
+    item = tomlkit.parse(f"x = {_inline(value, order)}\n").item("x")
+    assert isinstance(item, Item)
+    return item
+
+
+def _sync_inline(table: InlineTable, new: Mapping[str, Any], model: type[BaseModel], order: Sequence[str]) -> Item:
+    """An inline ``{ ... }`` table brought in line with ``new``: the values that differ changed in place;
+    a key added or removed writes this one table again on its line, in the house order. Returns the item
+    to keep (``table`` itself, or its new spelling)."""
+    if set(table.keys()) != {k for k, v in new.items() if v is not None}:
+        return _fresh(new, order)
+    for key in _ordered(new, order):
+        value = new[key]
+        if value is None or _same(model, key, table.item(key).unwrap(), value):
+            continue
+        if key in PHASE_KEYS and isinstance(value, list) and _sync_phases(table, key, value):
+            continue
+        table[key] = _fresh(value)
+    return table
+
+
+def _sync_inline_drills(drills: Array, new_drills: Sequence[Mapping[str, Any]], order: list[int | None]) -> None:
+    """``drill = [{ ... }, ...]`` kept as the user wrote it: each drill's changed values in place; drills
+    removed, moved or added as items of the same array (its comments and line breaks stay)."""
+    old = list(drills)
+    # The comment at the end of a drill's line goes where the drill goes (tomlkit keeps it at its place).
+    groups = [g for g in drills._value if g.value is not None and not isinstance(g.value, Null)]
+    comments = {i: g.comment for i, g in enumerate(groups)} if len(groups) == len(old) else None
+    kept: dict[int, Item] = {}
+    for new, o in zip(new_drills, order):
+        if o is not None:
+            kept[o] = _sync_inline(old[o], new, Drill, DRILL_ORDER)
+    if order == list(range(len(old))):
+        for o, item in kept.items():
+            if item is not old[o]:
+                drills[o] = item
+        return
+    for i in sorted(set(range(len(old))) - set(kept), reverse=True):
+        del drills[i]
+    for j, item in enumerate(kept[o] for o in order if o is not None):
+        if drills[j] is not item:
+            drills[j] = item
+    for j, (new, o) in enumerate(zip(new_drills, order)):
+        if o is None:
+            fresh = _fresh(new, DRILL_ORDER)
+            if j < len(drills):
+                drills.insert(j, fresh)
+            else:
+                drills.append(fresh)
+    groups = [g for g in drills._value if g.value is not None and not isinstance(g.value, Null)]
+    if comments is not None and len(groups) == len(order):
+        for g, o in zip(groups, order):
+            g.comment = comments.get(o) if o is not None else None
+
+
+def _origins(origins: Sequence[int | None] | None, count: int, n: int) -> list[int | None]:
+    """Which old drill each new drill is (see :func:`update_data`), checked."""
+    order = list(origins) if origins is not None else [i if i < count else None for i in range(n)]
+    if len(order) != n:
+        raise ValueError(f"origins has {len(order)} entries for {n} drills")
+    seen = [o for o in order if o is not None]
+    if len(set(seen)) != len(seen) or any(not 0 <= o < count for o in seen):
+        raise ValueError(f"origins must name different drills among the file's {count}, got {order}")
+    return order
+
+
 def _sync_table(table: Tableish, new: Mapping[str, Any], model: type[BaseModel] | None,
                 order: Sequence[str], skip: frozenset[str] = frozenset()) -> None:
     """Bring a table's keys in line with ``new``, touching only the keys whose meaning differs."""
@@ -602,18 +670,16 @@ def update_data(text: str, data: Mapping[str, Any], origins: Sequence[int | None
     old_drills = doc.item("drill") if "drill" in doc else None
     if isinstance(old_drills, AoT) and isinstance(new_drills, (list, tuple)) and _is_table_list(new_drills):
         count = len(old_drills.body)
-        order = list(origins) if origins is not None else [i if i < count else None for i in range(len(new_drills))]
-        if len(order) != len(new_drills):
-            raise ValueError(f"origins has {len(order)} entries for {len(new_drills)} drills")
-        seen = [o for o in order if o is not None]
-        if len(set(seen)) != len(seen) or any(not 0 <= o < count for o in seen):
-            raise ValueError(f"origins must name different drills among the file's {count}, got {order}")
+        order = _origins(origins, count, len(new_drills))
         for new, o in zip(new_drills, order):
             if o is not None:
                 _sync_table(old_drills.body[o], new, Drill, DRILL_ORDER)
         if order != list(range(count)):
             arrangement = [o if o is not None else _section("drill", new, array=True)
                            for new, o in zip(new_drills, order)]
+    elif (isinstance(old_drills, Array) and len(old_drills) and all(isinstance(t, InlineTable) for t in old_drills)
+          and isinstance(new_drills, (list, tuple)) and _is_table_list(new_drills)):
+        _sync_inline_drills(old_drills, new_drills, _origins(origins, len(old_drills), len(new_drills)))
     elif old_drills is None and new_drills is None:
         pass
     elif not _strict_equal(old_drills.unwrap() if old_drills is not None else None, new_drills):

@@ -346,3 +346,52 @@ def test_removing_every_drill_leaves_the_rest_and_ends_the_file_as_before():
     assert "[[drill]]" not in out and "# only on good days" not in out
     assert out.endswith("switch_sides = 6\n") and "drill = []" in out
     assert tomllib.loads(out) == data
+
+
+# -- drill = [{ ... }, ...]: drills written inline, one a line -------------------------------------------
+INLINE = (REPO / "tests" / "data" / "own-inline.toml").read_text(encoding="utf-8")
+
+
+def inline() -> dict[str, Any]:
+    return copy.deepcopy(tomllib.loads(INLINE))
+
+
+def test_inline_drills_keep_their_style_when_a_value_changes():
+    assert update(INLINE, parse_session(INLINE)) == INLINE
+    data = inline()
+    data["drill"][0]["hold"] = 90
+    out = update_data(INLINE, data)
+    assert changes(INLINE, out) == (
+        ['    { name = "Standing hamstring hold", hold = [45, 60], sides = ["left", "right"] },  # 45 s on a bad day'],
+        ['    { name = "Standing hamstring hold", hold = 90, sides = ["left", "right"] },  # 45 s on a bad day'])
+    data["drill"][1]["tempo"][1]["seconds"] = 4  # a phase of a multi-line tempo inside an inline drill
+    out = update_data(INLINE, data)
+    assert changes(INLINE, out)[1] == [
+        '    { name = "Standing hamstring hold", hold = 90, sides = ["left", "right"] },  # 45 s on a bad day',
+        '        { phase = "up", seconds = 4 },']
+    assert parse_session(out) == parse_session(out) and tomllib.loads(out) == data
+
+
+def test_an_inline_drill_given_a_key_is_written_again_on_its_own_line_only():
+    data = inline()
+    data["drill"][2]["caution"] = "Stop if it pinches"
+    out = update_data(INLINE, data)
+    assert changes(INLINE, out) == (['    { name = "Wall slide", reps = 6 },'],
+                                    ['    { name = "Wall slide", reps = 6, caution = "Stop if it pinches" },'])
+    assert tomllib.loads(out) == data
+
+
+def test_inline_drills_added_removed_and_moved_stay_in_the_array():
+    data = inline()
+    first, second, third = data["drill"]
+    new = {"name": "Desk hip flexor", "hold": 30, "sides": ["left"]}
+    data["drill"] = [third, new, first]  # the second removed, the third moved up, one added
+    out = update_data(INLINE, data, [2, None, 0])
+    assert tomllib.loads(out) == data
+    assert "[[drill]]" not in out and out.startswith(INLINE.split("drill = [")[0])  # the top as it was
+    lines = out.splitlines()
+    assert '    { name = "Wall slide", reps = 6 },' in lines  # as the user wrote it
+    assert ('    { name = "Standing hamstring hold", hold = [45, 60], sides = ["left", "right"] },'
+            '  # 45 s on a bad day') in lines  # its comment moved with it
+    assert '    { name = "Desk hip flexor", hold = 30, sides = ["left"] },' in lines
+    assert "Chair good morning" not in out and "hips back" not in out  # the removed drill, all its lines
