@@ -39,6 +39,7 @@ bench: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/audio_latency.py --json bench-results/audio_latency.json
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/history.py --json bench-results/history.json
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/kiosk_soak.py --json bench-results/kiosk_soak.json
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/editor.py --json bench-results/editor.json
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .hypothesis

@@ -5,7 +5,10 @@ Checking a hostile file can keep the interpreter busy in one long C call (pydant
 own process then holds the window back, however the work is split.  So Home's listing asks this
 process instead (``hinge_timer.session.checker``): one JSON line per file on stdin,
 ``{"path": "..."}``, and one JSON line back on stdout for each, ``{"ok": true}`` or
-``{"problems": [[file, line, field, message], ...], "count": N}``; before the first, once it has
+``{"problems": [[file, line, field, message], ...], "count": N}``.  The session editor asks about a draft
+(``{"draft": ...}``, session/draft.py ``check_request``): the text Save would write made from its data, checked,
+and its plan, so that the 100 ms of a large file's writing and checking never share the window's
+interpreter (``draft_reply``).  Before the first request, once it has
 loaded what checking needs, ``{"ready": true}``.  It ends when its stdin closes
 (the app closed it, or the app is gone); nothing else is written to stdout.
 """
@@ -37,11 +40,18 @@ def main() -> int:
     out.write(json.dumps({"ready": True}) + "\n")
     out.flush()
     for line in sys.stdin:
-        path = json.loads(line)["path"]
-        if not isinstance(path, str):
-            return 2
+        request = json.loads(line)
+        if "draft" in request:
+            from .session.draft import draft_reply
+
+            reply = draft_reply(request["draft"])
+        else:
+            path = request["path"]
+            if not isinstance(path, str):
+                return 2
+            reply = answer(path)
         # ensure_ascii: every answer is one line of ASCII, whatever a file name or a message holds.
-        out.write(json.dumps(answer(path), ensure_ascii=True) + "\n")
+        out.write(json.dumps(reply, ensure_ascii=True) + "\n")
         out.flush()
     return 0
 

@@ -121,6 +121,14 @@ class Shooter:
         # The 3-2-1/go flash fades in wall time; the fake clock jumps, so end it before the picture.
         self.window.session_screen.flash_overlay.stop()
         self.settle()
+        screen = self.window.stack.currentWidget()
+        for _ in range(500):  # the editor checks an edit in a worker thread: its result in the picture
+            if not getattr(screen, "checking", False):
+                break
+            self.app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
+        else:
+            raise SystemExit("screenshots: the editor's check never came")
+        self.settle()
         path = self.out / f"{name}-{self.tag}.png"
         if not self.window.grab().save(str(path)):
             raise SystemExit(f"screenshots: could not write {path}")

@@ -42,14 +42,20 @@ class _ChildGone(Exception):
     """The child cannot answer: it exited, or it could not be started."""
 
 
+class CheckFailed(Exception):
+    """:meth:`FileChecker.ask` got no answer: the child could not start, died, or took too long (the
+    message says which)."""
+
+
 class FileChecker:
     """Checks session files in a child process, one at a time (see the module's docstring)."""
 
     def __init__(self, command: Sequence[str] | None = None, timeout_s: float = CHECK_TIMEOUT_S,
-                 start_timeout_s: float = START_TIMEOUT_S) -> None:
+                 start_timeout_s: float = START_TIMEOUT_S, line_max: int = _LINE_MAX) -> None:
         self.command = list(command) if command is not None else [sys.executable, "-P", "-m", "hinge_timer.check_child"]
         self.timeout_s = timeout_s
         self.start_timeout_s = start_timeout_s
+        self.line_max = line_max
         self.in_process = False  # no child could be started: files are checked in this thread
         self._proc: subprocess.Popen[bytes] | None = None
         self._buffer = b""
@@ -97,9 +103,33 @@ class FileChecker:
         entry.error = error
         return entry
 
-    def _ask(self, key: str) -> dict[str, Any]:
+    def start(self) -> None:
+        """In a worker thread: start the child now, so that the first question does not wait for its
+        imports (about half a second).  Never raises: a child that cannot start is found out by ``ask``."""
+        try:
+            self._start()
+        except (_ChildGone, TimeoutError) as exc:
+            log.info("the checking process did not start yet: %s", exc)
+
+    def ask(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Any request of check_child.py's protocol (the editor's ``{"draft": ...}``) and the child's answer,
+        in the calling worker thread.  Raises CheckFailed when there is none (after :meth:`cancel`, too)."""
+        if self.in_process:
+            raise CheckFailed("no checking process could be started")
+        try:
+            return self._ask(request)
+        except _ChildGone as gone:
+            if not self._started_once and not self._cancelled:
+                self.in_process = True
+                log.warning("the checking process could not run (%s)", gone)
+            raise CheckFailed(f"the checking process stopped ({gone})") from None
+        except TimeoutError:
+            raise CheckFailed(f"the checking process took longer than {self.timeout_s:g} s") from None
+
+    def _ask(self, key: str | dict[str, Any]) -> dict[str, Any]:
         proc = self._start()
-        request = (json.dumps({"path": key}, ensure_ascii=True) + "\n").encode("ascii")
+        message = {"path": key} if isinstance(key, str) else key
+        request = (json.dumps(message, ensure_ascii=True) + "\n").encode("ascii")
         try:
             assert proc.stdin is not None
             proc.stdin.write(request)
@@ -174,7 +204,7 @@ class FileChecker:
                     self._kill()
                     raise _ChildGone(_how_it_ended(proc))
                 self._buffer += chunk
-                if len(self._buffer) > _LINE_MAX:
+                if len(self._buffer) > self.line_max:
                     self._kill()
                     raise _ChildGone("its answer was too long")
         line, _, self._buffer = self._buffer.partition(b"\n")

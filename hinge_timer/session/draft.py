@@ -30,7 +30,6 @@ import stat
 import threading
 import time
 import tomllib
-import unicodedata
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -44,16 +43,9 @@ from ..safeio import describe, read_regular, regular_files, write_atomic
 from . import write
 from .errors import Problem, SessionError
 from .kinds import STEP_KINDS, WORK_MODES
-from .load import (
-    MAX_FILE_BYTES,
-    _check_text,
-    _toml_problem,
-    builtin_session_files,
-    field_path,
-    parse_session,
-)
-from .model import Session, shown
-from .shape import check_parsed
+from .library import NEW_FILE_MODE, claim_new, slug
+from .load import MAX_FILE_BYTES, builtin_session_files, field_path, parse_session, parse_toml
+from .model import Session
 from .timeline import Timeline, compile_timeline
 
 log = logging.getLogger(__name__)
@@ -91,11 +83,7 @@ DEFAULT_TEMPO: tuple[dict[str, Any], ...] = (
     {"phase": "Up", "seconds": 3},
 )
 NEW_PHASE: dict[str, Any] = {"phase": "New phase", "seconds": 3}
-SLUG_MAX = 60
-NEW_FILE_MODE = 0o644  # a session file is not a secret: another account on a gym PC may read it
 NEW_NAME = "new session"  # how an unsaved session is named in its problems
-_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
-                       *(f"lpt{i}" for i in range(1, 10))})
 
 
 def field_of(place: Path_) -> str:
@@ -167,6 +155,85 @@ def plan_lines(timeline: Timeline) -> tuple[str, ...]:
             line += " (waits until you confirm)"
         out.append(f"{start:>8} {length:>7}  {line}")
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A check of one revision of a draft (:meth:`Draft.checker`): the text Save would write, what the
+    loader says about it, and the plan."""
+
+    revision: int
+    text: str
+    checked: Checked
+    plan: PlanFigures | None
+
+
+def draft_reply(request: dict[str, Any]) -> dict[str, Any]:
+    """In the checking process (check_child.py): a draft's text written, checked and planned, as the wire
+    carries it (every value JSON; the problems as check_child's ``answer`` gives them)."""
+    try:
+        data = _decode(request["data"])
+        origins = request["origins"]
+        text = _text_of(data, str(request["original"]), origins)
+        checked = _checked_of(text, str(request["name"]))
+        plan = _plan_of(checked.session)
+    except Exception as exc:  # (a bug: the parent checks in its own thread instead)
+        return {"error": f"{type(exc).__name__}: {exc}"}
+    reply: dict[str, Any] = {"text": text, "ok": checked.ok}
+    if not checked.ok:
+        reply["problems"] = [[p.file, p.line, p.field, p.message] for p in checked.problems]
+        reply["count"] = checked.count
+    if plan is not None:
+        reply["plan"] = {"steps_low": plan.steps_low, "steps_high": plan.steps_high, "total_low": plan.total_low,
+                         "total_high": plan.total_high, "estimated": plan.estimated,
+                         "lines_low": list(plan.lines_low)}
+    return reply
+
+
+def _verdict_of(revision: int, reply: dict[str, Any], name: str) -> Verdict:
+    """The Verdict a :func:`draft_reply` gives; a valid text is parsed here (the Session for Try it).
+    Raises ValueError (or KeyError, TypeError) for an answer that is not one."""
+    if "error" in reply:
+        raise ValueError(str(reply["error"]))
+    text = reply["text"]
+    if not isinstance(text, str):
+        raise TypeError("no text")
+    if reply["ok"] is True:
+        checked = _checked_of(text, name)
+        if not checked.ok:
+            raise ValueError("the checking process and this one disagree")
+        p = reply["plan"]
+        plan: PlanFigures | None = PlanFigures(
+            steps_low=int(p["steps_low"]), steps_high=int(p["steps_high"]), total_low=float(p["total_low"]),
+            total_high=float(p["total_high"]), estimated=bool(p["estimated"]),
+            lines_low=tuple(str(x) for x in p["lines_low"]))
+    else:
+        problems = tuple(Problem(str(f), None if line is None else int(line), str(field), str(message))
+                         for f, line, field, message in reply["problems"])
+        checked, plan = Checked(None, problems, int(reply["count"])), None
+    return Verdict(revision, text, checked, plan)
+
+
+def _text_of(data: dict[str, Any], original: str, origins: list[int | None]) -> str:
+    if not original:
+        return write.dump_data(data)
+    return write.update_data(original, data, origins if isinstance(data.get("drill"), list) else None)
+
+
+def _checked_of(text: str, name: str) -> Checked:
+    try:
+        session = parse_session(text.encode("utf-8"), name)
+    except SessionError as exc:
+        return Checked(None, exc.problems, exc.count)
+    return Checked(session, ())
+
+
+def _plan_of(session: Session | None) -> PlanFigures | None:
+    if session is None:
+        return None
+    low, high = compile_timeline(session, "low"), compile_timeline(session, "high")
+    return PlanFigures(steps_low=len(low.steps), steps_high=len(high.steps), total_low=low.total,
+                       total_high=high.total, estimated=low.has_open or high.has_open, lines_low=plan_lines(low))
 
 
 class DraftInvalid(Exception):
@@ -254,24 +321,6 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _raw_of(text: str, name: str) -> dict[str, Any]:
-    """The TOML data of a session's text, or SessionError (worded as the loader words it) when the text
-    is not TOML at all or crosses a limit of the file format."""
-    _check_text(text, name)
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SessionError([_toml_problem(name, exc, text)]) from None
-    except RecursionError:
-        raise SessionError([Problem(name, None, "", "is nested too deeply to be a session file")]) from None
-    except ValueError as exc:
-        raise SessionError([Problem(name, None, "", f"is not valid TOML: {shown(str(exc))}")]) from None
-    too_much = check_parsed(raw)
-    if too_much:
-        raise SessionError([Problem(name, None, "", too_much)])
-    return raw
-
-
 def _read_session_text(path: Path) -> tuple[str, bytes]:
     """A session file's text and bytes (regular files only, at most 1 MiB), or SessionError."""
     name = str(path)
@@ -287,34 +336,6 @@ def _read_session_text(path: Path) -> tuple[str, bytes]:
             [Problem(name, line, "", f"is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8")]
         ) from None
     return text, data
-
-
-def slug(title: str) -> str:
-    """A file name (without ``.toml``) from a title: ascii letters, digits and ``-``, at most 60."""
-    flat = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii").lower()
-    name = re.sub(r"[^a-z0-9]+", "-", flat).strip("-")[:SLUG_MAX].strip("-")
-    if not name:
-        return "session"
-    if name in _RESERVED:
-        return name + "-session"
-    return name
-
-
-def _claim_new_file(folder: Path, title: str) -> Path:
-    """A new, empty file in ``folder`` named from the title, made with O_EXCL: nothing there is ever
-    replaced (``x.toml``, ``x-2.toml``, ``x-3.toml``...)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    base = slug(title)
-    n = 1
-    while True:
-        candidate = folder / (f"{base}.toml" if n == 1 else f"{base}-{n}.toml")
-        try:
-            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, NEW_FILE_MODE)
-        except FileExistsError:
-            n += 1
-            continue
-        os.close(fd)
-        return candidate
 
 
 def _set_mode(path: Path, mode: int) -> None:
@@ -391,7 +412,7 @@ class Draft:
         invalid session that is TOML opens, with its problems in :meth:`check`)."""
         path = Path(path)
         text, data = _read_session_text(path)
-        raw = _raw_of(text, str(path))
+        raw = parse_toml(text, str(path))
         return cls(raw, path=path, original=text, fingerprint=_sha(data), clock=clock)
 
     @classmethod
@@ -765,45 +786,58 @@ class Draft:
 
     def text(self) -> str:
         """What Save writes: the original text brought in line with the data (comments kept)."""
-        def make() -> str:
-            origins = self._origins if isinstance(self._data.get("drill"), list) else None
-            if not self._original:
-                return write.dump_data(self._data)
-            return write.update_data(self._original, self._data, origins)
-
-        result: str = self._cached("text", make)
+        result: str = self._cached("text", lambda: _text_of(self._data, self._original, self._origins))
         return result
 
     def check(self) -> Checked:
         """The loader's verdict on :meth:`text` (cached per revision)."""
-        def make() -> Checked:
-            try:
-                session = parse_session(self.text().encode("utf-8"), self._name())
-            except SessionError as exc:
-                return Checked(None, exc.problems, exc.count)
-            return Checked(session, ())
-
-        result: Checked = self._cached("check", make)
+        result: Checked = self._cached("check", lambda: _checked_of(self.text(), self._name()))
         return result
+
+    def checker(self, ask: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> Callable[[], Verdict]:
+        """The check of the draft as it is now, to run in another thread: it works on a copy, so the draft
+        may change meanwhile; :meth:`accept` takes its result if the draft is still at that revision.
+
+        With ``ask`` (``FileChecker.ask``: a child process), the writing, checking and planning are done
+        there (:func:`draft_reply`) and only a valid text is parsed again here (a few ms): the work never
+        holds this interpreter.  If the child gives no answer, it is done in this thread."""
+        data, original, origins = copy.deepcopy(self._data), self._original, list(self._origins)
+        name, revision = self._name(), self.revision
+
+        def run() -> Verdict:
+            if ask is not None:
+                try:
+                    reply = ask({"draft": {"data": _encode(data), "original": original, "origins": origins,
+                                           "name": name}})
+                    return _verdict_of(revision, reply, name)
+                except Exception as exc:  # (CheckFailed, or an answer that is not one): done here instead
+                    log.warning("checking the draft in the checking process failed (%s); checking it here", exc)
+            text = _text_of(data, original, origins)
+            checked = _checked_of(text, name)
+            return Verdict(revision, text, checked, _plan_of(checked.session))
+
+        return run
+
+    def accept(self, verdict: Verdict) -> bool:
+        """A :meth:`checker`'s result kept, if the draft has not changed since: True if it was."""
+        if verdict.revision != self.revision:
+            return False
+        for key, value in (("text", verdict.text), ("check", verdict.checked), ("plan", verdict.plan)):
+            self._cache[key] = (verdict.revision, value)
+        return True
+
+    @property
+    def checked_now(self) -> Checked | None:
+        """The check of this revision if it is done already (here or by a checker), else None."""
+        hit = self._cache.get("check")
+        return hit[1] if hit is not None and hit[0] == self.revision else None
 
     def session(self) -> Session | None:
         return self.check().session
 
     def plan(self) -> PlanFigures | None:
         """The plan's figures at both doses; None while something is wrong."""
-        def make() -> PlanFigures | None:
-            session = self.session()
-            if session is None:
-                return None
-            low, high = compile_timeline(session, "low"), compile_timeline(session, "high")
-            return PlanFigures(
-                steps_low=len(low.steps), steps_high=len(high.steps),
-                total_low=low.total, total_high=high.total,
-                estimated=low.has_open or high.has_open,
-                lines_low=plan_lines(low),
-            )
-
-        result: PlanFigures | None = self._cached("plan", make)
+        result: PlanFigures | None = self._cached("plan", lambda: _plan_of(self.session()))
         return result
 
     def drill_session(self, i: int) -> Session | None:
@@ -883,7 +917,7 @@ class Draft:
     def _save_new(self, folder: Path, text: str) -> Path:
         title = self._data.get("title")
         try:
-            target = _claim_new_file(folder, title if isinstance(title, str) else "")
+            target = claim_new(folder, slug(title if isinstance(title, str) else ""))
         except OSError as exc:
             raise _located(exc, folder) from exc
         try:
@@ -903,7 +937,7 @@ class Draft:
         if self.path is None:
             raise ValueError("a new session has no file to reload")
         text, data = _read_session_text(self.path)
-        raw = _raw_of(text, str(self.path))
+        raw = parse_toml(text, str(self.path))
         self._data = _plain(raw, ())
         self._original = text
         self._fingerprint = _sha(data)

@@ -35,6 +35,10 @@ if TYPE_CHECKING:
 
 SUFFIX = ".toml"
 MAX_STEM = 60  # the longest file name made from a title (before "-2" and ".toml")
+NEW_FILE_MODE = 0o644  # a session file is not a secret: another account on a gym PC may read it
+# Names Windows keeps for devices (with any extension): "con.toml" cannot be made there.
+_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                       *(f"lpt{i}" for i in range(1, 10))})
 COPY_SUFFIX = " (my copy)"
 MAX_TITLE = 80  # model.Name's limit: a copy's title is cut to fit it
 
@@ -46,10 +50,13 @@ def _limit() -> int:
 
 
 def slug(title: str) -> str:
-    """A file name stem from a title: lower case letters, digits and single hyphens; "session" if none."""
+    """A file name stem from a title: lower case ascii letters, digits and single hyphens, at most 60;
+    "session" if none; a name Windows keeps for a device gets "-session" after it."""
     plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
     stem = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:MAX_STEM].strip("-")
-    return stem or "session"
+    if not stem:
+        return "session"
+    return stem + "-session" if stem in _RESERVED else stem
 
 
 def new_path(folder: Path, title: str) -> Path:
@@ -66,21 +73,28 @@ def _free(folder: Path, stem: str) -> Path:
         n += 1
 
 
-def write_new(folder: Path, stem: str, data: bytes) -> Path:
-    """``data`` as a new file in ``folder`` named from ``stem`` (made unique): the name is taken with
-    ``O_EXCL`` (never an existing file, not even one made meanwhile), then written atomically.  Raises
-    ``OSError``; a failed write leaves no file behind."""
+def claim_new(folder: Path, stem: str) -> Path:
+    """A new, empty file in ``folder`` named from ``stem`` (``x.toml``, ``x-2.toml``...), taken with
+    ``O_EXCL``: never an existing file, not even one made meanwhile.  Raises ``OSError``."""
     folder.mkdir(parents=True, exist_ok=True)
     while True:
         path = _free(folder, stem)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, NEW_FILE_MODE)
         except FileExistsError:
             continue  # taken between the look and the open: the next name
         os.close(fd)
-        break
+        return path
+
+
+def write_new(folder: Path, stem: str, data: bytes) -> Path:
+    """``data`` as a new file in ``folder`` named from ``stem`` (made unique, :func:`claim_new`), written
+    atomically, readable as a new file is (``NEW_FILE_MODE``).  Raises ``OSError``; a failed write leaves no
+    file behind."""
+    path = claim_new(folder, stem)
     try:
         write_atomic(path, data)
+        os.chmod(path, NEW_FILE_MODE)  # (write_atomic's file is private)
     except BaseException:
         try:
             os.unlink(path)

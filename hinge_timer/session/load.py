@@ -121,18 +121,7 @@ def parse_session(data: bytes | str, name: str = "<session>") -> Session:
         text = data
     if not text.strip():
         raise SessionError([Problem(name, None, "", "is empty")])
-    _check_text(text, name)
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SessionError([_toml_problem(name, exc, text)]) from None
-    except RecursionError:
-        raise SessionError([Problem(name, None, "", "is nested too deeply to be a session file")]) from None
-    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        raise SessionError([Problem(name, None, "", f"is not valid TOML: {shown(str(exc))}")]) from None
-    too_much = check_parsed(raw)  # a second line of defence; check_shape has already seen all of this
-    if too_much:
-        raise SessionError([Problem(name, None, "", too_much)])
+    raw = parse_toml(text, name)
 
     located: list[Locator] = []  # scanned only if something is wrong: valid files skip it
 
@@ -167,7 +156,25 @@ def parse_session(data: bytes | str, name: str = "<session>") -> Session:
     return session
 
 
-def _check_text(text: str, name: str) -> None:
+def parse_toml(text: str, name: str) -> dict[str, Any]:
+    """The TOML data of a session file's text, or SessionError worded for the user when the text is not
+    TOML or crosses a limit of the format (checked before parsing, :func:`check_text`, and after)."""
+    check_text(text, name)
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SessionError([toml_problem(name, exc, text)]) from None
+    except RecursionError:
+        raise SessionError([Problem(name, None, "", "is nested too deeply to be a session file")]) from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise SessionError([Problem(name, None, "", f"is not valid TOML: {shown(str(exc))}")]) from None
+    too_much = check_parsed(raw)  # a second line of defence; check_shape has already seen all of this
+    if too_much:
+        raise SessionError([Problem(name, None, "", too_much)])
+    return raw
+
+
+def check_text(text: str, name: str) -> None:
     """Refuse text whose shape would cost far more to parse or report on than any session needs."""
     lines = text.count("\n")
     if lines > MAX_LINES:
@@ -224,7 +231,7 @@ class _Guesser:
         return guess
 
 
-def _toml_problem(name: str, exc: tomllib.TOMLDecodeError, text: str = "") -> Problem:
+def toml_problem(name: str, exc: tomllib.TOMLDecodeError, text: str = "") -> Problem:
     """A TOML syntax error, in words: the common mistakes a person makes are recognised from the line
     itself and told what to write (``_syntax_advice``); anything else keeps tomllib's own message."""
     msg = str(exc)

@@ -30,6 +30,20 @@ def message_box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text
     return box
 
 
+def ask_choice(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str, informative: str,
+               choices: list[tuple[str, str, QMessageBox.ButtonRole]]) -> str:
+    """A question with a button for each ``(answer, label, role)`` and Cancel: the answer clicked, or
+    "cancel" (Cancel, Esc, the window closed)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = message_box(parent, icon, title, text, informative)
+    buttons = [(box.addButton(label, role), answer) for answer, label, role in choices]
+    box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    clicked = box.clickedButton()
+    return next((answer for button, answer in buttons if clicked is button), "cancel")
+
+
 def show_error(parent: QWidget | None, title: str, text: str) -> None:
     from PySide6.QtWidgets import QMessageBox
 

@@ -3,7 +3,8 @@
 Every edit goes through the Draft (``set``, ``set_kind``, ``move_drill``...), so undo and redo cover each one;
 after an undo, a redo or a change of structure the form is shown again from the draft, with ``loading`` held so
 that showing a value never sends it back as an edit.  What the loader says about the data (``Draft.check``)
-is shown at each field, 150 ms after the last edit; the drill list marks the drills with problems, the top
+is shown at each field, 150 ms after the last edit; the check runs in a worker thread (a hundred drills take
+half a second), so typing never waits for it.  The drill list marks the drills with problems, the top
 says how many there are, and the problems panel lists them (Enter or a click goes to the field).  Save is
 refused while anything is wrong.  The live plan is ``Draft.plan``: the same figures as ``hinge-timer plan``.
 
@@ -13,7 +14,9 @@ leaves.  Its dialogs are small functions (``ask_save_changes``, ``ask_conflict``
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -59,11 +62,16 @@ from .editor_fields import (
 from .widgets import plain_label
 
 if TYPE_CHECKING:
-    from ..session.draft import Checked, Draft, DraftStore
+    from ..qt.post import Post
+    from ..session.checker import FileChecker
+    from ..session.draft import Checked, Draft, DraftStore, Verdict
     from ..session.errors import Problem
+
+log = logging.getLogger(__name__)
 
 EDITOR = "editor_screen"  # the screen's object name (app/commands.py EDITOR)
 CHECK_DELAY_MS = 150  # the check runs this long after the last edit
+CHILD_LINE_MAX = 16 * 1024 * 1024  # a draft's answer holds its text (at most 1 MiB) and its plan's lines
 STANDARD = {"get_ready": 10, "rest_between_sets": 45, "rest_between_drills": 30, "switch_sides": 8}
 DOSES = (("low", "Low: the start of every range"), ("high", "High: the end of every range"))
 
@@ -73,34 +81,25 @@ def ask_save_changes(parent: QWidget | None, title: str) -> str:
     """"save", "discard" or "cancel"."""
     from PySide6.QtWidgets import QMessageBox
 
-    from .dialogs import message_box
+    from .dialogs import ask_choice
 
-    box = message_box(parent, QMessageBox.Icon.Question, "Unsaved changes", f"Save changes to {title}?",
-                      "If you leave without saving, your changes are lost.")
-    save = box.addButton("Save", QMessageBox.ButtonRole.AcceptRole)
-    discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
-    box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
-    box.exec()
-    clicked = box.clickedButton()
-    return "save" if clicked is save else "discard" if clicked is discard else "cancel"
+    role = QMessageBox.ButtonRole
+    return ask_choice(parent, QMessageBox.Icon.Question, "Unsaved changes", f"Save changes to {title}?",
+                      "If you leave without saving, your changes are lost.",
+                      [("save", "Save", role.AcceptRole), ("discard", "Discard", role.DestructiveRole)])
 
 
 def ask_conflict(parent: QWidget | None, path: Path) -> str:
     """"reload", "copy" or "cancel"."""
     from PySide6.QtWidgets import QMessageBox
 
-    from .dialogs import message_box
+    from .dialogs import ask_choice
 
-    box = message_box(parent, QMessageBox.Icon.Warning, "The file changed",
-                      "The file changed since you opened it.",
+    role = QMessageBox.ButtonRole
+    return ask_choice(parent, QMessageBox.Icon.Warning, "The file changed", "The file changed since you opened it.",
                       f"{printable(str(path), limit=300)}\n\nReload it (your changes here are dropped), or save "
-                      "what you have here as a copy, next to it.")
-    reload = box.addButton("Reload", QMessageBox.ButtonRole.DestructiveRole)
-    copy = box.addButton("Save as a copy", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
-    box.exec()
-    clicked = box.clickedButton()
-    return "reload" if clicked is reload else "copy" if clicked is copy else "cancel"
+                      "what you have here as a copy, next to it.",
+                      [("reload", "Reload", role.DestructiveRole), ("copy", "Save as a copy", role.AcceptRole)])
 
 
 class DrillList(QListWidget):
@@ -162,7 +161,16 @@ class EditorScreen(QWidget):
         self._check_timer = QTimer(self)
         self._check_timer.setSingleShot(True)
         self._check_timer.setInterval(CHECK_DELAY_MS)
-        self._check_timer.timeout.connect(self.show_check)
+        self._check_timer.timeout.connect(self._check_later)
+        # The check (the file's text made, checked and planned: 150 ms for a hundred drills) runs in the
+        # checking process (session/checker.py), asked by a worker thread, one at a time; the form stays
+        # live meanwhile and shows the result when it comes.  In a thread of this process its Python would
+        # hold the window back (the interpreter's lock, its garbage collections: up to 50 ms at a time).
+        self._pool: ThreadPoolExecutor | None = None
+        self._child: FileChecker | None = None
+        self._post: Post | None = None
+        self._in_flight: Draft | None = None
+        self._check_again = False
 
         outer = QVBoxLayout(self)
         # The form scrolls: what it shows or hides (a problem, the panel) never changes the window's size.
@@ -359,6 +367,7 @@ class EditorScreen(QWidget):
         """Show this draft (in place of the last one)."""
         if draft is not self._draft:
             self._resume_focus = None  # another draft starts at its title
+            self._checked = None  # (never another draft's problems while this one's check is under way)
         self._draft = draft
         self.drill_index = max(0, min(select_drill, draft.drill_count - 1))
         self._revision = draft.revision
@@ -391,7 +400,7 @@ class EditorScreen(QWidget):
         finally:
             self.loading = False
         self._show_state()
-        self.show_check()
+        self._check_later()
 
     def _fill_list(self) -> None:
         d = self._draft
@@ -475,7 +484,7 @@ class EditorScreen(QWidget):
     def _changed(self, refresh: bool) -> None:
         d = self._draft
         assert d is not None
-        self._say("")  # "Not saved", "Saved to": about what was, not what is now
+        self.say("")  # "Not saved", "Saved to": about what was, not what is now
         self.drill_index = max(0, min(self.drill_index, d.drill_count - 1))
         if refresh:
             self.refresh()
@@ -561,6 +570,74 @@ class EditorScreen(QWidget):
     def _all_binds(self) -> list[Bind]:
         return [*self._binds, *self.form.binds()]
 
+    @property
+    def checking(self) -> bool:
+        """An edit's check is still to come or under way: what the form shows is the last check's."""
+        return self._check_timer.isActive() or self._in_flight is not None
+
+    def _check_later(self) -> None:
+        """Show the check of the draft as it is now: at once if it is done, else when the worker has done it."""
+        self._check_timer.stop()
+        d = self._draft
+        if d is None:
+            return
+        if d.checked_now is not None:
+            self.show_check()
+            return
+        if self._in_flight is not None:  # one at a time: the newest revision is checked after this one
+            self._check_again = True
+            return
+        pool, post, child = self._worker()
+        self._in_flight = d
+
+        def finished(future: Future[Verdict]) -> None:  # on the worker thread
+            post(partial(self._checked_in, d, future))
+
+        pool.submit(d.checker(child.ask)).add_done_callback(finished)
+
+    def _worker(self) -> tuple[ThreadPoolExecutor, Post, FileChecker]:
+        """The worker thread and the checking process, started when the first draft is shown."""
+        if self._pool is None or self._post is None or self._child is None:
+            from ..qt.post import Post
+            from ..session.checker import FileChecker
+
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="editor-check")
+            self._post = Post()
+            self._child = FileChecker(line_max=CHILD_LINE_MAX)
+            self._pool.submit(self._child.start)  # (its imports, while the user looks at the form)
+        return self._pool, self._post, self._child
+
+    def _checked_in(self, d: Draft, future: Future[Verdict]) -> None:
+        if not isValid(self):
+            return
+        self._in_flight = None
+        exc = future.exception()
+        if exc is not None:  # (a bug, not the user's file: its problems come back as a Verdict)
+            log.error("checking the draft failed", exc_info=exc)
+        elif d is self._draft:
+            d.accept(future.result())
+        self._check_again = False
+        if d is not self._draft:
+            return
+        if d.checked_now is not None:
+            self.show_check()
+        elif exc is None and not self._check_timer.isActive():
+            self._check_later()  # changed meanwhile: that revision now
+
+    def stop_checking(self) -> None:
+        """At exit: the worker let go (a check under way ends on its own; nothing is shown after)."""
+        self._check_timer.stop()
+        if self._child is not None:
+            self._child.cancel()  # (a check under way ends at once)
+        if self._pool is not None:
+            if self._child is not None:
+                self._pool.submit(self._child.close)  # reaped in the worker, never waited on here
+            self._pool.shutdown(wait=False)
+        if self._post is not None:
+            self._post.close()  # (the answer of a check under way is dropped)
+        self._pool = self._post = self._child = None
+        self._in_flight, self._check_again = None, False
+
     def show_check(self) -> None:
         """The draft checked: each field's problems under it, the list's marks, the count, the panel, the plan."""
         self._check_timer.stop()
@@ -569,7 +646,14 @@ class EditorScreen(QWidget):
             return
         from ..session.draft import field_of
 
-        checked = self._checked = d.check()
+        checked = d.checked_now
+        if checked is None:  # not checked yet: the last check shown meanwhile, this one when it is done
+            self._check_later()
+            checked = self._checked
+            if checked is None:  # (the first check of this draft: the checking process may be starting)
+                self.status.setText("Checking…")
+                return
+        self._checked = checked
         for b in self._all_binds():
             place = b.place()
             show_problems(b.problems, checked.at(field_of(place)) if place is not None else [])
@@ -642,6 +726,8 @@ class EditorScreen(QWidget):
 
     def _show_plan(self) -> None:
         d = self._draft
+        if d is not None and d.checked_now is None:
+            return  # (the plan of the last check stays until this one is done)
         plan = d.plan() if d is not None else None
         if plan is None:
             self.plan_label.setText("The plan shows once the problems are fixed.")
@@ -658,7 +744,8 @@ class EditorScreen(QWidget):
             self.steps.setPlainText(lines)
 
     # -- saving, leaving, trying ------------------------------------------------------------------------
-    def _say(self, text: str, problem: bool = False) -> None:
+    def say(self, text: str, problem: bool = False) -> None:
+        """A line above the form about what just happened (saved, not saved, a line being made ready)."""
         self.message.setText(text)
         self.message.setStyleSheet(problem_style() if problem else "")
         self.message.setVisible(bool(text))
@@ -676,7 +763,7 @@ class EditorScreen(QWidget):
         except DraftInvalid as e:
             self.show_check()
             n = len(e.problems)
-            self._say(f"{MARK} Not saved: fix the {n} problem{'' if n == 1 else 's'} listed below first.", True)
+            self.say(f"{MARK} Not saved: fix the {n} problem{'' if n == 1 else 's'} listed below first.", True)
             self.problem_list.setCurrentRow(0)
             self.problem_list.setFocus(Qt.FocusReason.OtherFocusReason)
             return False
@@ -685,23 +772,23 @@ class EditorScreen(QWidget):
             if answer == "reload":
                 d.reload()
                 self._changed(refresh=True)
-                self._say("Reloaded from the file: the changes made here were dropped.")
+                self.say("Reloaded from the file: the changes made here were dropped.")
                 return False
             if answer != "copy":
                 return False
             try:
                 path = d.save_copy(self.sessions_dir)
             except OSError as e2:
-                self._say(f"{MARK} Not saved to {printable(str(self.sessions_dir), limit=300)}: {describe(e2)}", True)
+                self.say(f"{MARK} Not saved to {printable(str(self.sessions_dir), limit=300)}: {describe(e2)}", True)
                 return False
         except OSError as e:
             where = d.path if d.path is not None else self.sessions_dir
-            self._say(f"{MARK} Not saved to {printable(str(where), limit=300)}: {describe(e)}", True)
+            self.say(f"{MARK} Not saved to {printable(str(where), limit=300)}: {describe(e)}", True)
             return False
         if self.drafts is not None:
             self.drafts.forget(d)
         self._changed(refresh=True)
-        self._say(f"Saved to {printable(str(path), limit=300)}")
+        self.say(f"Saved to {printable(str(path), limit=300)}")
         self.saved.emit(path)
         return True
 
@@ -763,12 +850,11 @@ class EditorScreen(QWidget):
 
     def showEvent(self, event: Any) -> None:  # noqa: N802
         super().showEvent(event)
-        if self._draft is not None and self._check_timer.isActive() is False and self._checked is not None \
-                and self._draft.check() is not self._checked:
-            self.show_check()  # (an edit's check was still to come when it was hidden)
+        if self._draft is not None and not self.checking and self._draft.checked_now is not self._checked:
+            self._check_later()  # (an edit's check was still to come when it was hidden)
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802
-        self._check_timer.stop()
+        self.stop_checking()
         super().closeEvent(event)
 
 

@@ -70,6 +70,7 @@ class SecondsBox(QSpinBox):
 
     def __init__(self, parent: QWidget | None, unset: str, top: int = 600) -> None:
         super().__init__(parent)
+        self.top = top
         self.setRange(-1, top)
         self.setSuffix(" s")
         self.setSpecialValueText(unset)
@@ -77,10 +78,17 @@ class SecondsBox(QSpinBox):
         self.setKeyboardTracking(True)
 
     def put(self, value: Any) -> None:
-        self.setValue(value if isinstance(value, int) and not isinstance(value, bool) else -1)
+        """Show the value as the file has it, even out of bounds (900 where 600 is the most, -5): the box
+        never shows another number than the one that will be saved; the loader's message says what is wrong."""
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.setRange(-1, self.top)
+            self.setValue(-1)
+            return
+        self.setRange(min(-1, value - 1), max(self.top, value))  # (the lowest value means "not set")
+        self.setValue(value)
 
     def read(self) -> int | None:
-        return None if self.value() < 0 else self.value()
+        return None if self.value() == self.minimum() else self.value()
 
 
 class TextBox(QPlainTextEdit):

@@ -217,6 +217,7 @@ class HomeScreen(QWidget):
         self.dose_low.setChecked(True)
         self.open_button = QPushButton("Open file…", self)
         self.open_button.setObjectName("open_file")
+        self.open_button.setToolTip("Add a session file to your sessions: it is checked, then copied in")
         self.history_button = QPushButton("History  (Ctrl+H)", self)
         self.history_button.setObjectName("history")
         self.start_button = QPushButton("Start  (Enter)", self)

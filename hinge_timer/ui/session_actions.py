@@ -458,9 +458,7 @@ class SessionActions(QObject):
     def on_heard(self, _text: str, what: str) -> None:
         if self._editor is None:
             return
-        say = getattr(self._editor, "_say", None)
-        if say is None:
-            return
+        say = self._editor.say
         if what == "playing":
             say("")
         elif what == "rendering":
@@ -522,6 +520,8 @@ class SessionActions(QObject):
     def close(self) -> None:
         """At exit: kept drafts written (at most 2 s), the worker let go (never waited on)."""
         self._undo_timer.stop()
+        if self._editor is not None:
+            self._editor.stop_checking()
         if self._drafts is not None:
             self._drafts.close()
         if self._pool is not None:

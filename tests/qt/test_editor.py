@@ -66,7 +66,21 @@ def field(screen: QWidget, name: str) -> QWidget:
     return w
 
 
+def settled(screen) -> None:
+    """Until the check of the last edit is shown (it runs in a worker thread), at most 5 s."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    end = time.monotonic() + 5
+    while screen.checking and time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.002)
+    assert not screen.checking, "the check never came"
+
+
 def problems(screen: QWidget, name: str) -> str:
+    settled(screen)
     label = screen.findChild(QLabel, f"{name}_problems")
     assert label is not None, name
     return label.text() if label.isVisible() else ""
@@ -98,8 +112,8 @@ def click(qtbot, screen, name: str) -> None:
 
 
 def checked(qtbot, screen) -> None:
-    """Wait for the check that follows an edit (150 ms later)."""
-    qtbot.waitUntil(lambda: not screen._check_timer.isActive(), timeout=2000)
+    """Wait for the check that follows an edit (150 ms later, in a worker thread)."""
+    qtbot.waitUntil(lambda: not screen.checking, timeout=5000)
 
 
 def test_build_a_session_from_nothing_and_save_it(qtbot, kit):
@@ -367,6 +381,11 @@ def test_showing_a_file_changes_nothing_in_it(qtbot, kit):
     assert not draft.dirty and draft.get(("defaults", "rest_between_sets")) == 900
     assert "must be between 0 and 600" in problems(screen, "default_rest_between_sets")
     assert draft.can_redo
+    box = field(screen, "default_rest_between_sets")
+    assert box.text() == "900 s" and box.read() == 900  # the number that is in the file, not 600
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Down)  # the user brings it down: an edit from 900
+    assert draft.get(("defaults", "rest_between_sets")) == 899
 
 
 def test_a_copy_of_a_built_in_drill_comes_after_the_chosen_one(qtbot, kit):

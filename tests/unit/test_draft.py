@@ -702,3 +702,79 @@ def test_any_valid_session_can_be_made_with_the_editors_edits(title, summary, dr
 
 def load_session_text(text: str):
     return parse_session(text.encode("utf-8"), "x")
+
+
+def test_drills_written_inline_stay_inline_through_edits_moves_and_a_save(tmp_path: Path):
+    from tests.conftest import REPO
+
+    text = (REPO / "tests" / "data" / "own-inline.toml").read_text(encoding="utf-8")
+    path = tmp_path / "lunch.toml"
+    path.write_text(text, encoding="utf-8")
+    d = Draft.open(path)
+    d.set(("drill", 2, "reps"), 8)
+    d.move_drill(2, 0)
+    d.add_drill()
+    d.save(tmp_path)
+    out = path.read_text(encoding="utf-8")
+    assert "[[drill]]" not in out and "drill = [" in out and "# the last one is gentle" in out
+    assert '    { name = "Wall slide", reps = 8 },' in out.splitlines()
+    assert "  # 45 s on a bad day" in out  # the comment at a drill's line end kept with it
+    assert [x.name for x in load_session(path).drills] == ["Wall slide", "Standing hamstring hold",
+                                                            "Chair good morning", d.get(("drill", 3, "name"))]
+
+
+def test_a_checker_runs_on_a_copy_and_its_result_is_kept_only_for_its_revision(own: Path):
+    d = Draft.open(own)
+    run = d.checker()
+    d.set(("drill", 0, "hold"), 5000)  # changed while the check ran elsewhere
+    verdict = run()
+    assert verdict.checked.ok and verdict.plan is not None  # the copy: as the file was
+    assert not d.accept(verdict) and d.checked_now is None  # too old for the draft as it is now
+    verdict = d.checker()()
+    assert d.accept(verdict) and d.checked_now is verdict.checked and not verdict.checked.ok
+    assert d.check() is verdict.checked and d.plan() is None and d.text() == verdict.text
+
+
+def test_the_check_in_the_checking_process_gives_what_the_check_here_gives(own: Path):
+    from hinge_timer.session.checker import FileChecker
+
+    child = FileChecker()
+    try:
+        d = Draft.open(own)
+        d.set(("drill", 1, "name"), "Step-downs \u2014 \u00e9\u00e8 \U0001F9B5")  # not ASCII: the wire is
+        there = d.checker(child.ask)()
+        assert child.pid is not None  # it was asked (not done here)
+        here = d.checker()()
+        assert there.text == here.text and there.checked.ok and there.plan == here.plan
+        assert there.checked.session == here.checked.session
+        d.set(("drill", 0, "hold"), 5000)
+        d.set(("title",), "")
+        there, here = d.checker(child.ask)(), d.checker()()
+        assert not there.checked.ok and there.plan is None
+        assert there.checked.problems == here.checked.problems and there.checked.count == here.checked.count
+        assert d.accept(there) and not d.check().ok
+    finally:
+        child.cancel()
+        child.close()
+
+
+def test_a_checking_process_that_dies_leaves_the_check_to_this_thread(own: Path, caplog):
+    import os
+    import signal
+
+    from hinge_timer.session.checker import FileChecker
+
+    child = FileChecker()
+    try:
+        child.start()
+        pid = child.pid
+        assert pid is not None
+        os.kill(pid, signal.SIGKILL)
+        d = Draft.open(own)
+        d.set(("drill", 0, "hold"), 90)
+        verdict = d.checker(child.ask)()
+        assert verdict.checked.ok and verdict.text == d.text()  # done here instead, the same
+        assert "checking it here" in caplog.text
+    finally:
+        child.cancel()
+        child.close()
