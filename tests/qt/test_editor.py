@@ -116,9 +116,9 @@ def checked(qtbot, screen) -> None:
     qtbot.waitUntil(lambda: not screen.checking, timeout=5000)
 
 
-def test_build_a_session_from_nothing_and_save_it(qtbot, kit):
-    screen, sessions, store = kit
-    screen.edit(Draft.new())
+def build_evening(qtbot, screen) -> None:
+    """Build "Evening hinge" in a new session's editor, by keys and clicks: a per-side hold with a cycle, a
+    paced set with a breathe-out phase and a caution, a counted set with equipment."""
     type_into(qtbot, field(screen, "session_title"), "Evening hinge <b>x</b>")
     assert "Evening hinge <b>x</b>" in screen.heading.text()  # the characters, not bold
 
@@ -151,6 +151,12 @@ def test_build_a_session_from_nothing_and_save_it(qtbot, kit):
     qtbot.keyClick(field(screen, "drill_equipment"), Qt.Key.Key_Return)
     qtbot.keyClicks(field(screen, "drill_equipment"), "light band")
     checked(qtbot, screen)
+
+
+def test_build_a_session_from_nothing_and_save_it(qtbot, kit):
+    screen, sessions, store = kit
+    screen.edit(Draft.new())
+    build_evening(qtbot, screen)
     assert screen.status.text().startswith("No problems"), screen.status.text()
     assert "Low: " in screen.plan_label.text() and "High: " in screen.plan_label.text()
 

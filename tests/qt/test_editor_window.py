@@ -208,6 +208,39 @@ def test_a_new_session_saved_is_listed_on_home_and_chosen(ed):
     assert w.home.current.key == str(path)
 
 
+def test_a_session_built_in_the_editor_is_saved_run_to_the_end_from_home_and_changed_again(ed):
+    from tests.qt.test_editor import build_evening, field, type_into
+
+    w = ed.window
+    ed.qtbot.keyClick(QApplication.focusWidget() or w, K.Key_N, CTRL)  # Home: New session
+    build_evening(ed.qtbot, ed.editor)
+    assert ed.editor.status.text().startswith("No problems")
+    ed.qtbot.keyClick(QApplication.focusWidget() or w, K.Key_S, CTRL)
+    path = ed.editor.draft.path
+    assert path is not None and path.parent == ed.sessions
+    ed.qtbot.keyClick(QApplication.focusWidget() or w, K.Key_Escape)
+    assert w.current_screen() == commands.HOME and w.home.current.title == "Evening hinge <b>x</b>"
+
+    ed.key(K.Key_Return)  # Start
+    assert w.current_screen() == commands.SESSION
+    names = [s.drill_name for s in ed.driver.runner.steps if s.drill_name]
+    assert names[0] == "Split hamstring push-relax" and names[-1] == "Glute bridge"
+    ed.run_to_end()
+    assert w.current_screen() == commands.DONE and len(ed.runs()) == 1  # a real run: in the history
+    w.go_home()
+
+    ed.qtbot.keyClick(QApplication.focusWidget() or w, K.Key_E, CTRL)  # Edit it again
+    assert w.current_screen() == commands.EDITOR
+    ed.editor.drill_list.setCurrentRow(1)
+    before = path.read_text(encoding="utf-8")
+    type_into(ed.qtbot, field(ed.editor, "drill_amount"), "6-8")  # the Jefferson curl's rep range
+    ed.qtbot.keyClick(QApplication.focusWidget() or w, K.Key_S, CTRL)
+    after = path.read_text(encoding="utf-8")
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
+    assert changed == [("reps = [5, 6]", "reps = [6, 8]")], changed  # that line only
+    assert len(before.splitlines()) == len(after.splitlines())
+
+
 def test_closing_the_window_with_unsaved_changes_asks_first(ed):
     ed.edit_mine()
     ed.editor.draft.set(("title",), "Tuesday hips, changed")

@@ -52,6 +52,17 @@ def test_new_path_makes_a_file_name_from_the_title_and_never_one_that_exists(tmp
     assert (tmp_path / "legs.toml").read_text(encoding="utf-8") == "mine"
 
 
+def test_a_title_that_is_a_windows_device_name_gets_a_file_name_windows_can_make(tmp_path):
+    assert library.new_path(tmp_path, "CON") == tmp_path / "con-session.toml"
+    assert library.new_path(tmp_path, "Com1") == tmp_path / "com1-session.toml"
+    assert library.new_path(tmp_path, "Console") == tmp_path / "console.toml"
+
+
+def test_a_new_file_is_readable_by_others_as_a_session_file_is(tmp_path):
+    path = library.write_new(tmp_path, "legs", b"title = 'x'\n")
+    assert os.stat(path).st_mode & 0o777 == 0o644 and path.read_bytes() == b"title = 'x'\n"
+
+
 def test_write_new_never_overwrites_and_leaves_nothing_when_it_fails(tmp_path, monkeypatch):
     first = library.write_new(tmp_path / "new", "legs", b"one")
     second = library.write_new(tmp_path / "new", "legs", b"two")
