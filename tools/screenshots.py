@@ -122,12 +122,12 @@ class Shooter:
         self.window.session_screen.flash_overlay.stop()
         self.settle()
         screen = self.window.stack.currentWidget()
-        for _ in range(500):  # the editor checks an edit in a worker thread: its result in the picture
-            if not getattr(screen, "checking", False):
-                break
-            self.app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
-        else:
-            raise SystemExit("screenshots: the editor's check never came")
+        deadline = time.monotonic() + 30
+        while getattr(screen, "checking", False):  # the editor's check of an edit comes from another process
+            if time.monotonic() > deadline:
+                raise SystemExit("screenshots: the editor's check never came")
+            self.app.processEvents()
+            time.sleep(0.005)
         self.settle()
         path = self.out / f"{name}-{self.tag}.png"
         if not self.window.grab().save(str(path)):
