@@ -44,7 +44,11 @@ class _ChildGone(Exception):
 
 class CheckFailed(Exception):
     """:meth:`FileChecker.ask` got no answer: the child could not start, died, or took too long (the
-    message says which)."""
+    message says which); ``cancelled`` if :meth:`FileChecker.cancel` ended it."""
+
+    def __init__(self, message: str, cancelled: bool = False) -> None:
+        super().__init__(message)
+        self.cancelled = cancelled
 
 
 class FileChecker:
@@ -114,16 +118,22 @@ class FileChecker:
     def ask(self, request: dict[str, Any]) -> dict[str, Any]:
         """Any request of check_child.py's protocol (the editor's ``{"draft": ...}``) and the child's answer,
         in the calling worker thread.  Raises CheckFailed when there is none (after :meth:`cancel`, too)."""
+        if self._cancelled:
+            raise CheckFailed("cancelled", cancelled=True)
         if self.in_process:
             raise CheckFailed("no checking process could be started")
         try:
             return self._ask(request)
         except _ChildGone as gone:
+            if self._cancelled:
+                raise CheckFailed("cancelled", cancelled=True) from None
             if not self._started_once and not self._cancelled:
                 self.in_process = True
                 log.warning("the checking process could not run (%s)", gone)
             raise CheckFailed(f"the checking process stopped ({gone})") from None
         except TimeoutError:
+            if self._cancelled:
+                raise CheckFailed("cancelled", cancelled=True) from None
             raise CheckFailed(f"the checking process took longer than {self.timeout_s:g} s") from None
 
     def _ask(self, key: str | dict[str, Any]) -> dict[str, Any]:

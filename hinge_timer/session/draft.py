@@ -43,7 +43,7 @@ from ..safeio import describe, read_regular, regular_files, write_atomic
 from . import write
 from .errors import Problem, SessionError
 from .kinds import STEP_KINDS, WORK_MODES
-from .library import NEW_FILE_MODE, claim_new, slug
+from .library import claim_new, slug
 from .load import MAX_FILE_BYTES, builtin_session_files, field_path, parse_session, parse_toml
 from .model import Session
 from .timeline import Timeline, compile_timeline
@@ -811,6 +811,8 @@ class Draft:
                                            "name": name}})
                     return _verdict_of(revision, reply, name)
                 except Exception as exc:  # (CheckFailed, or an answer that is not one): done here instead
+                    if getattr(exc, "cancelled", False):
+                        raise  # (the editor is gone: nobody waits for this check)
                     log.warning("checking the draft in the checking process failed (%s); checking it here", exc)
             text = _text_of(data, original, origins)
             checked = _checked_of(text, name)
@@ -825,6 +827,12 @@ class Draft:
         for key, value in (("text", verdict.text), ("check", verdict.checked), ("plan", verdict.plan)):
             self._cache[key] = (verdict.revision, value)
         return True
+
+    @property
+    def layout(self) -> tuple[object, ...]:
+        """Which drill is where (each one's place in the file, None for a new one): a check's problems are
+        shown at the drills they name only while this is unchanged."""
+        return (self.drill_count, *self._origins)
 
     @property
     def checked_now(self) -> Checked | None:
@@ -921,8 +929,9 @@ class Draft:
         except OSError as exc:
             raise _located(exc, folder) from exc
         try:
+            mode = stat.S_IMODE(os.stat(target).st_mode)  # NEW_FILE_MODE less the user's umask
             write_atomic(target, text.encode("utf-8"))
-            _set_mode(target, NEW_FILE_MODE)
+            _set_mode(target, mode)
         except OSError as exc:
             try:
                 target.unlink()

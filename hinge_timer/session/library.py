@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import stat
 import tomllib
 import unicodedata
 from dataclasses import dataclass
@@ -93,8 +94,9 @@ def write_new(folder: Path, stem: str, data: bytes) -> Path:
     file behind."""
     path = claim_new(folder, stem)
     try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)  # NEW_FILE_MODE less the user's umask
         write_atomic(path, data)
-        os.chmod(path, NEW_FILE_MODE)  # (write_atomic's file is private)
+        os.chmod(path, mode)  # (write_atomic's file is private)
     except BaseException:
         try:
             os.unlink(path)

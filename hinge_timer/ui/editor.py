@@ -157,6 +157,7 @@ class EditorScreen(QWidget):
         self._dirty = False
         self._revision = -1
         self._checked: Checked | None = None
+        self._checked_layout: tuple[object, ...] = ()  # the drills' layout (Draft.layout) when it was made
         self._resume_focus: QWidget | None = None  # where the focus was when the screen was hidden (Try it)
         self._check_timer = QTimer(self)
         self._check_timer.setSingleShot(True)
@@ -400,7 +401,7 @@ class EditorScreen(QWidget):
         finally:
             self.loading = False
         self._show_state()
-        self._check_later()
+        self.show_check()  # (this revision's check if done, else the last one's while drills are where they were)
 
     def _fill_list(self) -> None:
         d = self._draft
@@ -588,12 +589,13 @@ class EditorScreen(QWidget):
             self._check_again = True
             return
         pool, post, child = self._worker()
-        self._in_flight = d
 
         def finished(future: Future[Verdict]) -> None:  # on the worker thread
             post(partial(self._checked_in, d, future))
 
-        pool.submit(d.checker(child.ask)).add_done_callback(finished)
+        future = pool.submit(d.checker(child.ask))
+        self._in_flight = d
+        future.add_done_callback(finished)
 
     def _worker(self) -> tuple[ThreadPoolExecutor, Post, FileChecker]:
         """The worker thread and the checking process, started when the first draft is shown."""
@@ -611,18 +613,24 @@ class EditorScreen(QWidget):
         if not isValid(self):
             return
         self._in_flight = None
+        self._check_again = False
         exc = future.exception()
         if exc is not None:  # (a bug, not the user's file: its problems come back as a Verdict)
             log.error("checking the draft failed", exc_info=exc)
-        elif d is self._draft:
-            d.accept(future.result())
-        self._check_again = False
-        if d is not self._draft:
+            if d is self._draft:
+                self.status.setText(f"{MARK} The check failed (a fault in Hinge Timer, logged); the next edit "
+                                    "tries again.")
+                self.status.setStyleSheet(problem_style())
             return
-        if d.checked_now is not None:
+        if d is self._draft:
+            d.accept(future.result())
+        now = self._draft  # (the draft shown now: this one, or one opened meanwhile)
+        if now is None:
+            return
+        if now.checked_now is not None:
             self.show_check()
-        elif exc is None and not self._check_timer.isActive():
-            self._check_later()  # changed meanwhile: that revision now
+        elif not self._check_timer.isActive():
+            self._check_later()  # changed meanwhile, or another draft: that one now
 
     def stop_checking(self) -> None:
         """At exit: the worker let go (a check under way ends on its own; nothing is shown after)."""
@@ -650,10 +658,12 @@ class EditorScreen(QWidget):
         if checked is None:  # not checked yet: the last check shown meanwhile, this one when it is done
             self._check_later()
             checked = self._checked
-            if checked is None:  # (the first check of this draft: the checking process may be starting)
-                self.status.setText("Checking…")
+            if checked is None or self._checked_layout != d.layout:
+                # The first check of this draft (the checking process may be starting), or drills added,
+                # removed or moved since the last one: its problems would land on the wrong drills.
+                self._show_unchecked()
                 return
-        self._checked = checked
+        self._checked, self._checked_layout = checked, d.layout
         for b in self._all_binds():
             place = b.place()
             show_problems(b.problems, checked.at(field_of(place)) if place is not None else [])
@@ -677,6 +687,24 @@ class EditorScreen(QWidget):
         self.try_reason.setText("" if checked.ok else "To try it, fix the problems first.")
         self.try_reason.setVisible(not checked.ok)
         self.form.show_defaults({k: self._default(k) for k in STANDARD})
+
+    def _show_unchecked(self) -> None:
+        """While the first check of a draft (or of a new order of drills) is under way: no problems shown
+        (none of another draft or order), Try not offered yet."""
+        self._checked = None
+        for b in self._all_binds():
+            show_problems(b.problems, [])
+        show_problems(self.form.kind_problems, [])
+        self._name_items()
+        self.status.setText("Checking…")
+        self.status.setStyleSheet("")
+        self.problem_list.clear()
+        self.problem_list.hide()
+        self.plan_label.setText("Checking…")
+        self.steps.setPlainText("")
+        self.try_drill_button.setEnabled(False)
+        self.try_session_button.setEnabled(False)
+        self.try_reason.hide()
 
     def _default(self, key: str) -> int:
         value = self._draft.get(("defaults", key)) if self._draft is not None else None

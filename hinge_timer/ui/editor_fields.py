@@ -64,6 +64,9 @@ def parse_text(text: str) -> str | None:
     return text if text.strip() else None
 
 
+INT_MAX = 2**31 - 1
+
+
 class SecondsBox(QSpinBox):
     """Seconds from 0 to ``top``, or "standard"/"as the session's" (the key left out): the lowest value,
     shown in words."""
@@ -84,6 +87,7 @@ class SecondsBox(QSpinBox):
             self.setRange(-1, self.top)
             self.setValue(-1)
             return
+        value = max(-INT_MAX, min(INT_MAX, value))  # (a spin box holds 32 bits; the loader names the field)
         self.setRange(min(-1, value - 1), max(self.top, value))  # (the lowest value means "not set")
         self.setValue(value)
 

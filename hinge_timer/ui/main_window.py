@@ -339,7 +339,7 @@ class MainWindow(QMainWindow):
                 return
             self.run.stop("window closed")
             # A try-out from the editor ends back in the editor: its unsaved edits are asked about too.
-            if self.kiosk is None and not self.session_actions.close_requested():
+            if not self.session_actions.close_requested():
                 event.ignore()
                 return
         self.listing.stop()  # the worker stops after the file it is on; nothing more reaches Home

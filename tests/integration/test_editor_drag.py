@@ -93,8 +93,10 @@ while time.monotonic() < end:
     now = order()
     if now != said:
         said = now
-        print(json.dumps({"order": now, "undo": ed.draft.can_undo, "dirty": ed.draft.dirty,
-                          "chosen": ed.drill_index}), flush=True)
+        moved = {"order": now, "dirty": ed.draft.dirty, "chosen": ed.drill_index}
+        ed.undo()  # one undo step takes the whole drag back
+        moved.update(undone=order(), still_undoable=ed.draft.can_undo, dirty_after_undo=ed.draft.dirty)
+        print(json.dumps(moved), flush=True)
         break
 if ed.drafts is not None:
     ed.drafts.forget(ed.draft)
@@ -138,6 +140,8 @@ def test_a_drill_dragged_with_the_mouse_lands_where_it_is_dropped(desktop, tmp_p
             proc.kill()
             proc.communicate()
     assert said["order"] == ["Step-downs", "Slow good morning", "Couch stretch"]
-    assert said["undo"] and said["dirty"] and said["chosen"] == 2  # one edit, the moved drill still chosen
+    assert said["dirty"] and said["chosen"] == 2  # the moved drill still chosen
+    assert said["undone"] == ["Couch stretch", "Step-downs", "Slow good morning"]  # one undo step: all of it
+    assert not said["still_undoable"] and not said["dirty_after_undo"]
     assert mine.read_text(encoding="utf-8") == SESSION  # not saved: the file as it was
     assert os.path.exists(mine)

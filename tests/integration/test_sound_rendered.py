@@ -118,10 +118,13 @@ def test_own_lines_are_rendered_and_heard_at_their_cues(pulse, tmp_path):  # noq
             # Straight after the line before it (queued, or cued within a moment of its end): too little
             # silence between them for an onset of its own.  Heard if the sound goes on through the whole
             # of this line after every earlier sound had ended.
-            before = max((q["mono_ns"] + int(q["seconds"] * 1e9) for q in sounds
-                          if "mono_ns" in q and "seconds" in q and q["mono_ns"] < begin), default=0)
+            timed = [q for q in sounds if "mono_ns" in q and "seconds" in q and q is not r]
+            before = [q["mono_ns"] + int(q["seconds"] * 1e9) for q in timed if q["mono_ns"] < begin]
+            during = [q for q in timed if begin <= q["mono_ns"] < end]  # (nothing else sounds in its span)
             through = [h for h in heard if h.onset_ns < begin and h.end_ns >= end - 100_000_000]
-            assert through and before <= begin + 150_000_000, f"not heard: {r['text']!r}"
+            assert before and max(before) <= begin + 150_000_000 and not during and through, (
+                f"not heard: {r['text']!r}")
+            assert r["seconds"] > 0.7, r
             continue
         assert starts, f"not heard: {r['text']!r}"
         span = [h for h in heard if starts[0].onset_ns <= h.onset_ns < end]

@@ -345,6 +345,7 @@ def test_try_and_hear(qtbot, kit):
     path = sessions / "kim.toml"
     path.write_text(KIMS, encoding="utf-8")
     screen.edit(Draft.open(path), select_drill=1)
+    checked(qtbot, screen)  # (Try it is offered once the draft is checked)
     with qtbot.waitSignal(screen.hear_requested) as heard:
         click(qtbot, screen, "phase_1_hear")
     assert heard.args == ["Drive up"]
@@ -424,3 +425,52 @@ def test_a_disk_that_says_no_is_said_in_the_editor(qtbot, tmp_path):
     assert screen.message.isVisible() and "Not saved to" in screen.message.text()
     assert str(blocked / "sessions") in screen.message.text()
     assert "Traceback" not in screen.message.text() and draft.get(("title",)) == "Lunch break hinge"
+
+
+@pytest.fixture
+def slow_check(monkeypatch):
+    """Each check takes 0.4 s more (a large file, a checking process still starting)."""
+    import time
+
+    real = Draft.checker
+
+    def slow(self, ask=None):
+        run = real(self, ask)
+
+        def later():
+            time.sleep(0.4)
+            return run()
+
+        return later
+
+    monkeypatch.setattr(Draft, "checker", slow)
+
+
+def test_a_draft_opened_while_the_last_ones_check_runs_gets_its_own(qtbot, kit, slow_check):
+    screen, sessions, store = kit
+    screen.edit(Draft.new())  # its check under way...
+    assert screen.checking
+    path = sessions / "kim.toml"
+    path.write_text(KIMS.replace("rest_between_sets = 25", "rest_between_sets = 900"), encoding="utf-8")
+    kims = Draft.open(path)
+    screen.edit(kims)  # ...when another draft is opened
+    assert screen.status.text() == "Checking…" and not field(screen, "try_session").isEnabled()
+    checked(qtbot, screen)
+    assert kims.checked_now is not None  # checked, not left with the first one's verdict
+    assert "must be between 0 and 600" in problems(screen, "default_rest_between_sets")
+    assert "1 problem" in screen.status.text()
+
+
+def test_moving_a_drill_while_its_check_runs_never_marks_the_wrong_drill(qtbot, kit, slow_check):
+    screen, sessions, store = kit
+    path = sessions / "kim.toml"
+    path.write_text(KIMS.replace("hold = [75, 95]", "hold = 3"), encoding="utf-8")
+    screen.edit(Draft.open(path))
+    checked(qtbot, screen)
+    assert screen.drill_list.item(0).text().startswith("⚠") and not screen.drill_list.item(1).text().startswith("⚠")
+    screen.drill_list.setCurrentRow(0)
+    click(qtbot, screen, "drill_down")  # the drill with the problem is second now; its check takes a while
+    assert screen.checking
+    assert not any(screen.drill_list.item(i).text().startswith("⚠") for i in range(2))  # no mark on the wrong one
+    checked(qtbot, screen)
+    assert screen.drill_list.item(1).text().startswith("⚠") and not screen.drill_list.item(0).text().startswith("⚠")

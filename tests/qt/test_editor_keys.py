@@ -24,6 +24,7 @@ def editor(app, monkeypatch, deadline):
     assert app.window.current_screen() == commands.EDITOR
     screen = app.window.stack.currentWidget()
     app.qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.title)
+    app.qtbot.waitUntil(lambda: not screen.checking, timeout=10_000)  # (Try it is offered once it is checked)
     return screen
 
 

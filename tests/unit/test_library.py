@@ -58,9 +58,21 @@ def test_a_title_that_is_a_windows_device_name_gets_a_file_name_windows_can_make
     assert library.new_path(tmp_path, "Console") == tmp_path / "console.toml"
 
 
-def test_a_new_file_is_readable_by_others_as_a_session_file_is(tmp_path):
+def test_a_new_file_is_readable_by_others_as_a_session_file_is_unless_the_umask_says_not(tmp_path):
     path = library.write_new(tmp_path, "legs", b"title = 'x'\n")
-    assert os.stat(path).st_mode & 0o777 == 0o644 and path.read_bytes() == b"title = 'x'\n"
+    assert os.stat(path).st_mode & 0o777 == 0o644 & ~_umask() and path.read_bytes() == b"title = 'x'\n"
+    old = os.umask(0o077)  # a user who keeps their files to themselves
+    try:
+        private = library.write_new(tmp_path, "legs", b"x = 1\n")
+    finally:
+        os.umask(old)
+    assert os.stat(private).st_mode & 0o777 == 0o600
+
+
+def _umask() -> int:
+    old = os.umask(0)
+    os.umask(old)
+    return old
 
 
 def test_write_new_never_overwrites_and_leaves_nothing_when_it_fails(tmp_path, monkeypatch):
