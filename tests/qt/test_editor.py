@@ -474,3 +474,13 @@ def test_moving_a_drill_while_its_check_runs_never_marks_the_wrong_drill(qtbot, 
     assert not any(screen.drill_list.item(i).text().startswith("⚠") for i in range(2))  # no mark on the wrong one
     checked(qtbot, screen)
     assert screen.drill_list.item(1).text().startswith("⚠") and not screen.drill_list.item(0).text().startswith("⚠")
+
+
+def test_a_number_too_big_for_any_box_opens_and_is_named(qtbot, kit):
+    screen, sessions, store = kit
+    path = sessions / "kim.toml"
+    path.write_text(KIMS.replace("get_ready = 7", "get_ready = 3000000000"), encoding="utf-8")
+    draft = Draft.open(path)
+    screen.edit(draft)  # (a spin box holds 32 bits: this once raised OverflowError)
+    assert "must be between 0 and 600" in problems(screen, "default_get_ready")
+    assert draft.get(("defaults", "get_ready")) == 3000000000 and not draft.dirty
