@@ -3,9 +3,9 @@
 Every edit goes through the Draft (``set``, ``set_kind``, ``move_drill``...), so undo and redo cover each one;
 after an undo, a redo or a change of structure the form is shown again from the draft, with ``loading`` held so
 that showing a value never sends it back as an edit.  What the loader says about the data (``Draft.check``)
-is shown at each field, 150 ms after the last edit; the check runs in a worker thread (a hundred drills take
-half a second), so typing never waits for it.  The drill list marks the drills with problems, the top
-says how many there are, and the problems panel lists them (Enter or a click goes to the field).  Save is
+is shown at each field, 150 ms after the last edit; the check is asked of the checking process by a worker
+thread (a hundred drills take 150 ms), so typing never waits for it.  The drill list marks the drills with
+problems, the top says how many there are, and the problems panel lists them (Enter or a click goes to the field).  Save is
 refused while anything is wrong.  The live plan is ``Draft.plan``: the same figures as ``hinge-timer plan``.
 
 The window (ui/main_window.py) shows the screen, runs Try it and Hear, and gets ``closed`` when the user
@@ -878,7 +878,8 @@ class EditorScreen(QWidget):
 
     def showEvent(self, event: Any) -> None:  # noqa: N802
         super().showEvent(event)
-        if self._draft is not None and not self.checking and self._draft.checked_now is not self._checked:
+        d = self._draft
+        if d is not None and not self.checking and (d.checked_now is None or d.checked_now is not self._checked):
             self._check_later()  # (an edit's check was still to come when it was hidden)
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802
