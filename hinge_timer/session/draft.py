@@ -19,6 +19,7 @@ its one worker thread, atomically, so the caller (the GUI thread) never waits on
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -172,11 +173,8 @@ def draft_reply(request: dict[str, Any]) -> dict[str, Any]:
     """In the checking process (check_child.py): a draft's text written, checked and planned, as the wire
     carries it (every value JSON; the problems as check_child's ``answer`` gives them)."""
     try:
-        data = _decode(request["data"])
-        origins = request["origins"]
-        text = _text_of(data, str(request["original"]), origins)
-        checked = _checked_of(text, str(request["name"]))
-        plan = _plan_of(checked.session)
+        text, checked, plan = _checked_here(_decode(request["data"]), str(request["original"]), request["origins"],
+                                            str(request["name"]))
     except Exception as exc:  # (a bug: the parent checks in its own thread instead)
         return {"error": f"{type(exc).__name__}: {exc}"}
     reply: dict[str, Any] = {"text": text, "ok": checked.ok}
@@ -184,10 +182,16 @@ def draft_reply(request: dict[str, Any]) -> dict[str, Any]:
         reply["problems"] = [[p.file, p.line, p.field, p.message] for p in checked.problems]
         reply["count"] = checked.count
     if plan is not None:
-        reply["plan"] = {"steps_low": plan.steps_low, "steps_high": plan.steps_high, "total_low": plan.total_low,
-                         "total_high": plan.total_high, "estimated": plan.estimated,
-                         "lines_low": list(plan.lines_low)}
+        reply["plan"] = dataclasses.asdict(plan)
     return reply
+
+
+def _checked_here(data: dict[str, Any], original: str, origins: list[int | None],
+                  name: str) -> tuple[str, Checked, PlanFigures | None]:
+    """A draft's text, what the loader says of it, and its plan, worked out in this thread."""
+    text = _text_of(data, original, origins)
+    checked = _checked_of(text, name)
+    return text, checked, _plan_of(checked.session)
 
 
 def _verdict_of(revision: int, reply: dict[str, Any], name: str) -> Verdict:
@@ -814,9 +818,7 @@ class Draft:
                     if getattr(exc, "cancelled", False):
                         raise  # (the editor is gone: nobody waits for this check)
                     log.warning("checking the draft in the checking process failed (%s); checking it here", exc)
-            text = _text_of(data, original, origins)
-            checked = _checked_of(text, name)
-            return Verdict(revision, text, checked, _plan_of(checked.session))
+            return Verdict(revision, *_checked_here(data, original, origins, name))
 
         return run
 

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from tests.conftest import REPO
+from tests.window_child import PRELUDE
 
 SESSION = """\
 # My own: the physio's sheet, week 3
@@ -28,31 +29,9 @@ sides = ["left", "right"]
 
 # One process of the app's window.  "edit": open the session in the editor, type into its title, say so once
 # the draft is on disk, then wait to be killed.  "restart": list what Home offers, open it, print the draft.
-CHILD = r"""
-import json, sys, time
-from pathlib import Path
-from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
-from hinge_timer.settings import SettingsStore
-from hinge_timer.ui.main_window import MainWindow
-
+CHILD = PRELUDE + r"""
 mode, data = sys.argv[1], Path(sys.argv[2])
-app = QApplication([])
-store = SettingsStore(data)
-w = MainWindow(store.load(), store, sessions_dir=data / "sessions", audio="none", history_dir=data,
-               defer_sessions=True)
-w.resize(1280, 800)
-w.show()
-
-def pump(until, limit=30.0):
-    end = time.monotonic() + limit
-    while not until():
-        if time.monotonic() > end:
-            raise SystemExit("timed out")
-        app.processEvents()
-        time.sleep(0.01)
-
+w = window(data, (1280, 800), defer_sessions=True)
 pump(lambda: w.listing.ready)
 if mode == "edit":
     home = w.home

@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import REPO
 from tests.integration.test_kiosk_screen import desktop, x  # noqa: F401  (the fixture)
+from tests.window_child import PRELUDE
 
 pytestmark = pytest.mark.slow
 
@@ -42,29 +43,9 @@ reps = 6
 
 # The window, on the real X server: the session opened in the editor; the drill list's rows said in screen
 # coordinates; then, each time the order of the drills changes, the new order (until stdin closes).
-CHILD = r"""
-import json, sys, time
-from pathlib import Path
-from PySide6.QtCore import QPoint
-from PySide6.QtWidgets import QApplication
-from hinge_timer.settings import SettingsStore
-from hinge_timer.ui.main_window import MainWindow
-
+CHILD = PRELUDE + r"""
 data = Path(sys.argv[1])
-app = QApplication([])
-store = SettingsStore(data)
-w = MainWindow(store.load(), store, sessions_dir=data / "sessions", audio="none", history_dir=data)
-w.resize(1280, 720)
-w.show()
-
-def pump(until, limit=30.0):
-    end = time.monotonic() + limit
-    while not until():
-        if time.monotonic() > end:
-            raise SystemExit("timed out")
-        app.processEvents()
-        time.sleep(0.01)
-
+w = window(data)
 pump(lambda: w.listing.ready and w.isActiveWindow())
 home = w.home
 home.list.setCurrentRow(next(i for i, e in enumerate(home.entries) if e.title == "Kim's Tuesday"))
