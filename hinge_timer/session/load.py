@@ -278,7 +278,7 @@ _EXAMPLE_MAX = 100  # a suggested line longer than this is described, not shown
 SECONDS_KEYS = frozenset({"hold", "seconds", "get_ready", "rest_between_sets", "rest_between_drills",
                           "rest_after", "switch_sides"})
 COUNT_KEYS = frozenset({"reps", "sets", "format"})
-TEXT_KEYS = frozenset({"title", "summary", "name", "how", "caution", "phase", "say", "dose"})
+TEXT_KEYS = frozenset({"title", "summary", "name", "how", "caution", "phase", "say", "dose", "movement"})
 TEXT_LIST_KEYS = frozenset({"cues", "equipment", "sides"})
 TABLE_KEYS_OF_TABLES = frozenset({"tempo", "cycle", "drill", "defaults"})
 _EXAMPLE = {"format": "1", "reps": "10", "sets": "[2, 3]", "dose": '"low"', "sides": '["left", "right"]'}
@@ -789,6 +789,7 @@ SYNONYMS: dict[str, dict[str, str]] = {
         "repetitions": "reps", "count": "reps", "side": "sides", "legs": "sides", "leg": "sides",
         "instructions": "how", "description": "how", "notes": "how", "setup": "how",
         "warning": "caution", "tips": "cues", "title": "name",
+        "figure": "movement", "animation": "movement",
     },
     "phase": {"name": "phase", "label": "phase", "duration": "seconds", "secs": "seconds", "time": "seconds",
               "text": "say", "speak": "say", "spoken": "say"},

@@ -210,6 +210,35 @@ def _sides(value: Any) -> tuple[Side, ...]:
     return tuple(seen)
 
 
+def _movement(value: Any) -> str:
+    """A movement of the library (``assets/movements/``), by its name, written exactly."""
+    # (imported here: the movement library costs some 15 ms to import, and most of the program loads this module)
+    from ..figure.movement import movement_names
+    from ..figure.movement import suggest as suggest_movement
+
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "movement_type", 'expected a movement\'s name in quotes, such as "jefferson-curl", got {got}',
+            {"got": shown(value)},
+        )
+    names = movement_names()
+    if value not in names:
+        guess = suggest_movement(value)
+        raise PydanticCustomError(
+            "movement_unknown",
+            "unknown movement {got}{hint}; the movements are: {names}",
+            {"got": shown(value), "hint": f' (did you mean "{guess}"?)' if guess else "", "names": ", ".join(names)},
+        )
+    return value
+
+
+def _movement_schema(schema: dict[str, Any]) -> None:
+    """The library's names, listed when the schema is made (not when this module is imported)."""
+    from ..figure.movement import movement_names
+
+    schema["enum"] = list(movement_names())
+
+
 def _str_schema(max_len: int) -> WithJsonSchema:
     return WithJsonSchema({"type": "string", "minLength": 1, "maxLength": max_len})
 
@@ -225,6 +254,7 @@ RestSeconds = Annotated[int, PlainValidator(_seconds_check(REST_MIN, REST_MAX)),
 Name = Annotated[str, PlainValidator(_text_check(NAME_MAX)), _str_schema(NAME_MAX)]
 Line = Annotated[str, PlainValidator(_text_check(CUE_MAX)), _str_schema(CUE_MAX)]
 LongText = Annotated[str, PlainValidator(_block_text_check(LONG_TEXT_MAX)), _str_schema(LONG_TEXT_MAX)]
+MovementName = Annotated[str, PlainValidator(_movement), WithJsonSchema({"type": "string"})]
 Sides = Annotated[
     tuple[Side, ...],
     PlainValidator(_sides),
@@ -300,6 +330,12 @@ class Drill(_Model):
         (), description="Coaching cues shown one at a time during the drill"
     )
     equipment: Annotated[tuple[Name, ...], Field(max_length=20)] = ()
+    movement: MovementName | None = Field(
+        None,
+        description="The figure beside the ring that moves in time with the drill's phases: a movement of the "
+        "library, by name (docs/session-format.md lists them)",
+        json_schema_extra=_movement_schema,
+    )
     caution: LongText | None = Field(None, description="Shown before the drill; must be acknowledged or the drill skipped")
     tempo: PhaseList | None = Field(None, description="Phases of each rep; the reps then count themselves")
     cycle: PhaseList | None = Field(None, description="Phases that repeat through a hold")

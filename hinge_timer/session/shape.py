@@ -30,7 +30,7 @@ MAX_BARE_VALUE_CHARS = 64
 # Keys (each dotted part counts), [table] headers and list items, all together.  tomllib spends about
 # 10 µs on each (and the error report as much again when each is wrong), so this bounds the time a
 # file can take.  200 drills (the most a session may have), each with every key, 10 cues, 3 pieces of
-# equipment and a 10-phase tempo, come to about 14,800, and 200 drills of 50 cues to 14,000.  So every
+# equipment and a 10-phase tempo, come to about 15,000, and 200 drills of 50 cues to 14,000.  So every
 # one of the model's maximums can be reached, but not all in every drill at once: 200 drills of 20
 # phases each (about 20,000) are refused; a file may have 70 drills of 20 phases, or 200 of 14.
 MAX_ENTRIES = 16_000

@@ -39,8 +39,8 @@ from .model import Defaults, Drill, Phase, Session, Span
 ROOT_ORDER = ("format", "title", "summary")
 DEFAULTS_ORDER = ("get_ready", "rest_between_sets", "rest_between_drills", "switch_sides", "dose")
 DRILL_ORDER = (
-    "name", "hold", "reps", "sets", "sides", "get_ready", "rest_between_sets", "switch_sides", "rest_after",
-    "equipment", "caution", "how", "cues", "tempo", "cycle",
+    "name", "movement", "hold", "reps", "sets", "sides", "get_ready", "rest_between_sets", "switch_sides",
+    "rest_after", "equipment", "caution", "how", "cues", "tempo", "cycle",
 )
 PHASE_ORDER = ("phase", "seconds", "say")
 # Text written as a multi-line string, wrapped (paragraphs are separated by blank lines).
@@ -77,6 +77,8 @@ def _phases(phases: Sequence[Phase]) -> list[dict[str, Any]]:
 
 def _drill_data(drill: Drill) -> dict[str, Any]:
     out: dict[str, Any] = {"name": drill.name}
+    if drill.movement is not None:
+        out["movement"] = drill.movement
     if drill.hold is not None:
         out["hold"] = _span(drill.hold)
     if drill.reps is not None:

@@ -34,6 +34,7 @@ def test_core_imports_no_qt():
         "import hinge_timer.engine.runner, hinge_timer.engine.clock, hinge_timer.engine.events\n"
         "import hinge_timer.store.db, hinge_timer.store.recorder, hinge_timer.store.history\n"
         "import hinge_timer.safeio, hinge_timer.plaintext, hinge_timer.settings, hinge_timer.kiosk.config\n"
+        "import hinge_timer.figure.motion, hinge_timer.figure.movement, hinge_timer.figure.body\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6')"
         " or m.startswith('hinge_timer.qt'))\n"
         "print(','.join(bad))\n"
@@ -114,6 +115,8 @@ PROBES = [
      "hinge_timer.store is not allowed to import PySide6", "hinge_timer.store.db -> PySide6"),
     ("core-no-qt", "engine/runner.py", "import shiboken6",
      "hinge_timer.engine is not allowed to import shiboken6", "hinge_timer.engine.runner -> shiboken6"),
+    ("core-no-qt", "figure/motion.py", "def _probe():\n    from PySide6.QtGui import QPainter\n",
+     "hinge_timer.figure is not allowed to import PySide6", "hinge_timer.figure.motion -> PySide6"),
     ("layers", "session/model.py", "import hinge_timer.ui",
      "hinge_timer.session is not allowed to import hinge_timer.ui", "hinge_timer.session.model -> hinge_timer.ui"),
     ("layers", "settings.py", "def _probe():\n    from hinge_timer.qt import post\n",

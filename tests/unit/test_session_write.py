@@ -395,3 +395,55 @@ def test_inline_drills_added_removed_and_moved_stay_in_the_array():
             '  # 45 s on a bad day') in lines  # its comment moved with it
     assert '    { name = "Desk hip flexor", hold = 30, sides = ["left"] },' in lines
     assert "Chair good morning" not in out and "hips back" not in out  # the removed drill, all its lines
+
+
+# -- a drill's movement (the figure beside the ring) ---------------------------------------------------
+
+
+def test_a_built_in_session_with_movements_round_trips():
+    text = builtin_session("hip-hinge-mobility").read_text(encoding="utf-8")
+    session = parse_session(text)
+    assert all(d.movement for d in session.drills)
+    assert update(text, session) == text
+    for out in (dump(session), update("", session)):
+        again = parse_session(out)
+        assert again == session and [d.movement for d in again.drills] == [d.movement for d in session.drills]
+    assert '[[drill]]\nname = "Jefferson curl"\nmovement = "jefferson-curl"\nreps = [5, 6]\n' in dump(session)
+
+
+def test_changing_a_movement_changes_only_its_line():
+    text = builtin_session("hip-hinge-mobility").read_text(encoding="utf-8")
+    session = parse_session(text)
+    drills = list(session.drills)
+    drills[4] = drills[4].model_copy(update={"movement": "dowel-hip-hinge"})
+    changed = session.model_copy(update={"drills": tuple(drills)})
+    out = update(text, changed)
+    assert changes(text, out) == (['movement = "jefferson-curl"'], ['movement = "dowel-hip-hinge"'])
+    assert parse_session(out) == changed and parse_session(out).drills[4].movement == "dowel-hip-hinge"
+
+    drills[4] = drills[4].model_copy(update={"movement": None})  # none: the line goes
+    out = update(text, session.model_copy(update={"drills": tuple(drills)}))
+    assert changes(text, out) == (['movement = "jefferson-curl"'], [])
+    assert parse_session(out).drills[4].movement is None
+
+
+def test_a_movement_added_to_a_hand_written_drill_goes_after_its_name():
+    data = own()
+    data["drill"][1]["movement"] = "weighted-hip-hinge"
+    out = update_data(OWN, data)
+    assert changes(OWN, out) == ([], ['movement = "weighted-hip-hinge"'])
+    assert 'name = "Slow hinge"\nmovement = "weighted-hip-hinge"\nreps = [8, 8]\n' in out
+    assert parse_session(out).drills[1].movement == "weighted-hip-hinge"
+
+
+def test_an_unknown_movement_is_written_as_it_is_and_named_by_the_loader():
+    data = own()
+    data["drill"][2]["movement"] = "jeferson-curl"
+    out = update_data(OWN, data)
+    assert changes(OWN, out) == ([], ['movement = "jeferson-curl"'])
+    with pytest.raises(SessionError) as caught:
+        parse_session(out, "mine.toml")
+    (problem,) = caught.value.problems
+    line = out.splitlines().index('movement = "jeferson-curl"') + 1
+    assert (problem.line, problem.field) == (line, "drill[3].movement")
+    assert problem.message.startswith('unknown movement "jeferson-curl" (did you mean "jefferson-curl"?)')

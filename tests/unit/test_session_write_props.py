@@ -19,6 +19,7 @@ import tomlkit
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from hinge_timer.figure.movement import movement_names
 from hinge_timer.session.errors import SessionError
 from hinge_timer.session.load import builtin_session_files, parse_session
 from hinge_timer.session.locate import Locator
@@ -71,6 +72,7 @@ def drills(draw: st.DrawFn) -> dict[str, Any]:
         "sets": span(1, 20), "sides": st.sampled_from(SIDES), "how": long_text(), "caution": long_text(),
         "cues": st.lists(text(30), max_size=3), "equipment": st.lists(text(20), max_size=2),
         "get_ready": rest, "rest_between_sets": rest, "rest_after": rest,
+        "movement": st.sampled_from(movement_names()),
     }))
     d.update(optional)
     if "sides" in d and draw(st.booleans()):
@@ -206,7 +208,7 @@ def test_updating_a_real_file_with_its_own_session_changes_nothing(path):
 
 
 # One field changed: which field, and the place of its line in the file.
-FIELDS = ["title", "default", "name", "hold", "reps", "sets", "say"]
+FIELDS = ["title", "default", "name", "movement", "hold", "reps", "sets", "say"]
 
 
 def _lines_of(text: str, where: tuple[str | int, ...], present: bool) -> set[int]:
@@ -247,6 +249,9 @@ def test_changing_one_field_changes_only_its_line(data):
     elif field == "sets":
         drill["sets"] = data.draw(span(1, 20))
         where, old_present = ("drill", i + 1, "sets"), "sets" in raw_old["drill"][i]
+    elif field == "movement":  # another movement, or one where there was none
+        drill["movement"] = data.draw(st.sampled_from(movement_names()))
+        where, old_present = ("drill", i + 1, "movement"), "movement" in raw_old["drill"][i]
     else:
         part = "tempo" if "tempo" in drill else "cycle" if "cycle" in drill else None
         assume(part is not None)
@@ -259,7 +264,7 @@ def test_changing_one_field_changes_only_its_line(data):
     out = update(text, changed)
 
     assert parse_session(out) == changed
-    new_present = field != "sets" or "sets" in tomllib.loads(out)["drill"][i]
+    new_present = field not in ("sets", "movement") or field in tomllib.loads(out)["drill"][i]
     if field == "default":
         new_present = where[1] in tomllib.loads(out).get("defaults", {})
     old_lines = _lines_of(text, where, old_present)
