@@ -3,6 +3,11 @@
 Each figure is compared with a bare PySide6 window measured in the same run, in the same way:
     python benchmarks/window.py [--runs 5] [--seconds 60] [--json FILE]
 
+The drill's figure (ui/figure.py) is measured in a user's own session (their names, odd numbers): a paced
+set with the figure moving through the set's four phases, and a still hold, each beside the same step of the
+same session with no movement named (so no figure), as a share of one core; and the built-in distraction's
+hold, whose figure rocks all through it.
+
 Start-up is the wall time from launching the process to the first paint event of the window
 (interpreter start and imports included, for both).  CPU is the process's user+system time over
 ``--seconds`` of wall time once the window is up, as a share of one core.  Memory is the peak
@@ -24,6 +29,29 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _common import table, write_json  # noqa: E402
+
+
+# A user's session for the figure's CPU: the same drills with and without a movement named.
+FIGURE_SESSION = """format = 1
+title = "Lee's slow curls"
+[[drill]]
+name = "Lee's slow curl"
+{curl}
+reps = 9
+tempo = [{{ phase = "Roll down", seconds = 4 }}, {{ phase = "Hang and breathe out", seconds = 3 }},
+         {{ phase = "Breathe in", seconds = 1 }}, {{ phase = "Roll up", seconds = 5 }}]
+[[drill]]
+name = "Lee's couch stretch"
+{hold}
+hold = 150
+sides = ["right", "left"]
+"""
+FIGURE_KINDS = {  # kind: (the session's movements, the drill whose work step is measured)
+    "paced": ('movement = "jefferson-curl"', 'movement = "split-hamstring-stretch"', "Lee's slow curl"),
+    "paced-plain": ("", "", "Lee's slow curl"),
+    "hold": ('movement = "jefferson-curl"', 'movement = "split-hamstring-stretch"', "Lee's couch stretch"),
+    "hold-plain": ("", "", "Lee's couch stretch"),
+}
 
 
 def child(kind: str, seconds: float, data_dir: str) -> None:  # pragma: no cover - runs in a child process
@@ -72,27 +100,40 @@ def child(kind: str, seconds: float, data_dir: str) -> None:  # pragma: no cover
         if seconds <= 0:
             finish(0.0, 0.0)
             return
-        if kind == "countdown":
+        if kind == "countdown" or kind in FIGURE_KINDS:
             from hinge_timer.session.timeline import StepKind
 
-            # The banded hip distraction's 2-minute hold on the left leg: skip the steps before it.
+            # The banded hip distraction's 2-minute hold on the left leg (or the user's drill): skip the
+            # steps before it.
             window = state["window"]
-            entry = next(e for e in window.home.entries if e.key == "hip-hinge-mobility")
+            if kind == "countdown":
+                entry = next(e for e in window.home.entries if e.key == "hip-hinge-mobility")
+                drill = "Banded hip distraction"
+            else:
+                entry = next(e for e in window.home.entries if e.session and e.session.title == "Lee's slow curls")
+                drill = FIGURE_KINDS[kind][2]
             driver = window.start_session(entry, "high")
-            while not (driver.runner.step.drill_name == "Banded hip distraction"
-                       and driver.runner.step.kind is StepKind.WORK):
+            while not (driver.runner.step.drill_name == drill and driver.runner.step.kind is StepKind.WORK):
                 driver.next()
+            figure = window.session_screen.drill_figure
+            state["figure"] = figure
+            state["frames"] = figure.frames
         start_cpu, start_wall = cpu(), time.monotonic()
         QTimer.singleShot(int(seconds * 1000), lambda: finish(cpu() - start_cpu, time.monotonic() - start_wall))
 
     def finish(cpu_s: float, wall_s: float) -> None:
         run_state = ""
-        if kind == "countdown":
+        frames = 0
+        if kind == "countdown" or kind in FIGURE_KINDS:
             window = state["window"]
             run_state = window.run.driver.runner.snapshot(window.run.driver.clock()).state.value
+            frames = state["figure"].frames - state["frames"]
+            shown = state["figure"].isVisible()
             window.end_driver()
+            if shown != (kind in ("countdown", "paced", "hold")):
+                raise SystemExit(f"{kind}: the figure is {'shown' if shown else 'not shown'}")
         report(event="end", cpu=cpu_s, wall=wall_s, maxrss_kib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-               state=run_state)
+               state=run_state, frames=frames)
         if kind == "bare":
             app.quit()
         else:
@@ -125,6 +166,11 @@ def launch(kind: str, seconds: float) -> dict[str, float]:
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     with tempfile.TemporaryDirectory() as data:
+        if kind in FIGURE_KINDS:
+            os.makedirs(os.path.join(data, "sessions"))
+            curl, hold, _drill = FIGURE_KINDS[kind]
+            with open(os.path.join(data, "sessions", "lees-curls.toml"), "w", encoding="utf-8") as fh:
+                fh.write(FIGURE_SESSION.format(curl=curl, hold=hold))
         t0 = time.time()
         out = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", kind, "--seconds", str(seconds),
                               "--data-dir", data], capture_output=True, text=True, env=env, check=True,
@@ -135,7 +181,7 @@ def launch(kind: str, seconds: float) -> dict[str, float]:
     end = next(r for r in records if r["event"] == "end")
     return {"startup_ms": (painted["wall"] - t0) * 1000, "listed_ms": (listed["wall"] - t0) * 1000,
             "sessions": listed.get("sessions", 0), "cpu_s": end["cpu"], "wall_s": end["wall"],
-            "maxrss_mib": end["maxrss_kib"] / 1024, "state": end["state"]}
+            "maxrss_mib": end["maxrss_kib"] / 1024, "state": end["state"], "frames": end.get("frames", 0)}
 
 
 def main() -> int:
@@ -143,7 +189,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="start-up runs of each window (median reported)")
     parser.add_argument("--seconds", type=float, default=60.0, help="how long the countdown runs for the CPU figure")
     parser.add_argument("--json", metavar="FILE")
-    parser.add_argument("--child", choices=("bare", "home", "countdown"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=("bare", "home", "countdown", *FIGURE_KINDS), help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", help=argparse.SUPPRESS)
     parser.add_argument("--no-compile", action="store_true",
                         help="do not byte-compile hinge_timer first: every start compiles its sources (as under "
@@ -186,6 +232,7 @@ def main() -> int:
             memory[kind].append(r["maxrss_mib"])
     bare_cpu = launch("bare", args.seconds)
     countdown = launch("countdown", args.seconds)
+    figure = {kind: launch(kind, args.seconds) for kind in FIGURE_KINDS}
 
     s_bare, s_home = statistics.median(startup["bare"]), statistics.median(startup["home"])
     m_bare, m_home = statistics.median(memory["bare"]), statistics.median(memory["home"])
@@ -202,10 +249,31 @@ def main() -> int:
          f"{cpu_run - cpu_bare:+.2f} pt", "≤ 2 %"],
     ], ["", "bare window", "Hinge Timer", "ratio", "target"]))
     print(f"countdown state at the end: {countdown['state']} (must be a running state, not done)")
+
+    def pct(r: dict[str, float]) -> float:
+        return 100 * r["cpu_s"] / r["wall_s"]
+
+    rows = []
+    for kind, label, target in (("paced", "a paced set, the figure moving", "≤ 4 %"),
+                                ("hold", "a still hold, the figure still", "≤ 2 %")):
+        with_fig, plain = figure[kind], figure[kind + "-plain"]
+        rows.append([f"{label} (% of one core)", pct(plain), pct(with_fig),
+                     f"{pct(with_fig) / pct(plain):.2f}× ({pct(with_fig) - pct(plain):+.2f} pt)",
+                     f"{with_fig['frames'] / with_fig['wall_s']:.1f}", target])
+    rows.append(["the built-in distraction's hold, the figure rocking", cpu_bare, cpu_run,
+                 f"{cpu_run / cpu_bare:.2f}× the bare window", f"{countdown['frames'] / countdown['wall_s']:.1f}",
+                 "≤ 4 %"])
+    print(f"\nThe drill's figure, over {args.seconds:.0f} s each (a user's session, with no movement named / with one):")
+    print(table(rows, ["", "no figure", "with the figure", "ratio", "figures drawn a second", "target"]))
+    for kind, r in figure.items():
+        if r["state"] in ("done", "idle"):
+            raise SystemExit(f"{kind}: the run was over before the measurement ended ({r['state']})")
     if args.json:
         write_json(args.json, {"startup_ms": startup, "listed_ms": listed, "maxrss_mib": memory, "cpu_percent_bare": cpu_bare,
                                "cpu_percent_countdown": cpu_run, "seconds": args.seconds,
-                               "countdown_state": countdown["state"]})
+                               "countdown_state": countdown["state"],
+                               "figure_cpu_percent": {k: pct(r) for k, r in figure.items()},
+                               "figure_frames_per_s": {k: r["frames"] / r["wall_s"] for k, r in figure.items()}})
     return 0
 
 

@@ -52,6 +52,7 @@ class Settings:
     volume: float = 0.9  # 0..1, of the sounds' own level
     audio: str = "qt"  # "qt", "simpleaudio" or "none" (--audio overrides it for one run)
     flash: bool = True  # full-window flash on 3-2-1 and go
+    motion: bool = True  # the drill's figure moves (off: its key poses, still)
     # What the screen reader is told during a session (ui/a11y.py): "auto", what the sound does not say
     # (all of it when the sound is muted or off); "always", every change and cue, sound or not; "off".
     screen_reader: str = "auto"

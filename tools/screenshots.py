@@ -293,6 +293,89 @@ def kiosk_shot(app: QApplication, out: Path, size: tuple[int, int], tag: str, da
     return path
 
 
+def figure_shots(out: Path) -> list[Path]:
+    """Every built-in drill's figure at the start and the middle of each of its phases, into out/figures/,
+    and one contact sheet of them all, out/figures-contact-sheet.png (how each drill moves, at a glance).
+
+    A paced or hold-relax drill shows its own phases (tempo or cycle); a set counted at the user's own pace,
+    its movement's rep; a hold, its movement's loop, or its still pose.  A drill done on each side is drawn for its first side, mirrored for the left leg."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QFont, QImage, QPainter
+
+    from hinge_timer.figure import motion
+    from hinge_timer.figure.movement import movement
+    from hinge_timer.session.catalogue import builtin_entries
+    from hinge_timer.session.library import slug
+    from hinge_timer.ui import theme
+    from hinge_timer.ui.figure import FigurePainter
+
+    folder = out / "figures"
+    folder.mkdir(parents=True, exist_ok=True)
+    w, h, cap = 480, 330, 46
+    shots: list[tuple[str, str, QImage]] = []
+    done: set[str] = set()
+    for entry in builtin_entries():
+        assert entry.session is not None
+        for d in entry.session.drills:
+            if d.movement is None or d.name in done:
+                continue
+            done.add(d.name)
+            m = movement(d.movement)
+            side = d.sides[0] if d.sides else None
+            painter = FigurePainter(m, side)
+            pattern = d.tempo or d.cycle
+            frames: list[tuple[str, object]] = []
+            if pattern:
+                for i, ph in enumerate(pattern):
+                    for at, u in (("start", 0.0), ("middle", 0.5)):
+                        frames.append((f"{i + 1} {ph.phase}, {at}", motion.paced(m, i, len(pattern), u).pose))
+            elif d.reps is not None:  # counted at the user's own pace: the movement's own rep
+                for i, ph in enumerate(m.phases):
+                    for at, u in (("start", 0.0), ("middle", 0.5)):
+                        frames.append((f"your own pace: {ph.start} to {ph.end}, {at}",
+                                       motion.in_phase(m, m.phases, i, u)))
+            elif m.loop:
+                for i, ph in enumerate(m.loop):
+                    for at, u in (("start", 0.0), ("middle", 0.5)):
+                        frames.append((f"hold: {ph.start} to {ph.end}, {at}", motion.in_phase(m, m.loop, i, u)))
+            else:
+                frames.append(("hold, still", motion.still(m).pose))
+            for k, (label, pose) in enumerate(frames, 1):
+                image = QImage(w, h, QImage.Format.Format_RGB32)
+                image.fill(theme.FIGURE_PANEL)
+                p = QPainter(image)
+                painter.paint(p, QRectF(8, cap, w - 16, h - cap - 8), pose)  # type: ignore[arg-type]
+                font = QFont(p.font())
+                font.setPixelSize(17)
+                font.setBold(True)
+                p.setFont(font)
+                p.setPen(theme.TEXT)
+                leg = f" · {side} leg" if side else ""
+                p.drawText(QRectF(10, 4, w - 20, 20), d.name + leg)
+                font.setBold(False)
+                p.setFont(font)
+                p.setPen(theme.MUTED_TEXT)
+                p.drawText(QRectF(10, 24, w - 20, 20), label)
+                p.end()
+                path = folder / f"{slug(d.name)}-{k:02d}.png"
+                if not image.save(str(path)):
+                    raise SystemExit(f"screenshots: could not write {path}")
+                shots.append((d.name, label, image))
+    columns = 6
+    rows = (len(shots) + columns - 1) // columns
+    sheet = QImage(columns * w // 2, rows * h // 2, QImage.Format.Format_RGB32)
+    sheet.fill(theme.BACKGROUND)
+    p = QPainter(sheet)
+    p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+    for i, (_name, _label, image) in enumerate(shots):
+        p.drawImage(QRectF((i % columns) * w / 2, (i // columns) * h / 2, w / 2 - 2, h / 2 - 2), image)
+    p.end()
+    sheet_path = out / "figures-contact-sheet.png"
+    if not sheet.save(str(sheet_path)):
+        raise SystemExit(f"screenshots: could not write {sheet_path}")
+    return sorted(folder.glob("*.png")) + [sheet_path]
+
+
 def seed_history(conn) -> None:
     """Eight weeks of runs before today, as the recorder writes them (a few skipped, one stop)."""
     import random
@@ -332,13 +415,19 @@ def seed_history(conn) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "docs" / "screenshots"))
-    parser.add_argument("--only", choices=("all", "editor"), default="all",
-                        help="'editor': only the session editor's pictures")
+    parser.add_argument("--only", choices=("all", "editor", "figures"), default="all",
+                        help="'editor': only the session editor's pictures; 'figures': only the drills' figures")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     written: list[Path] = []
+    if args.only in ("all", "figures"):
+        written += figure_shots(out)
+    if args.only == "figures":
+        for path in written:
+            print(path)
+        return 0
     with tempfile.TemporaryDirectory() as data:
         for tag, size in SIZES.items():
             shooter = Shooter(app, out, size, tag, Path(data))  # type: ignore[arg-type]

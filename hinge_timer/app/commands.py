@@ -176,6 +176,7 @@ TABLE: tuple[Command, ...] = (
     _cmd("audio_none", "", menu="&View/Sound &output", label="&No sound (captions only)", checkable=True,
          group="output"),
     _cmd("flash", "", menu="&View", label="Flash on &countdown", checkable=True),
+    _cmd("motion", "", menu="&View", label="&Moving figure (off: still poses)", checkable=True),
     # What a screen reader (Orca) is told during a session: ui/a11y.py, Preferences.screen_reader.
     _cmd("reader_auto", "", menu="&View/Screen &reader", label="Say what the sound does not (&automatic)",
          checkable=True, group="reader"),
@@ -305,7 +306,7 @@ def buttons(screen: str) -> list[Command]:
 # The order of the menus' entries (the help's order differs: a session's keys first).
 MENU_ORDER = ("open", "quit", "new_session", "duplicate_session", "edit_session", "delete_session",
               "export_session", "fullscreen", "history", "mute", "louder", "quieter", "audio_qt", "audio_simpleaudio",
-              "audio_none", "flash", "reader_auto", "reader_always", "reader_off", "help")
+              "audio_none", "flash", "motion", "reader_auto", "reader_always", "reader_off", "help")
 assert sorted(MENU_ORDER) == sorted(c.name for c in TABLE if c.menu), "MENU_ORDER must name every menu entry once"
 
 

@@ -22,6 +22,7 @@ class Preferences(QObject):
     mute_changed = Signal(bool)
     volume_changed = Signal(float)  # 0..1
     flash_changed = Signal(bool)
+    motion_changed = Signal(bool)  # the drill's figure moves (ui/figure.py)
     screen_reader_changed = Signal(str)  # "auto", "always" or "off" (settings.READER_CHOICES)
 
     def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
@@ -69,6 +70,15 @@ class Preferences(QObject):
         if mode != self.settings.screen_reader:
             self.settings.screen_reader = mode
             self.screen_reader_changed.emit(mode)
+
+    @property
+    def motion(self) -> bool:
+        return self.settings.motion
+
+    def set_motion(self, on: bool) -> None:
+        if bool(on) != self.settings.motion:
+            self.settings.motion = bool(on)
+            self.motion_changed.emit(self.settings.motion)
 
     def set_flash(self, on: bool) -> None:
         if bool(on) != self.settings.flash:

@@ -77,6 +77,13 @@ class Snapshot:
     confirm_left: float | None = None
     # After "it hurts" (Runner.stop_drill): the seconds left in which it can be undone (Runner.undo_stop).
     undo_left: float | None = None
+    # The drill's movement in the movement library (hinge_timer/figure), if it names one.
+    movement: str | None = None
+    # In a paced rep or a hold-relax cycle: which of the drill's phases this is (0-based, within its rep or
+    # cycle), of how many, and its length in seconds.  None when the step has no phases.
+    phase_index: int | None = None
+    phase_count: int | None = None
+    phase_seconds: float | None = None
 
 
 class EventLog:

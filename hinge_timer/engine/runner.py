@@ -776,13 +776,20 @@ class Runner:
         else:
             step_progress = 0.0
 
-        phase_label = phase_left = phase_progress = None
+        phase_label = phase_left = phase_progress = phase_seconds = None
+        phase_index = phase_count = None
         rep = self._reps_done
+        drill = self.timeline.session.drills[step.drill] if step.drill >= 0 else None
         if step.phases:
             starts = [p.start for p in step.phases]
             k = max(0, bisect.bisect_right(starts, elapsed) - 1)
             ph = step.phases[k]
             phase_label = ph.label
+            phase_seconds = ph.seconds
+            pattern = (drill.tempo or drill.cycle) if drill is not None else None
+            if pattern:
+                phase_count = len(pattern)
+                phase_index = k % phase_count
             phase_left = max(0.0, ph.end - elapsed)
             phase_progress = min(1.0, (elapsed - ph.start) / ph.seconds) if ph.seconds else 1.0
             if ph.rep is not None:
@@ -809,7 +816,6 @@ class Runner:
         if idle:
             session_left = self.timeline.total
 
-        drill = self.timeline.session.drills[step.drill] if step.drill >= 0 else None
         coaching = None
         if drill is not None and drill.cues and self._state in (State.WORK, State.GET_READY, State.SWITCH_SIDES):
             coaching = drill.cues[int(elapsed // COACH_EVERY_S) % len(drill.cues)]
@@ -867,5 +873,9 @@ class Runner:
             next_brief=next_brief,
             confirm_left=confirm_left,
             undo_left=undo_left,
+            movement=drill.movement if drill is not None else None,
+            phase_index=phase_index,
+            phase_count=phase_count,
+            phase_seconds=phase_seconds,
         )
 

@@ -17,6 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..figure.movement import movement, movement_names
+from .figure import FigureView
+from ..plaintext import printable
 from .editor_fields import (
     MIN_HEIGHT,
     Bind,
@@ -240,6 +243,28 @@ class DrillForm(QWidget):
         self.name.textEdited.connect(lambda t: self._set(("name",), t))
         self._bind(("name",), lambda v: put_line(self.name, "" if v is None else str(v)), p, self.name)
 
+        # The movement the figure beside the ring shows: "None", then the library's by title (the data: the name).
+        self.movement = QComboBox(self)
+        self.movement.setMinimumHeight(MIN_HEIGHT)
+        self.movement.addItem("None", None)
+        for name in movement_names():
+            self.movement.addItem(movement(name).title, name)
+        self._movement_items = self.movement.count()
+        self._movement_other: Any = None  # a value from the file that is no movement, shown as an extra item
+        row, p = field_row(self, "Movement (the figure beside the ring)", self.movement, "drill_movement",
+                           "Movement")
+        add(row)
+        self.movement.activated.connect(self._movement_chosen)
+        self._bind(("movement",), self._put_movement, p, self.movement)
+        # A live preview: the chosen movement going through its rep slowly; while the list is open, the one
+        # under the pointer or the arrow keys.
+        self.movement_preview = FigureView(self, "movement_preview")
+        self.movement_preview.setAccessibleName("Preview of the movement")
+        self.movement_preview.setFixedHeight(170)
+        self.movement_preview.hide()
+        add(self.movement_preview)
+        self.movement.highlighted.connect(lambda i: self._preview(self.movement.itemData(i)))
+
         self.kind = QComboBox(self)
         self.kind.setMinimumHeight(MIN_HEIGHT)
         for kind_id, words in KINDS.items():
@@ -327,6 +352,33 @@ class DrillForm(QWidget):
     def _set(self, tail: Place, value: Any) -> None:
         if not self.host.loading:
             self.host.apply((*self.host.drill_place(), *tail), value)
+
+    def _put_movement(self, value: Any) -> None:
+        """Show the drill's movement; a value that names none (a misspelling, a number) is shown as it is, as an
+        extra item, never replaced by another (the loader's message under it says what is wrong); choosing that
+        item again puts the file's value back."""
+        while self.movement.count() > self._movement_items:
+            self.movement.removeItem(self.movement.count() - 1)
+        index = 0 if value is None else self.movement.findData(value) if isinstance(value, str) else -1
+        self._movement_other = None
+        if index < 0:
+            from ..session.model import shown
+
+            self._movement_other = value
+            self.movement.addItem(printable(shown(value)))  # quoted as in the file and the loader's message
+            index = self.movement.count() - 1
+        self.movement.setCurrentIndex(index)
+        self._preview(value)
+
+    def _preview(self, name: Any) -> None:
+        """Show ``name``'s movement in the preview, moving; none (or a name the library lacks): no preview."""
+        name = name if isinstance(name, str) else None
+        self.movement_preview.preview(name)
+        self.movement_preview.setVisible(self.movement_preview.movement is not None)
+
+    def _movement_chosen(self, index: int) -> None:
+        value = self._movement_other if index >= self._movement_items else self.movement.itemData(index)
+        self._set(("movement",), value)
 
     def _kind_chosen(self, _index: int) -> None:
         kind = self.kind.currentData()

@@ -7,7 +7,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QBoxLayout,
     QButtonGroup,
@@ -33,6 +33,7 @@ from ..session.catalogue import load_entry as load_entry
 from ..session.catalogue import user_session_files as user_session_files
 from .. import timefmt
 from . import theme
+from .figure import FigureStrip
 from .widgets import plain_label
 
 if TYPE_CHECKING:
@@ -198,6 +199,14 @@ class HomeScreen(QWidget):
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         details_box.addWidget(self.details_title)
         details_box.addWidget(self.details, 1)
+        # How each drill is done: a still figure for each that names a movement, numbered as the list is.
+        # They take only the room the details' words leave (the words come first), and none if that is too little.
+        self.figures = FigureStrip(self)
+        self.figures.hide()
+        details_box.addWidget(self.figures)
+        self._fit_later = QTimer(self)
+        self._fit_later.setSingleShot(True)
+        self._fit_later.timeout.connect(self._fit_figures)
         # ... and under them, Reload to check it again once fixed (built when first needed).
         self._reload_row: QFrame | None = None
         self._checking: set[str] = set()  # keys of the files being checked again
@@ -576,6 +585,8 @@ class HomeScreen(QWidget):
             self._details_file.hide()
         if self._reload_row is not None:
             self._reload_row.hide()
+        if e is None or e.session is None:
+            self.figures.set_drills([])
         if e is None:
             self.details_title.setText("")
             self.details.setText("")
@@ -584,6 +595,8 @@ class HomeScreen(QWidget):
         if e.session is None:
             self._show_broken(e)
             return
+        self.figures.set_drills([(i, d.name, d.movement) for i, d in enumerate(e.session.drills, 1)])
+        self._fit_later.start(0)
         s = e.session
         from ..session.timeline import compile_timeline
 
@@ -616,6 +629,24 @@ class HomeScreen(QWidget):
         self.details_title.setText(s.title)
         self.details.setText("\n".join([*lines, "", *drills, *need]))
         self._describe_details("\n".join([s.title, *lines, "", *said, *need]))
+
+    FIGURES_MIN = 56  # a strip of figures lower than this is not shown
+
+    def _fit_figures(self) -> None:
+        """The strip of figures as tall as 17 % of Home, or as the details' words leave room for."""
+        if not self.figures.views:
+            self.figures.hide()
+            return
+        spacing = max(0, self._details_box.spacing())
+        have = self.details.height() + (self.figures.height() + spacing if self.figures.isVisible() else 0)
+        need = self.details.heightForWidth(self.details.width()) if self.details.text() else 0
+        tall = min(int(self.height() * 0.17), have - need - spacing)
+        if tall < self.FIGURES_MIN:
+            self.figures.hide()
+            return
+        if self.figures.height() != tall:
+            self.figures.setFixedHeight(tall)
+        self.figures.show()
 
     def _describe_details(self, text: str) -> None:
         """The details for a screen reader: what the label says, whole, is its description, and its name
@@ -658,6 +689,7 @@ class HomeScreen(QWidget):
         self.list.setStyleSheet(f"QListWidget {{ font-size: {mid}px; color: {theme.TEXT.name()};"
                                 f" background: {theme.PANEL.name()}; }} QListWidget::item {{ padding: 10px; }}")
         self.details.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {mid}px;")
+        self._fit_later.start(0)
         self.details_title.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {int(mid * 1.5)}px;"
                                          " font-weight: bold;")
         # Our own indicator: the platform's checked and unchecked dots look alike on a dark window.

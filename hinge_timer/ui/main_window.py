@@ -191,7 +191,8 @@ class MainWindow(QMainWindow):
             "fullscreen": lambda: self.showNormal() if self.isFullScreen() else self.showFullScreen(),
             "help": self.toggle_help, "quit": self.close,
             "open": self.on_open_requested, "history": self.show_history, **self.session_actions.handlers(),
-            "flash": lambda: self.prefs.set_flash(not self.prefs.flash), "undo_hurts": self.run.undo_stop,
+            "flash": lambda: self.prefs.set_flash(not self.prefs.flash),
+            "motion": lambda: self.prefs.set_motion(not self.prefs.motion), "undo_hurts": self.run.undo_stop,
             **{f"audio_{n}": (lambda n=n: self.set_audio_output(n)) for n in ("qt", "simpleaudio", "none")},
             **{f"reader_{m}": (lambda m=m: self.prefs.set_screen_reader(m)) for m in READER_CHOICES}}
         self.command_actions = build_menus(self, self.commands.run)  # by command name (hidden in full screen)

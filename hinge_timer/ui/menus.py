@@ -45,9 +45,11 @@ def follow_preferences(actions: dict[str, QAction], prefs: Preferences, output: 
     mute, flash and that choice."""
     actions["mute"].setChecked(prefs.mute)
     actions["flash"].setChecked(prefs.flash)
+    actions["motion"].setChecked(prefs.motion)
     actions[f"reader_{prefs.screen_reader}"].setChecked(True)
     prefs.mute_changed.connect(actions["mute"].setChecked)
     prefs.flash_changed.connect(actions["flash"].setChecked)
+    prefs.motion_changed.connect(actions["motion"].setChecked)
     prefs.screen_reader_changed.connect(lambda mode: actions[f"reader_{mode}"].setChecked(True))
     shown = actions.get(f"audio_{output}")  # (a benchmark's own backend, e.g. qt-in-process, has no entry)
     if shown is not None:

@@ -66,7 +66,7 @@ class BigNumber(QWidget):
         metrics = QFontMetricsF(probe)
         ink_h = max(1.0, metrics.tightBoundingRect("0123456789" if any(c.isdigit() for c in sample)
                                                    else sample).height())
-        wide = max(1.0, metrics.horizontalAdvance(sample or "0"))
+        wide = max(1.0, metrics.tightBoundingRect(sample or "0").width())  # its ink, not its side bearings
         scale = min(self.height() * 0.96 / ink_h, self.width() * 0.96 / wide)
         px = max(8, int(200 * scale))
         self._fitted = (key, px, self._ink_height(px))
@@ -90,8 +90,8 @@ class BigNumber(QWidget):
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         p.setFont(font)
         p.setPen(self.ink)
-        width = metrics.horizontalAdvance(self.text)
-        x = (self.width() - width) / 2
+        tight = metrics.tightBoundingRect(self.text)
+        x = (self.width() - tight.width()) / 2 - tight.left()  # the ink centred, side to side
         baseline = (self.height() - ink.height()) / 2 - ink.top()  # the ink centred, top to bottom
         p.drawText(QPointF(x, baseline), self.text)  # drawText with a point: plain text, one line
         p.end()

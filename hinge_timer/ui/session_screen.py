@@ -33,6 +33,7 @@ from ..session import kinds
 from ..session.kinds import Shows
 from ..session.timeline import CueKind
 from . import theme
+from .figure import FigureView
 from .a11y import Announcer, set_role
 from .painted import BigNumber, FitLabel, FlashOverlay, MessageOverlay, QuestionOverlay
 from .widgets import plain_label, set_plain_tooltip
@@ -203,7 +204,12 @@ ROW = {"top": 0.085, "bar": 0.012, "headline": 0.11, "caption": 0.085, "bottom":
 # Fonts as fractions of the same: the words around the number are over 6 % of the window's height (the
 # menu bar's height included); a line too long for its width is set smaller (down to half), then cut.
 FONT = {"top": 0.068, "headline": 0.092, "caption": 0.072, "bottom": 0.066, "cue": 0.05, "how": 0.036}
-PORTRAIT_NUMBER = 0.36  # in portrait the number's box is this share of the width (its ink: over 30 %)
+# In portrait the number's box is this share of the width, and at least PORTRAIT_NUMBER_H of the height
+# where the width has room for WIDEST that tall: its ink is over 30 % of the width and over a quarter of
+# the height, with the figure below it.
+PORTRAIT_NUMBER = 0.36
+CAUTION_FIGURE_FROM = 1100  # the caution shows the figure beside its words from this many pixels across (or up)
+PORTRAIT_NUMBER_H = 0.29
 WIDEST = "888"  # the widest number a step shows (up to 999 s), which the number's box always has room for
 
 
@@ -257,8 +263,8 @@ class SessionScreen(QWidget):
         root.addWidget(self.step_bar)
 
         # The headline (a paced rep's phase, the side, what comes after a rest) over the main number, and
-        # beside the number (below it in portrait) the place for a picture of the movement: for now the
-        # drill's coaching cue and, on request, how to do it.
+        # beside the number (below it in portrait) the figure that shows the movement in time with the
+        # drill's phases (ui/figure.py), the drill's coaching cue and, on request, how to do it.
         self.main = QWidget(self)
         self.main.setObjectName("main_area")
         main = QVBoxLayout(self.main)
@@ -278,11 +284,15 @@ class SessionScreen(QWidget):
         self.figure.setObjectName("figure_place")
         fl = QVBoxLayout(self.figure)
         fl.setContentsMargins(8, 8, 8, 8)
+        self.drill_figure = FigureView(self.figure, "drill_figure")
+        self.drill_figure.hide()  # until a drill with a movement
         self.cue = _label("coaching_cue", self.figure, wrap=True)
         self.how = _label("how", self.figure, wrap=True)
         self.how.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.how.hide()
-        fl.addStretch(1)
+        self._figure_box = fl
+        fl.addStretch(1)  # (no figure: the cue in the middle; with one, the figure takes the height)
+        fl.addWidget(self.drill_figure, 1)
         fl.addWidget(self.cue)
         fl.addWidget(self.how)
         fl.addStretch(1)
@@ -300,14 +310,23 @@ class SessionScreen(QWidget):
         self.caution_box.setObjectName("caution_box")
         set_role(self.caution_box, QAccessible.Role.Dialog)  # "Caution before <drill>", named when shown
         cl = QVBoxLayout(self.caution_box)
+        # What is coming, moving slowly, beside the warning (below it in portrait).
+        self.caution_words = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.caution_figure = FigureView(self.caution_box, "caution_figure")
+        self.caution_figure.hide()
+        self._caution_room = True
         self.caution_title = _label("caution_title", self.caution_box, wrap=True)
         self.caution_text = _label("caution_text", self.caution_box, wrap=True)
         # After one press of a clicker's "next": the second, within 2 s, confirms (the runner's rule).
         self.caution_hint = _label("caution_hint", self.caution_box, wrap=True)
         cl.addStretch(1)
-        cl.addWidget(self.caution_title)
-        cl.addWidget(self.caution_text)
-        cl.addWidget(self.caution_hint)
+        texts = QVBoxLayout()
+        texts.addWidget(self.caution_title)
+        texts.addWidget(self.caution_text)
+        texts.addWidget(self.caution_hint)
+        self.caution_words.addLayout(texts, 3)
+        self.caution_words.addWidget(self.caution_figure, 1)
+        cl.addLayout(self.caution_words, 4)
         row = self.caution_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.ack_button = BigButton("I have read this — continue  (Enter)", "acknowledge", self.caution_box,
                                     "I have read this, continue")
@@ -397,6 +416,16 @@ class SessionScreen(QWidget):
         self.caption.setText("")
         self._show_how = False
         self.how.hide()
+        clock = driver.clock
+
+        def seconds() -> float:
+            return clock() / 1e9
+
+        for view in (self.drill_figure, self.caution_figure):
+            # Between snapshots the figure moves on by the run's clock (a fake one in tests), at its speed.
+            view.clock = seconds
+            view.speed = driver.speed
+            view.clear()
         driver.snapshot_changed.connect(self.on_snapshot_changed)
         driver.cue_fired.connect(self.on_cue_fired)
         driver.command_done.connect(self.on_command_done)
@@ -410,6 +439,8 @@ class SessionScreen(QWidget):
         self.driver = None
         self.flash_overlay.stop()
         self.pause_overlay.hide()
+        self.drill_figure.clear()
+        self.caution_figure.clear()
         self._end_answer = None  # the run is over: a question still up answers nothing
         self.end_question.hide()
 
@@ -457,9 +488,16 @@ class SessionScreen(QWidget):
     def follow(self, prefs: Preferences) -> None:
         """Mute, flash and the screen reader's choice as they are, and as they change."""
         self.flash_enabled, self.muted, self.screen_reader = prefs.flash, prefs.mute, prefs.screen_reader
+        self.on_motion_changed(prefs.motion)
+        prefs.motion_changed.connect(self.on_motion_changed)
         prefs.mute_changed.connect(self.on_mute_changed)
         prefs.flash_changed.connect(self.on_flash_changed)
         prefs.screen_reader_changed.connect(self.on_screen_reader_changed)
+
+    @Slot(bool)
+    def on_motion_changed(self, on: bool) -> None:
+        for view in (self.drill_figure, self.caution_figure):
+            view.set_motion(on)
 
     @Slot(str)
     def on_screen_reader_changed(self, mode: str) -> None:
@@ -630,6 +668,8 @@ class SessionScreen(QWidget):
         self.band.set_spoken(said_words)
         self.step_bar.set_fraction(min(1.0, snap.step_progress))
         self.cue.setText(snap.coaching_cue or "")
+        self._show_figure(self.caution_figure if caution else self.drill_figure, snap)
+        (self.drill_figure if caution else self.caution_figure).clear()
 
         self.how.setText(snap.how or "")  # plain: paragraphs stay "\n\n"
         _show(self.how, self._show_how and bool(self.how.text()))
@@ -698,6 +738,18 @@ class SessionScreen(QWidget):
             self.flash_overlay.stop()
         else:
             self.pause_overlay.hide()
+
+    def _show_figure(self, view: FigureView, snap: Snapshot) -> None:
+        """The drill's figure, in time with the run; hidden when the drill names no movement."""
+        if view is self.caution_figure and not self._caution_room:
+            view.clear()
+        else:
+            view.follow(snap)
+        shown = view.movement is not None
+        _show(view, shown)
+        if view is self.drill_figure:
+            for i in (0, 4):  # the stretches above and below
+                self._figure_box.setStretch(i, 0 if shown else 1)
 
     @property
     def _ink(self) -> QColor:
@@ -819,6 +871,15 @@ class SessionScreen(QWidget):
         self.middle.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
         self.caution_row.setDirection(QBoxLayout.Direction.TopToBottom if portrait else
                                       QBoxLayout.Direction.LeftToRight)
+        self.caution_words.setDirection(QBoxLayout.Direction.TopToBottom if portrait else
+                                        QBoxLayout.Direction.LeftToRight)
+        # What is coming, beside the warning (below it in portrait), where the window has room for it and
+        # the warning's words whole: from 1100 px across (up, in portrait); a smaller window shows the words only.
+        self._caution_room = max(w, h) >= CAUTION_FIGURE_FROM
+        if portrait:
+            self.caution_figure.setFixedSize(max(40, w - 48), max(40, int(h * 0.2)))
+        else:
+            self.caution_figure.setFixedSize(max(40, int(w * 0.24)), max(40, int(h * 0.34)))
 
         def px(key: str) -> int:
             return max(10, int(basis * FONT[key]))
@@ -841,7 +902,9 @@ class SessionScreen(QWidget):
         # The number: in landscape its box is as wide as the widest number of a step needs at the height
         # it gets; the picture's place takes the rest.  In portrait it is a band across, the place below.
         if portrait:
-            self.number.setFixedSize(max(40, w - 16), max(40, int(w * PORTRAIT_NUMBER)))
+            roomy = int((w - 24) / _WIDEST_PER_INK / 0.88)  # the tallest box WIDEST still fits across
+            self.number.setFixedSize(max(40, w - 16),
+                                     max(40, int(w * PORTRAIT_NUMBER), min(int(h * PORTRAIT_NUMBER_H), roomy)))
         else:
             self.number.setMinimumSize(0, 0)
             self.number.setMaximumSize(16777215, 16777215)

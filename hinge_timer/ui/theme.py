@@ -39,6 +39,21 @@ VEIL = QColor(0, 0, 0, 56)
 INK_DARK = QColor("#000000")
 INK_LIGHT = QColor("#ffffff")
 
+# The figure that shows how a drill is done (ui/figure.py), on its own dark panel so that it reads the same
+# on every state's colour: a light body, the far arm and leg a shade darker, the working leg orange, and the
+# equipment in colours of their own.
+FIGURE_PANEL = QColor("#15191d")
+FIGURE_BODY = QColor("#eef0f2")
+FIGURE_FAR = QColor("#8d959c")
+FIGURE_WORKING = QColor("#E69F00")
+FIGURE_EFFORT = QColor(255, 196, 64, 110)  # a glow round the working thigh while it pushes
+FIGURE_FLOOR = QColor("#6b7278")
+FIGURE_GEAR = QColor("#4a535b")  # box, wall, plate, kettlebell, the band's anchor
+FIGURE_GEAR_EDGE = QColor("#a9b1b8")
+FIGURE_BAND = QColor("#56B4E9")
+FIGURE_DOWEL = QColor("#d8b27a")
+FIGURE_CONTACT = QColor("#ff5a5a")  # the dowel's three points of contact
+
 # Each colour role of the step-kind table (session/kinds.py, STATE_LOOKS) and its colour.
 ROLE_COLOURS: dict[str, QColor] = {
     "ready": QColor("#0072B2"),  # blue

@@ -484,3 +484,104 @@ def test_a_number_too_big_for_any_box_opens_and_is_named(qtbot, kit):
     screen.edit(draft)  # (a spin box holds 32 bits: this once raised OverflowError)
     assert "must be between 0 and 600" in problems(screen, "default_get_ready")
     assert draft.get(("defaults", "get_ready")) == 3000000000 and not draft.dirty
+
+
+# -- the drill's movement (the figure beside the ring) ---------------------------------------------------
+
+
+def test_the_movement_is_chosen_by_its_title_and_saved_by_its_name(qtbot, kit):
+    from hinge_timer.figure.movement import movement, movement_names
+
+    screen, sessions, store = kit
+    path = sessions / "kim.toml"
+    path.write_text(KIMS, encoding="utf-8")
+    draft = Draft.open(path)
+    screen.edit(draft)
+    combo = field(screen, "drill_movement")
+    assert combo is screen.form.movement
+    assert [combo.itemText(k) for k in range(combo.count())] == ["None"] + [movement(n).title for n in movement_names()]
+    assert combo.currentText() == "None" and draft.get(("drill", 0, "movement")) is None
+
+    choose(qtbot, combo, "Banded hip distraction")
+    assert draft.get(("drill", 0, "movement")) == "banded-hip-distraction"
+    assert draft.dirty
+    choose(qtbot, combo, "None")
+    assert draft.get(("drill", 0, "movement")) is None  # the key goes
+    choose(qtbot, combo, "Banded hip hinge")
+    checked(qtbot, screen)
+    assert problems(screen, "drill_movement") == "" and screen.status.text().startswith("No problems")
+
+    screen.drill_list.setCurrentRow(1)  # the other drill has none
+    assert combo.currentText() == "None"
+    screen.drill_list.setCurrentRow(0)
+    assert combo.currentText() == "Banded hip hinge"
+
+    with qtbot.waitSignal(screen.saved):
+        click(qtbot, screen, "editor_save")
+    text = path.read_text(encoding="utf-8")
+    added = [line for line in text.splitlines() if line not in KIMS.splitlines()]
+    assert added == ['movement = "banded-hip-hinge"'] and len(text.splitlines()) == len(KIMS.splitlines()) + 1
+    assert 'name = "Band hip distraction, left & right"\nmovement = "banded-hip-hinge"\n' in text
+    assert parse_session(text, str(path)).drills[0].movement == "banded-hip-hinge"
+
+
+def test_a_files_unknown_movement_is_shown_as_it_is_never_replaced(qtbot, kit):
+    screen, sessions, store = kit
+    path = sessions / "kim.toml"
+    text = KIMS.replace('name = "Slow good morning"\n', 'name = "Slow good morning"\nmovement = "jeferson-curl"\n')
+    path.write_text(text, encoding="utf-8")
+    draft = Draft.open(path)
+    screen.edit(draft, select_drill=1)
+    combo = field(screen, "drill_movement")
+    assert combo.currentText() == '"jeferson-curl"' and combo.count() == 9  # None, the 7, and the file's
+    assert draft.get(("drill", 1, "movement")) == "jeferson-curl" and not draft.dirty
+    assert problems(screen, "drill_movement").startswith(
+        '⚠ unknown movement "jeferson-curl" (did you mean "jefferson-curl"?); the movements are: ')
+
+    screen.drill_list.setCurrentRow(0)  # a drill without one: no extra item
+    assert combo.currentText() == "None" and combo.count() == 8
+    screen.drill_list.setCurrentRow(1)
+    assert combo.currentText() == '"jeferson-curl"'
+
+    choose(qtbot, combo, "Jefferson curl")
+    assert draft.get(("drill", 1, "movement")) == "jefferson-curl"
+    qtbot.waitUntil(lambda: problems(screen, "drill_movement") == "")
+    choose(qtbot, combo, '"jeferson-curl"')  # still offered: the file's value back
+    assert draft.get(("drill", 1, "movement")) == "jeferson-curl"
+    choose(qtbot, combo, "Jefferson curl")
+    click(qtbot, screen, "editor_undo")  # (choices of one field within 1.5 s are one undo step)
+    assert draft.get(("drill", 1, "movement")) == "jeferson-curl" and not draft.dirty
+    assert combo.currentText() == '"jeferson-curl"' and combo.count() == 9
+
+
+def test_a_movement_that_is_not_text_is_shown_as_the_file_has_it(qtbot, kit):
+    screen, sessions, store = kit
+    path = sessions / "kim.toml"
+    path.write_text(KIMS.replace("cues = [", "movement = 7\ncues = ["), encoding="utf-8")
+    draft = Draft.open(path)
+    screen.edit(draft)
+    combo = field(screen, "drill_movement")
+    assert combo.currentText() == "7" and draft.get(("drill", 0, "movement")) == 7
+    assert "expected a movement's name in quotes" in problems(screen, "drill_movement")
+
+
+def test_the_chosen_movement_is_previewed_moving_and_the_highlighted_one_while_the_list_is_open(qtbot, kit):
+    from hinge_timer.figure.movement import movement
+
+    screen, sessions, store = kit
+    path = sessions / "kim.toml"
+    path.write_text(KIMS, encoding="utf-8")
+    screen.edit(Draft.open(path))
+    combo, preview = field(screen, "drill_movement"), screen.form.movement_preview
+    assert not preview.isVisible() and preview.movement is None, "no movement: no preview"
+    choose(qtbot, combo, "Jefferson curl")
+    assert preview.isVisible() and preview.movement is movement("jefferson-curl")
+    first = preview.moment.pose
+    qtbot.waitUntil(lambda: preview.moment.pose != first, timeout=3000)  # it moves, on the wall clock
+    assert preview.moving
+    combo.highlighted.emit(combo.findText("Split hamstring stretch"))  # the pointer over an item of the open list
+    assert preview.movement is movement("split-hamstring-stretch")
+    screen.drill_list.setCurrentRow(1)  # a drill with none
+    assert not preview.isVisible() and not preview.moving
+    screen.drill_list.setCurrentRow(0)
+    assert preview.movement is movement("jefferson-curl")
