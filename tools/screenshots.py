@@ -156,6 +156,9 @@ class Shooter:
         self.until(lambda: self.step().kind is StepKind.WORK and self.step().paced)
         self.advance(6.5)  # into the second phase of the first rep
         self.shot("work-paced-reps")
+        w.session_screen.toggle_how()  # How? (H): how to do it, under the figure
+        self.shot("how")
+        w.session_screen.toggle_how()
         self.until(lambda: self.step().kind is StepKind.REST)
         self.advance(3)
         self.shot("rest")

@@ -33,12 +33,12 @@ from ..session.catalogue import load_entry as load_entry
 from ..session.catalogue import user_session_files as user_session_files
 from .. import timefmt
 from . import theme
-from .figure import FigureStrip
 from .widgets import plain_label
 
 if TYPE_CHECKING:
     from ..session.checker import FileChecker
     from ..session.errors import Problem, SessionError
+    from .figure import FigureStrip
 
 # What a file-wide problem's message starts with (it was worded to follow the file's name).
 _FILE_VERBS = ("is ", "has ", "holds ", "nests ", "took ", "was ", "could ", "cannot ", "no ")
@@ -201,9 +201,8 @@ class HomeScreen(QWidget):
         details_box.addWidget(self.details, 1)
         # How each drill is done: a still figure for each that names a movement, numbered as the list is.
         # They take only the room the details' words leave (the words come first), and none if that is too little.
-        self.figures = FigureStrip(self)
-        self.figures.hide()
-        details_box.addWidget(self.figures)
+        # Built when first needed: Home's first frame does not load the figure's painter.
+        self._figures: FigureStrip | None = None
         self._fit_later = QTimer(self)
         self._fit_later.setSingleShot(True)
         self._fit_later.timeout.connect(self._fit_figures)
@@ -585,8 +584,8 @@ class HomeScreen(QWidget):
             self._details_file.hide()
         if self._reload_row is not None:
             self._reload_row.hide()
-        if e is None or e.session is None:
-            self.figures.set_drills([])
+        if (e is None or e.session is None) and self._figures is not None:
+            self._figures.set_drills([])
         if e is None:
             self.details_title.setText("")
             self.details.setText("")
@@ -632,8 +631,21 @@ class HomeScreen(QWidget):
 
     FIGURES_MIN = 56  # a strip of figures lower than this is not shown
 
+    @property
+    def figures(self) -> FigureStrip:
+        """The strip of still figures under the details, one a drill (built the first time it is needed)."""
+        if self._figures is None:
+            from .figure import FigureStrip
+
+            self._figures = FigureStrip(self)
+            self._figures.hide()
+            self._details_box.insertWidget(self._details_box.indexOf(self.details) + 1, self._figures)
+        return self._figures
+
     def _fit_figures(self) -> None:
         """The strip of figures as tall as 17 % of Home, or as the details' words leave room for."""
+        if self._figures is None:
+            return
         if not self.figures.views:
             self.figures.hide()
             return

@@ -483,6 +483,7 @@ class SessionScreen(QWidget):
     def toggle_how(self) -> None:
         self._show_how = not self._show_how
         self.how.setVisible(self._show_how and bool(self.how.text()))
+        self._share_figure_place()
 
     # -- updates ---------------------------------------------------------------------------
     def follow(self, prefs: Preferences) -> None:
@@ -750,6 +751,16 @@ class SessionScreen(QWidget):
         if view is self.drill_figure:
             for i in (0, 4):  # the stretches above and below
                 self._figure_box.setStretch(i, 0 if shown else 1)
+            self._share_figure_place()
+
+    def _share_figure_place(self) -> None:
+        """With How? open, the figure keeps the top third of its place and the words take the rest (the
+        coaching cue gives way); closed, the figure takes all but the cue's lines."""
+        how = self._show_how and bool(self.how.text()) and self.drill_figure.movement is not None
+        limit = max(60, int(self.figure.height() * 0.34)) if how else 16777215
+        if self.drill_figure.maximumHeight() != limit:
+            self.drill_figure.setMaximumHeight(limit)
+        _show(self.cue, not how)
 
     @property
     def _ink(self) -> QColor:
