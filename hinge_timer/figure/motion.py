@@ -6,8 +6,9 @@
   another number of phases shares the movement's rep out evenly: phase *i* of *n* runs from *i/n* to
   *(i+1)/n* of it.
 - A hold: the movement's own loop if it has one (the distraction rocks), else its still pose.
-- Nothing pacing it (a counted set, a get-ready, a preview): its loop, or else its rep, at the movement's
-  own phase lengths, by the time since it began.
+- Nothing pacing it (a counted set): its loop, or else its rep, at the movement's own phase lengths, by the
+  time since it began (``looped``); what is coming (a get-ready, a caution, a preview) the same, slower
+  (``ui/figure.py`` asks for half the pace).
 
 Each phase eases in and out (smoothstep).  A phase marked ``roll`` gives each joint of the trunk its own
 start, one after another: "top-down" from the neck to the hips, "bottom-up" from the hips to the neck.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -43,6 +44,15 @@ if TYPE_CHECKING:
 
     from ..session.draft import Draft
 
+
+class _MovementList(QComboBox):
+    """The Movement list; ``closed`` when its popup closes, chosen from or not (the preview goes back)."""
+
+    closed = Signal()
+
+    def hidePopup(self) -> None:  # noqa: N802 (Qt override)
+        super().hidePopup()
+        self.closed.emit()
 
 class Host(Protocol):
     """What the drill form uses of the editor screen (ui/editor.py's EditorScreen; not imported: it imports
@@ -244,7 +254,7 @@ class DrillForm(QWidget):
         self._bind(("name",), lambda v: put_line(self.name, "" if v is None else str(v)), p, self.name)
 
         # The movement the figure beside the ring shows: "None", then the library's by title (the data: the name).
-        self.movement = QComboBox(self)
+        self.movement = _MovementList(self)
         self.movement.setMinimumHeight(MIN_HEIGHT)
         self.movement.addItem("None", None)
         for name in movement_names():
@@ -264,6 +274,7 @@ class DrillForm(QWidget):
         self.movement_preview.hide()
         add(self.movement_preview)
         self.movement.highlighted.connect(lambda i: self._preview(self.movement.itemData(i)))
+        self.movement.closed.connect(lambda: self._preview(self._movement_value()))  # Esc: back to the drill's
 
         self.kind = QComboBox(self)
         self.kind.setMinimumHeight(MIN_HEIGHT)
@@ -376,9 +387,12 @@ class DrillForm(QWidget):
         self.movement_preview.preview(name)
         self.movement_preview.setVisible(self.movement_preview.movement is not None)
 
+    def _movement_value(self, index: int | None = None) -> Any:
+        index = self.movement.currentIndex() if index is None else index
+        return self._movement_other if index >= self._movement_items else self.movement.itemData(index)
+
     def _movement_chosen(self, index: int) -> None:
-        value = self._movement_other if index >= self._movement_items else self.movement.itemData(index)
-        self._set(("movement",), value)
+        self._set(("movement",), self._movement_value(index))
 
     def _kind_chosen(self, _index: int) -> None:
         kind = self.kind.currentData()

@@ -318,8 +318,9 @@ class FigureView(QWidget):
         # It paints every pixel of its rectangle (its own dark panel), so nothing behind it is painted first.
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.motion = True  # Preferences' "motion": off shows the key poses still
+        # Seconds on the clock the figure moves by: the wall's, or a run's (its driver's clock, already
+        # scaled by the run's speed, and a fake one in tests).
         self.clock: Callable[[], float] = time.monotonic
-        self.speed = 1.0  # the run's speed (tests run a session faster than life)
         self.painter: FigurePainter | None = None
         self.moment: motion.Moment | None = None
         self.frames = 0  # poses drawn (benchmarks and tests count them; a repaint of the same pose is a copy)
@@ -433,7 +434,7 @@ class FigureView(QWidget):
         if self._source is None:
             self._timer.stop()
             return
-        t = (self.clock() - self._t0) * self.speed
+        t = self.clock() - self._t0
         moment = self._source(t)
         self.moment = moment
         if self._drawn is None or moment.pose.distance(self._drawn) > MOVED_DEG:
@@ -444,7 +445,7 @@ class FigureView(QWidget):
         # The next frame when the pose will have moved MOVED_DEG, judged by how far it goes in one frame
         # now: a slow part of the movement wakes the window seldom, a fast one at most every frame.
         frame = self._frame_ms()
-        ahead = self._source(t + frame / 1000 * self.speed).pose.distance(moment.pose)
+        ahead = self._source(t + frame / 1000).pose.distance(moment.pose)
         wait = frame * MOVED_DEG / ahead if ahead > 1e-9 else MAX_WAIT_MS
         self._timer.start(int(min(MAX_WAIT_MS, max(frame, wait))))
 

@@ -372,6 +372,9 @@ class SessionActions(QObject):
             ed.closed.connect(self.on_closed)
             ed.try_requested.connect(self.on_try_requested)
             ed.hear_requested.connect(self.on_hear_requested)
+            preview = ed.form.movement_preview  # View → Moving figure applies to the editor's preview too
+            preview.set_motion(self.window.prefs.motion)
+            self.window.prefs.motion_changed.connect(preview.set_motion)
             ed.dirty_changed.connect(lambda _dirty: self.show_title())  # the * of unsaved changes
             ed.title.textChanged.connect(lambda _text: self.show_title())  # typed, or undone
             self.window.sound.heard.connect(self.on_heard)

@@ -422,9 +422,8 @@ class SessionScreen(QWidget):
             return clock() / 1e9
 
         for view in (self.drill_figure, self.caution_figure):
-            # Between snapshots the figure moves on by the run's clock (a fake one in tests), at its speed.
+            # Between snapshots the figure moves on by the run's clock (scaled by --speed, a fake one in tests).
             view.clock = seconds
-            view.speed = driver.speed
             view.clear()
         driver.snapshot_changed.connect(self.on_snapshot_changed)
         driver.cue_fired.connect(self.on_cue_fired)

@@ -585,3 +585,20 @@ def test_the_chosen_movement_is_previewed_moving_and_the_highlighted_one_while_t
     assert not preview.isVisible() and not preview.moving
     screen.drill_list.setCurrentRow(0)
     assert preview.movement is movement("jefferson-curl")
+
+
+def test_closing_the_movement_list_without_a_choice_previews_the_drills_own_again(qtbot, kit):
+    from hinge_timer.figure.movement import movement
+
+    screen, sessions, store = kit
+    path = sessions / "kim.toml"
+    path.write_text(KIMS, encoding="utf-8")
+    screen.edit(Draft.open(path))
+    combo, preview = field(screen, "drill_movement"), screen.form.movement_preview
+    choose(qtbot, combo, "Jefferson curl")
+    combo.highlighted.emit(combo.findText("Split hamstring stretch"))
+    assert preview.movement is movement("split-hamstring-stretch")
+    combo.hidePopup()  # Esc, or a click outside the list
+    assert preview.movement is movement("jefferson-curl") and combo.currentText() == "Jefferson curl"
+    preview.set_motion(False)  # View → Moving figure, off
+    assert not preview.moving and preview.moment.pose == movement("jefferson-curl").pose("deep")

@@ -178,3 +178,38 @@ def test_a_hold_per_side_mirrors_for_the_left_leg_and_a_drill_without_a_movement
     ana.until(lambda: snap(ana).drill_name == "Calf raises" and snap(ana).underlying is State.WORK)
     assert not fig(ana).isVisible() and fig(ana).movement is None
     assert ana.screen.cue.isVisible() or not ana.screen.cue.text()
+
+
+def test_between_snapshots_the_figure_moves_on_by_the_runs_clock_to_the_phases_end(ana, qtbot):
+    to(ana, lambda s: s.underlying is State.WORK and s.phase_index == 0 and 0.2 < (s.phase_progress or 0) < 0.4)
+    view, s = fig(ana), snap(ana)
+    m = movement("jefferson-curl")
+    ana.clock.advance(1.4)  # the run's clock moves on; no tick yet
+    view._advance()  # the figure's own frame timer
+    assert view.moment.pose.distance(motion.paced(m, 0, 4, s.phase_progress + 1.4 / s.phase_seconds).pose) < 1e-9
+    ana.clock.advance(30)  # far past the phase's end, still no tick: it waits at the phase's last pose
+    view._advance()
+    assert view.moment.pose == m.pose(m.phases[0].end) and not view.moving
+
+
+def test_home_shows_a_numbered_still_figure_for_each_drill_with_a_movement(ana, qtbot):
+    ana.window.end_driver()
+    ana.window.go_home()
+    home = ana.window.home
+    mobility = next(i for i, e in enumerate(home.entries) if e.key == "hip-hinge-mobility")
+    home.list.setCurrentRow(mobility)
+    qtbot.waitUntil(lambda: home.figures.isVisible())
+    views = home.figures.views
+    assert [v.caption for v in views] == ["1", "2", "3", "4", "5"]
+    assert [v.movement.name for v in views] == ["weighted-hip-hinge", "banded-hip-distraction", "banded-hip-hinge",
+                                                "split-hamstring-stretch", "jefferson-curl"]
+    assert not any(v.moving for v in views), "Home's figures are still"
+    assert views[0].toolTip() and views[0].accessibleDescription() == "1. Weighted hip hinge"
+    ana_entry = next(i for i, e in enumerate(home.entries) if e.session and e.session.title == "Ana's Tuesday hinge")
+    home.list.setCurrentRow(ana_entry)
+    qtbot.waitUntil(lambda: [v.caption for v in home.figures.views] == ["1", "2", "3"])  # Calf raises has none
+    ana.window.resize(800, 600)
+    qtbot.wait(100)
+    if home.figures.isVisible():  # only where the details' words leave it room
+        assert home.figures.height() >= home.FIGURES_MIN
+        assert home.details.height() >= home.details.heightForWidth(home.details.width())
