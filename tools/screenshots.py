@@ -327,21 +327,18 @@ def figure_shots(out: Path) -> list[Path]:
             side = d.sides[0] if d.sides else None
             painter = FigurePainter(m, side)
             pattern = d.tempo or d.cycle
-            frames: list[tuple[str, object]] = []
+            # Each phase shown: its label, and its pose at a share of the way through it.
+            phases: list[tuple[str, Callable[[float], object]]] = []
             if pattern:
-                for i, ph in enumerate(pattern):
-                    for at, u in (("start", 0.0), ("middle", 0.5)):
-                        frames.append((f"{i + 1} {ph.phase}, {at}", motion.paced(m, i, len(pattern), u).pose))
-            elif d.reps is not None:  # counted at the user's own pace: the movement's own rep
-                for i, ph in enumerate(m.phases):
-                    for at, u in (("start", 0.0), ("middle", 0.5)):
-                        frames.append((f"your own pace: {ph.start} to {ph.end}, {at}",
-                                       motion.in_phase(m, m.phases, i, u)))
-            elif m.loop:
-                for i, ph in enumerate(m.loop):
-                    for at, u in (("start", 0.0), ("middle", 0.5)):
-                        frames.append((f"hold: {ph.start} to {ph.end}, {at}", motion.in_phase(m, m.loop, i, u)))
-            else:
+                phases = [(f"{i + 1} {ph.phase}", lambda u, i=i: motion.paced(m, i, len(pattern), u).pose)
+                          for i, ph in enumerate(pattern)]
+            elif d.reps is not None or m.loop:  # counted at the user's own pace: the rep; a hold: its loop
+                own, word = (m.phases, "your own pace") if d.reps is not None else (m.loop, "hold")
+                phases = [(f"{word}: {ph.start} to {ph.end}", lambda u, i=i, own=own: motion.in_phase(m, own, i, u))
+                          for i, ph in enumerate(own)]
+            frames = [(f"{name}, {at}", pose_at(u)) for name, pose_at in phases
+                      for at, u in (("start", 0.0), ("middle", 0.5))]
+            if not phases:  # a hold with no loop: its still pose
                 frames.append(("hold, still", motion.still(m).pose))
             for k, (label, pose) in enumerate(frames, 1):
                 image = QImage(w, h, QImage.Format.Format_RGB32)

@@ -182,7 +182,9 @@ def parse(name: str, data: dict[str, Any], base: Movement | None = None, where: 
     return Movement(name, title, stance, tuple(props), poses, phases, loop, cast(str, still))
 
 
+@functools.cache
 def _files() -> dict[str, Any]:
+    """The library's files by movement name (the folder is listed once)."""
     from importlib.resources import files
 
     folder = files("hinge_timer.assets") / "movements"

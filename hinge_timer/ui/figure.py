@@ -523,8 +523,6 @@ class FigureStrip(QWidget):
         if with_figure == self._shown:
             return
         self._shown = with_figure
-        for v in self.views:
-            v.deleteLater()
         self.views = []
         while self._row.count():
             item = self._row.takeAt(0)

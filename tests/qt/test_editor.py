@@ -565,14 +565,19 @@ def test_a_movement_that_is_not_text_is_shown_as_the_file_has_it(qtbot, kit):
     assert "expected a movement's name in quotes" in problems(screen, "drill_movement")
 
 
-def test_the_chosen_movement_is_previewed_moving_and_the_highlighted_one_while_the_list_is_open(qtbot, kit):
-    from hinge_timer.figure.movement import movement
-
-    screen, sessions, store = kit
+def kims_preview(kit):
+    """Kim's file open in the editor: the screen, its Movement list and the list's preview."""
+    screen, sessions, _store = kit
     path = sessions / "kim.toml"
     path.write_text(KIMS, encoding="utf-8")
     screen.edit(Draft.open(path))
-    combo, preview = field(screen, "drill_movement"), screen.form.movement_preview
+    return screen, field(screen, "drill_movement"), screen.form.movement_preview
+
+
+def test_the_chosen_movement_is_previewed_moving_and_the_highlighted_one_while_the_list_is_open(qtbot, kit):
+    from hinge_timer.figure.movement import movement
+
+    screen, combo, preview = kims_preview(kit)
     assert not preview.isVisible() and preview.movement is None, "no movement: no preview"
     choose(qtbot, combo, "Jefferson curl")
     assert preview.isVisible() and preview.movement is movement("jefferson-curl")
@@ -590,11 +595,7 @@ def test_the_chosen_movement_is_previewed_moving_and_the_highlighted_one_while_t
 def test_closing_the_movement_list_without_a_choice_previews_the_drills_own_again(qtbot, kit):
     from hinge_timer.figure.movement import movement
 
-    screen, sessions, store = kit
-    path = sessions / "kim.toml"
-    path.write_text(KIMS, encoding="utf-8")
-    screen.edit(Draft.open(path))
-    combo, preview = field(screen, "drill_movement"), screen.form.movement_preview
+    screen, combo, preview = kims_preview(kit)
     choose(qtbot, combo, "Jefferson curl")
     combo.highlighted.emit(combo.findText("Split hamstring stretch"))
     assert preview.movement is movement("split-hamstring-stretch")
