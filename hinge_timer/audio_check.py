@@ -10,6 +10,8 @@ import sys
 import time
 from typing import Any
 
+from . import i18n
+from .i18n import _, ngettext
 from .plaintext import controls_escaped, printable
 
 RENDER_WAIT_S = 30.0  # for one line: the renderer's own timeout (10 s) with room to spare
@@ -28,7 +30,7 @@ def audio_check(args: Any) -> int:
     settings = SettingsStore(data_dir(args.data_dir)).load()
     choice = args.audio or settings.audio
     try:
-        catalog = Catalog.load()
+        catalog = Catalog.for_language(i18n.language())
     except ValueError as exc:
         print(controls_escaped(f"audio-check: {exc}"), file=sys.stderr)
         return 1
@@ -53,9 +55,20 @@ def audio_check(args: Any) -> int:
     backend.wait_ready(5.0)  # the Qt sound engine is a child process: its device is known once it is up
     lines = SpeechLines(cache_dir(args.data_dir))
     audio = CueAudio(backend, catalog, volume=settings.volume, lines=lines)
-    print(f"backend: {backend.name}" + (f" (asked for {choice})" if backend.name != choice else ""))
-    print(controls_escaped(f"device:  {backend.device()}"))  # the system's name for it
-    print(f"volume:  {round(settings.volume * 100)} %" + ("  (muted in the window's settings)" if settings.mute else ""))
+    # Translators: audio-check's report, one line each; keep the words before ":" short (they line up).
+    if backend.name != choice:
+        # Translators: {backend} the sound output used, {choice} the one asked for ("qt", "simpleaudio", "none").
+        print(_("backend: {backend} (asked for {choice})").format(backend=backend.name, choice=choice))
+    else:
+        print(_("backend: {backend}").format(backend=backend.name))
+    # Translators: {device} the system's name for the sound device.
+    print(controls_escaped(_("device:  {device}").format(device=backend.device())))
+    percent = round(settings.volume * 100)
+    if settings.mute:
+        # Translators: {percent} a whole number, 0 to 100.
+        print(_("volume:  {percent} %  (muted in the window's settings)").format(percent=percent))
+    else:
+        print(_("volume:  {percent} %").format(percent=percent))
     if timeline is not None:
         try:
             return check_session(app, audio, lines, timeline)
@@ -72,18 +85,28 @@ def audio_check(args: Any) -> int:
         seconds = audio.seconds_of((name,))
         ok = key is not None and backend.play(key)  # None: a damaged file (the problem names it)
         played += ok
-        label = name.replace("tone:", "tone  ").replace("say:", "say   ")
-        print(f"  {'played' if ok else 'silent'}  {seconds:5.2f} s  {label}", flush=True)
+        kind, _colon, sound = name.partition(":")
+        # Translators: in audio-check's list, what a sound is: a tone, or a recorded prompt that says words.
+        label = (_("tone") if kind == "tone" else _("say")).ljust(6) + sound
+        print("  " + _played(ok) + "  " + _("{seconds} s").format(seconds=f"{seconds:5.2f}") + "  " + label, flush=True)
         loop = QEventLoop()
         QTimer.singleShot(int((seconds + GAP_S + 0.25) * 1000), loop.quit)
         loop.exec()
     if backend.problem:
-        print(controls_escaped(f"problem: {backend.problem}"))  # may name a sound file
+        print(controls_escaped(_("problem: {problem}").format(problem=backend.problem)))  # may name a sound file
     audio.close()
     lines.close()
     app.processEvents()
-    print(f"{played} of {len(names)} sounds played")
+    print(ngettext("{played} of {total} sound played", "{played} of {total} sounds played", len(names)).format(
+        played=played, total=len(names)))
     return 0 if played == len(names) else 1
+
+
+def _played(ok: bool) -> str:
+    """"played" or "silent", as audio-check's rows say (the same width)."""
+    # Translators: in audio-check's list: the sound was played, or nothing was heard.
+    words = (_("played"), _("silent"))
+    return words[0 if ok else 1].ljust(max(len(w) for w in words))
 
 
 def check_session(app: Any, audio: Any, lines: Any, timeline: Any) -> int:
@@ -93,7 +116,13 @@ def check_session(app: Any, audio: Any, lines: Any, timeline: Any) -> int:
     from .audio.vocabulary import FALLBACK_TONE, TONE_ONLY, cue_sound, lines_to_render, session_cues
     from .qt.audio import GAP_S
 
-    print(f"session: {printable(timeline.session.title)} ({timeline.dose} dose)")
+    title = printable(timeline.session.title)
+    if timeline.dose == "low":
+        # Translators: {session} the session's title (from its file).
+        print(_("session: {session} (low dose)").format(session=title))
+    else:
+        # Translators: {session} the session's title (from its file).
+        print(_("session: {session} (high dose)").format(session=title))
     renderer = lines.renderer
     wanted = lines_to_render(audio.catalog, timeline)
     renderer.request(wanted)
@@ -116,14 +145,20 @@ def check_session(app: Any, audio: Any, lines: Any, timeline: Any) -> int:
         if line not in done:  # a short form ("Next up: X" → "X") no whole cue text says
             voice = "rendered" if lines.get(line) is not None else "tone"
             parts: tuple[str, ...] = (f"line:{line}",) if voice == "rendered" else (f"tone:{FALLBACK_TONE}",)
-            rows.append((voice, parts, line, f"{printable(line)}  (short form)"))
+            # Translators: in audio-check's list, after a line only a cue's short form says.
+            rows.append((voice, parts, line, _("{line}  (short form)").format(line=printable(line))))
+    # Translators: in audio-check's list, what voices a line: a recorded prompt, a line rendered by the speech
+    # engine, or nothing (its cue plays a tone).
+    voices = {"prompt": _("prompt"), "rendered": _("rendered"), "tone": _("no voice")}
+    width = max(len(w) for w in voices.values())
     for voice, parts, missing, label in rows:
-        what = {"prompt": "prompt  ", "rendered": "rendered", "tone": "no voice"}[voice]
+        what = voices[voice].ljust(width)
         counts[voice] += 1
         where = ""
         if missing is not None:
             state, why = renderer.state(missing)
-            where = f" ({why})" if state == "ready" else f" ({why}; its cue plays a tone)"
+            # Translators: {why} what the renderer says of the line.
+            where = f" ({why})" if state == "ready" else " (" + _("{why}; its cue plays a tone").format(why=why) + ")"
         try:
             key = audio.load(parts)
             seconds = audio.seconds_of(parts)
@@ -133,8 +168,8 @@ def check_session(app: Any, audio: Any, lines: Any, timeline: Any) -> int:
             where += f" ({controls_escaped(exc)})"
         total += 1
         played += ok
-        print(f"  {what}  {'played' if ok else 'silent'}  {seconds:5.2f} s  {label}{controls_escaped(where)}",
-              flush=True)
+        print("  " + what + "  " + _played(ok) + "  " + _("{seconds} s").format(seconds=f"{seconds:5.2f}") + "  "
+              + label + controls_escaped(where), flush=True)
         wait_ms = int((seconds + GAP_S + 0.25) * 1000) if ok else 0
         if wait_ms:
             from PySide6.QtCore import QEventLoop, QTimer
@@ -143,9 +178,17 @@ def check_session(app: Any, audio: Any, lines: Any, timeline: Any) -> int:
             QTimer.singleShot(wait_ms, loop.quit)
             loop.exec()
     fresh, cached = renderer.rendered, renderer.from_cache
-    print(f"{counts['prompt']} recorded prompts, {counts['rendered']} rendered lines ({fresh} rendered now, "
-          f"{cached} from the cache), {counts['tone']} with no voice; {played} of {total} played")
+    # Translators: audio-check's last line is made of these: "{prompts}, {rendered} ({sources}), {silent};
+    # {played}", e.g. "3 recorded prompts, 2 rendered lines (1 rendered now, 1 from the cache), 0 with no
+    # voice; 5 of 5 played".
+    prompts = ngettext("{n} recorded prompt", "{n} recorded prompts", counts["prompt"]).format(n=counts["prompt"])
+    rendered = ngettext("{n} rendered line", "{n} rendered lines", counts["rendered"]).format(n=counts["rendered"])
+    sources = _("{fresh} rendered now, {cached} from the cache").format(fresh=fresh, cached=cached)
+    silent = ngettext("{n} with no voice", "{n} with no voice", counts["tone"]).format(n=counts["tone"])
+    of = ngettext("{played} of {total} played", "{played} of {total} played", total).format(played=played, total=total)
+    print(_("{prompts}, {rendered} ({sources}), {silent}; {played}").format(
+        prompts=prompts, rendered=rendered, sources=sources, silent=silent, played=of))
     if audio.backend.problem:
-        print(controls_escaped(f"problem: {audio.backend.problem}"))
+        print(controls_escaped(_("problem: {problem}").format(problem=audio.backend.problem)))
     return 0 if played == total and counts["tone"] == 0 else 1
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -34,6 +35,11 @@ def answer(path: str) -> dict[str, object]:
 
 def main() -> int:
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from . import i18n
+
+    code = i18n.normalise_code(os.environ.get(i18n.LANGUAGE_ENV))  # the window's language, for the problems
+    if code is not None:
+        i18n.set_language(code)
     from .session import catalogue, load  # noqa: F401  (pydantic and the model: before saying ready)
 
     out = sys.stdout

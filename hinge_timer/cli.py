@@ -16,10 +16,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from typing import TYPE_CHECKING, Sequence, TextIO
 
-from . import timefmt
+from . import i18n, timefmt
+from .i18n import _, ngettext, pgettext
 from .plaintext import controls_escaped, printable
 from .session.errors import SessionError
 
@@ -67,39 +69,58 @@ def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
     """Options accepted both before and after the subcommand."""
     default = argparse.SUPPRESS if suppress else None
     parser.add_argument("--data-dir", metavar="DIR", default=default,
-                        help="where settings live (default: the platform's user data folder, "
-                             "or $HINGE_TIMER_DATA_DIR)")
+                        help=_("where settings live (default: the platform's user data folder, "
+                               "or $HINGE_TIMER_DATA_DIR)"))
     parser.add_argument("--sessions-dir", metavar="DIR", default=default,
-                        help="your own session files, listed on Home (default: DATA_DIR/sessions)")
+                        help=_("your own session files, listed on Home (default: DATA_DIR/sessions)"))
     parser.add_argument(
         "--speed", metavar="FACTOR", type=_speed, default=argparse.SUPPRESS if suppress else 1.0,
-        help="run the session clock this many times faster (demos and tests)",
+        help=_("run the session clock this many times faster (demos and tests)"),
     )
     parser.add_argument(
         "--event-log", metavar="FILE", default=default,
-        help="write every cue and command as JSON Lines with scheduled and actual times",
+        help=_("write every cue and command as JSON Lines with scheduled and actual times"),
     )
     parser.add_argument("--audio", choices=("qt", "simpleaudio", "none"), default=default,
-                        help="how sound is played: Qt Multimedia (default), simpleaudio (the optional extra) "
-                             "or none (overrides the audio setting for this run)")
+                        # Translators: qt, simpleaudio and none are the option's values: keep them as they are.
+                        help=_("how sound is played: Qt Multimedia (default), simpleaudio (the optional extra) "
+                               "or none (overrides the audio setting for this run)"))
     parser.add_argument("--kiosk", action="store_true", default=argparse.SUPPRESS if suppress else False,
-                        help="kiosk mode for a shared PC: full screen, large tiles, cannot be closed by accident "
-                             "(also [kiosk] enabled = true in the site config file; docs/kiosk.md)")
+                        # Translators: "[kiosk] enabled = true" is written in a file as it is: do not translate it.
+                        help=_("kiosk mode for a shared PC: full screen, large tiles, cannot be closed by accident "
+                               "(also [kiosk] enabled = true in the site config file; docs/kiosk.md)"))
+    parser.add_argument("--lang", metavar="CODE", type=_language, default=default,
+                        # Translators: {codes} is the list of language codes ("en, de, fr, es, pt").
+                        help=_("the language of the window, the spoken prompts and the messages: {codes} "
+                               "(default: View → Language, else the system's)").format(
+                            codes=", ".join(i18n.LANGUAGES)))
     parser.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS if suppress else False)
+
+
+def _language(text: str) -> str:
+    code = i18n.normalise_code(text)
+    if code is None:
+        # Translators: {value} is what was typed after --lang; {codes} the codes there are ("en, de, ...").
+        raise argparse.ArgumentTypeError(_("no language {value}: one of {codes}").format(
+            value=repr(text), codes=", ".join(i18n.LANGUAGES)))
+    return code
 
 
 def _speed(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number such as 2 or 0.5, got {text!r}") from None
+        # Translators: {value} is what was typed after --speed, in quotes.
+        raise argparse.ArgumentTypeError(
+            _("expected a number such as 2 or 0.5, got {value}").format(value=repr(text))) from None
     if not 0.01 <= value <= 1000:
-        raise argparse.ArgumentTypeError(f"must be between 0.01 and 1000, got {text}")
+        # Translators: {value} is what was typed after --speed.
+        raise argparse.ArgumentTypeError(_("must be between 0.01 and 1000, got {value}").format(value=text))
     return value
 
 
 # The options before a command that take a value (see _common): the token after them is not a command.
-_VALUED = frozenset({"--data-dir", "--sessions-dir", "--speed", "--event-log", "--audio"})
+_VALUED = frozenset({"--data-dir", "--sessions-dir", "--speed", "--event-log", "--audio", "--lang"})
 
 
 def names_no_command(argv: Sequence[str]) -> bool:
@@ -119,7 +140,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     the options are built: the subcommands' parsers cost about 10 ms of start-up, before Home's first frame."""
     parser = argparse.ArgumentParser(
         prog="hinge-timer",
-        description="A guided-session timer for hip-hinge mobility training.",
+        description=_("A guided-session timer for hip-hinge mobility training."),
     )
     _common(parser, suppress=False)
     if argv is not None and names_no_command(argv):
@@ -127,51 +148,56 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("validate", help="check session files and report every problem")
+    p = sub.add_parser("validate", help=_("check session files and report every problem"))
     p.add_argument("files", nargs="+", metavar="FILE")
     _common(p, suppress=True)
 
-    p = sub.add_parser("plan", help="print the timed plan of a session")
+    p = sub.add_parser("plan", help=_("print the timed plan of a session"))
     p.add_argument("file", metavar="NAME",
-                   help=f"a session file, the name of a built-in one ({DEFAULT_SESSION}), or the file name or "
-                        "title of one in your sessions folder")
-    p.add_argument("--dose", choices=("low", "high"), help="low or high end of every range (default: the file's)")
-    p.add_argument("--json", action="store_true", help="print the whole timeline as JSON")
+                   # Translators: {name} is the name of a built-in session (hip-hinge-mobility).
+                   help=_("a session file, the name of a built-in one ({name}), or the file name or "
+                          "title of one in your sessions folder").format(name=DEFAULT_SESSION))
+    p.add_argument("--dose", choices=("low", "high"),
+                   help=_("low or high end of every range (default: the file's)"))
+    p.add_argument("--json", action="store_true", help=_("print the whole timeline as JSON"))
     _common(p, suppress=True)
 
-    p = sub.add_parser("schema", help="print the JSON Schema of session files")
+    p = sub.add_parser("schema", help=_("print the JSON Schema of session files"))
     _common(p, suppress=True)
 
-    p = sub.add_parser("audio-check", help="play each tone and a spoken prompt once (or every line of a session "
-                                            "FILE); print backend, device, problems")
+    p = sub.add_parser("audio-check", help=_("play each tone and a spoken prompt once (or every line of a session "
+                                              "FILE); print backend, device, problems"))
     p.add_argument("file", metavar="FILE", nargs="?",
-                   help="a session: render and play each of its lines, and say which are recorded prompts, "
-                        "which were rendered (from the cache or just now) and which have no voice")
-    p.add_argument("--dose", choices=("low", "high"), help="with FILE: the low or high end of every range")
-    p.add_argument("--all", action="store_true", help="play every spoken prompt too (a few minutes)")
+                   help=_("a session: render and play each of its lines, and say which are recorded prompts, "
+                          "which were rendered (from the cache or just now) and which have no voice"))
+    p.add_argument("--dose", choices=("low", "high"), help=_("with FILE: the low or high end of every range"))
+    p.add_argument("--all", action="store_true", help=_("play every spoken prompt too (a few minutes)"))
     _common(p, suppress=True)
 
-    p = sub.add_parser("history", help="print every run (newest first), or export them all as CSV")
-    p.add_argument("--csv", metavar="FILE", help="write one row per set and side of every run to FILE ('-': stdout)")
+    p = sub.add_parser("history", help=_("print every run (newest first), or export them all as CSV"))
+    p.add_argument("--csv", metavar="FILE",
+                   help=_("write one row per set and side of every run to FILE ('-': stdout)"))
     _common(p, suppress=True)
 
-    p = sub.add_parser("resume", help="open the window and resume the run a crash or power cut interrupted")
-    p.add_argument("--fullscreen", action="store_true", help="start in full screen")
+    p = sub.add_parser("resume", help=_("open the window and resume the run a crash or power cut interrupted"))
+    p.add_argument("--fullscreen", action="store_true", help=_("start in full screen"))
     _common(p, suppress=True)
 
-    p = sub.add_parser("kiosk-pin", help="make the salted hash of an administrator PIN for the kiosk config file")
+    p = sub.add_parser("kiosk-pin", help=_("make the salted hash of an administrator PIN for the kiosk config file"))
     _common(p, suppress=True)
 
-    p = sub.add_parser("run", help="open a session and start it at once")
+    p = sub.add_parser("run", help=_("open a session and start it at once"))
     p.add_argument("file", metavar="NAME", nargs="?", default=DEFAULT_SESSION,
-                   help="a session file, a built-in name, or the file name or title of one in your sessions "
-                        f"folder (default: {DEFAULT_SESSION})")
+                   # Translators: {name} is the name of a built-in session (hip-hinge-mobility).
+                   help=_("a session file, a built-in name, or the file name or title of one in your sessions "
+                          "folder (default: {name})").format(name=DEFAULT_SESSION))
     p.add_argument("--dose", choices=("low", "high"))
-    p.add_argument("--fullscreen", action="store_true", help="start in full screen")
-    p.add_argument("--terminal", action="store_true", help="run in this terminal, with captions, no window")
+    p.add_argument("--fullscreen", action="store_true", help=_("start in full screen"))
+    p.add_argument("--terminal", action="store_true", help=_("run in this terminal, with captions, no window"))
     p.add_argument(
         "--accept-cautions", action="store_true",
-        help="with --terminal: confirm every caution without asking (you have read them: see `plan`)",
+        # Translators: `plan` is the command's name: keep it as it is.
+        help=_("with --terminal: confirm every caution without asking (you have read them: see `plan`)"),
     )
     _common(p, suppress=True)
     return parser
@@ -201,14 +227,24 @@ def print_plan(timeline: Timeline, out: TextIO) -> None:
     from .session.draft import plan_lines  # the step lines, as the editor's plan shows them
 
     s = timeline.session
-    out.write(f"{printable(s.title)}: {timeline.dose} dose\n")
-    out.write(f"{'start':>8} {'length':>7}  step\n")
+    # Translators: the plan's first line; {title} is the session's title.
+    heading = _("{title}: high dose") if timeline.dose == "high" else _("{title}: low dose")
+    out.write(heading.format(title=printable(s.title)) + "\n")
+    # Translators: the plan's column headings: "start" at most 8 characters, "length" at most 7 (the columns'
+    # widths); the step lines below them are aligned to those widths.
+    start, length, step = (pgettext("plan column", "start"), pgettext("plan column", "length"),
+                           pgettext("plan column", "step"))
+    out.write(f"{start:>8} {length:>7}  {step}\n")
     for line in plan_lines(timeline):
         out.write(printable(line) + "\n")  # drill, side and phase names are data
-    approx = "about " if timeline.has_open else ""
-    out.write(f"Total: {approx}{timefmt.clock(timeline.total, hours=True)}")
+    total = timefmt.clock(timeline.total, hours=True)
     if timeline.has_open:
-        out.write(f"  (~ marks estimates: sets you count yourself are planned at 4 s a rep)")
+        # Translators: {time} is the session's length, e.g. 0:24:30 (an estimate).
+        out.write(_("Total: about {time}").format(time=total))
+        out.write("  " + _("(~ marks estimates: sets you count yourself are planned at 4 s a rep)"))
+    else:
+        # Translators: {time} is the session's length, e.g. 0:24:30.
+        out.write(_("Total: {time}").format(time=total))
     out.write("\n")
 
 
@@ -224,7 +260,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         else:
             assert session is not None
             n = len(session.drills)
-            say(f"{name}: ok ({printable(session.title)}, {n} drill{'' if n == 1 else 's'})")
+            # Translators: {file} is the file named on the command line, {title} its session's title.
+            say(ngettext("{file}: ok ({title}, {n} drill)", "{file}: ok ({title}, {n} drills)", n).format(
+                file=name, title=printable(session.title), n=n))
     return 1 if bad else 0
 
 
@@ -261,7 +299,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
     folder = data_dir(args.data_dir)
     if not (folder / FILE_NAME).exists():
-        say(f"No history yet ({folder / FILE_NAME} does not exist).", err=True)
+        say(_("No history yet ({file} does not exist).").format(file=folder / FILE_NAME), err=True)
         return 0 if args.csv is None else 1
     h = open_history(folder)
     if h.problem:
@@ -293,7 +331,9 @@ def cmd_history(args: argparse.Namespace) -> int:
             else:
                 with open(args.csv, "w", encoding="utf-8", newline="") as fh:
                     n = history.export_csv(h.conn, fh)
-                say(f"{n} rows written to {args.csv}", err=True)
+                # Translators: {n} rows of the CSV file {file} (the English says "rows" even for one).
+                say(ngettext("{n} rows written to {file}", "{n} rows written to {file}", n).format(
+                    n=n, file=args.csv), err=True)
             return 0
         rows = history.runs(h.conn)
         days = history.days_trained(rows)
@@ -301,12 +341,28 @@ def cmd_history(args: argparse.Namespace) -> int:
 
         streak = history.current_streak(days, date.today())
         other = sum(1 for r in rows if not r.counted)
-        print(f"{len(rows)} run{'' if len(rows) == 1 else 's'} · current streak {streak} day"
-              f"{'' if streak == 1 else 's'}"
-              + (f" · {other} at another speed (marked; not in the streak)" if other else ""))
+        runs = ngettext("{n} run", "{n} runs", len(rows)).format(n=len(rows))
+        # Translators: days in a row with a session, up to today.
+        streak_text = ngettext("current streak {n} day", "current streak {n} days", streak).format(n=streak)
+        # Translators: the history's first line: {runs} is "5 runs", {streak} is "current streak 3 days".
+        summary = _("{runs} · {streak}").format(runs=runs, streak=streak_text)
+        if other:
+            # Translators: {summary} is the line so far ("5 runs · current streak 3 days"); {n} runs were at
+            # another --speed (the English says the same for one).
+            summary = ngettext("{summary} · {n} at another speed (marked; not in the streak)",
+                               "{summary} · {n} at another speed (marked; not in the streak)", other).format(
+                summary=summary, n=other)
+        print(summary)
         if rows:
             # min: as lived; speed: the clock's (--speed), blank for real time.
-            print(f"{'started':<17} {'session':<30} {'dose':<4} {'min':>4} {'speed':>6}  {'sets':>5}  result")
+            # Translators: the history's column headings, each at most as wide as its column: started 17
+            # characters, session 30, dose 4, min 4 (minutes), speed 6, sets 5; result is the last column.
+            started, session, dose, minutes, speed, sets, result = (
+                pgettext("history column", "started"), pgettext("history column", "session"),
+                pgettext("history column", "dose"), pgettext("history column", "min"),
+                pgettext("history column", "speed"), pgettext("history column", "sets"),
+                pgettext("history column", "result"))
+            print(f"{started:<17} {session:<30} {dose:<4} {minutes:>4} {speed:>6}  {sets:>5}  {result}")
         for r in rows:
             sets = f"{r.sets_done}/{r.sets_planned}"
             title = printable(r.title)
@@ -326,14 +382,15 @@ def cmd_kiosk_pin(args: argparse.Namespace) -> int:
     from .kiosk.config import site_config_file
     from .kiosk.pin import hash_pin
 
-    first = getpass.getpass("New kiosk PIN (4 or more characters): ")
+    first = getpass.getpass(_("New kiosk PIN (4 or more characters): "))
     if len(first) < 4:
-        print("hinge-timer: the PIN needs at least 4 characters", file=sys.stderr)
+        print(_("hinge-timer: the PIN needs at least 4 characters"), file=sys.stderr)
         return 1
-    if getpass.getpass("The same PIN again: ") != first:
-        print("hinge-timer: the two PINs differ; nothing was made", file=sys.stderr)
+    if getpass.getpass(_("The same PIN again: ")) != first:
+        print(_("hinge-timer: the two PINs differ; nothing was made"), file=sys.stderr)
         return 1
-    say(f"# put this line in the [kiosk] section of {site_config_file()}")
+    # Translators: a comment line of the config file ("#" first); [kiosk] is the file's section: keep it.
+    say(_("# put this line in the [kiosk] section of {file}").format(file=site_config_file()))
     print(f'pin_hash = "{hash_pin(first)}"')
     return 0
 
@@ -382,8 +439,64 @@ class EscapingFormatter(logging.Formatter):
         return controls_escaped(super().format(record), keep_newlines=True)
 
 
+def _option(argv: Sequence[str], name: str) -> str | None:
+    """The value of option ``name`` in ``argv`` ("--lang de" or "--lang=de"; the last one wins), before parsing."""
+    value = None
+    for i, token in enumerate(argv):
+        if token == "--":
+            break
+        if token == name and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif token.startswith(name + "="):
+            value = token[len(name) + 1:]
+    return value
+
+
+def choose_language(argv: Sequence[str], environ: dict[str, str] | None = None) -> str:
+    """The language to speak in, chosen before the parser is built (its help is in it too): ``--lang``,
+    else View → Language's setting in the data folder, else the system's locale, else English."""
+    from .settings import data_dir, saved_language
+
+    env = os.environ if environ is None else environ
+    asked = _option(argv, "--lang")
+    try:
+        folder = data_dir(_option(argv, "--data-dir"))
+    except (OSError, ValueError):
+        saved = None
+    else:
+        saved = saved_language(folder)
+    return i18n.choose(asked, saved, env)
+
+
+# The options a restart in another language keeps: where things are and how the run is set up (the
+# language comes from the setting just saved; a command, a session file or kiosk mode are not repeated).
+_KEPT_ON_RESTART = ("--data-dir", "--sessions-dir", "--speed", "--event-log", "--audio")
+
+
+def restart_argv(argv: Sequence[str]) -> list[str]:
+    """The command line that opens the window afresh after View → Language: Home, with ``argv``'s
+    folders and sound options, in the language now saved."""
+    kept: list[str] = []
+    for name in _KEPT_ON_RESTART:
+        value = _option(argv, name)
+        if value is not None:
+            kept += [name, value]
+    if any(token in ("-v", "--verbose") for token in argv):
+        kept.append("--verbose")
+    if getattr(sys, "frozen", False):  # a bundle (PyInstaller): the executable is the app
+        return [sys.executable, *kept]
+    return [sys.executable, "-m", "hinge_timer", *kept]
+
+
+def _restart_code() -> int:
+    from .ui.language import RESTART
+
+    return RESTART
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    i18n.set_language(choose_language(argv))
     args = build_parser(argv).parse_args(argv)
     handler = logging.StreamHandler()
     handler.setFormatter(EscapingFormatter("%(levelname)s %(name)s: %(message)s"))
@@ -400,7 +513,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "resume": cmd_resume,
     }
     try:
-        return commands[args.command](args)
+        code = commands[args.command](args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -408,6 +521,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         say(f"hinge-timer: {exc}", err=True)
         return 1
+    if "hinge_timer.ui.language" in sys.modules and code == _restart_code():  # only a window asks to restart
+        again = restart_argv(argv)
+        logging.getLogger(__name__).info("starting again in the language chosen: %s", again)
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execv(again[0], again)
+    return code
 
 
 def entry() -> None:

@@ -16,41 +16,54 @@ import os
 import stat
 from pathlib import Path
 
+from .i18n import N_, _, ngettext
+
 _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
 
 
 class NotRegularFile(OSError):
-    """The path names something other than a regular file (a folder, FIFO, device or socket)."""
+    """The path names something other than a regular file (a folder, FIFO, device or socket).
+
+    ``what`` is the English words of :func:`kind_of` (an id: compare it, and show ``_(what)``); the
+    message and ``strerror`` are in the user's language."""
 
     def __init__(self, path: str | os.PathLike[str], what: str) -> None:
-        super().__init__(f"{what}, not a regular file")
+        # Translators: {what} is a kind of file: "a folder", "a named pipe (FIFO)", "a socket", "a device".
+        super().__init__(_("{what}, not a regular file").format(what=_(what)))
         self.filename = os.fspath(path)
         self.what = what
-        self.strerror = f"is {what}, not a regular file"
+        # Translators: after a file's name; {what} is a kind of file: "a folder", "a named pipe (FIFO)"...
+        self.strerror = _("is {what}, not a regular file").format(what=_(what))
 
 
 class TooLarge(OSError):
     """The file is larger than the caller's limit; nothing of it was read."""
 
     def __init__(self, path: str | os.PathLike[str], size: int, limit: int) -> None:
-        super().__init__(f"{size} bytes, more than the limit of {limit}")
+        # Translators: {size} and {limit} are numbers of bytes (of a file).
+        super().__init__(ngettext("{size} byte, more than the limit of {limit}",
+                                  "{size} bytes, more than the limit of {limit}", size).format(size=size, limit=limit))
         self.filename = os.fspath(path)
         self.size = size
         self.limit = limit
-        self.strerror = f"is {size} bytes, more than the {limit} allowed"
+        # Translators: after a file's name; {size} and {limit} are numbers of bytes.
+        self.strerror = ngettext("is {size} byte, more than the {limit} allowed",
+                                 "is {size} bytes, more than the {limit} allowed", size).format(size=size, limit=limit)
 
 
 def kind_of(mode: int) -> str:
-    """A person's word for what a non-regular file is."""
+    """A person's word for what a non-regular file is, in English: an id too (``NotRegularFile.what``),
+    so it is marked here and translated where it is shown, ``_(kind_of(mode))``."""
+    # Translators: kinds of file, put into sentences such as "is {what}, not a regular file".
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return N_("a folder")
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
+        return N_("a named pipe (FIFO)")
     if stat.S_ISSOCK(mode):
-        return "a socket"
+        return N_("a socket")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "a special file"
+        return N_("a device")
+    return N_("a special file")
 
 
 def is_regular(path: str | os.PathLike[str]) -> bool:
@@ -66,7 +79,7 @@ def _open_regular(p: str) -> tuple[int, os.stat_result]:
     try:
         fd = os.open(p, _FLAGS)
     except IsADirectoryError:
-        raise NotRegularFile(p, "a folder") from None
+        raise NotRegularFile(p, N_("a folder")) from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
@@ -162,9 +175,9 @@ def describe(exc: OSError) -> str:
     if isinstance(exc, (NotRegularFile, TooLarge)):
         return exc.strerror or str(exc)
     if isinstance(exc, FileNotFoundError):
-        return "no such file"
+        return _("no such file")
     if isinstance(exc, PermissionError):
-        return "permission denied"
+        return _("permission denied")
     return exc.strerror or str(exc)
 
 

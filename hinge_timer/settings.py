@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from .i18n import LANGUAGES, _, ngettext
 from .plaintext import printable
 from .safeio import NotRegularFile, TooLarge, read_regular, write_atomic
 
@@ -56,6 +57,8 @@ class Settings:
     # What the screen reader is told during a session (ui/a11y.py): "auto", what the sound does not say
     # (all of it when the sound is muted or off); "always", every change and cue, sound or not; "off".
     screen_reader: str = "auto"
+    # The language of every word (View → Language; i18n.LANGUAGES): "" follows the system's locale.
+    language: str = ""
     geometry: str = ""  # the window's saved geometry (hex of Qt's bytes)
     fullscreen: bool = False
     last_session: str = ""  # path or built-in name of the session last chosen on Home
@@ -130,7 +133,7 @@ def _recent_from_json(value: object) -> list[str]:
 
 READER_CHOICES = ("auto", "always", "off")
 _CHOICES: dict[str, tuple[str, ...]] = {"dose": ("low", "high"), "audio": ("qt", "simpleaudio", "none"),
-                                        "screen_reader": READER_CHOICES}
+                                        "screen_reader": READER_CHOICES, "language": ("", *LANGUAGES)}
 
 
 def _why_not(value: object, default: object, choices: tuple[str, ...] | None) -> str | None:
@@ -220,21 +223,44 @@ def parse_settings(data: bytes) -> dict[str, Any]:
     try:
         text = data.decode("utf-8-sig")  # a BOM, as some editors write, is fine
     except UnicodeDecodeError as exc:
-        hint = "; it looks like UTF-16: save it as UTF-8" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
-        raise BrokenSettings(f"not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start}{hint})") from None
+        byte, at = f"0x{data[exc.start]:02x}", exc.start
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            # Translators: why the settings file cannot be used; {byte} is a byte (0xff), {position} a number.
+            why = _("not UTF-8 text (byte {byte} at position {position}; it looks like UTF-16: save it as UTF-8)")
+        else:
+            # Translators: why the settings file cannot be used; {byte} is a byte (0xff), {position} a number.
+            why = _("not UTF-8 text (byte {byte} at position {position})")
+        raise BrokenSettings(why.format(byte=byte, position=at)) from None
     if "\x00" in text:
-        raise BrokenSettings("not UTF-8 text (it holds NUL characters; UTF-16? save it as UTF-8)")
+        raise BrokenSettings(_("not UTF-8 text (it holds NUL characters; UTF-16? save it as UTF-8)"))
     if json_depth(text, stop_above=SETTINGS_DEPTH) > SETTINGS_DEPTH:
-        raise BrokenSettings(f"nested more than {SETTINGS_DEPTH} deep")
+        raise BrokenSettings(_nested())
     try:
         value = json.loads(text)
     except RecursionError:
-        raise BrokenSettings(f"nested more than {SETTINGS_DEPTH} deep") from None
+        raise BrokenSettings(_nested()) from None
     except ValueError as exc:  # JSONDecodeError: "Expecting value: line 1 column 1 (char 0)"
-        raise BrokenSettings(f"not JSON: {exc}") from None
+        # Translators: why the settings file cannot be used; {reason} is the JSON parser's message (in English).
+        raise BrokenSettings(_("not JSON: {reason}").format(reason=exc)) from None
     if not isinstance(value, dict):
-        raise BrokenSettings("not a JSON object")
+        raise BrokenSettings(_("not a JSON object"))
     return value
+
+
+def _nested() -> str:
+    # Translators: why the settings file cannot be used; {depth} is a number (32).
+    return _("nested more than {depth} deep").format(depth=SETTINGS_DEPTH)
+
+
+def saved_language(folder: Path) -> str | None:
+    """The language settings.json in ``folder`` names, read before anything is shown (the command line
+    chooses the language first).  Only reads: a file that cannot be used is reported, and moved aside,
+    by :meth:`SettingsStore.load` later, in the chosen language."""
+    try:
+        value = parse_settings(read_regular(folder / "settings.json", SETTINGS_LIMIT)).get("language")
+    except (OSError, NotRegularFile, TooLarge, BrokenSettings):
+        return None
+    return value if isinstance(value, str) and value in LANGUAGES else None
 
 
 class SettingsStore:
@@ -248,12 +274,17 @@ class SettingsStore:
         except FileNotFoundError:
             return Settings()
         except NotRegularFile as exc:
-            return self._set_aside(f"it is {exc.what}, not a regular file")
+            # Translators: why the settings file cannot be used; {what} is a kind of file ("a folder", "a device").
+            return self._set_aside(_("it is {what}, not a regular file").format(what=_(exc.what)))
         except TooLarge as exc:
-            return self._set_aside(f"{exc.size} bytes, more than the {SETTINGS_LIMIT} allowed")
+            # Translators: why the settings file cannot be used; {size} and {limit} are numbers of bytes.
+            return self._set_aside(ngettext("{size} byte, more than the {limit} allowed",
+                                            "{size} bytes, more than the {limit} allowed", exc.size).format(
+                size=exc.size, limit=SETTINGS_LIMIT))
         except OSError as exc:
-            self.problem = (f"{printable(str(self.path))}: cannot be read ({exc.strerror or exc}); "
-                            "using default settings")
+            # Translators: {file} is the settings file; {reason} the system's reason (in English).
+            self.problem = _("{file}: cannot be read ({reason}); using default settings").format(
+                file=printable(str(self.path)), reason=exc.strerror or exc)
             return Settings()
         try:
             return Settings.from_json(parse_settings(data))
@@ -271,10 +302,14 @@ class SettingsStore:
         try:
             os.rename(self.path, aside)
         except OSError as exc:
-            self.problem = (f"{shown}: not valid settings ({why}) and it cannot be moved aside "
-                            f"({exc.strerror or exc}); using defaults")
+            # Translators: {file} is the settings file, {why} why it cannot be used, {reason} why it could not be
+            # renamed (the system's words).
+            self.problem = _("{file}: not valid settings ({why}) and it cannot be moved aside "
+                             "({reason}); using defaults").format(file=shown, why=why, reason=exc.strerror or exc)
         else:
-            self.problem = f"{shown}: not valid settings ({why}); moved to {printable(str(aside))}, using defaults"
+            # Translators: {file} is the settings file, {why} why it cannot be used, {aside} where it was moved.
+            self.problem = _("{file}: not valid settings ({why}); moved to {aside}, using defaults").format(
+                file=shown, why=why, aside=printable(str(aside)))
         log.warning("settings: %s", self.problem)
         return Settings()
 
@@ -288,5 +323,7 @@ class SettingsStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(self.path, json.dumps(settings.to_json(), indent=1).encode("utf-8"))
         except OSError as exc:
-            return f"{printable(str(self.path))}: settings could not be saved ({exc.strerror or exc})"
+            # Translators: {file} is the settings file; {reason} the system's reason (in English).
+            return _("{file}: settings could not be saved ({reason})").format(
+                file=printable(str(self.path)), reason=exc.strerror or exc)
         return None

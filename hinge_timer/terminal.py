@@ -18,6 +18,7 @@ from . import timefmt
 from .engine.clock import NS
 from .engine.events import CueEvent, Snapshot
 from .engine.state import State
+from .i18n import _, ngettext
 from .plaintext import controls_escaped, printable
 from .session import kinds
 from .session.kinds import Shows
@@ -72,7 +73,7 @@ class _LineReader:
             self.buffer += data
             if b"\n" not in self.buffer:
                 return
-            line, _, self.buffer = self.buffer.partition(b"\n")
+            line, _sep, self.buffer = self.buffer.partition(b"\n")
             answer: str | None = line.decode("utf-8", errors="replace")
         else:
             self.out.write("\n")
@@ -99,7 +100,7 @@ def run_in_terminal(
     session goes on."""
     from PySide6.QtCore import QCoreApplication, QTimer
 
-    from .app.history import HistoryService
+    from .app.history import SAVED, HistoryService
     from .app.messages import MessageBridge
     from .app.run import SessionRun
 
@@ -121,9 +122,14 @@ def run_in_terminal(
         if level != "info" and where != "done":
             said.add(line)
             _say(line)
-        elif kept and where == "done" and text.startswith("Saved") and history.history is not None:
-            said.add(line)
-            _say(f"the history is free again: this run is saved in {history.history.path}.")
+        # (Told by the history's state, not by the words: they are in the user's language.)
+        elif kept and where == "done" and part == "saved" and history.saved_state() == SAVED \
+                and history.history is not None:
+            # Translators: after "hinge-timer: " on the terminal (so it starts in lower case); {file} is the history.
+            free = _("the history is free again: this run is saved in {file}.").format(file=history.history.path)
+            if free not in said:  # said once, whichever of the done screen's lines brought it
+                said.update((line, free))
+                _say(free)
         elif kept and where == "home":
             said.add(line)
             _say(line)  # "The history is free again: your last run is saved in it."
@@ -156,9 +162,13 @@ def run_in_terminal(
             """A set the user counts waits for them: at a keyboard, Enter ends it (or the number of reps
             done); with no one there it is skipped, and recorded as skipped, never as done."""
             handled.add(snap.step_index)
-            out.write(f"\n{printable(snap.drill_name)}: {snap.reps} reps that you count.\n")
+            reps = snap.reps or 0
+            # Translators: {drill} is the drill's name; the user counts the reps themselves (the English
+            # says "reps" even for one).
+            out.write("\n" + ngettext("{drill}: {n} reps that you count.", "{drill}: {n} reps that you count.",
+                                       reps).format(drill=printable(snap.drill_name), n=snap.reps) + "\n")
             if not at_keyboard:
-                out.write("Skipping this set: no one is at the keyboard to count it.\n\n")
+                out.write(_("Skipping this set: no one is at the keyboard to count it.") + "\n\n")
                 QTimer.singleShot(0, driver.next)
                 return
             def answered(answer: str | None) -> None:
@@ -167,12 +177,14 @@ def run_in_terminal(
                     return
                 typed = answer.strip()
                 done = int(typed) if typed.isdecimal() and typed.isascii() else (snap.reps or 0)
-                for _ in range(min(done, snap.reps or 0)):
+                for _rep in range(min(done, snap.reps or 0)):
                     driver.count_rep()
                 if driver.snapshot().step_index == snap.step_index:  # fewer than planned: the set ends here
                     driver.set_done()
 
-            ask(f"Press Enter when the set is done, or type how many reps you did (of {snap.reps}): ", answered)
+            # Translators: a prompt (the answer is typed after it); {n} is the reps planned.
+            ask(_("Press Enter when the set is done, or type how many reps you did (of {n}): ").format(n=snap.reps),
+                answered)
 
         def on_snapshot(snap: Snapshot) -> None:
             if (kinds.state_shows(snap.state, snap.work_mode) is Shows.REP_COUNT and snap.state is State.WORK
@@ -183,22 +195,33 @@ def run_in_terminal(
             if kinds.state_shows(snap.state, snap.work_mode) is not Shows.CAUTION or snap.step_index in handled:
                 return
             handled.add(snap.step_index)
-            out.write(f"\nCAUTION: {printable(snap.drill_name)}\n{_paragraph(snap.caution or '')}\n")
+            # Translators: the heading of a drill's caution; {drill} is the drill's name.
+            out.write("\n" + _("CAUTION: {drill}").format(drill=printable(snap.drill_name))
+                      + f"\n{_paragraph(snap.caution or '')}\n")
             if accept_cautions:
-                out.write("Confirmed (--accept-cautions).\n\n")
+                out.write(_("Confirmed (--accept-cautions).") + "\n\n")
                 QTimer.singleShot(0, driver.acknowledge)
             elif at_keyboard:
-                ask("Type 'yes' to do this drill, anything else to skip it: ",
+                # Translators: a prompt; 'yes' is what to type (y or yes, in English, is what is accepted).
+                ask(_("Type 'yes' to do this drill, anything else to skip it: "),
                     lambda answer: (driver.acknowledge if (answer or "").strip().lower() in ("y", "yes")
                                     else driver.skip_drill)())
             else:
-                out.write("Skipping this drill: no one is at the keyboard to confirm (see --accept-cautions).\n\n")
+                out.write(_("Skipping this drill: no one is at the keyboard to confirm (see --accept-cautions).")
+                          + "\n\n")
                 QTimer.singleShot(0, driver.skip_drill)
 
         driver.cue_fired.connect(on_cue)
         driver.snapshot_changed.connect(on_snapshot)
         dose_now = driver.timeline.dose
-        out.write(f"{printable(title)} ({dose_now} dose)" + (f" at {speed:g}x speed" if speed != 1 else "") + "\n")
+        if speed != 1:
+            # Translators: {title} is the session's title, {dose} "low" or "high" (as in --dose), {speed} a number.
+            heading = _("{title} ({dose} dose) at {speed}x speed").format(
+                title=printable(title), dose=dose_now, speed=f"{speed:g}")
+        else:
+            # Translators: {title} is the session's title, {dose} "low" or "high" (as in --dose).
+            heading = _("{title} ({dose} dose)").format(title=printable(title), dose=dose_now)
+        out.write(heading + "\n")
 
     reader = _LineReader(out)
 
@@ -236,7 +259,8 @@ def run_in_terminal(
     try:
         if result is not None:  # as the done screen says it: a run with a stopped drill is not "complete"
             out.write(f"{printable(result.headline)}\n")
-            out.write(f"Sets completed: {result.sets_done} of {result.sets_total}\n")
+            out.write(_("Sets completed: {done} of {total}").format(done=result.sets_done, total=result.sets_total)
+                      + "\n")
         out.flush()
     except (BrokenPipeError, ValueError):
         pass

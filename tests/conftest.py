@@ -6,6 +6,10 @@ import os
 
 # Qt tests run headless unless a test says otherwise (screenshots use Xvfb).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The tests read English unless a test chooses a language (i18n.set_language, --lang): a developer's own
+# locale does not change what they see, in this process or in one it starts.
+os.environ["LANGUAGE"] = "en"
+os.environ["LC_ALL"] = os.environ["LC_MESSAGES"] = "C.UTF-8"
 
 from pathlib import Path  # noqa: E402
 
@@ -15,6 +19,16 @@ from hinge_timer.session.load import builtin_session, load_session  # noqa: E402
 from hinge_timer.session.timeline import Timeline, compile_timeline  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _english_again():
+    """A test that chose another language leaves the next in English."""
+    yield
+    from hinge_timer import i18n
+
+    if i18n.language() != "en":
+        i18n.set_language("en")
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,11 @@
 """Make every sound the app ships: the tones and the spoken prompts, and their index.
 
-    python tools/make_sounds.py [--out assets/sounds]
+    python tools/make_sounds.py [--out assets/sounds] [--lang CODE ...]
+
+``--lang en`` (the default) makes the tones and the English prompts (``index.json``, ``speech/``);
+``--lang de`` (fr, es, pt) makes that language's prompts under ``<code>/`` (``<code>/index.json``,
+``<code>/speech/``) with the language's own voice (``render.VOICES``), from the built-in sessions'
+translations and the app's catalogue (hinge_timer/locale): ``make translations`` first.
 
 Tones are synthesised here with the standard library.  Spoken prompts are rendered
 with espeak-ng (``apt-get install espeak-ng``), trimmed of leading and trailing
@@ -25,10 +30,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import unicodedata  # noqa: E402
+
+from hinge_timer import i18n  # noqa: E402
 from hinge_timer.audio.vocabulary import chunks, normalise, number_words  # noqa: E402
 # The voice, rate, trimming and loudness are the app's own (hinge_timer/audio/render.py renders a
 # user's lines with them at run time), so a rendered line sounds like a shipped prompt.
-from hinge_timer.audio.render import VOICE, WORDS_PER_MINUTE, RenderError, loudness  # noqa: E402
+from hinge_timer.audio.render import VOICE, VOICES, WORDS_PER_MINUTE, RenderError, loudness  # noqa: E402
 from hinge_timer.audio.render import speak as render_speak  # noqa: E402
 from hinge_timer.audio.wavs import RATE, Pcm, write_wav  # noqa: E402
 
@@ -54,7 +62,8 @@ TONES = {
 
 
 def slug(key: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", key).strip("-")[:80] or "blank"
+    folded = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:80] or "blank"
 
 
 def tone(parts: list[tuple[float, float]]) -> Pcm:
@@ -70,39 +79,115 @@ def tone(parts: list[tuple[float, float]]) -> Pcm:
     return loudness(Pcm(out.tobytes()), TONE_RMS_DBFS)
 
 
-def speak(text: str, tmp: Path) -> Pcm:
+def speak(text: str, tmp: Path, voice: str = VOICE) -> Pcm:
     try:
-        return render_speak(text, tmp, timeout_s=60.0)
+        return render_speak(text, tmp, timeout_s=60.0, voice=voice)
     except RenderError as exc:
         raise SystemExit(f"make_sounds: {text!r}: {exc}") from None
 
 
 def builtin_texts() -> list[str]:
-    """Every drill name, say line and cue text of the built-in sessions, at both doses."""
+    """Every drill name, say line and cue text of the built-in sessions, at both doses, in the current
+    language (i18n.set_language), and what the runner says by itself in them."""
+    from hinge_timer.engine.spoken import runner_cues
     from hinge_timer.session.load import builtin_session_files, load_session
     from hinge_timer.session.timeline import CueKind, compile_timeline
 
     texts: list[str] = []
     for f in builtin_session_files():
-        s = load_session(f)
+        s = load_session(f).localized(i18n.language())
         for d in s.drills:
             texts.append(d.name)
             for p in (*(d.tempo or ()), *(d.cycle or ())):
-                texts.append(p.say)
+                texts.append(p.say or p.phase)
         for dose in ("low", "high"):
-            for step in compile_timeline(s, dose).steps:  # type: ignore[arg-type]
+            timeline = compile_timeline(s, dose)  # type: ignore[arg-type]
+            for step in timeline.steps:
                 texts += [c.text for c in step.cues if c.kind is not CueKind.COUNTDOWN]
+            texts += [text for kind, text in runner_cues(timeline) if kind is not CueKind.COUNTDOWN]
     return texts
+
+
+def own_vocabulary() -> list[str]:
+    """A language's words that any session may need, from the app's catalogue: the fixed cues, the
+    sides, the words around a drill's name (so a user's session is put together from them), numbers."""
+    from hinge_timer.engine.spoken import session_ended_text
+    from hinge_timer.session.kinds import side_leg
+    from hinge_timer.session.timeline import cue_text
+
+    fixed = [cue_text(m) for m in ("go", "halfway", "last_rep", "rest", "session_complete")]
+    fixed += [session_ended_text(), side_leg("left"), side_leg("right"), i18n._("Sound check")]
+    # the words of each template around its placeholders ("Get ready", "Next up", "complete")
+    from hinge_timer.session.timeline import CUE_MESSAGES
+
+    for template in CUE_MESSAGES.values():
+        fixed += [part for part in re.split(r"\{[^}]*\}", i18n._(template)) if normalise(part, i18n.language())]
+    return fixed + [str(n) for n in range(0, 31)]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "assets" / "sounds"))
+    parser.add_argument("--lang", action="append", choices=sorted(VOICES),
+                        help="the language of the prompts to make (again for more; default: en)")
     args = parser.parse_args()
     if shutil.which("espeak-ng") is None:
         print("make_sounds: espeak-ng is needed (apt-get install espeak-ng)", file=sys.stderr)
         return 1
-    out = Path(args.out)
+    for code in args.lang or ["en"]:
+        if code == "en":
+            make_english(Path(args.out))
+        else:
+            make_language(Path(args.out), code)
+    return 0
+
+
+def _render_all(phrases: dict[str, str], out: Path, prefix: str, voice: str) -> dict[str, object]:
+    rendered: dict[str, object] = {}
+    used: set[str] = set()
+    with tempfile.TemporaryDirectory() as tmp:
+        for key, text in phrases.items():
+            pcm = speak(text, Path(tmp), voice)
+            base = slug(key)
+            name, n = base, 2
+            while name in used:  # two keys that fold to the same letters ("für", "fur")
+                name, n = f"{base}-{n}", n + 1
+            used.add(name)
+            write_wav(out / prefix / "speech" / f"{name}.wav", pcm)
+            rendered[key] = {"file": f"{prefix}speech/{name}.wav", "text": text, "seconds": round(pcm.seconds, 4)}
+    return rendered
+
+
+def make_language(root: Path, code: str) -> None:
+    """``<code>/index.json`` and ``<code>/speech/``: the prompts of one language, in its voice."""
+    i18n.set_language(code)
+    if i18n.language() != code:
+        raise SystemExit(f"make_sounds: no {code} catalogue (run make translations)")
+    out = root / code
+    (out / "speech").mkdir(parents=True, exist_ok=True)
+    for old in (out / "speech").glob("*.wav"):
+        old.unlink()
+    texts = own_vocabulary() + builtin_texts()
+    texts += [c for t in list(texts) for c in _chunk_texts(t)]
+    phrases: dict[str, str] = {}
+    for text in texts:
+        key = normalise(text, code)
+        if key and key not in phrases:
+            phrases[key] = text.strip()
+    voice = VOICES[code]
+    index = {"language": code, "voice": f"espeak-ng {voice} at {WORDS_PER_MINUTE} wpm",
+             "phrases": _render_all(phrases, root, f"{code}/", voice)}
+    (out / "index.json").write_text(json.dumps(index, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"{len(phrases)} {code} prompts in {out}")
+    i18n.set_language("en")
+
+
+def _chunk_texts(text: str) -> list[str]:
+    """The pieces of a text where a speaker pauses, with their own spelling (for intonation)."""
+    return [p.strip() for p in re.split(r"[:;,.!?¿¡]", text) if p.strip()]
+
+
+def make_english(out: Path) -> None:
     (out / "tones").mkdir(parents=True, exist_ok=True)
     (out / "speech").mkdir(parents=True, exist_ok=True)
     for old in (out / "speech").glob("*.wav"):
@@ -131,7 +216,6 @@ def main() -> int:
             index["phrases"][key] = {"file": name, "text": text, "seconds": round(pcm.seconds, 4)}  # type: ignore[index]
     (out / "index.json").write_text(json.dumps(index, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{len(TONES)} tones and {len(phrases)} prompts in {out}")
-    return 0
 
 
 if __name__ == "__main__":

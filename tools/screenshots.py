@@ -19,9 +19,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEventLoop, Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from hinge_timer import i18n  # noqa: E402
 from hinge_timer.engine.clock import FakeClock  # noqa: E402
 from hinge_timer.session.timeline import StepKind  # noqa: E402
 from hinge_timer.settings import Settings, SettingsStore  # noqa: E402
+from hinge_timer.ui import language  # noqa: E402
 from hinge_timer.ui.main_window import MainWindow  # noqa: E402
 
 SIZES = {"landscape": (1280, 720), "portrait": (720, 1280)}
@@ -82,6 +84,10 @@ tempo = [ { phase = "Curl down", seconds = 5 },
 """
 
 
+# The screens drawn in every other language (docs/screenshots/<code>/); English has every one.
+TRANSLATED_SHOTS = frozenset({"home", "hold-left-leg", "work-paced-reps", "caution", "done", "history"})
+
+
 class Shooter:
     def __init__(self, app: QApplication, out: Path, size: tuple[int, int], tag: str, data: Path) -> None:
         self.app, self.out, self.tag, self.data = app, out, tag, data
@@ -99,6 +105,8 @@ class Shooter:
                 raise SystemExit("screenshots: the session list never came")
             self.app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
         self.written: list[Path] = []
+        # The pictures kept (None: all); another language keeps its main screens only (TRANSLATED_SHOTS).
+        self.keep: frozenset[str] | None = None
 
     def settle(self) -> None:
         for _ in range(3):
@@ -129,6 +137,8 @@ class Shooter:
             self.app.processEvents()
             time.sleep(0.005)
         self.settle()
+        if self.keep is not None and name not in self.keep:
+            return
         path = self.out / f"{name}-{self.tag}.png"
         if not self.window.grab().save(str(path)):
             raise SystemExit(f"screenshots: could not write {path}")
@@ -202,7 +212,7 @@ class Shooter:
         self.until(lambda: self.step().kind is StepKind.CAUTION)
         w.run.driver.acknowledge()  # type: ignore[union-attr]
         self.until(lambda: self.step().kind is StepKind.WORK and self.step().set_no == 2
-                   and self.step().drill_name == "Jefferson curl")
+                   and self.step().drill == 4)  # the Jefferson curl, in any language
         self.advance(3)
         assert w.history_service.history is not None and w.history_service.history.conn is not None
         w.run.driver.runner.on_step = None  # type: ignore[union-attr]
@@ -397,7 +407,7 @@ def seed_history(conn) -> None:
         stop_drill = 4 if back == 9 else None
         rid = conn.execute(
             "INSERT INTO runs (session_key, title, file, content_hash, dose, started_at, ended_at, status, seconds)"
-            " VALUES (?,?,?,?,?,?,?,?,?)", ("hip-hinge-mobility", tl.session.title, "hip-hinge-mobility.toml", "-",
+            " VALUES (?,?,?,?,?,?,?,?,?)", ("hip-hinge-mobility", tl.original.title, "hip-hinge-mobility.toml", "-",
                                             dose, when.isoformat(), when.isoformat(), "completed", tl.total)).lastrowid
         for st in tl.steps:
             if st.kind is not StepKind.WORK:
@@ -406,7 +416,7 @@ def seed_history(conn) -> None:
             conn.execute(
                 "INSERT INTO sets (run_id, step, drill, drill_name, set_no, sets, side, planned_reps, planned_seconds,"
                 " status, reason, reps_done, seconds_done, at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (rid, st.index, st.drill, st.drill_name, st.set_no, st.sets, st.side, st.reps, st.duration, status,
+                (rid, st.index, st.drill, tl.original.drills[st.drill].name, st.set_no, st.sets, st.side, st.reps, st.duration, status,
                  "it hurts" if status == "stopped" else "next" if status == "skipped" else None,
                  st.reps if status == "done" else (1 if st.reps else None),
                  (st.duration or 20.0) if status == "done" else 12.0, when.isoformat()))
@@ -415,6 +425,9 @@ def seed_history(conn) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "docs" / "screenshots"))
+    parser.add_argument("--lang", action="append", choices=(*i18n.LANGUAGES, "all"),
+                        help="the language of the pictures (again for more; 'all': every one); English into OUT, "
+                             "another into OUT/<code>/ (default: English)")
     parser.add_argument("--only", choices=("all", "editor", "figures"), default="all",
                         help="'editor': only the session editor's pictures; 'figures': only the drills' figures")
     args = parser.parse_args(argv)
@@ -428,14 +441,24 @@ def main(argv: list[str] | None = None) -> int:
         for path in written:
             print(path)
         return 0
-    with tempfile.TemporaryDirectory() as data:
-        for tag, size in SIZES.items():
-            shooter = Shooter(app, out, size, tag, Path(data))  # type: ignore[arg-type]
-            if args.only == "editor":
-                written += shooter.editor_shots()
-                continue
-            written += shooter.run()
-            written.append(kiosk_shot(app, out, size, tag, Path(data) / "kiosk"))
+    codes = list(i18n.LANGUAGES) if "all" in (args.lang or []) else (args.lang or [i18n.SOURCE])
+    for code in codes:
+        i18n.set_language(code)
+        qt_words = language.install(app, code)  # noqa: F841 (kept while the pictures are taken)
+        where = out if code == i18n.SOURCE else out / code
+        where.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory() as data:
+            for tag, size in SIZES.items():
+                shooter = Shooter(app, where, size, tag, Path(data))  # type: ignore[arg-type]
+                if code != i18n.SOURCE:
+                    shooter.keep = TRANSLATED_SHOTS
+                if args.only == "editor":
+                    written += shooter.editor_shots()
+                    continue
+                written += shooter.run()
+                written.append(kiosk_shot(app, where, size, tag, Path(data) / "kiosk"))
+        if qt_words is not None:
+            app.removeTranslator(qt_words)
     for path in written:
         print(path)
     return 0

@@ -7,6 +7,10 @@ or voice command calls the same entries by name: ``Commands.run(name)``.
 
 No widgets here: a command names its button by the button's object name and its menu by its title; the
 screens and the window bind each name to what it does (``Commands.handlers``, ``press``).
+
+The words (help texts, menu entries, the help's section titles, the menus' titles) are English ids marked
+with ``N_``: the table is built at import, before the language is chosen.  They are translated where they
+are shown: the help here (``help_lines``, ``Key.shown``), the menus in ui/menus.py.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Protocol
 from PySide6.QtCore import Qt
 
 from ..engine.state import State
+from ..i18n import LANGUAGES, N_, _, pgettext
 
 K = Qt.Key
 
@@ -31,10 +36,30 @@ EDITOR = "editor_screen"  # the session editor (ui/editor.py): a form, so no one
 EVERYWHERE = frozenset({HOME, KIOSK_HOME, SESSION, DONE, HISTORY})
 
 # The help's sections: the keys that work everywhere (and in a session) first, then each screen's own.
-SECTIONS = (("", ""), (HOME, "On Home"), (KIOSK_HOME, "On the tiles"), (DONE, "After a session"),
-            (HISTORY, "In History"), (EDITOR, "In the editor"))
+SECTIONS = (("", ""), (HOME, N_("On Home")), (KIOSK_HOME, N_("On the tiles")), (DONE, N_("After a session")),
+            (HISTORY, N_("In History")), (EDITOR, N_("In the editor")))
+# The menus' titles: the parts of ``Command.menu`` ("&View/Sound &output" is the submenu "Sound &output" of
+# "&View"), each translated where the menus are built (ui/menus.py).  "&" marks the letter Alt+ opens it with.
+MENU_TITLES = (N_("&File"), N_("&Session"), N_("&View"), N_("Sound &output"), N_("Screen &reader"), N_("&Help"))
 
 Handler = Callable[..., object]
+
+
+def key_name(label: str) -> str:
+    """A key as the help writes it, in the current language: the keys written as words (Space, Page Down)
+    translated, a letter, a digit or a sign ("→", "1–9", "F1") as it is."""
+    words = {
+        # Translators: the names of keys in the help (the one that is the "Space" key), as the keys are
+        # labelled on keyboards in your language (German: "Leertaste", "Bild ab", "Entf").
+        "Space": pgettext("key", "Space"),
+        "Enter": pgettext("key", "Enter"),
+        "Backspace": pgettext("key", "Backspace"),
+        "Esc": pgettext("key", "Esc"),
+        "Delete": pgettext("key", "Delete"),
+        "Page Up": pgettext("key", "Page Up"),
+        "Page Down": pgettext("key", "Page Down"),
+    }
+    return words.get(label, label)
 
 
 @dataclass(frozen=True)
@@ -62,7 +87,10 @@ class Key:
 
     @property
     def shown(self) -> str:
-        return ("Ctrl+" if self.ctrl else "") + self.label
+        """How the help writes the key, in the current language ("Ctrl+O", "Page Down")."""
+        name = key_name(self.label)
+        # Translators: a key pressed with Ctrl, in the help ({key}: the key, e.g. "O"); German: "Strg+{key}".
+        return pgettext("key", "Ctrl+{key}").format(key=name) if self.ctrl else name
 
 
 @dataclass(frozen=True)
@@ -81,7 +109,7 @@ class Context:
 @dataclass(frozen=True)
 class Command:
     name: str
-    help: str  # what the help says it does ("" for an entry only in a menu)
+    help: str  # what the help says it does ("" for an entry only in a menu); marked N_, translated when shown
     keys: tuple[Key, ...] = ()
     screens: frozenset[str] = EVERYWHERE
     states: frozenset[State] | None = None  # enabled only in these states of a session (None: in any)
@@ -89,8 +117,8 @@ class Command:
     button: str = ""  # the object name of the button that runs it, on the screen ``button_on``
     button_on: str = SESSION
     tap: str = ""  # the object name of an overlay whose tap runs it (on ``button_on``)
-    menu: str = ""  # "&View", or "&View/Sound &output" for a submenu
-    label: str = ""  # its menu entry
+    menu: str = ""  # "&View", or "&View/Sound &output" for a submenu (its parts: MENU_TITLES)
+    label: str = ""  # its menu entry (marked N_, translated in ui/menus.py)
     checkable: bool = False
     group: str = ""  # checkable entries of one group exclude each other
     section: str = ""  # where the help lists it (SECTIONS)
@@ -111,7 +139,18 @@ class Command:
 
     @property
     def keys_shown(self) -> str:
+        """Its keys as the help writes them, in the current language."""
         return ", ".join(k.shown for k in self.keys if not k.alias)
+
+    @property
+    def help_shown(self) -> str:
+        """What the help says it does, in the current language ("" for an entry only in a menu)."""
+        return _(self.help) if self.help else ""
+
+    @property
+    def label_shown(self) -> str:
+        """Its menu entry, in the current language."""
+        return _(self.label) if self.label else ""
 
     @property
     def shortcut(self) -> str:
@@ -130,125 +169,135 @@ ESC = K.Key_Escape
 
 TABLE: tuple[Command, ...] = (
     # -- a session (the session screen) -----------------------------------------------------------
-    _cmd("pause", "pause / resume", Key(K.Key_Space, "Space"), Key(K.Key_B, "B"), Key(K.Key_Period, ".", text="."),
-         screens=S, button="pause", tap="pause_overlay"),
+    # Translators: the help texts (in lower case) follow their keys in the help: "Space, B, .  —  pause /
+    # resume"; the commands of one line are joined with " · " ("louder / quieter").
+    _cmd("pause", N_("pause / resume"), Key(K.Key_Space, "Space"), Key(K.Key_B, "B"),
+         Key(K.Key_Period, ".", text="."), screens=S, button="pause", tap="pause_overlay"),
     # At a caution a clicker has no Enter: "next" pressed twice within 2 s confirms it (engine/runner.py).
-    _cmd("next", "next: skip the rest of this step; at a caution, press twice within 2 s to confirm it",
+    _cmd("next", N_("next: skip the rest of this step; at a caution, press twice within 2 s to confirm it"),
          Key(K.Key_Right, "→"), Key(K.Key_PageDown, "Page Down"), screens=S, button="next"),
-    _cmd("back", "back to the start of this step; twice: the step before", Key(K.Key_Left, "←"),
+    _cmd("back", N_("back to the start of this step; twice: the step before"), Key(K.Key_Left, "←"),
          Key(K.Key_PageUp, "Page Up"), screens=S, button="back"),
-    _cmd("count_rep", "count a rep (sets you count)", Key(K.Key_Return, "Enter"), Key(K.Key_Enter, alias=True),
+    _cmd("count_rep", N_("count a rep (sets you count)"), Key(K.Key_Return, "Enter"), Key(K.Key_Enter, alias=True),
          screens=S, not_states=CAUTION, button="rep", line="enter"),
-    _cmd("acknowledge", "confirm a caution (a clicker: Page Down twice)", Key(K.Key_Return, "Enter"),
+    _cmd("acknowledge", N_("confirm a caution (a clicker: Page Down twice)"), Key(K.Key_Return, "Enter"),
          Key(K.Key_Enter, alias=True),
          screens=S, states=CAUTION, button="acknowledge", line="enter"),
-    _cmd("undo_rep", "undo a rep", Key(K.Key_Backspace, "Backspace"), screens=S),
-    _cmd("set_done", "set done", Key(K.Key_D, "D"), screens=S, button="set_done"),
-    _cmd("add_time", "add or remove 10 s", Key(K.Key_Plus, "+", text="+"), Key(K.Key_Equal, alias=True),
+    _cmd("undo_rep", N_("undo a rep"), Key(K.Key_Backspace, "Backspace"), screens=S),
+    _cmd("set_done", N_("set done"), Key(K.Key_D, "D"), screens=S, button="set_done"),
+    _cmd("add_time", N_("add or remove 10 s"), Key(K.Key_Plus, "+", text="+"), Key(K.Key_Equal, alias=True),
          screens=S, button="plus", line="time"),
-    _cmd("remove_time", "add or remove 10 s", Key(K.Key_Minus, "−", text="-"), Key(K.Key_Underscore, alias=True),
-         screens=S, button="minus", line="time"),
-    _cmd("hurts", "stop this drill: it hurts", Key(K.Key_H, "H"), screens=S, button="hurts", line="hurts"),
+    _cmd("remove_time", N_("add or remove 10 s"), Key(K.Key_Minus, "−", text="-"),
+         Key(K.Key_Underscore, alias=True), screens=S, button="minus", line="time"),
+    _cmd("hurts", N_("stop this drill: it hurts"), Key(K.Key_H, "H"), screens=S, button="hurts", line="hurts"),
     # For 8 s after "it hurts" (Snapshot.undo_left; the runner's message names this key: UNDO_STOP_KEY).
-    _cmd("undo_hurts", "undo that stop, within 8 s", Key(K.Key_U, "U"), screens=S, offered=True, line="hurts",
+    _cmd("undo_hurts", N_("undo that stop, within 8 s"), Key(K.Key_U, "U"), screens=S, offered=True, line="hurts",
          button="undo_hurts"),
-    _cmd("skip", "skip the drill (at a caution)", Key(K.Key_S, "S"), screens=S, states=CAUTION,
+    _cmd("skip", N_("skip the drill (at a caution)"), Key(K.Key_S, "S"), screens=S, states=CAUTION,
          button="skip_drill"),
-    _cmd("how", "how to do this drill", Key(K.Key_I, "I"), screens=S, button="how_button"),
+    _cmd("how", N_("how to do this drill"), Key(K.Key_I, "I"), screens=S, button="how_button"),
     # -- everywhere ------------------------------------------------------------------------------
-    _cmd("mute", "mute / unmute", Key(K.Key_M, "M"), menu="&View", label="&Mute  (M)", checkable=True),
-    _cmd("louder", "louder / quieter", Key(K.Key_Up, "↑", ctrl=True), menu="&View", label="&Louder",
+    # Translators: a menu entry; "&" marks its Alt+ letter, "(M)" names its key (the letter M whatever the
+    # language): keep it.
+    _cmd("mute", N_("mute / unmute"), Key(K.Key_M, "M"), menu="&View", label=N_("&Mute  (M)"), checkable=True),
+    _cmd("louder", N_("louder / quieter"), Key(K.Key_Up, "↑", ctrl=True), menu="&View", label=N_("&Louder"),
          line="volume"),
-    _cmd("quieter", "louder / quieter", Key(K.Key_Down, "↓", ctrl=True), menu="&View", label="&Quieter",
+    _cmd("quieter", N_("louder / quieter"), Key(K.Key_Down, "↓", ctrl=True), menu="&View", label=N_("&Quieter"),
          line="volume"),
-    _cmd("fullscreen", "full screen", Key(K.Key_F, "F"), menu="&View", label="&Full screen  (F)"),
-    _cmd("leave_fullscreen", "leave full screen", Key(ESC, "Esc", fullscreen=True),
+    _cmd("fullscreen", N_("full screen"), Key(K.Key_F, "F"), menu="&View", label=N_("&Full screen  (F)")),
+    _cmd("leave_fullscreen", N_("leave full screen"), Key(ESC, "Esc", fullscreen=True),
          screens=EVERYWHERE - {HISTORY}, line="esc"),
-    _cmd("end", "end the session (asks first)", Key(ESC, "Esc", fullscreen=False), screens=S, button="end",
+    _cmd("end", N_("end the session (asks first)"), Key(ESC, "Esc", fullscreen=False), screens=S, button="end",
          line="esc"),
-    _cmd("help", "this help", Key(K.Key_Question, "?", text="?"), Key(K.Key_F1, "F1"), menu="&Help",
-         label="&Keys  (?)"),
-    _cmd("quit", "quit", Key(K.Key_Q, "Q", ctrl=True), menu="&File", label="&Quit"),
+    _cmd("help", N_("this help"), Key(K.Key_Question, "?", text="?"), Key(K.Key_F1, "F1"), menu="&Help",
+         label=N_("&Keys  (?)")),
+    _cmd("quit", N_("quit"), Key(K.Key_Q, "Q", ctrl=True), menu="&File", label=N_("&Quit")),
     # -- menu entries without a key ------------------------------------------------------------------
-    _cmd("audio_qt", "", menu="&View/Sound &output", label="&Qt Multimedia", checkable=True, group="output"),
-    _cmd("audio_simpleaudio", "", menu="&View/Sound &output", label="&simpleaudio (optional extra)",
+    _cmd("audio_qt", "", menu="&View/Sound &output", label=N_("&Qt Multimedia"), checkable=True, group="output"),
+    _cmd("audio_simpleaudio", "", menu="&View/Sound &output", label=N_("&simpleaudio (optional extra)"),
          checkable=True, group="output"),
-    _cmd("audio_none", "", menu="&View/Sound &output", label="&No sound (captions only)", checkable=True,
+    _cmd("audio_none", "", menu="&View/Sound &output", label=N_("&No sound (captions only)"), checkable=True,
          group="output"),
-    _cmd("flash", "", menu="&View", label="Flash on &countdown", checkable=True),
-    _cmd("motion", "", menu="&View", label="&Moving figure (off: still poses)", checkable=True),
+    _cmd("flash", "", menu="&View", label=N_("Flash on &countdown"), checkable=True),
+    _cmd("motion", "", menu="&View", label=N_("&Moving figure (off: still poses)"), checkable=True),
     # What a screen reader (Orca) is told during a session: ui/a11y.py, Preferences.screen_reader.
-    _cmd("reader_auto", "", menu="&View/Screen &reader", label="Say what the sound does not (&automatic)",
+    _cmd("reader_auto", "", menu="&View/Screen &reader", label=N_("Say what the sound does not (&automatic)"),
          checkable=True, group="reader"),
-    _cmd("reader_always", "", menu="&View/Screen &reader", label="Say &every change, with the sound too",
+    _cmd("reader_always", "", menu="&View/Screen &reader", label=N_("Say &every change, with the sound too"),
          checkable=True, group="reader"),
-    _cmd("reader_off", "", menu="&View/Screen &reader", label="&Nothing (the sound only)", checkable=True,
+    _cmd("reader_off", "", menu="&View/Screen &reader", label=N_("&Nothing (the sound only)"), checkable=True,
          group="reader"),
+    # The language of every word (i18n.py, ui/language.py): only where no session or edit is under way, as
+    # the window starts again in it.  The languages are named in their own words, never translated.
+    _cmd("language_system", "", menu="&View/&Language", label=N_("&System language"), checkable=True,
+         group="language", screens=frozenset({HOME, HISTORY})),
+    *(_cmd(f"language_{code}", "", menu="&View/&Language", label=name, checkable=True, group="language",
+           screens=frozenset({HOME, HISTORY})) for code, name in LANGUAGES.items()),
     # -- Home ------------------------------------------------------------------------------------
-    _cmd("choose_previous", "choose a session", Key(K.Key_Up, "↑"), Key(K.Key_PageUp, "Page Up"),
+    _cmd("choose_previous", N_("choose a session"), Key(K.Key_Up, "↑"), Key(K.Key_PageUp, "Page Up"),
          screens=frozenset({HOME}), section=HOME, line="choose"),
-    _cmd("choose_next", "choose a session", Key(K.Key_Down, "↓"), Key(K.Key_PageDown, "Page Down"),
+    _cmd("choose_next", N_("choose a session"), Key(K.Key_Down, "↓"), Key(K.Key_PageDown, "Page Down"),
          screens=frozenset({HOME}), section=HOME, line="choose"),
-    _cmd("dose_low", "low or high dose", Key(K.Key_Left, "←"), screens=frozenset({HOME}), section=HOME,
+    _cmd("dose_low", N_("low or high dose"), Key(K.Key_Left, "←"), screens=frozenset({HOME}), section=HOME,
          line="dose"),
-    _cmd("dose_high", "low or high dose", Key(K.Key_Right, "→"), screens=frozenset({HOME}), section=HOME,
+    _cmd("dose_high", N_("low or high dose"), Key(K.Key_Right, "→"), screens=frozenset({HOME}), section=HOME,
          line="dose"),
-    _cmd("start", "start", Key(K.Key_Return, "Enter"), Key(K.Key_Enter, alias=True), screens=frozenset({HOME}),
+    _cmd("start", N_("start"), Key(K.Key_Return, "Enter"), Key(K.Key_Enter, alias=True), screens=frozenset({HOME}),
          section=HOME, button="start", button_on=HOME),
-    _cmd("open", "open a file", Key(K.Key_O, "O", on=frozenset({HOME})), Key(K.Key_O, "O", ctrl=True),
-         screens=EVERYWHERE - {KIOSK_HOME}, section=HOME, menu="&File", label="&Open session…",
+    _cmd("open", N_("open a file"), Key(K.Key_O, "O", on=frozenset({HOME})), Key(K.Key_O, "O", ctrl=True),
+         screens=EVERYWHERE - {KIOSK_HOME}, section=HOME, menu="&File", label=N_("&Open session…"),
          button="open_file", button_on=HOME),
-    _cmd("resume", "resume an interrupted run", Key(K.Key_R, "R"), screens=frozenset({HOME}), section=HOME,
+    _cmd("resume", N_("resume an interrupted run"), Key(K.Key_R, "R"), screens=frozenset({HOME}), section=HOME,
          button="resume", button_on=HOME),
-    _cmd("history", "history", Key(K.Key_H, "H", ctrl=True), screens=frozenset({HOME, DONE, HISTORY}),
-         section=HOME, menu="&View", label="&History", button="history", button_on=HOME),
+    _cmd("history", N_("history"), Key(K.Key_H, "H", ctrl=True), screens=frozenset({HOME, DONE, HISTORY}),
+         section=HOME, menu="&View", label=N_("&History"), button="history", button_on=HOME),
     # -- Home: the user's own sessions (session/library.py; none of them in a kiosk: ui/kiosk.py ALLOWED) ----
-    _cmd("new_session", "make a new session", Key(K.Key_N, "N", ctrl=True), screens=frozenset({HOME}),
-         section=HOME, menu="&Session", label="&New session", button="new_session", button_on=HOME),
-    _cmd("duplicate_session", "make a copy of the chosen session to change", Key(K.Key_D, "D", ctrl=True),
-         screens=frozenset({HOME}), section=HOME, menu="&Session", label="&Duplicate session",
+    _cmd("new_session", N_("make a new session"), Key(K.Key_N, "N", ctrl=True), screens=frozenset({HOME}),
+         section=HOME, menu="&Session", label=N_("&New session"), button="new_session", button_on=HOME),
+    _cmd("duplicate_session", N_("make a copy of the chosen session to change"), Key(K.Key_D, "D", ctrl=True),
+         screens=frozenset({HOME}), section=HOME, menu="&Session", label=N_("&Duplicate session"),
          button="duplicate_session", button_on=HOME),
-    _cmd("edit_session", "change the chosen session (your own)", Key(K.Key_E, "E", ctrl=True),
-         screens=frozenset({HOME}), section=HOME, menu="&Session", label="&Edit session",
+    _cmd("edit_session", N_("change the chosen session (your own)"), Key(K.Key_E, "E", ctrl=True),
+         screens=frozenset({HOME}), section=HOME, menu="&Session", label=N_("&Edit session"),
          button="edit_session", button_on=HOME),
-    _cmd("delete_session", "delete the chosen session (your own; asks first)", Key(K.Key_Delete, "Delete"),
-         screens=frozenset({HOME}), section=HOME, menu="&Session", label="De&lete session…",
+    _cmd("delete_session", N_("delete the chosen session (your own; asks first)"), Key(K.Key_Delete, "Delete"),
+         screens=frozenset({HOME}), section=HOME, menu="&Session", label=N_("De&lete session…"),
          button="delete_session", button_on=HOME),
-    _cmd("undo_delete_session", "bring a deleted session back, within 10 s", Key(K.Key_Z, "Z", ctrl=True),
+    _cmd("undo_delete_session", N_("bring a deleted session back, within 10 s"), Key(K.Key_Z, "Z", ctrl=True),
          screens=frozenset({HOME}), section=HOME, button="undo_delete_session", button_on=HOME),
-    _cmd("export_session", "save a copy of the chosen session anywhere, to share it", screens=frozenset({HOME}),
-         section=HOME, menu="&Session", label="E&xport session…", button="export_session", button_on=HOME),
+    _cmd("export_session", N_("save a copy of the chosen session anywhere, to share it"), screens=frozenset({HOME}),
+         section=HOME, menu="&Session", label=N_("E&xport session…"), button="export_session", button_on=HOME),
     # -- the editor (ui/editor.py: EditorScreen.command_handlers; its keys work in any of its fields) -----
-    _cmd("editor_save", "save", Key(K.Key_S, "S", ctrl=True), screens=frozenset({EDITOR}), section=EDITOR),
-    _cmd("editor_undo", "undo", Key(K.Key_Z, "Z", ctrl=True), screens=frozenset({EDITOR}), section=EDITOR,
+    _cmd("editor_save", N_("save"), Key(K.Key_S, "S", ctrl=True), screens=frozenset({EDITOR}), section=EDITOR),
+    _cmd("editor_undo", N_("undo"), Key(K.Key_Z, "Z", ctrl=True), screens=frozenset({EDITOR}), section=EDITOR,
          line="undo"),
-    _cmd("editor_redo", "redo", Key(K.Key_Y, "Y", ctrl=True), screens=frozenset({EDITOR}), section=EDITOR,
+    _cmd("editor_redo", N_("redo"), Key(K.Key_Y, "Y", ctrl=True), screens=frozenset({EDITOR}), section=EDITOR,
          line="undo"),  # Ctrl+Shift+Z too: the editor's own key handling (the table has no Shift)
-    _cmd("editor_back", "back to Home (asks if there are unsaved changes)", Key(ESC, "Esc"),
+    _cmd("editor_back", N_("back to Home (asks if there are unsaved changes)"), Key(ESC, "Esc"),
          screens=frozenset({EDITOR}), section=EDITOR),
     _cmd("editor_try_drill", "", screens=frozenset({EDITOR})),  # its buttons (a remote: by name)
     _cmd("editor_try_session", "", screens=frozenset({EDITOR})),
     # -- the kiosk's tiles ----------------------------------------------------------------------------
-    _cmd("start_tile", "start that tile's session", Key(K.Key_1, "1–9", arg=1),
+    _cmd("start_tile", N_("start that tile's session"), Key(K.Key_1, "1–9", arg=1),
          *(Key(getattr(K, f"Key_{n}"), alias=True, arg=n) for n in range(2, 10)),
          screens=frozenset({KIOSK_HOME}), section=KIOSK_HOME),
     # -- after a session ----------------------------------------------------------------------------
-    _cmd("done_home", "back to Home", Key(K.Key_Return, "Enter"), Key(K.Key_Enter, alias=True),
+    _cmd("done_home", N_("back to Home"), Key(K.Key_Return, "Enter"), Key(K.Key_Enter, alias=True),
          Key(K.Key_Space, "Space"), screens=frozenset({DONE}), section=DONE),
     # -- History ----------------------------------------------------------------------------------
-    _cmd("run_previous", "choose a run", Key(K.Key_Up, "↑"), screens=frozenset({HISTORY}), section=HISTORY,
+    _cmd("run_previous", N_("choose a run"), Key(K.Key_Up, "↑"), screens=frozenset({HISTORY}), section=HISTORY,
          line="runs"),
-    _cmd("run_next", "choose a run", Key(K.Key_Down, "↓"), screens=frozenset({HISTORY}), section=HISTORY,
+    _cmd("run_next", N_("choose a run"), Key(K.Key_Down, "↓"), screens=frozenset({HISTORY}), section=HISTORY,
          line="runs"),
-    _cmd("page_up", "ten runs up or down", Key(K.Key_PageUp, "Page Up"), screens=frozenset({HISTORY}),
+    _cmd("page_up", N_("ten runs up or down"), Key(K.Key_PageUp, "Page Up"), screens=frozenset({HISTORY}),
          section=HISTORY, line="pages"),
-    _cmd("page_down", "ten runs up or down", Key(K.Key_PageDown, "Page Down"), screens=frozenset({HISTORY}),
+    _cmd("page_down", N_("ten runs up or down"), Key(K.Key_PageDown, "Page Down"), screens=frozenset({HISTORY}),
          section=HISTORY, line="pages"),
-    _cmd("history_back", "back to Home", Key(ESC, "Esc"), Key(K.Key_Backspace, "Backspace"),
+    _cmd("history_back", N_("back to Home"), Key(ESC, "Esc"), Key(K.Key_Backspace, "Backspace"),
          screens=frozenset({HISTORY}), section=HISTORY),
-    _cmd("run_delete", "remove the chosen run (asks first)", Key(K.Key_Delete, "Delete"),
+    _cmd("run_delete", N_("remove the chosen run (asks first)"), Key(K.Key_Delete, "Delete"),
          screens=frozenset({HISTORY}), section=HISTORY, button="delete_run", button_on=HISTORY),
-    _cmd("run_undo", "bring a removed run back (until you leave History)", Key(K.Key_Z, "Z", ctrl=True),
+    _cmd("run_undo", N_("bring a removed run back (until you leave History)"), Key(K.Key_Z, "Z", ctrl=True),
          screens=frozenset({HISTORY}), section=HISTORY, button="undo_delete", button_on=HISTORY),
 )
 
@@ -306,7 +355,8 @@ def buttons(screen: str) -> list[Command]:
 # The order of the menus' entries (the help's order differs: a session's keys first).
 MENU_ORDER = ("open", "quit", "new_session", "duplicate_session", "edit_session", "delete_session",
               "export_session", "fullscreen", "history", "mute", "louder", "quieter", "audio_qt", "audio_simpleaudio",
-              "audio_none", "flash", "motion", "reader_auto", "reader_always", "reader_off", "help")
+              "audio_none", "flash", "motion", "reader_auto", "reader_always", "reader_off", "language_system",
+              *(f"language_{code}" for code in LANGUAGES), "help")
 assert sorted(MENU_ORDER) == sorted(c.name for c in TABLE if c.menu), "MENU_ORDER must name every menu entry once"
 
 
@@ -318,7 +368,7 @@ def menu_entries() -> list[Command]:
 def help_lines(screens: Iterable[str] = EVERYWHERE,
                allowed: Callable[[Command], bool] = lambda _c: True) -> list[tuple[str, str]]:
     """The help overlay's lines (keys, what they do), built from the table: for the screens there are
-    (``screens``) and the commands ``allowed`` there (a kiosk refuses some)."""
+    (``screens``) and the commands ``allowed`` there (a kiosk refuses some); in the current language."""
     present = frozenset(screens)
     lines: list[tuple[str, str]] = []
     for section, title in SECTIONS:
@@ -329,14 +379,14 @@ def help_lines(screens: Iterable[str] = EVERYWHERE,
             if c.section != section or not c.keys or not c.help or not (c.screens & present) or not allowed(c):
                 continue
             keys, helps = groups.setdefault(c.line or c.name, ([], []))
-            for part, into in ((c.keys_shown, keys), (c.help, helps)):
+            for part, into in ((c.keys_shown, keys), (c.help_shown, helps)):
                 if part not in into:
                     into.append(part)
         rows = [(" / ".join(keys), " · ".join(helps)) for keys, helps in groups.values()]
         if not section:
             lines.extend(rows)
         elif rows:
-            lines.append((title, " · ".join(f"{k} {h}" for k, h in rows)))
+            lines.append((_(title), " · ".join(f"{k} {h}" for k, h in rows)))
     return lines
 
 

@@ -47,6 +47,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QByteArray, QCryptographicHash, QElapsedTimer, QLockFile, QObject, QTimer, Signal, Slot
 
+from ..i18n import _
+
 if TYPE_CHECKING:
     from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
@@ -82,9 +84,17 @@ class StillStarting(RuntimeError):
 
     def __init__(self, pid: int, waited_ms: int) -> None:
         self.pid = pid
-        who = f" (process {pid})" if pid > 0 else ""
-        super().__init__(f"hinge-timer: Hinge Timer is still opening its window for this data folder{who}, "
-                         f"after {waited_ms / 1000:g} s; try again once it is open")
+        seconds = f"{waited_ms / 1000:g}"
+        if pid > 0:
+            # Translators: printed on the command line; {pid} the other start's process id, {seconds} how long
+            # this one waited for it.
+            text = _("hinge-timer: Hinge Timer is still opening its window for this data folder (process {pid}), "
+                     "after {seconds} s; try again once it is open").format(pid=pid, seconds=seconds)
+        else:
+            # Translators: printed on the command line; {seconds} how long this start waited for the other.
+            text = _("hinge-timer: Hinge Timer is still opening its window for this data folder, after {seconds} s; "
+                     "try again once it is open").format(seconds=seconds)
+        super().__init__(text)
 
 
 class BadRequest(ValueError):

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtCore import QObject, Signal, Slot
 
 from ..engine.clock import Clock
+from ..engine.reasons import HURTS, reason_text
+from ..i18n import _, ngettext
 # (SAVED ... NOT_KEPT: whether a run is in the history, the history service's one definition, saved_state)
 from .history import KEPT, NOT_KEPT, NOT_SAVED, SAVED, SAVING, HistoryService, RunEntry  # noqa: F401
 
@@ -51,7 +53,9 @@ class Sound(Protocol):
 @dataclass(frozen=True)
 class DrillResult:
     name: str  # from the user's file: plain text
-    word: str  # "done", "skipped", "not reached", "stopped: it hurts", "1 of 2 done, 1 skipped"
+    # "done", "skipped", "not reached", "stopped: it hurts", "1 of 2 done, 1 skipped": in the language of
+    # the moment the run ended (shown, never stored)
+    word: str
 
 
 @dataclass(frozen=True)
@@ -76,24 +80,34 @@ class RunResult:
 
     @property
     def headline(self) -> str:
-        """What the done screen's title and the terminal's last line say: a run in which a drill was
-        stopped is never called complete."""
+        """What the done screen's title and the terminal's last line say, in the current language: a run
+        in which a drill was stopped is never called complete."""
         if self.stopped_at is not None:
-            why = "stopped for pain" if self.stop_reason == "it hurts" else f"stopped ({self.stop_reason})"
+            drill = self.stopped_at  # the user's words: put into the sentence, never translated
+            if self.stop_reason == HURTS:
+                if self.went_on:
+                    # Translators: {drill} is a drill's name from the session file; a later drill was done.
+                    return _("Session over: {drill} was stopped for pain").format(drill=drill)
+                # Translators: {drill} is a drill's name from the session file.
+                return _("Session ended: stopped for pain at {drill}").format(drill=drill)
+            reason = reason_text(self.stop_reason)
             if self.went_on:
-                return f"Session over: {self.stopped_at} was {why}"
-            return f"Session ended: {why} at {self.stopped_at}"
+                # Translators: {drill} a drill's name from the session file, {reason} why it was stopped.
+                return _("Session over: {drill} was stopped ({reason})").format(drill=drill, reason=reason)
+            # Translators: {drill} a drill's name from the session file, {reason} why it was stopped.
+            return _("Session ended: stopped ({reason}) at {drill}").format(drill=drill, reason=reason)
         if self.ended_early:
-            return "Session ended early"
+            return _("Session ended early")
         if self.outcome == "ended":
-            return f"Session ended: {self.reason}"
+            # Translators: {reason} why the session ended ("window closed", "interrupted").
+            return _("Session ended: {reason}").format(reason=reason_text(self.reason))
         if self.all_done:
-            return "Session complete. Well done!"
-        return "Session complete"  # something was skipped: no cheering over it
+            return _("Session complete. Well done!")
+        return _("Session complete")  # something was skipped: no cheering over it
 
 
 def drill_results(runner: Runner) -> tuple[DrillResult, ...]:
-    """One line per drill of the run: what became of its sets."""
+    """One line per drill of the run: what became of its sets (in the current language)."""
     from ..session.kinds import STEP_KINDS  # loaded with the engine, when a session starts
 
     results = []
@@ -104,15 +118,27 @@ def drill_results(runner: Runner) -> tuple[DrillResult, ...]:
         stopped = [o for o in outcomes if o is not None and o.status == "stopped"]
         skipped = sum(1 for o in outcomes if o is not None and o.status == "skipped")
         if stopped:
-            word = f"stopped: {stopped[0].reason}"
+            # Translators: what became of a drill, after its name on the done screen; {reason}: why.
+            word = _("stopped: {reason}").format(reason=reason_text(stopped[0].reason))
         elif done == len(planned):
-            word = "done"
+            # Translators: what became of a drill (all its sets were done), after its name on the done screen.
+            word = _("done")
         elif done == 0 and all(o is None for o in outcomes):
-            word = "not reached"
+            # Translators: what became of a drill (the run ended before it), after its name on the done screen.
+            word = _("not reached")
         elif done == 0:
-            word = "skipped"
+            # Translators: what became of a drill (its sets were skipped), after its name on the done screen.
+            word = _("skipped")
+        elif skipped:
+            # Translators: what became of a drill's sets, after its name on the done screen: {done} of its
+            # {total} sets done, {skipped} skipped.
+            word = ngettext("{done} of {total} done, {skipped} skipped", "{done} of {total} done, {skipped} skipped",
+                            done).format(done=done, total=len(planned), skipped=skipped)
         else:
-            word = f"{done} of {len(planned)} done" + (f", {skipped} skipped" if skipped else "")
+            # Translators: what became of a drill's sets, after its name on the done screen: {done} of its
+            # {total} sets done.
+            word = ngettext("{done} of {total} done", "{done} of {total} done", done).format(
+                done=done, total=len(planned))
         results.append(DrillResult(drill.name, word))
     return tuple(results)
 
@@ -253,14 +279,16 @@ class SessionRun(QObject):
 
         return carry_on
 
-    def ask_then_end(self, ask: Callable[[Callable[[bool], None]], None],
-                     why: str = "Asking whether to end the session") -> None:
+    def ask_then_end(self, ask: Callable[[Callable[[bool], None]], None], why: str | None = None) -> None:
         """Ask whether to end the running session without waiting: ``ask`` puts the question up and
-        calls back with the answer; meanwhile the clock is stopped.  Yes ends it early; no carries on."""
+        calls back with the answer; meanwhile the clock is stopped (``why``: the pause's words, shown
+        under the question; by default "Asking whether to end the session").  Yes ends it early; no
+        carries on."""
         driver = self.driver
         if driver is None or driver.finished:
             return
-        carry_on = self.hold(why)
+        # Translators: why the session is paused, shown on the paused screen under the question.
+        carry_on = self.hold(why if why is not None else _("Asking whether to end the session"))
 
         def answered(end: bool) -> None:
             if end and self.driver is driver and not driver.finished:  # (the kiosk may have gone home)
@@ -351,7 +379,9 @@ class SessionRun(QObject):
             self.inhibitor = make_inhibitor()
             log.info("screen sleep: using %s", self.inhibitor.name)
         if on:
-            self.inhibitor.inhibit("A guided mobility session is running")
+            # Translators: why the screen is kept on, shown by the desktop (e.g. in its list of apps
+            # keeping the computer awake).
+            self.inhibitor.inhibit(_("A guided mobility session is running"))
         else:
             self.inhibitor.uninhibit()
 

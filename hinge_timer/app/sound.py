@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from .. import i18n
+from ..i18n import N_, _
 from .messages import MessageBridge
 from .preferences import Preferences
 
@@ -27,7 +29,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-OUTPUT_NAMES = {"qt": "Qt Multimedia", "simpleaudio": "simpleaudio", "none": "no sound"}
+# The outputs, as the status line names them: two names of programs, and "no sound" (translated where shown).
+OUTPUT_NAMES = {"qt": "Qt Multimedia", "simpleaudio": "simpleaudio", "none": N_("no sound")}
+
+
+def output_name(choice: str) -> str:
+    """An output's name in the current language (a program's name as it is)."""
+    name = OUTPUT_NAMES[choice]
+    return _(name) if choice == "none" else name
 
 
 class SoundService(QObject):
@@ -35,7 +44,8 @@ class SoundService(QObject):
 
     output_changed = Signal(object)  # CueAudio: the new sound, after another output was chosen (bind to it)
     # Hear a line (the editor): (text, what happened) -- "playing", "rendering" (played when ready), or why
-    # it cannot be heard ("no speech engine: …", "sound is off …"), plain words for the editor to show.
+    # it cannot be heard ("no speech engine: …", "sound is off …"), plain words in the current language
+    # for the editor to show ("playing" and "rendering" are ids, never translated).
     heard = Signal(str, str)
 
     def __init__(self, prefs: Preferences, messages: MessageBridge, choice: str,
@@ -65,11 +75,11 @@ class SoundService(QObject):
             from ..qt.audio import CueAudio, make_backend
 
             try:
-                catalog = Catalog.load()
+                catalog = Catalog.for_language(i18n.language())
                 backend = make_backend(self.choice)
             except ValueError as exc:  # the shipped sounds are missing or broken
                 catalog = Catalog(Path("."), {})
-                backend = SilentBackend(str(exc), "Sound is off: a sound file is missing")
+                backend = SilentBackend(str(exc), _("Sound is off: a sound file is missing"))
             audio = self.audio = CueAudio(backend, catalog, volume=self.prefs.volume, muted=self.prefs.mute,
                                           lines=self.speech(), parent=self)
             audio.notice_changed.connect(self.on_notice_changed)
@@ -97,7 +107,7 @@ class SoundService(QObject):
     def on_notice_changed(self, problem: str) -> None:
         self.post_notice()
         if not problem:
-            self.messages.info("session", "Sound is back on", part="status")
+            self.messages.info("session", _("Sound is back on"), part="status")
 
     def set_output(self, choice: str) -> CueAudio | None:
         """Play through another backend from now on (remembered in the settings); the new sound, to bind
@@ -113,8 +123,14 @@ class SoundService(QObject):
         self.audio = None
         audio = self.ensure()
         got = audio.backend.name
-        text = (f"Sound through {OUTPUT_NAMES[got]}" if got == choice
-                else f"{OUTPUT_NAMES[choice]} cannot play here; sound through {OUTPUT_NAMES[got]}")
+        if got == choice:
+            # Translators: on the session screen's status line; {output}: "Qt Multimedia", "simpleaudio" or
+            # "no sound".
+            text = _("Sound through {output}").format(output=output_name(got))
+        else:
+            # Translators: {chosen} the output chosen in View → Sound output, {output} the one used instead.
+            text = _("{chosen} cannot play here; sound through {output}").format(
+                chosen=output_name(choice), output=output_name(got))
         self.post_notice()
         if not audio.notice or choice == "none":
             self.messages.info("session", text, part="status")
@@ -127,7 +143,7 @@ class SoundService(QObject):
             from ..audio.vocabulary import Catalog
 
             try:
-                self._catalog = Catalog.load()
+                self._catalog = Catalog.for_language(i18n.language())
             except ValueError:  # the shipped sounds are missing or broken (said when a session starts)
                 self._catalog = Catalog(Path("."), {})
         return self._catalog
@@ -160,10 +176,11 @@ class SoundService(QObject):
 
         text = line_of(text)
         if not text:
-            return self._heard(text, "nothing to say")
+            return self._heard(text, _("nothing to say"))
         audio = self.ensure()
         if self.prefs.mute:
-            return self._heard(text, "sound is muted (M)")
+            # Translators: why a line cannot be heard in the editor; (M) is the key that unmutes.
+            return self._heard(text, _("sound is muted (M)"))
         if audio.backend.problem:
             return self._heard(text, audio.backend.problem)
         lines = self.speech()
@@ -172,7 +189,8 @@ class SoundService(QObject):
             return self._play(text, sound.parts())
         reason = lines.renderer.unavailable
         if reason is not None or self.speech_missing:
-            return self._heard(text, reason or "spoken lines need a speech engine: install espeak-ng")
+            return self._heard(text, reason or _("spoken lines need a speech engine: install {package}").format(
+                package="espeak-ng"))
         self._waiting = text
         lines.renderer.request([text])
         if not self._hear_connected:
@@ -188,7 +206,7 @@ class SoundService(QObject):
         except KeyError:
             key = None
         if key is None or not audio.backend.play(key):
-            return self._heard(text, audio.notice or "it could not be played")
+            return self._heard(text, audio.notice or _("it could not be played"))
         return self._heard(text, "playing")
 
     def _heard(self, text: str, what: str) -> str:

@@ -59,6 +59,9 @@ log = logging.getLogger(__name__)
 ENGINE = "espeak-ng"
 PACKAGE = "espeak-ng"  # the one package to install for spoken lines (Debian, Ubuntu, Fedora, Arch, Homebrew)
 VOICE = "en-us"  # espeak-ng's American English voice: the clearest of its English voices at this rate
+# The voice of each language (hinge_timer/i18n.py LANGUAGES): the shipped prompts of that language were
+# made with it (tools/make_sounds.py), and a session's own lines in that language are spoken with it.
+VOICES = {"en": VOICE, "de": "de", "fr": "fr-fr", "es": "es", "pt": "pt"}
 WORDS_PER_MINUTE = 150  # a little slower than espeak's 175: heard over gym noise from a few metres
 SPEECH_RMS_DBFS = -18.0
 PEAK_LIMIT = 0.89  # -1 dBFS
@@ -219,14 +222,14 @@ def engine_version(command: str, timeout_s: float = TIMEOUT_S, procs: Procs | No
 
 
 def speak(text: str, folder: Path, *, command: str = ENGINE, timeout_s: float = TIMEOUT_S,
-          procs: Procs | None = None) -> Pcm:
+          procs: Procs | None = None, voice: str = VOICE) -> Pcm:
     """``text`` spoken by espeak-ng, trimmed and brought to the prompts' loudness.  The text goes on
     stdin, so a line starting with '-' is never taken for an option."""
     fd, raw_name = tempfile.mkstemp(suffix=".wav", prefix=".raw-", dir=folder)
     os.close(fd)
     raw = Path(raw_name)
     try:
-        _run([command, "-v", VOICE, "-s", str(WORDS_PER_MINUTE), "-w", str(raw)], text.encode("utf-8"),
+        _run([command, "-v", voice, "-s", str(WORDS_PER_MINUTE), "-w", str(raw)], text.encode("utf-8"),
              timeout_s, procs)
         try:
             pcm = read_wav(raw)
@@ -257,8 +260,8 @@ def cache_dir(data_dir: str | None = None) -> Path:
     return Path(platformdirs.user_cache_dir("hinge-timer", appauthor=False)) / "speech"
 
 
-def cache_key(text: str, version: str) -> str:
-    ident = json.dumps([line_text(text), ENGINE, version, VOICE, WORDS_PER_MINUTE, PROCESSING])
+def cache_key(text: str, version: str, voice: str = VOICE) -> str:
+    ident = json.dumps([line_text(text), ENGINE, version, voice, WORDS_PER_MINUTE, PROCESSING])
     return hashlib.sha256(ident.encode("utf-8")).hexdigest()
 
 
@@ -369,6 +372,7 @@ class LineRenderer:
         self.version: str | None = None
         self.rendered = 0  # lines the engine spoke in this run (not from the cache)
         self.from_cache = 0
+        self.voice = VOICE  # the voice lines are rendered in now (set_voice)
         self._ready: dict[str, Line] = {}
         self._failed: dict[str, str] = {}
         self._queued: deque[str] = deque()
@@ -402,6 +406,18 @@ class LineRenderer:
                 self._thread = threading.Thread(target=self._work, name="speech-render", daemon=True)
                 self._thread.start()
             self._cond.notify()
+
+    def set_voice(self, voice: str) -> None:
+        """Render from now on in ``voice`` (the language of the session bound: ``voice_for``); the lines
+        of another voice are forgotten (they stay in the cache on disk, under their voice)."""
+        with self._cond:
+            if voice == self.voice:
+                return
+            self.voice = voice
+            self._ready.clear()
+            self._failed.clear()
+            self._queued.clear()
+            self._wanted.clear()
 
     def retain(self, texts: Iterable[str]) -> None:
         """Forget the clips of every line not in ``texts`` (a new session was bound: its lines are
@@ -493,11 +509,12 @@ class LineRenderer:
                 if self._closed:
                     return
                 text = self._busy = self._queued.popleft()
+                voice = self.voice
                 self._wanted.discard(text)
             try:
                 if self.unavailable is None and self.version is None and not self._start_engine():
                     continue
-                line = self._render(text)
+                line = self._render(text, voice)
             except EngineHung as exc:
                 self._give_up(f"{exc}; spoken lines are off in this run (their cues play a tone)")
                 continue
@@ -513,6 +530,10 @@ class LineRenderer:
             with self._cond:
                 if self._closed:
                     return
+                if voice != self.voice:  # the voice changed while it was spoken: not this session's line
+                    self._busy = None
+                    self._cond.notify_all()
+                    continue
                 self._ready[text], self._busy = line, None
                 self._telling += 1  # wait() returns once the listener has been told
             self._tell(self.on_ready, text)
@@ -530,15 +551,24 @@ class LineRenderer:
         self.command = path
         return True
 
-    def _render(self, text: str) -> Line:
+    def _render(self, text: str, voice: str = VOICE) -> Line:
         assert self.version is not None
-        key = cache_key(text, self.version)
+        key = cache_key(text, self.version, voice)
         pcm = read_cached(self.folder, key)
         if pcm is not None:
             self.from_cache += 1
             return Line(text, pcm, True)
         self.folder.mkdir(parents=True, exist_ok=True)
-        pcm = speak(text, self.folder, command=self.command, timeout_s=self.timeout_s, procs=self._procs)
+        pcm = speak(text, self.folder, command=self.command, timeout_s=self.timeout_s, procs=self._procs,
+                    voice=voice)
         write_cached(self.folder, key, text, pcm)
         self.rendered += 1
         return Line(text, pcm, False)
+
+
+def voice_for(timeline_language: str, session_language: str, translated: Iterable[str]) -> str:
+    """The voice a session's own lines are spoken in: the run's language when the session's words are in
+    it (its own language, or a translation it has), else the language its file is written in."""
+    words = timeline_language if timeline_language == session_language or timeline_language in translated \
+        else session_language
+    return VOICES.get(words, VOICE)

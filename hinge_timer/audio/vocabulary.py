@@ -24,6 +24,7 @@ from ..safeio import read_regular_text
 from ..session.timeline import CueKind, Timeline
 
 INDEX = "index.json"
+PROMPT_LANGUAGES = ("en", "de", "fr", "es", "pt")  # shipped prompts: index.json, and <code>/index.json
 MAX_INDEX_BYTES = 1024 * 1024
 MAX_WORDS = 8  # longest prompt looked for inside a chunk
 
@@ -71,23 +72,24 @@ def number_words(n: int) -> str:
     return " ".join(_NUMBERS[int(d)] for d in str(n))
 
 
-def normalise(text: str) -> str:
-    """The key a phrase is filed under: lower case, words only, numbers spelled out."""
+def normalise(text: str, language: str = "en") -> str:
+    """The key a phrase is filed under: lower case, words only; in English numbers spelled out, in the
+    other languages kept as digits (their prompts for "5" say it in that language)."""
+    if language != "en":
+        return " ".join(re.findall(r"[^\W_]+", text.lower()))
     words = re.findall(r"[a-z0-9']+", text.lower())
     return " ".join(number_words(int(w)) if w.isdigit() else w.strip("'") for w in words if w.strip("'"))
 
 
-def chunks(text: str) -> list[str]:
-    """The text split where a speaker would pause: at : ; , . ! ?"""
-    return [c for c in (normalise(part) for part in re.split(r"[:;,.!?]", text)) if c]
+def chunks(text: str, language: str = "en") -> list[str]:
+    """The text split where a speaker would pause: at : ; , . ! ? (and ¿ ¡)"""
+    return [c for c in (normalise(part, language) for part in re.split(r"[:;,.!?¿¡]", text)) if c]
 
 
-def is_critical(kind: CueKind, text: str) -> bool:
-    return kind is CueKind.PHASE and "breathe out" in normalise(text)
-
-
-def priority(kind: CueKind, text: str) -> int:
-    return CRITICAL if is_critical(kind, text) else PRIORITY.get(kind, 30)
+def priority(kind: CueKind, critical: bool = False) -> int:
+    """A cue's priority; ``critical`` is data (``Cue.critical``: a phase the session marks so, as the
+    built-in Jefferson curl marks "breathe out, relax"), never read from the cue's words."""
+    return CRITICAL if critical else PRIORITY.get(kind, 30)
 
 
 @dataclass(frozen=True)
@@ -100,17 +102,43 @@ class Clip:
 class Catalog:
     """The shipped tones and prompts, and how a cue's text is spoken with them."""
 
-    def __init__(self, folder: Traversable | Path, index: dict[str, Any]) -> None:
+    def __init__(self, folder: Traversable | Path, index: dict[str, Any], language: str = "en",
+                 phrases: dict[str, Any] | None = None) -> None:
         self.folder = folder
+        self.language = language
         self.rate = int(index.get("rate", 22050))
         self.tones = {k: Clip(k, v["file"], float(v["seconds"])) for k, v in index.get("tones", {}).items()}
-        self.phrases = {k: Clip(k, v["file"], float(v["seconds"])) for k, v in index.get("phrases", {}).items()}
+        own = index.get("phrases", {}) if phrases is None else phrases
+        self.phrases = {k: Clip(k, v["file"], float(v["seconds"])) for k, v in own.items()}
 
     @classmethod
-    def load(cls, folder: Traversable | Path | None = None) -> "Catalog":
-        """Read ``index.json``; a missing or broken index is a ``ValueError`` naming the file."""
+    def load(cls, folder: Traversable | Path | None = None, language: str = "en") -> "Catalog":
+        """Read ``index.json`` (the tones, and the English prompts) and, for another language, its prompts
+        from ``<language>/index.json`` (their files named from the sounds folder); a missing or broken
+        index is a ``ValueError`` naming the file."""
         folder = folder if folder is not None else files("hinge_timer.assets") / "sounds"
-        path = folder / INDEX
+        index = cls._read(folder / INDEX)
+        if language == "en":
+            return cls(folder, index)
+        own = cls._read(folder / language / INDEX)
+        return cls(folder, index, language, own.get("phrases", {}))
+
+    @classmethod
+    def for_language(cls, language: str, folder: Traversable | Path | None = None) -> "Catalog":
+        """The prompts of ``language`` (the app's, i18n.language()); English for one with none shipped (the
+        pseudo-language), or when that language's list is missing or broken (logged: the English still
+        play).  A broken English list is the ``ValueError`` of :meth:`load`."""
+        if language in PROMPT_LANGUAGES and language != "en":
+            try:
+                return cls.load(folder, language)
+            except ValueError as exc:
+                import logging
+
+                logging.getLogger(__name__).warning("%s; the English prompts are used", exc)
+        return cls.load(folder)
+
+    @staticmethod
+    def _read(path: Traversable | Path) -> dict[str, Any]:
         try:
             if isinstance(path, Path):  # an installed copy: only a regular file, never a FIFO left in its place
                 text = read_regular_text(path, MAX_INDEX_BYTES)
@@ -123,20 +151,20 @@ class Catalog:
             raise ValueError(f"{path}: the list of sounds cannot be read ({exc})") from None
         if not isinstance(index, dict):
             raise ValueError(f"{path}: expected a JSON object")
-        return cls(folder, index)
+        return index
 
     def path(self, clip: Clip) -> Traversable | Path:
         return self.folder / clip.file
 
     def speech(self, text: str) -> tuple[str, ...] | None:
         """Prompt keys that say ``text``, in order; None when some word has no prompt."""
-        whole = normalise(text)
+        whole = normalise(text, self.language)
         if not whole:
             return None
         if whole in self.phrases:
             return (whole,)
         keys: list[str] = []
-        for chunk in chunks(text):
+        for chunk in chunks(text, self.language):
             if chunk in self.phrases:
                 keys.append(chunk)
                 continue
@@ -220,10 +248,10 @@ def line_of(text: str) -> str:
 
 
 def cue_sound(catalog: Catalog, kind: CueKind, text: str,
-              ready: Callable[[str], bool] = lambda _t: False) -> CueSound:
+              ready: Callable[[str], bool] = lambda _t: False, critical: bool = False) -> CueSound:
     """How a cue sounds; ``ready(line)`` says whether a rendered line for a text is ready to play."""
     if kind in TONE_ONLY:
-        return CueSound(kind, text, priority(kind, text), TONE.get(kind), None, None)
+        return CueSound(kind, text, priority(kind, critical), TONE.get(kind), None, None)
     speech = catalog.speech(text)
     short = short_line = line = missing = None
     rest_text = text.split(":", 1)[1] if ":" in text else ""
@@ -240,7 +268,12 @@ def cue_sound(catalog: Catalog, kind: CueKind, text: str,
                 short = rest
             elif line_of(rest_text) != line and ready(line_of(rest_text)):
                 short_line = line_of(rest_text)
-    return CueSound(kind, text, priority(kind, text), TONE.get(kind), speech, short, line, short_line, missing)
+    return CueSound(kind, text, priority(kind, critical), TONE.get(kind), speech, short, line, short_line, missing)
+
+
+def critical_cues(timeline: Timeline) -> frozenset[tuple[CueKind, str]]:
+    """The (kind, text) of every cue the session marks critical (``Cue.critical``)."""
+    return frozenset((c.kind, c.text) for step in timeline.steps for c in step.cues if c.critical)
 
 
 def session_cues(timeline: Timeline) -> list[tuple[CueKind, str]]:

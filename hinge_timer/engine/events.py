@@ -23,6 +23,8 @@ class CueEvent:
     step: int
     scheduled_ns: int  # when it was due, on the runner's clock
     actual_ns: int  # when the runner fired it (the tick's ``now``)
+    msg: str = ""  # its message id (session/timeline.py CUE_MESSAGES; "phase": the session's own line)
+    critical: bool = False  # the sound never drops it (a phase the session marks critical)
 
     @property
     def late_ns(self) -> int:

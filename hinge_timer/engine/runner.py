@@ -41,7 +41,9 @@ from ..session.timeline import (
 )
 from .clock import NS, Clock
 from .events import STATE_OF_STEP, CommandResult, CueEvent, EventLog, Snapshot, State
-from .spoken import LAST_REP, SESSION_ENDED, counted_set_complete, rep_text, says_last_rep
+from ..i18n import N_, _, ngettext
+from .reasons import reason_text
+from .spoken import counted_set_complete, last_rep_text, rep_text, says_last_rep, session_ended_text
 
 # Cues said at most once per visit to a step, even when added time re-plans it.
 ONCE_PER_STEP = frozenset(
@@ -62,12 +64,12 @@ CONFIRM_AGAIN_NS = 2 * NS  # at a caution, a second "next" within this confirms 
 # ... but not in its first moments: presses that were meant for the step before (a clicker pressed a few times
 # to skip a rest) must not confirm a warning nobody has read yet.
 CAUTION_READ_NS = 3 * NS // 2
-CAUTION_READ_TEXT = "Read the caution first; then press Next twice to confirm it."
+CAUTION_READ_TEXT = N_("Read the caution first; then press Next twice to confirm it.")
 UNDO_STOP_NS = 8 * NS  # "it hurts" can be undone for this long
 # The key app/commands.py gives "undo_hurts", as the stop's message names it (tests/qt/test_hurts_undo.py
 # checks that the two agree).
 UNDO_STOP_KEY = "U"
-CONFIRM_AGAIN_TEXT = "Press again to confirm you have read the caution."
+CONFIRM_AGAIN_TEXT = N_("Press again to confirm you have read the caution.")
 TIME_STEP_S = 10  # +/- time
 MIN_LEFT_S = 1  # removing time never leaves less than this
 COACH_EVERY_S = 15  # coaching cues rotate this often
@@ -254,10 +256,10 @@ class Runner:
                 gap = (now - last) / NS
                 self._paused_at = last
                 self.pauses += 1
-                self._pause_reason = (
-                    f"Paused by itself: the clock jumped {gap:.0f} s "
+                self._pause_reason = _(
+                    "Paused by itself: the clock jumped {seconds} s "
                     "(the computer slept or the app was stopped). Resume when ready."
-                )
+                ).format(seconds=f"{gap:.0f}")
                 self._write({"t": "notice", "what": "suspend", "gap_s": gap, "paused_at_ns": last, "at_ns": now})
             return
         self._advance(now, now)
@@ -284,15 +286,17 @@ class Runner:
             if cue.kind in self._said:
                 return
             self._said.add(cue.kind)
-        text = cue.text
+        text, msg = cue.text, cue.msg
         if cue.kind is CueKind.SESSION_COMPLETE and self.stopped_outcome() is not None:
-            text = SESSION_ENDED  # a drill was stopped: the session is over, not complete
-        ev = CueEvent(cue.kind, text, self._i, scheduled, now)
+            # a drill was stopped: the session is over, not complete
+            text, msg = session_ended_text(), "session_ended"
+        ev = CueEvent(cue.kind, text, self._i, scheduled, now, msg, cue.critical)
         self._pending.append(ev)
         self._write(
             {
                 "t": "cue",
                 "kind": cue.kind.value,
+                "msg": msg,
                 "text": text,
                 "step": self._i,
                 "scheduled_ns": scheduled,
@@ -300,8 +304,8 @@ class Runner:
             }
         )
 
-    def _say_now(self, kind: CueKind, text: str, now: int) -> None:
-        self._say(Cue(0, kind, text), now, now)
+    def _say_now(self, kind: CueKind, text: str, now: int, msg: str = "") -> None:
+        self._say(Cue(0, kind, text, msg), now, now)
 
     def _enter(self, i: int, start: int, lead_in: Step | None = None) -> None:
         """Step ``i`` begins at ``start`` (or ``lead_in``, the get-ready a resumed run has before it)."""
@@ -398,16 +402,18 @@ class Runner:
 
     def _can_navigate(self) -> str | None:
         if self._state is State.IDLE:
-            return "The session has not started."
+            return _("The session has not started.")
         if self._state is State.DONE:
-            return "The session is over."
+            return _("The session is over.")
         if self._offer is not None and self._offer.held:
             return self._held_why()
         return None
 
     @staticmethod
     def _held_why() -> str:
-        return f"The drill was stopped: press {UNDO_STOP_KEY} to undo that, or resume to end the session now."
+        # Translators: {key} is the key that undoes the stop ("U").
+        return _("The drill was stopped: press {key} to undo that, or resume to end the session now.").format(
+            key=UNDO_STOP_KEY)
 
     def stopped_outcome(self) -> Outcome | None:
         """The first set stopped by ``stop_drill`` ("it hurts"), or None.  A run that has one is never
@@ -424,9 +430,9 @@ class Runner:
         work step (``timeline.resume_get_ready``), and only then that step says "Go"."""
         self._command_step = self._i
         if self._state is not State.IDLE:
-            return self._run("start", now, CommandResult(False, "Already started."))
+            return self._run("start", now, CommandResult(False, _("Already started.")))
         if not 0 <= at_step < len(self.steps):
-            return self._run("start", now, CommandResult(False, f"There is no step {at_step} to resume at."))
+            return self._run("start", now, CommandResult(False, _("There is no step {n} to resume at.").format(n=at_step)))
         if resumed is None:
             resumed = outcomes is not None
         if outcomes:
@@ -438,20 +444,22 @@ class Runner:
         self._progress_floor = self._base_progress(0.0)
         self._advance(now, now)
         if at_step or resumed:
-            first = ", after a get-ready" if lead is not None else ""
-            return self._run("start", now, CommandResult(True, f"Resumed at: {self.steps[at_step].describe()}{first}"),
+            where = self.steps[at_step].describe()
+            said = (_("Resumed at: {step}, after a get-ready").format(step=where) if lead is not None
+                    else _("Resumed at: {step}").format(step=where))
+            return self._run("start", now, CommandResult(True, said),
                              at_step=at_step, lead_in=lead is not None)
-        return self._run("start", now, CommandResult(True, "Started."))
+        return self._run("start", now, CommandResult(True, _("Started.")))
 
     def pause(self, now: int, reason: str = "Paused") -> CommandResult:
         self._begin(now)
         if self._offer is not None and self._offer.held:
             return self._run("pause", now, CommandResult(False, self._held_why()))
         if self.paused:
-            return self._run("pause", now, CommandResult(False, "Already paused."))
+            return self._run("pause", now, CommandResult(False, _("Already paused.")))
         why = self._can_navigate()
         if why is None and self._state is State.CAUTION:
-            why = "Nothing is running: read the caution, then confirm or skip the drill."
+            why = _("Nothing is running: read the caution, then confirm or skip the drill.")
         if why:
             return self._run("pause", now, CommandResult(False, why))
         self._paused_at = now
@@ -468,16 +476,16 @@ class Runner:
         if offer is not None and offer.held:
             self._offer = None
             self._end_stopped(offer, now)
-            return self._run("resume", now, CommandResult(True, "Session ended: the drill was stopped."))
+            return self._run("resume", now, CommandResult(True, _("Session ended: the drill was stopped.")))
         if self._paused_at is None:
-            return self._run("resume", now, CommandResult(False, "Not paused."))
+            return self._run("resume", now, CommandResult(False, _("Not paused.")))
         self._start_ns += now - self._paused_at
         self._count_pause(now)
         self._paused_at = None
         self._pause_reason = None
         self._last_tick = now
         self._advance(now, now)
-        return self._run("resume", now, CommandResult(True, "Resumed."))
+        return self._run("resume", now, CommandResult(True, _("Resumed.")))
 
     def toggle_pause(self, now: int) -> CommandResult:
         return self.resume(now) if self.paused else self.pause(now)
@@ -506,16 +514,16 @@ class Runner:
             return self._run("next", now, CommandResult(False, why))
         if self._state is State.CAUTION:
             if now - self._start_ns < CAUTION_READ_NS:
-                return self._run("next", now, CommandResult(False, CAUTION_READ_TEXT))
+                return self._run("next", now, CommandResult(False, _(CAUTION_READ_TEXT)))
             first = self._confirm_from
             if first is not None and now - first <= CONFIRM_AGAIN_NS:
                 self._confirm_caution(now)
-                return self._run("next", now, CommandResult(True, "Caution confirmed."), confirmed=True)
+                return self._run("next", now, CommandResult(True, _("Caution confirmed.")), confirmed=True)
             self._confirm_from = now
-            return self._run("next", now, CommandResult(True, CONFIRM_AGAIN_TEXT), confirmed=False)
+            return self._run("next", now, CommandResult(True, _(CONFIRM_AGAIN_TEXT)), confirmed=False)
         self._record("skipped", "next", now)
         self._jump(self._next_index(), now)
-        return self._run("next", now, CommandResult(True, f"Skipped to: {self._step.describe()}"))
+        return self._run("next", now, CommandResult(True, _("Skipped to: {step}").format(step=self._step.describe())))
 
     def back(self, now: int) -> CommandResult:
         self._begin(now)
@@ -531,16 +539,16 @@ class Runner:
         lead = resume_get_ready(self.timeline, here) if target == here and self._lead_in else None
         self._jump(target, now, lead)
         self._progress_floor = self._base_progress(0.0)
-        what = "Back to" if target < here else "Restarted"
-        return self._run("back", now, CommandResult(True, f"{what}: {self._step.describe()}"))
+        said = (_("Back to: {step}") if target < here else _("Restarted: {step}")).format(step=self._step.describe())
+        return self._run("back", now, CommandResult(True, said))
 
     def _counted_set(self) -> str | None:
         if self._state is not State.WORK or self._step.mode is not WorkMode.COUNTED_REPS:
             if self._state is State.WORK and self._step.mode is WorkMode.PACED_REPS:
-                return "This set counts its reps itself."
-            return "Not in a set you count."
+                return _("This set counts its reps itself.")
+            return _("Not in a set you count.")
         if self.paused:
-            return "Paused: resume first."
+            return _("Paused: resume first.")
         return None
 
     def count_rep(self, now: int) -> CommandResult:
@@ -551,10 +559,10 @@ class Runner:
         reps = self._step.reps or 0
         self._reps_done += 1
         n = self._reps_done
-        self._say_now(CueKind.REP, rep_text(n), now)
+        self._say_now(CueKind.REP, rep_text(n), now, "rep")
         if says_last_rep(n, reps):
-            self._say_now(CueKind.LAST_REP, LAST_REP, now)
-        result = CommandResult(True, f"Rep {n} of {reps}")
+            self._say_now(CueKind.LAST_REP, last_rep_text(), now, "last_rep")
+        result = CommandResult(True, _("Rep {n} of {reps}").format(n=n, reps=reps))
         if n >= reps:
             self._finish_counted_set(now)
         return self._run("count_rep", now, result)
@@ -563,11 +571,11 @@ class Runner:
         self._begin(now)
         why = self._counted_set()
         if why is None and self._reps_done == 0:
-            why = "No rep to undo."
+            why = _("No rep to undo.")
         if why:
             return self._run("undo_rep", now, CommandResult(False, why))
         self._reps_done -= 1
-        return self._run("undo_rep", now, CommandResult(True, f"Rep {self._reps_done} of {self._step.reps}"))
+        return self._run("undo_rep", now, CommandResult(True, _("Rep {n} of {reps}").format(n=self._reps_done, reps=self._step.reps)))
 
     def set_done(self, now: int) -> CommandResult:
         self._begin(now)
@@ -576,12 +584,12 @@ class Runner:
             return self._run("set_done", now, CommandResult(False, why))
         done = self._reps_done
         self._finish_counted_set(now)
-        return self._run("set_done", now, CommandResult(True, f"Set done after {done} reps."))
+        return self._run("set_done", now, CommandResult(True, ngettext("Set done after {n} rep.", "Set done after {n} reps.", done).format(n=done)))
 
     def _finish_counted_set(self, now: int) -> None:
         step = self._step
         if step.ends_set:
-            self._say_now(CueKind.SET_COMPLETE, counted_set_complete(step), now)
+            self._say_now(CueKind.SET_COMPLETE, counted_set_complete(step), now, "set_complete" if step.sets > 1 else "drill_complete")
         self._record("done", None, now)
         self._jump(self._next_index(), now)
 
@@ -590,9 +598,9 @@ class Runner:
         step = self._step
         why = self._can_navigate()
         if why is None and (step.duration is None or not STEP_KINDS[step.kind].retimable):
-            why = "This step has no clock to change."
+            why = _("This step has no clock to change.")
         if why is None and step.mode is not None and not WORK_MODES[step.mode].retimable:
-            why = "A paced set lasts as long as its reps."
+            why = _("A paced set lasts as long as its reps.")
         if why:
             return self._run("add_time", now, CommandResult(False, why), seconds=seconds)
         assert step.duration is not None
@@ -603,7 +611,7 @@ class Runner:
             left = step.duration - elapsed
             if left <= MIN_LEFT_S + 1e-9:
                 return self._run(
-                    "add_time", now, CommandResult(False, f"Only {MIN_LEFT_S} s left."), seconds=seconds
+                    "add_time", now, CommandResult(False, _("Only {seconds} s left.").format(seconds=MIN_LEFT_S)), seconds=seconds
                 )
             new = max(step.duration + seconds, elapsed + MIN_LEFT_S)
         self._step = retime(self.timeline, step, new)
@@ -635,7 +643,7 @@ class Runner:
         self._record("skipped", "skip drill", now)
         self._record_untouched(self._i, j, "skipped", "skip drill")
         self._jump(j, now)
-        return self._run("skip_drill", now, CommandResult(True, f"Skipped {name}."))
+        return self._run("skip_drill", now, CommandResult(True, _("Skipped {drill}.").format(drill=name)))
 
     def stop_drill(self, now: int, reason: str = "it hurts") -> CommandResult:
         """End the drill at once, record why, and go to the rest before the next one.  It can be undone
@@ -658,7 +666,9 @@ class Runner:
         self._record("stopped", reason, now)
         self._record_untouched(self._i, j, "stopped", reason)
         held = self.steps[land].kind is StepKind.DONE
-        message = f"Stopped {name}: {reason} — recorded. Press {UNDO_STOP_KEY} to undo."
+        # Translators: {drill} the drill, {reason} why ("it hurts"), {key} the key that undoes it ("U").
+        message = _("Stopped {drill}: {reason} — recorded. Press {key} to undo.").format(
+            drill=name, reason=reason_text(reason), key=UNDO_STOP_KEY)
         if held:
             self._count_pause(now)  # a pause that was on ends with the drill
             self._paused_at = now
@@ -677,7 +687,7 @@ class Runner:
         self._begin(now)
         offer = self._offer
         if offer is None:
-            why = self._can_navigate() or "There is no stop to undo."
+            why = self._can_navigate() or _("There is no stop to undo.")
             return self._run("undo_stop", now, CommandResult(False, why))
         self._offer = None
         self.outcomes.clear()
@@ -690,7 +700,7 @@ class Runner:
         self._enter(offer.step, now)
         self._progress_floor = self._base_progress(0.0)
         self._advance(now, now)
-        return self._run("undo_stop", now, CommandResult(True, f"Stop undone: {self._step.describe()}, from the start."))
+        return self._run("undo_stop", now, CommandResult(True, _("Stop undone: {step}, from the start.").format(step=self._step.describe())))
 
     def _expire_offer(self, now: int) -> None:
         """The time to undo a stop is over: the last drill's stop then ends the session."""
@@ -708,7 +718,7 @@ class Runner:
         self._pause_reason = None
         self._enter(len(self.steps) - 1, offer.at_ns)
         self._fired = len(self._step.cues)
-        self._say_now(CueKind.SESSION_COMPLETE, SESSION_ENDED, now)
+        self._say_now(CueKind.SESSION_COMPLETE, session_ended_text(), now, "session_ended")
 
     def end_session(self, now: int, reason: str = "ended early") -> CommandResult:
         self._begin(now)
@@ -717,7 +727,7 @@ class Runner:
             self._offer = None
             self.end_reason = reason
             self._end_stopped(offer, now)
-            return self._run("end_session", now, CommandResult(True, f"Session ended: {reason}."), reason=reason)
+            return self._run("end_session", now, CommandResult(True, _("Session ended: {reason}.").format(reason=reason_text(reason))), reason=reason)
         why = self._can_navigate()
         if why:
             return self._run("end_session", now, CommandResult(False, why), reason=reason)
@@ -730,17 +740,17 @@ class Runner:
         self.end_reason = reason
         self._enter(last, now)
         self._fired = len(self._step.cues)
-        self._say_now(CueKind.SESSION_COMPLETE, SESSION_ENDED, now)
-        return self._run("end_session", now, CommandResult(True, f"Session ended: {reason}."), reason=reason)
+        self._say_now(CueKind.SESSION_COMPLETE, session_ended_text(), now, "session_ended")
+        return self._run("end_session", now, CommandResult(True, _("Session ended: {reason}.").format(reason=reason_text(reason))), reason=reason)
 
     def acknowledge(self, now: int) -> CommandResult:
         self._begin(now)
         if self._state is not State.CAUTION:
-            return self._run("acknowledge", now, CommandResult(False, "There is no caution to confirm."))
+            return self._run("acknowledge", now, CommandResult(False, _("There is no caution to confirm.")))
         if self._offer is not None and self._offer.held:
             return self._run("acknowledge", now, CommandResult(False, self._held_why()))
         self._confirm_caution(now)
-        return self._run("acknowledge", now, CommandResult(True, "Caution confirmed."))
+        return self._run("acknowledge", now, CommandResult(True, _("Caution confirmed.")))
 
     def _confirm_caution(self, now: int) -> None:
         """The caution is confirmed (Enter, or "next" twice): the drill begins."""
@@ -826,7 +836,7 @@ class Runner:
             if self.steps[j].kind in (StepKind.WORK, StepKind.DONE, StepKind.CAUTION):
                 next_up, next_brief = self.steps[j].describe(), self.steps[j].brief()
                 if self.steps[j].kind is StepKind.DONE and self.stopped_outcome() is not None:
-                    next_up = next_brief = "The end of the session"  # a drill was stopped: not "Session complete"
+                    next_up = next_brief = _("The end of the session")  # a drill was stopped: not "Session complete"
                 break
 
         confirm_left = None

@@ -11,11 +11,21 @@ sound ready, and its line rendered, before it is needed.
 
 from __future__ import annotations
 
+from ..i18n import N_, _
 from ..session.kinds import StepKind
-from ..session.timeline import CueKind, Step, Timeline, resume_get_ready, set_complete_text
+from ..session.timeline import CUE_MESSAGES, CueKind, Step, Timeline, cue_text, resume_get_ready, set_complete_text
 
-LAST_REP = "Last rep"  # in a set the user counts, when one rep is left
-SESSION_ENDED = "Session ended."  # the user ended the session early, or a drill in it was stopped
+LAST_REP = CUE_MESSAGES["last_rep"]  # in a set the user counts, when one rep is left
+# Translators: spoken and shown when the user ended the session early, or a drill in it was stopped.
+SESSION_ENDED = N_("Session ended.")
+
+
+def last_rep_text() -> str:
+    return cue_text("last_rep")
+
+
+def session_ended_text() -> str:
+    return _(SESSION_ENDED)
 
 
 def rep_text(n: int) -> str:
@@ -41,10 +51,10 @@ def runner_cues(timeline: Timeline) -> list[tuple[CueKind, str]]:
             for n in range(1, step.reps + 1):
                 cues[(CueKind.REP, rep_text(n))] = None
             if step.reps > 1:
-                cues[(CueKind.LAST_REP, LAST_REP)] = None
+                cues[(CueKind.LAST_REP, last_rep_text())] = None
             if step.ends_set:
                 cues[(CueKind.SET_COMPLETE, counted_set_complete(step))] = None
-    cues[(CueKind.SESSION_COMPLETE, SESSION_ENDED)] = None
+    cues[(CueKind.SESSION_COMPLETE, session_ended_text())] = None
     for step in timeline.steps:  # a run resumed at a work step gets ready first
         lead = resume_get_ready(timeline, step.index) if step.kind is StepKind.WORK else None
         if lead is not None:

@@ -15,6 +15,7 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
+from ..i18n import _, ngettext
 from .body import Arms, Ground, Pose, Stance
 
 MOVEMENT_FORMAT = 1
@@ -67,19 +68,24 @@ def _fail(where: str, field: str, why: str) -> MovementError:
 
 def _number(where: str, field: str, value: Any, lo: float, hi: float) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _fail(where, field, f"expected a number, got {value!r}")
+        # Translators: {value} is the value the movement file has.
+        raise _fail(where, field, _("expected a number, got {value}").format(value=repr(value)))
     if not lo <= value <= hi:
-        raise _fail(where, field, f"must be between {lo:g} and {hi:g}, got {value!r}")
+        # Translators: {lo} and {hi} are numbers; {value} is the value the movement file has.
+        raise _fail(where, field, _("must be between {lo} and {hi}, got {value}").format(
+            lo=f"{lo:g}", hi=f"{hi:g}", value=repr(value)))
     return float(value)
 
 
 def _pose(where: str, name: str, raw: Any) -> Pose:
     field = f"poses.{name}"
     if not isinstance(raw, dict):
-        raise _fail(where, field, "expected a table of joint angles")
+        raise _fail(where, field, _("expected a table of joint angles"))
     unknown = sorted(set(raw) - set(_POSE_KEYS))
     if unknown:
-        raise _fail(where, f"{field}.{unknown[0]}", "unknown joint (expected one of " + ", ".join(_POSE_KEYS) + ")")
+        # Translators: {joints} are the joints' names (ankle, knee...) as a movement file has them.
+        raise _fail(where, f"{field}.{unknown[0]}", _("unknown joint (expected one of {joints})").format(
+            joints=", ".join(_POSE_KEYS)))
     values: dict[str, Any] = {}
     for key in _POSE_KEYS:
         if key not in raw:
@@ -87,7 +93,7 @@ def _pose(where: str, name: str, raw: Any) -> Pose:
         if key == "spine":
             spine = raw[key]
             if not isinstance(spine, list) or len(spine) != 3:
-                raise _fail(where, f"{field}.spine", "expected three angles (lumbar, lower and upper thoracic)")
+                raise _fail(where, f"{field}.spine", _("expected three angles (lumbar, lower and upper thoracic)"))
             values[key] = tuple(_number(where, f"{field}.spine", v, -ANGLE_MAX, ANGLE_MAX) for v in spine)
         elif key == "effort":
             values[key] = _number(where, f"{field}.effort", raw[key], 0, 1)
@@ -98,28 +104,38 @@ def _pose(where: str, name: str, raw: Any) -> Pose:
 
 def _phases(where: str, field: str, raw: Any, poses: dict[str, Pose]) -> tuple[Phase, ...]:
     if not isinstance(raw, list) or not all(isinstance(p, dict) for p in raw):
-        raise _fail(where, field, "expected a list of phase tables")
+        raise _fail(where, field, _("expected a list of phase tables"))
     if len(raw) > MAX_PHASES:
-        raise _fail(where, field, f"at most {MAX_PHASES} phases, got {len(raw)}")
+        # Translators: {most} and {n} are numbers of phases.
+        raise _fail(where, field, ngettext("at most {most} phase, got {n}", "at most {most} phases, got {n}",
+                                           MAX_PHASES).format(most=MAX_PHASES, n=len(raw)))
     out: list[Phase] = []
     for i, p in enumerate(raw, 1):
         here = f"{field} {i}"
         unknown = sorted(set(p) - {"from", "to", "seconds", "roll"})
         if unknown:
-            raise _fail(where, f"{here}.{unknown[0]}", "unknown key (expected from, to, seconds, roll)")
+            # Translators: from, to, seconds and roll are keys of a movement file: keep them.
+            raise _fail(where, f"{here}.{unknown[0]}", _("unknown key (expected from, to, seconds, roll)"))
         for key in ("from", "to"):
             if p.get(key) not in poses:
-                raise _fail(where, f"{here}.{key}", f"no key pose {p.get(key)!r} (the file has "
-                            + ", ".join(sorted(poses)) + ")")
+                # Translators: {pose} is a key pose's name, in quotes; {poses} the key poses the file has.
+                raise _fail(where, f"{here}.{key}", _("no key pose {pose} (the file has {poses})").format(
+                    pose=repr(p.get(key)), poses=", ".join(sorted(poses))))
         roll = p.get("roll")
         if roll is not None and roll not in ROLLS:
-            raise _fail(where, f"{here}.roll", f"expected one of {', '.join(ROLLS)}, got {roll!r}")
+            # Translators: {choices} are the values allowed; {value} the value the file has.
+            raise _fail(where, f"{here}.roll", _("expected one of {choices}, got {value}").format(
+                choices=", ".join(ROLLS), value=repr(roll)))
         out.append(Phase(p["from"], p["to"], _number(where, f"{here}.seconds", p.get("seconds"), 0.2, 60), roll))
     for i, (a, b) in enumerate(zip(out, out[1:] + out[:1]), 1):
         if a.end != b.start:
             nxt = i + 1 if i < len(out) else 1
-            raise _fail(where, f"{field} {i}.to", f"ends at {a.end!r} but {field} {nxt} starts at {b.start!r}: "
-                        "each phase must start where the one before it ends (and the first where the last ends)")
+            # Translators: {end} and {start} are key poses' names, in quotes; {phase} is "phase 3" or "loop 2" (the
+            # file's key and a number).
+            raise _fail(where, f"{field} {i}.to", _("ends at {end} but {phase} starts at {start}: each phase must "
+                                                    "start where the one before it ends (and the first where the "
+                                                    "last ends)").format(end=repr(a.end), phase=f"{field} {nxt}",
+                                                                         start=repr(b.start)))
     return tuple(out)
 
 
@@ -128,45 +144,54 @@ def parse(name: str, data: dict[str, Any], base: Movement | None = None, where: 
     where = where or f"{name}.toml"
     unknown = sorted(set(data) - _KEYS)
     if unknown:
-        raise _fail(where, unknown[0], "unknown field")
+        raise _fail(where, unknown[0], _("unknown field"))
     if data.get("format", MOVEMENT_FORMAT) != MOVEMENT_FORMAT:
-        raise _fail(where, "format", f"expected {MOVEMENT_FORMAT}, got {data.get('format')!r}")
+        # Translators: {expected} is the format number this version reads; {value} the file's.
+        raise _fail(where, "format", _("expected {expected}, got {value}").format(
+            expected=MOVEMENT_FORMAT, value=repr(data.get("format"))))
     title = data.get("title", base.title if base else None)
     if not isinstance(title, str) or not 0 < len(title) <= 80:
-        raise _fail(where, "title", "expected a name of 1 to 80 characters")
+        raise _fail(where, "title", _("expected a name of 1 to 80 characters"))
 
     raw_poses = data.get("poses")
     if raw_poses is None and base is not None:
         poses = dict(base.poses)
     else:
         if not isinstance(raw_poses, dict) or not raw_poses:
-            raise _fail(where, "poses", "expected a table of key poses")
+            raise _fail(where, "poses", _("expected a table of key poses"))
         if len(raw_poses) > MAX_POSES:
-            raise _fail(where, "poses", f"at most {MAX_POSES} key poses, got {len(raw_poses)}")
+            # Translators: {most} and {n} are numbers of key poses.
+            raise _fail(where, "poses", ngettext("at most {most} key pose, got {n}",
+                                                 "at most {most} key poses, got {n}", MAX_POSES).format(
+                most=MAX_POSES, n=len(raw_poses)))
         poses = {k: _pose(where, k, v) for k, v in raw_poses.items()}
 
     if "phase" in data or base is None:
         phases = _phases(where, "phase", data.get("phase"), poses)
         if not phases:
-            raise _fail(where, "phase", "a movement needs at least one phase")
+            raise _fail(where, "phase", _("a movement needs at least one phase"))
     else:
         phases = base.phases
     loop = _phases(where, "loop", data["loop"], poses) if "loop" in data else (base.loop if base else ())
 
     still = data.get("still", base.still if base else None)
     if still not in poses:
-        raise _fail(where, "still", f"no key pose {still!r}")
+        # Translators: {pose} is a key pose's name, in quotes.
+        raise _fail(where, "still", _("no key pose {pose}").format(pose=repr(still)))
 
     b = base.stance if base else Stance()
     ground = data.get("ground", b.ground)
     if ground not in ("ankle", "knee"):
-        raise _fail(where, "ground", f"expected \"ankle\" or \"knee\", got {ground!r}")
+        # Translators: "ankle" and "knee" are values of a movement file: keep them; {value} is the file's.
+        raise _fail(where, "ground", _('expected "ankle" or "knee", got {value}').format(value=repr(ground)))
     working = data.get("working", b.working)
     if working not in ("chain", "other"):
-        raise _fail(where, "working", f"expected \"chain\" or \"other\", got {working!r}")
+        # Translators: "chain" and "other" are values of a movement file: keep them; {value} is the file's.
+        raise _fail(where, "working", _('expected "chain" or "other", got {value}').format(value=repr(working)))
     arms = data.get("arms", b.arms)
     if arms not in ("hang", "angles", "floor", "plate", "dowel", "dowel-weight", "thigh"):
-        raise _fail(where, "arms", f"unknown arms {arms!r}")
+        # Translators: {value} is the value of "arms" in a movement file.
+        raise _fail(where, "arms", _("unknown arms {value}").format(value=repr(arms)))
     other = data.get("other", b.other)
     stance = Stance(
         ground=cast(Ground, ground),
@@ -178,7 +203,8 @@ def parse(name: str, data: dict[str, Any], base: Movement | None = None, where: 
     )
     props = data.get("props", list(base.props) if base else [])
     if not isinstance(props, list) or any(p not in PROPS for p in props):
-        raise _fail(where, "props", "expected a list of: " + ", ".join(PROPS))
+        # Translators: {props} are the props' names as a movement file has them.
+        raise _fail(where, "props", _("expected a list of: {props}").format(props=", ".join(PROPS)))
     return Movement(name, title, stance, tuple(props), poses, phases, loop, cast(str, still))
 
 
@@ -206,7 +232,9 @@ def movement(name: str) -> Movement:
     f = found[name]
     raw = f.read_bytes()
     if len(raw) > MAX_FILE_BYTES:
-        raise _fail(f.name, "file", f"larger than {MAX_FILE_BYTES} bytes")
+        # Translators: {n} is a number of bytes.
+        raise _fail(f.name, "file", ngettext("larger than {n} byte", "larger than {n} bytes", MAX_FILE_BYTES).format(
+            n=MAX_FILE_BYTES))
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
@@ -215,7 +243,8 @@ def movement(name: str) -> Movement:
     base = None
     if base_name is not None:
         if base_name == name or base_name not in found:
-            raise _fail(f.name, "base", f"no other movement {base_name!r}")
+            # Translators: {name} is the movement's name that "base" gives, in quotes.
+            raise _fail(f.name, "base", _("no other movement {name}").format(name=repr(base_name)))
         base = movement(base_name)
     return parse(name, data, base, f.name)
 

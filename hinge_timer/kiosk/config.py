@@ -33,6 +33,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from ..i18n import _, ngettext
 from ..plaintext import printable
 from . import APP_NAME as APP_NAME, SITE_CONFIG_ENV as SITE_CONFIG_ENV, site_config_file as site_config_file
 from . import site_config_present as site_config_present
@@ -85,8 +86,13 @@ def _lock(cfg: KioskConfig, problem: str, *, kiosk_on: bool = False) -> None:
     (``kiosk_on``: and kiosk mode is on, whatever the command line said)."""
     if kiosk_on:
         cfg.enabled = True
-    cfg.problems.append(f"{problem}; {'kiosk mode is on and ' if kiosk_on else 'the kiosk '}"
-                        "cannot be left until the file is fixed")
+    if kiosk_on:
+        # Translators: {problem} names the site config file and what is wrong with it.
+        cfg.problems.append(_("{problem}; kiosk mode is on and cannot be left until the file is fixed").format(
+            problem=problem))
+    else:
+        # Translators: {problem} names the site config file and what is wrong with it.
+        cfg.problems.append(_("{problem}; the kiosk cannot be left until the file is fixed").format(problem=problem))
     if not cfg.lock_reason:
         cfg.lock_reason = problem
 
@@ -121,7 +127,10 @@ def _check_text(raw: bytes) -> str | None:
     """What is wrong with the text before it reaches the parser, or None."""
     for n, line in enumerate(raw.split(b"\n"), 1):
         if len(line) > MAX_LINE:
-            return f"line {n} is {len(line)} characters long, more than the {MAX_LINE} allowed"
+            # Translators: {line} is a line number, {n} and {limit} numbers of characters.
+            return ngettext("line {line} is {n} character long, more than the {limit} allowed",
+                            "line {line} is {n} characters long, more than the {limit} allowed", len(line)).format(
+                line=n, n=len(line), limit=MAX_LINE)
     return None
 
 
@@ -138,70 +147,96 @@ def load_kiosk_config(path: Path | None = None) -> KioskConfig:
     except FileNotFoundError:
         if not site_config_present(path):
             return cfg  # removed just now
-        return _fail_closed(cfg, f"{where}: cannot be read (a link to a file that is not there)")
+        # Translators: {file} is the site config file.
+        return _fail_closed(cfg, _("{file}: cannot be read (a link to a file that is not there)").format(file=where))
     except OSError as exc:
-        return _fail_closed(cfg, f"{where}: cannot be read ({printable(describe(exc), limit=200)})")
+        # Translators: {file} is the site config file; {reason} why it cannot be read.
+        return _fail_closed(cfg, _("{file}: cannot be read ({reason})").format(
+            file=where, reason=printable(describe(exc), limit=200)))
     import tomllib
 
     bad = _check_text(raw)
     if bad is not None:
-        return _fail_closed(cfg, f"{where}: not a kiosk config ({bad})")
+        # Translators: {file} is the site config file; {reason} what is wrong with it.
+        return _fail_closed(cfg, _("{file}: not a kiosk config ({reason})").format(file=where, reason=bad))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return _fail_closed(cfg, f"{where}: not UTF-8 text (byte {exc.start + 1})")
+        # Translators: {file} is the site config file; {byte} the position of the first byte that is not UTF-8.
+        return _fail_closed(cfg, _("{file}: not UTF-8 text (byte {byte})").format(file=where, byte=exc.start + 1))
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return _fail_closed(cfg, f"{where}: not valid TOML ({printable(exc, limit=200)})")
+        # Translators: {file} is the site config file; {reason} the TOML parser's message (in English).
+        return _fail_closed(cfg, _("{file}: not valid TOML ({reason})").format(
+            file=where, reason=printable(exc, limit=200)))
     except RecursionError:
-        return _fail_closed(cfg, f"{where}: not valid TOML (nested too deep)")
+        # Translators: {file} is the site config file.
+        return _fail_closed(cfg, _("{file}: not valid TOML (nested too deep)").format(file=where))
     section = data.get("kiosk", {})
     if not isinstance(section, dict):
-        return _fail_closed(cfg, f"{where}: kiosk: expected a [kiosk] table")
+        # Translators: {file} is the site config file; "kiosk" and [kiosk] are written in it as they are.
+        return _fail_closed(cfg, _("{file}: kiosk: expected a [kiosk] table").format(file=where))
     misplaced: list[str] = []
     _misplaced_security({k: v for k, v in data.items() if k != "kiosk"}, "", misplaced)
     for key in misplaced:
-        _lock(cfg, f"{where}: {printable(key, limit=80)}: looks like a kiosk security setting outside [kiosk]",
-              kiosk_on=True)
+        # Translators: {file} is the site config file, {key} a key in it.
+        _lock(cfg, _("{file}: {key}: looks like a kiosk security setting outside [kiosk]").format(
+            file=where, key=printable(key, limit=80)), kiosk_on=True)
     known = {f.name: f for f in fields(KioskConfig) if f.name not in ("problems", "path", "lock_reason")}
     for key, value in section.items():
         name = f"{where}: kiosk.{printable(key, limit=80)}"
         shown = printable(repr(value), limit=80)
         if key not in known:
             if _looks_like_security(key, value):
-                _lock(cfg, f"{name}: unknown setting that looks like a misspelt pin_hash or enabled"
-                           f" (known: {', '.join(sorted(known))})", kiosk_on="enab" in key.lower())
+                # Translators: {field} is the site config file and the key; {known} the keys there are.
+                _lock(cfg, _("{field}: unknown setting that looks like a misspelt pin_hash or enabled"
+                             " (known: {known})").format(field=name, known=", ".join(sorted(known))),
+                      kiosk_on="enab" in key.lower())
             else:
-                cfg.problems.append(f"{name}: unknown setting (known: {', '.join(sorted(known))})")
+                # Translators: {field} is the site config file and the key; {known} the keys there are.
+                cfg.problems.append(_("{field}: unknown setting (known: {known})").format(
+                    field=name, known=", ".join(sorted(known))))
             continue
         default = getattr(cfg, key)
         if isinstance(default, bool):
             if not isinstance(value, bool):
+                # Translators: {field} is the site config file and the key; {value} its value; true and false
+                # are written in the file as they are.
+                wrong = _("{field}: expected true or false, got {value}").format(field=name, value=shown)
                 if key == "enabled":
-                    _lock(cfg, f"{name}: expected true or false, got {shown}", kiosk_on=True)
+                    _lock(cfg, wrong, kiosk_on=True)
                 else:
-                    cfg.problems.append(f"{name}: expected true or false, got {shown}")
+                    cfg.problems.append(wrong)
                 continue
         elif isinstance(default, float):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                cfg.problems.append(f"{name}: expected a number, got {shown}")
+                # Translators: {field} is the site config file and the key; {value} its value.
+                cfg.problems.append(_("{field}: expected a number, got {value}").format(field=name, value=shown))
                 continue
             low, high = LIMITS[key]
             if not low <= value <= high:
-                cfg.problems.append(f"{name}: must be between {low:g} and {high:g}, got {shown}")
+                # Translators: {field} is the site config file and the key; {low} and {high} numbers; {value} its value.
+                cfg.problems.append(_("{field}: must be between {low} and {high}, got {value}").format(
+                    field=name, low=f"{low:g}", high=f"{high:g}", value=shown))
                 continue
             value = float(value)
         elif isinstance(default, str):
             if not isinstance(value, str):
-                _lock(cfg, f"{name}: expected text from `hinge-timer kiosk-pin`, got {shown}")
+                # Translators: {field} is the site config file and the key; {value} its value; `hinge-timer kiosk-pin`
+                # is a command: keep it.
+                _lock(cfg, _("{field}: expected text from `hinge-timer kiosk-pin`, got {value}").format(
+                    field=name, value=shown))
                 continue
             if key == "pin_hash" and value:
                 from .pin import hash_problem
 
                 why = hash_problem(value)
                 if why is not None:
-                    _lock(cfg, f"{name}: {why} (make a new line with `hinge-timer kiosk-pin`)")
+                    # Translators: {field} is the site config file and the key; {why} what is wrong with the hash;
+                    # `hinge-timer kiosk-pin` is a command: keep it.
+                    _lock(cfg, _("{field}: {why} (make a new line with `hinge-timer kiosk-pin`)").format(
+                        field=name, why=why))
                     continue
         setattr(cfg, key, value)
     return cfg

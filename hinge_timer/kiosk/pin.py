@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
+from ..i18n import _, ngettext
 from ..safeio import write_atomic
 
 ALGORITHM = "pbkdf2_sha256"
@@ -40,14 +41,17 @@ def read_hash(text: str) -> tuple[int, bytes, bytes] | str:
     digits is read as just over :data:`MAX_ITERATIONS`, never converted)."""
     parts = text.split("$")
     if len(parts) != 4 or parts[0] != ALGORITHM or not parts[1].isdigit() or not parts[1].isascii():
-        return "not a hash from `hinge-timer kiosk-pin`"
+        # Translators: `hinge-timer kiosk-pin` is a command: keep it.
+        return _("not a hash from `hinge-timer kiosk-pin`")
     try:
         salt = base64.b64decode(parts[2], validate=True)
         digest = base64.b64decode(parts[3], validate=True)
     except ValueError:
-        return "not a hash from `hinge-timer kiosk-pin` (bad base64)"
+        # Translators: `hinge-timer kiosk-pin` is a command: keep it.
+        return _("not a hash from `hinge-timer kiosk-pin` (bad base64)")
     if len(salt) < 8 or len(digest) != 32:
-        return "not a hash from `hinge-timer kiosk-pin` (wrong salt or hash length)"
+        # Translators: `hinge-timer kiosk-pin` is a command: keep it.
+        return _("not a hash from `hinge-timer kiosk-pin` (wrong salt or hash length)")
     return (int(parts[1]) if len(parts[1]) <= 9 else MAX_ITERATIONS + 1), salt, digest
 
 
@@ -59,9 +63,15 @@ def hash_problem(text: str) -> str | None:
         return parsed
     iterations = parsed[0]
     if iterations < ITERATIONS:
-        return f"a hash of {iterations} PBKDF2 iterations, fewer than the {ITERATIONS} this app writes"
+        # Translators: {n} and {written} are numbers of PBKDF2 iterations (the English says "iterations" even for one).
+        return ngettext("a hash of {n} PBKDF2 iterations, fewer than the {written} this app writes",
+                        "a hash of {n} PBKDF2 iterations, fewer than the {written} this app writes",
+                        iterations).format(n=iterations, written=ITERATIONS)
     if iterations > MAX_ITERATIONS:
-        return f"a hash of more than {MAX_ITERATIONS} PBKDF2 iterations (checking it would freeze the screen)"
+        # Translators: {n} is a number of PBKDF2 iterations.
+        return ngettext("a hash of more than {n} PBKDF2 iteration (checking it would freeze the screen)",
+                        "a hash of more than {n} PBKDF2 iterations (checking it would freeze the screen)",
+                        MAX_ITERATIONS).format(n=MAX_ITERATIONS)
     return None
 
 
@@ -88,7 +98,12 @@ MAX_LOCKOUT_S = 3600.0
 
 
 def wait_text(seconds: float) -> str:
-    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
+    """How long a wait is, for a person ("30 s", "5 min")."""
+    if seconds < 120:
+        # Translators: a wait in seconds, short ("30 s").
+        return _("{seconds} s").format(seconds=f"{seconds:.0f}")
+    # Translators: a wait in minutes, short ("5 min").
+    return _("{minutes} min").format(minutes=f"{seconds / 60:.0f}")
 
 
 @dataclass
@@ -124,16 +139,18 @@ class PinLimiter:
         """(accepted, what to tell the user)."""
         wait = self.wait_left(now)
         if wait > 0:
-            return False, f"Too many wrong PINs. Try again in {wait_text(wait)}."
+            # Translators: {wait} is how long ("5 min").
+            return False, _("Too many wrong PINs. Try again in {wait}.").format(wait=wait_text(wait))
         if verify_pin(pin, stored):
             self.failures = 0
             self.lockouts = 0
-            return True, "PIN accepted."
+            return True, _("PIN accepted.")
         self._count_failure(now)
         if self.failures == 0:
-            return False, f"Wrong PIN. Too many tries: wait {wait_text(self.wait_left(now))}."
+            # Translators: {wait} is how long ("30 s").
+            return False, _("Wrong PIN. Too many tries: wait {wait}.").format(wait=wait_text(self.wait_left(now)))
         left = self.tries - self.failures
-        return False, f"Wrong PIN. {left} {'try' if left == 1 else 'tries'} left."
+        return False, ngettext("Wrong PIN. {n} try left.", "Wrong PIN. {n} tries left.", left).format(n=left)
 
     def if_wrong(self, now: float) -> "PinLimiter":
         """What this limiter would be after one more wrong PIN at ``now`` (this one is left as it is):
@@ -203,32 +220,38 @@ class LockoutFile:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            return self._distrust(limiter, now, f"{where}: cannot be read ({printable(describe(exc), limit=200)})")
+            # Translators: {file} is the PIN lockout file; {reason} why it cannot be read.
+            return self._distrust(limiter, now, _("{file}: cannot be read ({reason})").format(
+                file=where, reason=printable(describe(exc), limit=200)))
         try:
             data = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
-            return self._distrust(limiter, now, f"{where}: damaged (not the JSON this app writes)")
+            # Translators: {file} is the PIN lockout file.
+            return self._distrust(limiter, now, _("{file}: damaged (not the JSON this app writes)").format(file=where))
         why = self._restore(limiter, now, data)
-        return None if why is None else self._distrust(limiter, now, f"{where}: {why}")
+        return None if why is None else self._distrust(limiter, now, f"{where}: {why}")  # (the file, then why)
 
     def _restore(self, limiter: PinLimiter, now: float, data: object) -> str | None:
         if not isinstance(data, dict) or data.get("version") != 1:
-            return "damaged (not the lockout file this app writes)"
+            return _("damaged (not the lockout file this app writes)")
         failures, lockouts = data.get("failures"), data.get("lockouts")
         if isinstance(failures, bool) or not isinstance(failures, int) or not 0 <= failures < limiter.tries:
-            return "damaged (failures)"
+            # Translators: what is wrong with the PIN lockout file: its count of wrong PINs.
+            return _("damaged (failures)")
         if isinstance(lockouts, bool) or not isinstance(lockouts, int) or not 0 <= lockouts <= 1000:
-            return "damaged (lockouts)"
+            # Translators: what is wrong with the PIN lockout file: its count of lockouts.
+            return _("damaged (lockouts)")
         wall_until, mono_until = _finite(data.get("wall_until")), _finite(data.get("mono_until"))
         boot = data.get("boot")
         if wall_until is None or mono_until is None or not isinstance(boot, str):
-            return "damaged (times)"
+            # Translators: what is wrong with the PIN lockout file: the times its lockout ends.
+            return _("damaged (times)")
         this_boot = self.boot()
         wait = mono_until - self.mono() if boot and boot == this_boot else wall_until - self.wall()
         longest = limiter.lockout_length(lockouts - 1) if lockouts else 0.0
         if wait > longest + 1.0:
             if not lockouts:
-                return "damaged (a lockout without any wrong PINs)"
+                return _("damaged (a lockout without any wrong PINs)")
             wait = longest  # the clock moved back, or the file is from the future: the lockout that was set
         limiter.failures = failures
         limiter.lockouts = lockouts
@@ -238,7 +261,9 @@ class LockoutFile:
     @staticmethod
     def _distrust(limiter: PinLimiter, now: float, problem: str) -> str:
         limiter.lock_longest(now)
-        return f"{problem}; the PIN prompt is locked for {wait_text(limiter.max_lockout_s)}"
+        # Translators: {problem} names the lockout file and what is wrong with it; {wait} is how long ("60 min").
+        return _("{problem}; the PIN prompt is locked for {wait}").format(
+            problem=problem, wait=wait_text(limiter.max_lockout_s))
 
     def record(self, limiter: PinLimiter, now: float) -> dict[str, object]:
         """What :meth:`write` puts on disk, taken now (cheap: no file touched)."""

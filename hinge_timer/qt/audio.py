@@ -22,10 +22,11 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from ..audio import vocabulary
 from ..audio.backend import CANNOT_PLAY, AudioBackend, SilentBackend, SimpleAudioBackend
 from ..audio.planner import NS, Decision, Playing, Upcoming, plan
-from ..audio.render import ENGINE, Line, LineRenderer, cache_dir
-from ..audio.vocabulary import Catalog, CueSound, cue_sound, lines_to_render, session_cues
+from ..audio.render import ENGINE, Line, LineRenderer, cache_dir, voice_for
+from ..audio.vocabulary import Catalog, CueSound, critical_cues, cue_sound, lines_to_render, session_cues
 from ..audio.wavs import Pcm, WavError, join, read_wav
 from ..engine.events import CueEvent
+from ..i18n import _, ngettext
 from ..session.timeline import CueKind, Timeline
 from .qt_backend import (  # noqa: F401 (QtBackend and its notices, for the app and the tests)
     NO_DEVICE, QT_LOG_RULES, WENT_AWAY, QtBackend, quiet_qt_multimedia)
@@ -62,7 +63,8 @@ def make_backend(choice: str) -> AudioBackend:
             backend: AudioBackend = (_qt_backend() if name == "qt" else QtBackend() if name == "qt-in-process"
                                      else SimpleAudioBackend())
         except ImportError as exc:
-            problems.append(f"{name}: not installed ({exc.name or exc})")
+            # Translators: {output} a sound output ("qt", "simpleaudio"), {module} the Python module missing.
+            problems.append(_("{output}: not installed ({module})").format(output=name, module=exc.name or exc))
             continue
         except Exception as exc:  # a broken install or driver: say so, try the next
             problems.append(f"{name}: {exc}")
@@ -72,8 +74,9 @@ def make_backend(choice: str) -> AudioBackend:
         return backend
     if choice == "none":
         return SilentBackend()
-    return SilentBackend("no way to play sound here (" + "; ".join(problems) + "): captions and flashes only",
-                         CANNOT_PLAY)
+    # Translators: {problems} what each sound output said, separated by "; ".
+    return SilentBackend(_("no way to play sound here ({problems}): captions and flashes only").format(
+        problems="; ".join(problems)), _(CANNOT_PLAY))
 
 
 class SpeechLines(QObject):
@@ -101,6 +104,8 @@ class SpeechLines(QObject):
 
     def request(self, catalog: Catalog, timeline: Timeline) -> None:
         """Render (in the background) every line of ``timeline`` no recorded prompt says."""
+        original = timeline.original or timeline.session
+        self.renderer.set_voice(voice_for(timeline.language, original.language, original.translations))
         self.renderer.request(lines_to_render(catalog, timeline))
 
     def retain(self, catalog: Catalog, timeline: Timeline) -> None:
@@ -141,6 +146,7 @@ class CueAudio(QObject):
         self._damaged: dict[str, str] = {}  # damaged sound file → what is wrong with it
         self._damage_notice = ""
         self._sounds: dict[tuple[CueKind, str], CueSound] = {}
+        self._critical: frozenset[tuple[CueKind, str]] = frozenset()  # the session's critical cues (prepare)
         self._playing: Playing | None = None
         self._queued: list[tuple[QTimer, dict[str, Any]]] = []
         self.decisions: list[dict[str, Any]] = []  # the last few, for tests and audio-check
@@ -156,7 +162,8 @@ class CueAudio(QObject):
         """The notice in the few words the session screen's status line has room for."""
         if self.backend.problem:
             return self.backend.brief
-        return "A sound file is damaged" if self._damage_notice else ""
+        # Translators: a short form of a sound notice, for the session screen's status line.
+        return _("A sound file is damaged") if self._damage_notice else ""
 
     def _on_backend_notice(self, _problem: str | None) -> None:
         self._log({"t": "sound_notice", "text": self.notice, "mono_ns": time.monotonic_ns()})
@@ -169,8 +176,10 @@ class CueAudio(QObject):
         self._damaged[file] = why
         log.warning("sound: %s", why)
         names = ", ".join(sorted(self._damaged))
-        self._damage_notice = (f"a sound file is damaged: {names}; that cue is shown, not heard" if len(self._damaged) == 1
-                               else f"sound files are damaged: {names}; those cues are shown, not heard")
+        # Translators: {files} the names of the damaged sound files, separated by ", ".
+        self._damage_notice = ngettext("a sound file is damaged: {files}; that cue is shown, not heard",
+                                       "sound files are damaged: {files}; those cues are shown, not heard",
+                                       len(self._damaged)).format(files=names)
         self._on_backend_notice(None)
 
     def set_volume(self, volume: float) -> None:
@@ -186,7 +195,7 @@ class CueAudio(QObject):
         key = (kind, text)
         s = self._sounds.get(key)
         if s is None:
-            s = self._sounds[key] = cue_sound(self.catalog, kind, text, self._line_is_ready)
+            s = self._sounds[key] = cue_sound(self.catalog, kind, text, self._line_is_ready, key in self._critical)
         return s
 
     def _line_is_ready(self, text: str) -> bool:
@@ -201,7 +210,7 @@ class CueAudio(QObject):
     def clip(self, part: str) -> Pcm:
         pcm = self._pcm.get(part)
         if pcm is None:
-            kind, _, name = part.partition(":")
+            kind, _colon, name = part.partition(":")
             if kind == "line":
                 return self._line(name).pcm  # held by the renderer already
             clip = self.catalog.tones[name] if kind == "tone" else self.catalog.phrases[name]
@@ -250,6 +259,10 @@ class CueAudio(QObject):
         """Make every sound the session can play ready before it starts, and have the lines no prompt
         says rendered in the background (those already in the cache are ready in a moment)."""
         self._cues = session_cues(timeline)
+        critical = critical_cues(timeline)
+        if critical != self._critical:  # a sound made for another session's cue of the same words may differ
+            self._critical = critical
+            self._sounds.clear()
         self._forget_other_lines(timeline)
         self.lines.request(self.catalog, timeline)
         try:
@@ -259,8 +272,10 @@ class CueAudio(QObject):
                 if s.has_short:
                     self.load(s.parts(short=True))
         except (WavError, KeyError) as exc:
-            self.backend._set_problem(f"a sound file is missing or broken: {exc}. The session goes on with "
-                                      "captions and flashes.", "Sound is off: a sound file is missing")
+            # Translators: {problem} which sound file, and what is wrong with it.
+            self.backend._set_problem(_("a sound file is missing or broken: {problem}. The session goes on with "
+                                        "captions and flashes.").format(problem=exc),
+                                      _("Sound is off: a sound file is missing"))
 
     def _forget_other_lines(self, timeline: Timeline) -> None:
         """Drop what was kept for lines the new session does not say (the renderer's clips and the
@@ -318,7 +333,7 @@ class CueAudio(QObject):
         if driver is not None:
             clock_now, speed = driver.clock(), driver.speed
             for due, kind, text in driver.upcoming(clock_now, int(LOOKAHEAD_NS * speed)):
-                upcoming.append(Upcoming(now + int((due - clock_now) / speed), vocabulary.priority(kind, text)))
+                upcoming.append(Upcoming(now + int((due - clock_now) / speed), vocabulary.priority(kind, (kind, text) in self._critical)))
         for d, ev in zip(plan(sounds, now, self._playing, upcoming, self.seconds_of), events):
             self._carry_out(d, ev, now)
 

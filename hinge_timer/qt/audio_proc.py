@@ -47,6 +47,7 @@ from PySide6.QtCore import QProcess, QProcessEnvironment, QTimer
 from ..audio.backend import CANNOT_PLAY, AudioBackend
 from ..audio.wavs import Pcm
 from ..audio.wire import Reader, WireError, frame
+from ..i18n import N_, _, ngettext
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +62,22 @@ PING_S = 1.5  # a running engine is pinged this often ...
 MISSED_PONGS = 2  # ... and taken for hung after this many pings in a row without an answer
 MAX_EARLY_DEATHS = 3  # engines in a row that die before they are ready: then the backend gives up
 REAP_S = 0.3  # at exit, the longest wait for all the engines together before they are killed
-FAILED_TO_START = ("the sound engine could not start ({why}): sound is off (captions and flashes go on)")
-HUNG = "the sound engine hung ({why}) and is being restarted: sound is off until then (captions and flashes go on)"
-GAVE_UP = ("the sound engine stopped {n} times before it was ready ({why}): sound is off for this run "
-           "(captions and flashes go on); try View → Sound output → simpleaudio")
+# The notices (marked: translated where they are set).  {why}: what happened to the engine ("it crashed").
+# Translators: {why} says what happened ("it stopped at once", "it exited with code 1").
+FAILED_TO_START = N_("the sound engine could not start ({why}): sound is off (captions and flashes go on)")
+# Translators: {why} says what happened ("it stopped answering").
+HUNG = N_("the sound engine hung ({why}) and is being restarted: sound is off until then (captions and flashes "
+          "go on)")
+
+
+def gave_up(n: int, why: str) -> str:
+    """The notice when ``n`` engines in a row died before one was ready (in the current language)."""
+    # Translators: {n} engines stopped in a row, {why} how the last one did; "View → Sound output →
+    # simpleaudio" names the menu entries (as translated) that choose another output.
+    return ngettext("the sound engine stopped {n} time before it was ready ({why}): sound is off for this run "
+                    "(captions and flashes go on); try View → Sound output → simpleaudio",
+                    "the sound engine stopped {n} times before it was ready ({why}): sound is off for this run "
+                    "(captions and flashes go on); try View → Sound output → simpleaudio", n).format(n=n, why=why)
 
 _spare: "ChildBackend | None" = None  # started ahead (``prestart``), for the first ``take``
 _retiring: set[QProcess] = set()  # engines told to close, kept until they have exited
@@ -230,7 +243,7 @@ class ChildBackend(AudioBackend):
         proc = self._proc
         if proc is not None and not self._ready:
             log.warning("sound engine %d: not ready after %.0f s; taken for hung and killed", self.started, START_S)
-            self._kill_hung(proc, f"it did not answer within {START_S:.0f} s")
+            self._kill_hung(proc, _("it did not answer within {seconds} s").format(seconds=f"{START_S:.0f}"))
 
     def _on_ping(self) -> None:
         proc = self._proc
@@ -240,7 +253,7 @@ class ChildBackend(AudioBackend):
         if self._unanswered >= MISSED_PONGS:
             log.warning("sound engine %d: %d pings unanswered; taken for hung and killed", self.started,
                         self._unanswered)
-            self._kill_hung(proc, "it stopped answering")
+            self._kill_hung(proc, _("it stopped answering"))
             return
         self._unanswered += 1
         self._send({"op": "ping"})
@@ -257,7 +270,7 @@ class ChildBackend(AudioBackend):
 
         proc.finished.connect(reaped)
         proc.kill()  # SIGKILL: QProcess reaps it when it is gone, the GUI thread never waits
-        self._gone(proc, (FAILED_TO_START if not self._ready else HUNG).format(why=why), delete=False, why=why)
+        self._gone(proc, _(FAILED_TO_START if not self._ready else HUNG).format(why=why), delete=False, why=why)
 
     def _on_stderr(self, proc: QProcess) -> None:
         for line in bytes(proc.readAllStandardError().data()).decode("utf-8", "replace").splitlines():
@@ -273,12 +286,15 @@ class ChildBackend(AudioBackend):
             self._refresh.stop()
             self._set_problem(None)
             return
-        from .qt_backend import NO_DEVICE, WENT_AWAY
+        from .qt_backend import NO_DEVICE, WENT_AWAY, WENT_AWAY_BRIEF
 
+        # The engine's words, in English (its process has no language chosen): translated here, the
+        # notice and its short form being the backend's marked ones (qt/qt_backend.py).
         text = str(problem)
-        if text == NO_DEVICE and self._had_device:  # a new engine where the old one had an output
-            text, brief = WENT_AWAY, "Sound is off: the output went away"
-        self._set_problem(text, brief or "Sound is off")
+        if text in (NO_DEVICE, _(NO_DEVICE)) and self._had_device:  # a new engine where the old one had an output
+            text, brief = WENT_AWAY, WENT_AWAY_BRIEF
+        # Translators: the short form of a sound notice, for the session screen's status line.
+        self._set_problem(_(text), _(brief) if brief else _("Sound is off"))
         if self._had_device and not self._refresh.isActive():  # never had one: no server to come back
             self._refresh.start(int(self._refresh_s * 1000))
 
@@ -303,14 +319,15 @@ class ChildBackend(AudioBackend):
     def _on_error(self, proc: QProcess, error: QProcess.ProcessError) -> None:
         if error == QProcess.ProcessError.FailedToStart and proc is self._proc:
             # (no "finished" follows a process that never started)
-            self._gone(proc, FAILED_TO_START.format(why=proc.errorString()), why=proc.errorString())
+            self._gone(proc, _(FAILED_TO_START).format(why=proc.errorString()), why=proc.errorString())
 
     def _on_finished(self, proc: QProcess, code: int, status: QProcess.ExitStatus) -> None:
         if proc is not self._proc:
             return
-        how = "crashed" if status == QProcess.ExitStatus.CrashExit else f"exited with code {code}"
+        crashed = status == QProcess.ExitStatus.CrashExit
+        how = "crashed" if crashed else f"exited with code {code}"
         log.warning("sound engine %d %s; sound is off until another one plays", self.started, how)
-        self._gone(proc, None, why=f"it {how}")
+        self._gone(proc, None, why=_("it crashed") if crashed else _("it exited with code {code}").format(code=code))
 
     def _gone(self, proc: QProcess, problem: str | None, *, why: str, delete: bool = True) -> None:
         early = not self._ready
@@ -323,22 +340,23 @@ class ChildBackend(AudioBackend):
             proc.deleteLater()
         if self._closed:
             return
-        from .qt_backend import WENT_AWAY
+        from .qt_backend import WENT_AWAY, WENT_AWAY_BRIEF
 
         if early and not self._ever_ready:  # once one was ready, the engine can work here: never give up
             self._early_deaths += 1
             if self._early_deaths >= MAX_EARLY_DEATHS:
                 self.failed = True
-                text = GAVE_UP.format(n=self._early_deaths, why=why)
+                text = gave_up(self._early_deaths, why)
                 log.warning("sound: giving up on the sound engine: %s", text)
-                self._set_problem(text, CANNOT_PLAY)
+                self._set_problem(text, _(CANNOT_PLAY))
                 return
         if problem is not None:
-            self._set_problem(problem, "Sound is off: the sound engine stopped")
+            # Translators: the short form of a sound notice, for the session screen's status line.
+            self._set_problem(problem, _("Sound is off: the sound engine stopped"))
         elif self._had_device:
-            self._set_problem(WENT_AWAY, "Sound is off: the output went away")
+            self._set_problem(_(WENT_AWAY), _(WENT_AWAY_BRIEF))
         elif not self.problem:
-            self._set_problem(FAILED_TO_START.format(why="it stopped at once"), "Sound is off")
+            self._set_problem(_(FAILED_TO_START).format(why=_("it stopped at once")), _("Sound is off"))
         self._restart.start(int(self._restart_s * 1000))
         self._restart_s = min(MAX_RESTART_S, self._restart_s * 2)
 

@@ -15,6 +15,7 @@ from PySide6.QtCore import QTimer
 
 from ..audio.backend import AudioBackend
 from ..audio.wavs import Pcm
+from ..i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,15 @@ def quiet_qt_multimedia() -> None:
     QLoggingCategory.setFilterRules(QT_LOG_RULES)
 
 
-NO_DEVICE = "no sound output device: sound is off until one is connected (captions and flashes go on)"
-WENT_AWAY = "the sound output went away: sound is off until one is back (captions and flashes go on)"
+# The backend's notices (``problem``) and their short forms (``brief``), marked: the backend sets them in
+# the current language (English in the sound engine's process, whose words the app translates on
+# arrival: qt/audio_proc.py ChildBackend._follow).  The English is what a notice is recognised by.
+NO_DEVICE = N_("no sound output device: sound is off until one is connected (captions and flashes go on)")
+WENT_AWAY = N_("the sound output went away: sound is off until one is back (captions and flashes go on)")
+# Translators: a short form of a sound notice, for the session screen's status line.
+NO_DEVICE_BRIEF = N_("Sound is off: no output device")
+# Translators: a short form of a sound notice, for the session screen's status line.
+WENT_AWAY_BRIEF = N_("Sound is off: the output went away")
 
 
 class QtBackend(AudioBackend):
@@ -77,7 +85,7 @@ class QtBackend(AudioBackend):
         self._had_device = bool(QMediaDevices.audioOutputs())  # "went away" only if there was one
         if not self._had_device:
             self._lost = True
-            self.problem, self.brief = NO_DEVICE, "Sound is off: no output device"
+            self.problem, self.brief = _(NO_DEVICE), _(NO_DEVICE_BRIEF)
         else:
             self._warm_up()
 
@@ -165,9 +173,9 @@ class QtBackend(AudioBackend):
         self._lost = True
         self._last_try = time.monotonic()
         if self._had_device:
-            self._set_problem(WENT_AWAY, "Sound is off: the output went away")
+            self._set_problem(_(WENT_AWAY), _(WENT_AWAY_BRIEF))
         else:
-            self._set_problem(NO_DEVICE, "Sound is off: no output device")
+            self._set_problem(_(NO_DEVICE), _(NO_DEVICE_BRIEF))
 
     def stop(self) -> None:
         for entry in list(self._active):

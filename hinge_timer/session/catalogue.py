@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import i18n
+from ..i18n import _, ngettext
 from ..plaintext import printable
 from .errors import Problem, SessionError
 
@@ -47,15 +49,26 @@ class SessionEntry:
         return self.session.title if self.session is not None else None
 
     @property
+    def shown(self) -> Session | None:
+        """The session in the current language's words (its own translation, else its own words): what
+        a screen shows of it.  ``session`` stays as the file wrote it (the history and files use that)."""
+        return self.session.localized(i18n.language()) if self.session is not None else None
+
+    @property
     def stem(self) -> str:
         """The file's name without ``.toml``: a built-in is named by it."""
         return self.source.name.removesuffix(SUFFIX)
 
     @property
     def label(self) -> str:
-        if self.session is not None:
-            return self.session.title + ("" if self.builtin else "  (yours)")
-        return f"⚠ {Path(str(self.key)).name}: cannot be opened"
+        shown = self.shown
+        if shown is not None:
+            if self.builtin:
+                return shown.title
+            # Translators: Home's list: {title} is the title of a session in the user's own folder.
+            return _("{title}  (yours)").format(title=shown.title)
+        # Translators: Home's list: {file} is the name of a session file that cannot be opened.
+        return _("⚠ {file}: cannot be opened").format(file=Path(str(self.key)).name)
 
 
 def load_entry(key: str, source: Traversable | Path, builtin: bool) -> SessionEntry:
@@ -203,11 +216,14 @@ class Catalogue:
             return titled[0]
         if titled:
             files = ", ".join(e.stem if e.builtin else e.key for e in titled)  # escaped when it is written
-            raise SessionNotFound(name, f"{len(titled)} sessions have this title: {files}",
-                                  ["name one of them by its file instead"])
+            # Translators: {n} (two or more) sessions have the title a person named; {files} are their files.
+            raise SessionNotFound(name, ngettext("{n} session has this title: {files}",
+                                                 "{n} sessions have this title: {files}", len(titled)).format(
+                                      n=len(titled), files=files),
+                                  [_("name one of them by its file instead")])
         if name.endswith(SUFFIX):
             return load_entry(name, Path(name), False)
-        raise SessionNotFound(name, "no such session", self._choices())
+        raise SessionNotFound(name, _("no such session"), self._choices())
 
     def open(self, name: str) -> SessionEntry:
         """:meth:`find`, for a session that is to be used: raises ``SessionError`` (every problem of its
@@ -220,14 +236,19 @@ class Catalogue:
 
     def _choices(self) -> list[str]:
         """What there is to name, one line each, for the message when a name matches nothing."""
-        lines = [f"built-in: {', '.join(self.builtin_names())}"]
+        # Translators: {names} are the built-in sessions' names (hip-hinge-mobility, ...).
+        lines = [_("built-in: {names}").format(names=", ".join(self.builtin_names()))]
         if self.sessions_dir is not None:
             folder = printable(str(self.sessions_dir), limit=_WHERE_MAX)
             yours = [
                 f'{printable(e.stem, limit=_WHERE_MAX)} ("{printable(e.title, limit=_WHERE_MAX)}")'
-                if e.title is not None else f"{printable(e.stem, limit=_WHERE_MAX)} (cannot be opened)"
+                # Translators: {name} is the name of a session file (without .toml) in the user's folder.
+                if e.title is not None
+                else _("{name} (cannot be opened)").format(name=printable(e.stem, limit=_WHERE_MAX))
                 for e in self.user_entries()
             ]
-            lines.append(f"in {folder}: {', '.join(yours)}" if yours else f"in {folder}: no session files")
-        lines.append("or give the path of a session file")
+            # Translators: {folder} is the user's sessions folder; {sessions} the sessions in it.
+            lines.append(_("in {folder}: {sessions}").format(folder=folder, sessions=", ".join(yours)) if yours
+                         else _("in {folder}: no session files").format(folder=folder))
+        lines.append(_("or give the path of a session file"))
         return lines

@@ -28,6 +28,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .. import i18n
+from ..i18n import _
 from .catalogue import SessionEntry, load_entry
 from .errors import Problem, SessionError
 
@@ -39,7 +41,8 @@ _LINE_MAX = 1024 * 1024  # an answer holds at most 50 problems of bounded length
 
 
 class _ChildGone(Exception):
-    """The child cannot answer: it exited, or it could not be started."""
+    """The child cannot answer: it exited, or it could not be started.  Its message is in the user's
+    language: it goes into the file's "could not be checked" problem (and the log)."""
 
 
 class CheckFailed(Exception):
@@ -78,22 +81,26 @@ class FileChecker:
         worker thread; after :meth:`cancel` it returns at once (an entry nobody will show)."""
         key = str(path)
         if self._cancelled:
-            return _broken(key, path, "was not checked: the listing was cancelled")
+            return _broken(key, path, _("was not checked: the listing was cancelled"))
         if self.in_process:
             return load_entry(key, path, False)
         try:
             reply = self._ask(key)
         except _ChildGone as gone:
             if self._cancelled:
-                return _broken(key, path, "was not checked: the listing was cancelled")
+                return _broken(key, path, _("was not checked: the listing was cancelled"))
             if not self._started_once:
                 self.in_process = True  # it never got going: check here, as before
                 log.warning("session files: the checking process could not run (%s); checking them in the "
                             "window's process instead", gone)
                 return load_entry(key, path, False)
-            return _broken(key, path, f"could not be checked: the checking process stopped on it ({gone})")
+            # Translators: after a session file's name; {reason} says how the process ended ("killed by SIGKILL").
+            return _broken(key, path, _("could not be checked: the checking process stopped on it ({reason})").format(
+                reason=gone))
         except TimeoutError:
-            return _broken(key, path, f"took longer than {self.timeout_s:g} s to check, so it was not opened")
+            # Translators: after a session file's name; {seconds} is a number.
+            return _broken(key, path, _("took longer than {seconds} s to check, so it was not opened").format(
+                seconds=f"{self.timeout_s:g}"))
         if reply.get("ok") is True:
             return load_entry(key, path, False)  # valid there: quick here (a changed file is checked anew)
         try:
@@ -102,7 +109,7 @@ class FileChecker:
             error = SessionError(problems, int(reply["count"]))
         except (KeyError, TypeError, ValueError):
             self._kill()
-            return _broken(key, path, "could not be checked: the checking process gave an answer it should not")
+            return _broken(key, path, _("could not be checked: the checking process gave an answer it should not"))
         entry = SessionEntry(key, path, False)
         entry.error = error
         return entry
@@ -152,24 +159,26 @@ class FileChecker:
             reply = json.loads(line)
         except ValueError:
             self._kill()
-            raise _ChildGone("it wrote something that is not an answer") from None
+            raise _ChildGone(_("it wrote something that is not an answer")) from None
         if not isinstance(reply, dict):
             self._kill()
-            raise _ChildGone("it wrote something that is not an answer")
+            raise _ChildGone(_("it wrote something that is not an answer"))
         return reply
 
     def _start(self) -> subprocess.Popen[bytes]:
         with self._lock:
             if self._cancelled:
-                raise _ChildGone("the listing was cancelled")
+                raise _ChildGone(_("the listing was cancelled"))
             if self._proc is not None and self._proc.poll() is None:
                 return self._proc
             old, self._proc = self._proc, None
         if old is not None:
             _reap(old)
         try:
+            # The child's problems are in the window's language (check_child reads it from the environment).
+            env = {**os.environ, i18n.LANGUAGE_ENV: i18n.language()}
             proc = subprocess.Popen(self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                    stderr=subprocess.DEVNULL, close_fds=True)
+                                    stderr=subprocess.DEVNULL, close_fds=True, env=env)
         except OSError as exc:
             raise _ChildGone(str(exc)) from None
         with self._lock:
@@ -181,12 +190,14 @@ class FileChecker:
         try:
             ready = json.loads(self._read_line(proc, self.start_timeout_s))
         except TimeoutError:
-            raise _ChildGone(f"it did not start within {self.start_timeout_s:g} s") from None
+            # Translators: why the checking process gave no answer; {seconds} is a number.
+            raise _ChildGone(_("it did not start within {seconds} s").format(
+                seconds=f"{self.start_timeout_s:g}")) from None
         except ValueError:
             ready = None
         if ready != {"ready": True}:
             self._kill()
-            raise _ChildGone("it did not start as it should")
+            raise _ChildGone(_("it did not start as it should"))
         self._started_once = True
         return proc
 
@@ -216,8 +227,8 @@ class FileChecker:
                 self._buffer += chunk
                 if len(self._buffer) > self.line_max:
                     self._kill()
-                    raise _ChildGone("its answer was too long")
-        line, _, self._buffer = self._buffer.partition(b"\n")
+                    raise _ChildGone(_("its answer was too long"))
+        line, _sep, self._buffer = self._buffer.partition(b"\n")
         return line
 
     def _kill(self) -> None:
@@ -277,15 +288,18 @@ def _how_it_ended(proc: subprocess.Popen[bytes], exc: BaseException | None = Non
     try:
         code = proc.wait(timeout=1)
     except subprocess.TimeoutExpired:
-        return str(exc) if exc is not None else "it stopped answering"
+        return str(exc) if exc is not None else _("it stopped answering")
     if code < 0:
         import signal
 
         try:
-            return f"killed by {signal.Signals(-code).name}"
+            # Translators: how the checking process ended; {signal} is a signal's name (SIGKILL).
+            return _("killed by {signal}").format(signal=signal.Signals(-code).name)
         except ValueError:
-            return f"killed by signal {-code}"
-    return f"exit code {code}"
+            # Translators: how the checking process ended; {number} is a signal's number.
+            return _("killed by signal {number}").format(number=-code)
+    # Translators: how the checking process ended; {code} is its exit code.
+    return _("exit code {code}").format(code=code)
 
 
 def _broken(key: str, path: Path, message: str) -> SessionEntry:

@@ -40,6 +40,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .. import timefmt
+from ..i18n import N_, _, ngettext
 from ..safeio import describe, read_regular, regular_files, write_atomic
 from . import write
 from .errors import Problem, SessionError
@@ -51,18 +52,26 @@ from .timeline import Timeline, compile_timeline
 
 log = logging.getLogger(__name__)
 
+# The kinds of drill the editor offers: the id (data: never translated) and its words in the editor's
+# list (marked here, translated where they are shown: ``_(KINDS[kind])``).
 KINDS: dict[str, str] = {
-    "hold": "hold (per side)",
-    "cycle": "hold-relax cycle",
-    "reps": "reps I count",
-    "tempo": "paced reps (tempo)",
+    # Translators: the kinds of drill, in the editor's "Kind of drill" list and after each drill's name.
+    "hold": N_("hold (per side)"),
+    "cycle": N_("hold-relax cycle"),
+    "reps": N_("reps I count"),
+    "tempo": N_("paced reps (tempo)"),
 }
+# The sides the editor offers: the key (data: ``Draft.sides``, ``Draft.set_sides``; never translated) and
+# the sides it writes to the file ("left", "right": data).  The key is also the English of its words in
+# the editor's list: ``_(key)`` where it is shown.
 SIDES: dict[str, tuple[str, ...]] = {
-    "none": (),
-    "left then right": ("left", "right"),
-    "right then left": ("right", "left"),
-    "left only": ("left",),
-    "right only": ("right",),
+    # Translators: the editor's "Sides" list: a drill done on no particular side.
+    N_("none"): (),
+    # Translators: the editor's "Sides" list: which legs (or arms) a drill is done on, in which order.
+    N_("left then right"): ("left", "right"),
+    N_("right then left"): ("right", "left"),
+    N_("left only"): ("left",),
+    N_("right only"): ("right",),
 }
 
 Path_ = tuple[str | int, ...]
@@ -84,7 +93,8 @@ DEFAULT_TEMPO: tuple[dict[str, Any], ...] = (
     {"phase": "Up", "seconds": 3},
 )
 NEW_PHASE: dict[str, Any] = {"phase": "New phase", "seconds": 3}
-NEW_NAME = "new session"  # how an unsaved session is named in its problems
+# Translators: how a session never saved is named where its problems are listed (in place of a file name).
+NEW_NAME = N_("new session")  # how an unsaved session is named in its problems (translated where used)
 
 
 def field_of(place: Path_) -> str:
@@ -141,7 +151,9 @@ def plan_lines(timeline: Timeline) -> tuple[str, ...]:
         start = ("~" if step.estimated else "") + timefmt.clock(step.start, hours=True)
         waits = STEP_KINDS[step.kind].waits
         if waits:
-            length = "wait"
+            # Translators: in the plan's "length" column (7 characters wide) of a step that lasts until the
+            # user confirms it (a caution).
+            length = _("wait")
         elif step.is_open:
             length = "~" + timefmt.clock(step.planned, hours=True)
         else:
@@ -151,9 +163,12 @@ def plan_lines(timeline: Timeline) -> tuple[str, ...]:
         if listed is not None:
             part, word = listed
             phases = getattr(s.drills[step.drill], part) or ()
-            line += f" · {word}" + ", ".join(f"{p.phase} {p.seconds} s" for p in phases)
+            # Translators: one phase in the plan's step line: {phase} its label (from the session file),
+            # {seconds} its length in whole seconds.
+            listing = ", ".join(_("{phase} {seconds} s").format(phase=p.phase, seconds=p.seconds) for p in phases)
+            line += " · " + (_(word) + " " if word else "") + listing
         if waits:
-            line += " (waits until you confirm)"
+            line += _(" (waits until you confirm)")
         out.append(f"{start:>8} {length:>7}  {line}")
     return tuple(out)
 
@@ -246,7 +261,8 @@ class DraftInvalid(Exception):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
         n = len(self.problems)
-        super().__init__(f"the session has {n} problem{'' if n == 1 else 's'}; it was not saved")
+        super().__init__(ngettext("the session has {n} problem; it was not saved",
+                                  "the session has {n} problems; it was not saved", n).format(n=n))
 
 
 class DraftConflict(Exception):
@@ -254,7 +270,8 @@ class DraftConflict(Exception):
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        super().__init__(f"{path} was changed by another program since it was opened")
+        # Translators: {file} is the session file's path.
+        super().__init__(_("{file} was changed by another program since it was opened").format(file=path))
 
 
 # --- plain data --------------------------------------------------------------------------------
@@ -331,14 +348,16 @@ def _read_session_text(path: Path) -> tuple[str, bytes]:
     try:
         data = read_regular(path, MAX_FILE_BYTES)
     except OSError as exc:
-        raise SessionError([Problem(name, None, "", f"cannot be opened: {describe(exc)}")]) from None
+        # Translators: said of a session file (its name comes before it); {reason} is the system's reason.
+        message = _("cannot be opened: {reason}").format(reason=describe(exc))
+        raise SessionError([Problem(name, None, "", message)]) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise SessionError(
-            [Problem(name, line, "", f"is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8")]
-        ) from None
+        # Translators: said of a session file (its name comes before it); {byte} is a byte in hexadecimal.
+        message = _("is not UTF-8 text (byte 0x{byte}); save it as UTF-8").format(byte=f"{data[exc.start]:02x}")
+        raise SessionError([Problem(name, line, "", message)]) from None
     return text, data
 
 
@@ -425,7 +444,7 @@ class Draft:
         (a file changed since then is a conflict at Save, as for any draft)."""
         state = kept.state if kept.state is not None else _read_kept(kept.file)
         if state is None:
-            raise SessionError([Problem(str(kept.file), None, "", "is not a kept draft any more")])
+            raise SessionError([Problem(str(kept.file), None, "", _("is not a kept draft any more"))])
         original: str = state["original_text"]
         baseline: _Snapshot | None = None
         if kept.path is not None and original:
@@ -786,7 +805,7 @@ class Draft:
         return value
 
     def _name(self) -> str:
-        return str(self.path) if self.path is not None else NEW_NAME
+        return str(self.path) if self.path is not None else _(NEW_NAME)
 
     def text(self) -> str:
         """What Save writes: the original text brought in line with the data (comments kept)."""
@@ -1051,7 +1070,7 @@ def _editing_elsewhere(owner: str | None) -> bool:
     """Whether a kept draft belongs to another process of this machine that is still running."""
     if not owner or ":" not in owner:
         return False
-    host, _, pid_text = owner.rpartition(":")
+    host, _sep, pid_text = owner.rpartition(":")
     if host != socket.gethostname() or not pid_text.isdigit() or int(pid_text) == os.getpid():
         return False
     try:

@@ -20,6 +20,8 @@ A new kind of step: see "a new kind of step" in docs/ARCHITECTURE.md.
 
 from __future__ import annotations
 
+from ..i18n import _, N_
+
 from dataclasses import dataclass
 from enum import Enum
 
@@ -75,44 +77,46 @@ class ModeRow:
     user_counted: bool  # the user counts the reps and ends the set
     retimable: bool  # ±time applies
     plan_word: str  # the plan's and "next up"'s word: "hold", "paced", "you count"
-    # The drill's phases the plan lists after the step: the drill's field, and the word before them.
+    # The drill's phases the plan lists after the step: the drill's field, and the word before them (translated).
     plan_phases: tuple[str, str] | None = None
 
 
+# Translators: the state words below are shown in capitals on the session screen's top band, read from
+# three metres away: keep them short.
 STATE_LOOKS: dict[State, StateLook] = {
-    State.IDLE: StateLook("READY", "ready"),
-    State.CAUTION: StateLook("CAUTION", "caution", urgent=True),
-    State.GET_READY: StateLook("GET READY", "get_ready"),
-    State.WORK: StateLook("WORK", "work"),
-    State.REST: StateLook("REST", "rest"),
-    State.SWITCH_SIDES: StateLook("SWITCH SIDES", "switch_sides", urgent=True),
-    State.PAUSED: StateLook("PAUSED", "paused", urgent=True),
-    State.DONE: StateLook("DONE", "done"),
+    State.IDLE: StateLook(N_("READY"), "ready"),
+    State.CAUTION: StateLook(N_("CAUTION"), "caution", urgent=True),
+    State.GET_READY: StateLook(N_("GET READY"), "get_ready"),
+    State.WORK: StateLook(N_("WORK"), "work"),
+    State.REST: StateLook(N_("REST"), "rest"),
+    State.SWITCH_SIDES: StateLook(N_("SWITCH SIDES"), "switch_sides", urgent=True),
+    State.PAUSED: StateLook(N_("PAUSED"), "paused", urgent=True),
+    State.DONE: StateLook(N_("DONE"), "done"),
 }
 
 STEP_KINDS: dict[StepKind, KindRow] = {
     StepKind.CAUTION: KindRow(State.CAUTION, Shows.CAUTION, recorded=False, retimable=False,
-                              side_format="{side}", resume_word="caution", waits=True),
+                              side_format="{side}", resume_word=N_("caution"), waits=True),
     StepKind.GET_READY: KindRow(State.GET_READY, Shows.TIME_LEFT, recorded=False, retimable=True,
                                 side_format="{side}", resume_word=None),
     StepKind.WORK: KindRow(State.WORK, Shows.TIME_LEFT, recorded=True, retimable=True,
                            side_format="{side}", resume_word=None),
     StepKind.SWITCH_SIDES: KindRow(State.SWITCH_SIDES, Shows.TIME_LEFT, recorded=False, retimable=True,
-                                   side_format="SWITCH TO {side}", resume_word=None),
+                                   side_format=N_("SWITCH TO {side}"), resume_word=None),
     StepKind.REST: KindRow(State.REST, Shows.TIME_LEFT, recorded=False, retimable=True,
-                           side_format="{side}", resume_word="rest"),
+                           side_format="{side}", resume_word=N_("rest")),
     StepKind.DONE: KindRow(State.DONE, Shows.TIME_LEFT, recorded=False, retimable=False,
                            side_format="{side}", resume_word=None),
 }
 
 WORK_MODES: dict[WorkMode, ModeRow] = {
-    WorkMode.HOLD: ModeRow(Shows.TIME_LEFT, paced=False, user_counted=False, retimable=True, plan_word="hold"),
+    WorkMode.HOLD: ModeRow(Shows.TIME_LEFT, paced=False, user_counted=False, retimable=True, plan_word=N_("hold")),
     WorkMode.PACED_REPS: ModeRow(Shows.TIME_LEFT, paced=True, user_counted=False, retimable=False,
-                                 plan_word="paced", plan_phases=("tempo", "")),
+                                 plan_word=N_("paced"), plan_phases=("tempo", "")),
     WorkMode.COUNTED_REPS: ModeRow(Shows.REP_COUNT, paced=False, user_counted=True, retimable=False,
-                                   plan_word="you count"),
+                                   plan_word=N_("you count")),
     WorkMode.HOLD_RELAX: ModeRow(Shows.TIME_LEFT, paced=False, user_counted=False, retimable=True,
-                                 plan_word="hold", plan_phases=("cycle", "cycle ")),
+                                 plan_word=N_("hold"), plan_phases=("cycle", N_("cycle"))),
 }
 
 # The screen state of each step kind (the runner's state while such a step runs).
@@ -144,8 +148,33 @@ def state_retimable(state: State, mode: WorkMode | None) -> bool:
     return kind is None or retimable(kind, mode)
 
 
+# Translators: a side on the session screen, in capitals, read from across a room.
+SIDE_CAPITALS = {"left": N_("LEFT LEG"), "right": N_("RIGHT LEG")}
+# Translators: a side in a sentence ("Switch sides: left leg", "Get ready: Banded hip hinge, right leg").
+SIDE_LEGS = {"left": N_("left leg"), "right": N_("right leg")}
+
+
+def side_leg(side: str | None) -> str:
+    """"left leg" or "right leg" in the current language ("" for no side); a side is stored as its id."""
+    return _(SIDE_LEGS[side]) if side in SIDE_LEGS else (side or "")
+
+
+def state_word(state: State) -> str:
+    """The state's word on the band, in the current language ("WORK", "ARBEIT")."""
+    return _(STATE_LOOKS[state].word)
+
+
+def plan_word(mode: WorkMode) -> str:
+    return _(WORK_MODES[mode].plan_word)
+
+
+def resume_word(kind: StepKind) -> str | None:
+    word = STEP_KINDS[kind].resume_word
+    return _(word) if word else None
+
+
 def side_words(state: State, side: str | None) -> str:
     """The side as the session screen writes it: "LEFT LEG", "SWITCH TO RIGHT LEG", or ""."""
-    leg = {"left": "LEFT LEG", "right": "RIGHT LEG"}.get(side or "", "")
+    leg = _(SIDE_CAPITALS[side]) if side in SIDE_CAPITALS else ""
     kind = KIND_OF_STATE.get(state)
-    return STEP_KINDS[kind].side_format.format(side=leg) if kind is not None else leg
+    return _(STEP_KINDS[kind].side_format).format(side=leg) if kind is not None and leg else leg

@@ -28,6 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..i18n import N_, _
 from ..safeio import read_regular, write_atomic
 from .errors import Problem, SessionError
 
@@ -40,7 +41,8 @@ NEW_FILE_MODE = 0o644  # a session file is not a secret: another account on a gy
 # Names Windows keeps for devices (with any extension): "con.toml" cannot be made there.
 _RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                        *(f"lpt{i}" for i in range(1, 10))})
-COPY_SUFFIX = " (my copy)"
+# Translators: the title of a copy of a session (written into the copy's file); {title} is the original's title.
+COPY_TITLE = N_("{title} (my copy)")
 MAX_TITLE = 80  # model.Name's limit: a copy's title is cut to fit it
 
 
@@ -107,9 +109,11 @@ def write_new(folder: Path, stem: str, data: bytes) -> Path:
 
 
 def copy_title(title: str) -> str:
-    """The title of a copy: "<title> (my copy)", the title cut so that it stays within the model's limit."""
-    room = MAX_TITLE - len(COPY_SUFFIX)
-    return (title if len(title) <= room else title[:room].rstrip()) + COPY_SUFFIX
+    """The title of a copy: "<title> (my copy)" (in the user's language), the title cut so that it stays
+    within the model's limit."""
+    template = _(COPY_TITLE)
+    room = MAX_TITLE - len(template.format(title=""))
+    return template.format(title=title if len(title) <= room else title[:room].rstrip())
 
 
 def duplicate(text: str, folder: Path, name: str = "<session>") -> Path:
@@ -182,7 +186,7 @@ def _move_no_overwrite(src: Path, dest: Path) -> None:
         raise
     except OSError:
         if os.path.lexists(dest):
-            raise FileExistsError(17, "a file has that name now", str(dest)) from None
+            raise FileExistsError(17, _("a file has that name now"), str(dest)) from None
         fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         os.close(fd)
         try:
@@ -205,9 +209,9 @@ class Deleted:
         """Move the file back; ``FileExistsError`` (nothing moved) when a file has its name now,
         ``FileNotFoundError`` when it has gone from the trash."""
         if os.path.lexists(self.original):
-            raise FileExistsError(17, "a file has that name now", str(self.original))
+            raise FileExistsError(17, _("a file has that name now"), str(self.original))
         if not os.path.lexists(self.trashed):
-            raise FileNotFoundError(2, "it is no longer in the trash", str(self.trashed))
+            raise FileNotFoundError(2, _("it is no longer in the trash"), str(self.trashed))
         self.original.parent.mkdir(parents=True, exist_ok=True)
         _move_no_overwrite(self.trashed, self.original)
         return self.original

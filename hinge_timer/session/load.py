@@ -28,6 +28,7 @@ from typing import Any, Callable, Iterable
 
 from pydantic import ValidationError
 
+from ..i18n import N_, _, ngettext
 from ..plaintext import printable
 from ..safeio import NotRegularFile, TooLarge, read_regular
 from .errors import MAX_SHOWN, Problem, SessionError
@@ -85,23 +86,28 @@ def load_session(path: str | os.PathLike[str] | Traversable, name: str | None = 
         else:
             data = path.read_bytes()
     except NotRegularFile as exc:
-        what = "is a folder, not a session file" if exc.what == "a folder" else (
-            f"is {exc.what}, not a session file; only regular files are read")
+        # (exc.what is safeio's English id of the kind of file: compared here, translated where shown.)
+        what = _("is a folder, not a session file") if exc.what == "a folder" else (
+            # Translators: after the file's name; {what} is a kind of file: "a named pipe (FIFO)", "a device"...
+            _("is {what}, not a session file; only regular files are read").format(what=_(exc.what)))
         raise SessionError([Problem(label, None, "", what)]) from None
     except TooLarge as exc:
         raise SessionError([_too_big(label, exc.size)]) from None
     except FileNotFoundError:
-        raise SessionError([Problem(label, None, "", "no such file")]) from None
+        raise SessionError([Problem(label, None, "", _("no such file"))]) from None
     except PermissionError:
-        raise SessionError([Problem(label, None, "", "cannot be read: permission denied")]) from None
+        raise SessionError([Problem(label, None, "", _("cannot be read: permission denied"))]) from None
     except OSError as exc:
-        raise SessionError([Problem(label, None, "", f"cannot be read: {exc.strerror or exc}")]) from None
+        # Translators: after the file's name; {reason} is the system's reason (in English, as the system says it).
+        raise SessionError([Problem(label, None, "", _("cannot be read: {reason}").format(
+            reason=exc.strerror or exc))]) from None
     return parse_session(data, label)
 
 
 def _too_big(label: str, size: int) -> Problem:
     return Problem(
-        label, None, "", f"is {size / 1024 / 1024:.1f} MiB; session files are limited to 1 MiB"
+        # Translators: after the file's name; {size} is its size in MiB, with one decimal (1.5).
+        label, None, "", _("is {size} MiB; session files are limited to 1 MiB").format(size=f"{size / 1024 / 1024:.1f}")
     )
 
 
@@ -115,12 +121,14 @@ def parse_session(data: bytes | str, name: str = "<session>") -> Session:
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             raise SessionError(
-                [Problem(name, line, "", f"is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8")]
+                # Translators: after the file's name; {byte} is the first byte that is not UTF-8 (0xff).
+                [Problem(name, line, "", _("is not UTF-8 text (byte {byte}); save it as UTF-8").format(
+                    byte=f"0x{data[exc.start]:02x}"))]
             ) from None
     else:
         text = data
     if not text.strip():
-        raise SessionError([Problem(name, None, "", "is empty")])
+        raise SessionError([Problem(name, None, "", _("is empty"))])
     raw = parse_toml(text, name)
 
     located: list[Locator] = []  # scanned only if something is wrong: valid files skip it
@@ -140,8 +148,10 @@ def parse_session(data: bytes | str, name: str = "<session>") -> Session:
             [
                 problem(
                     ("format",),
-                    f"this file is format {fmt}, made by a newer Hinge Timer; "
-                    f"this version reads format {FORMAT_VERSION}. Update Hinge Timer to open it",
+                    # Translators: {format} is the file's format number, {version} the one this version reads.
+                    _("this file is format {format}, made by a newer Hinge Timer; "
+                      "this version reads format {version}. Update Hinge Timer to open it").format(
+                        format=fmt, version=FORMAT_VERSION),
                 )
             ]
         )
@@ -165,9 +175,10 @@ def parse_toml(text: str, name: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise SessionError([toml_problem(name, exc, text)]) from None
     except RecursionError:
-        raise SessionError([Problem(name, None, "", "is nested too deeply to be a session file")]) from None
+        raise SessionError([Problem(name, None, "", _("is nested too deeply to be a session file"))]) from None
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        raise SessionError([Problem(name, None, "", f"is not valid TOML: {shown(str(exc))}")]) from None
+        raise SessionError([Problem(name, None, "", _("is not valid TOML: {reason}").format(
+            reason=shown(str(exc))))]) from None
     too_much = check_parsed(raw)  # a second line of defence; check_shape has already seen all of this
     if too_much:
         raise SessionError([Problem(name, None, "", too_much)])
@@ -178,16 +189,21 @@ def check_text(text: str, name: str) -> None:
     """Refuse text whose shape would cost far more to parse or report on than any session needs."""
     lines = text.count("\n")
     if lines > MAX_LINES:
-        raise SessionError([Problem(name, MAX_LINES + 1, "", (
-            f"has {lines + 1:,} lines; session files are limited to {MAX_LINES:,}"))])
+        # Translators: after the file's name; {n} and {limit} are numbers written with thousands separators.
+        raise SessionError([Problem(name, MAX_LINES + 1, "", ngettext(
+            "has {n} line; session files are limited to {limit}",
+            "has {n} lines; session files are limited to {limit}", lines + 1).format(
+                n=f"{lines + 1:,}", limit=f"{MAX_LINES:,}"))])
     backslashes = text.count("\\")
     if backslashes > MAX_BACKSLASHES:
         at = -1
-        for _ in range(MAX_BACKSLASHES + 1):
+        for _i in range(MAX_BACKSLASHES + 1):
             at = text.find("\\", at + 1)
-        raise SessionError([Problem(name, text.count("\n", 0, at) + 1, "", (
-            f"has {backslashes:,} backslashes (escapes); session files are limited to "
-            f"{MAX_BACKSLASHES:,}"))])
+        # Translators: after the file's name; {n} and {limit} are numbers written with thousands separators.
+        raise SessionError([Problem(name, text.count("\n", 0, at) + 1, "", ngettext(
+            "has {n} backslash (escape); session files are limited to {limit}",
+            "has {n} backslashes (escapes); session files are limited to {limit}", backslashes).format(
+                n=f"{backslashes:,}", limit=f"{MAX_BACKSLASHES:,}"))])
     shape = check_shape(text)
     if shape is not None:
         raise SessionError([Problem(name, text.count("\n", 0, shape.offset) + 1, "", shape.message)])
@@ -239,16 +255,18 @@ def toml_problem(name: str, exc: tomllib.TOMLDecodeError, text: str = "") -> Pro
     col = None
     # tomllib ends its messages with "(at line L, column C)" or "(at end of document)".
     if "(at line " in msg:
-        head, _, tail = msg.rpartition("(at line ")
+        head, _at, tail = msg.rpartition("(at line ")
         nums = tail.rstrip(")").split(", column ")
         try:
             line = int(nums[0])
             col = int(nums[1]) if len(nums) > 1 else None
         except ValueError:
             line, col = None, None
-        msg = head.strip() + (f" (column {col})" if col else "")
+        # Translators: {message} is the TOML parser's own message (in English); {column} a number.
+        msg = _("{message} (column {column})").format(message=head.strip(), column=col) if col else head.strip()
     elif "(at end of document)" in msg:
-        msg = msg.replace("(at end of document)", "at the end of the file").strip()
+        # Translators: ends the TOML parser's own message (in English), instead of its "(at end of document)".
+        msg = msg.replace("(at end of document)", _("at the end of the file")).strip()
     if text:
         try:
             advice = _syntax_advice(text, line)
@@ -257,10 +275,13 @@ def toml_problem(name: str, exc: tomllib.TOMLDecodeError, text: str = "") -> Pro
             advice = None
         if advice is not None:
             at, words = advice
-            return Problem(name, at, "", f"is not valid TOML: {words}")
+            # Translators: after the file's name and line; {advice} says what to write instead.
+            return Problem(name, at, "", _("is not valid TOML: {advice}").format(advice=words))
     if msg.startswith("Illegal character '\\n'"):
-        msg = "a quoted text is not closed before the end of the line" + msg[len("Illegal character '\\n'"):]
-    return Problem(name, line, "", f"is not valid TOML: {msg[:1].lower()}{msg[1:]}")
+        # (what follows is the column, if the parser said it)
+        msg = _("a quoted text is not closed before the end of the line") + msg[len("Illegal character '\\n'"):]
+    # Translators: after the file's name and line; {reason} is the TOML parser's message (often in English).
+    return Problem(name, line, "", _("is not valid TOML: {reason}").format(reason=f"{msg[:1].lower()}{msg[1:]}"))
 
 
 # -- TOML syntax errors a person makes -----------------------------------------------------------------
@@ -278,9 +299,10 @@ _EXAMPLE_MAX = 100  # a suggested line longer than this is described, not shown
 SECONDS_KEYS = frozenset({"hold", "seconds", "get_ready", "rest_between_sets", "rest_between_drills",
                           "rest_after", "switch_sides"})
 COUNT_KEYS = frozenset({"reps", "sets", "format"})
-TEXT_KEYS = frozenset({"title", "summary", "name", "how", "caution", "phase", "say", "dose", "movement"})
+TEXT_KEYS = frozenset({"title", "summary", "name", "how", "caution", "phase", "say", "dose", "movement", "language"})
 TEXT_LIST_KEYS = frozenset({"cues", "equipment", "sides"})
-TABLE_KEYS_OF_TABLES = frozenset({"tempo", "cycle", "drill", "defaults"})
+TABLE_KEYS_OF_TABLES = frozenset({"tempo", "cycle", "drill", "defaults", "translations"})
+FLAG_KEYS = frozenset({"critical"})  # true or false
 _EXAMPLE = {"format": "1", "reps": "10", "sets": "[2, 3]", "dose": '"low"', "sides": '["left", "right"]'}
 
 _PART = r"(?:[A-Za-z0-9_-]+|\"[^\"\n]*\")"
@@ -323,7 +345,7 @@ def _bare_key(key: str) -> str:
 def _key_kind(key: str) -> str:
     last = _bare_key(key)
     for kind, keys in (("seconds", SECONDS_KEYS), ("count", COUNT_KEYS), ("text", TEXT_KEYS),
-                       ("text list", TEXT_LIST_KEYS), ("tables", TABLE_KEYS_OF_TABLES)):
+                       ("text list", TEXT_LIST_KEYS), ("tables", TABLE_KEYS_OF_TABLES), ("flag", FLAG_KEYS)):
         if last in keys:
             return kind
     return ""
@@ -340,7 +362,7 @@ def _open_at(text: str, stop_line: int | None) -> tuple[list[tuple[str, int]], t
     end = len(text)
     if stop_line is not None:
         end = -1
-        for _ in range(stop_line - 1):
+        for _i in range(stop_line - 1):
             end = text.find("\n", end + 1)
             if end < 0:
                 end = len(text)
@@ -397,7 +419,9 @@ def _syntax_advice(text: str, line: int | None) -> tuple[int | None, str] | None
     stack, multiline = _open_at(text, line)
     if multiline is not None:
         quotes, opened = multiline
-        return opened, f"the text that starts here with {quotes} is never closed: end it with {quotes}"
+        # Translators: {quotes} is \"\"\" or \'\'\', the quotes that open a text of several lines.
+        return opened, _("the text that starts here with {quotes} is never closed: end it with {quotes}").format(
+            quotes=quotes)
     if line is None:
         return _unclosed(stack[0], lines, None) if stack else None
     src = lines[line - 1]
@@ -410,8 +434,9 @@ def _syntax_advice(text: str, line: int | None) -> tuple[int | None, str] | None
     if _HEADER.match(src):
         return _header_advice(src, line, lines)
     if src.strip().startswith("{") or re.match(r'\s*"[^"\n]*"\s*:', src):
-        return line, ("this looks like JSON, but a session file is TOML: one key = value a line, "
-                      'for example title = "Evening stretch"')
+        # Translators: key = value and title = "Evening stretch" are what a file holds: keep them as they are.
+        return line, _("this looks like JSON, but a session file is TOML: one key = value a line, "
+                       'for example title = "Evening stretch"')
     kv = _KEY_VALUE.match(src)
     if kv is not None:
         return _key_value_advice(kv.group(1).strip(), kv.group(2), src, line, lines)
@@ -420,29 +445,49 @@ def _syntax_advice(text: str, line: int | None) -> tuple[int | None, str] | None
         key = re.sub(r"[ \t]+", "_", spaced.group(1).strip()).lower()
         value = spaced.group(2).strip()
         fixed = f"{key} = {value}" if _parses(f"{key} = {value}") else f"{key} = {_fixed_value(key, value) or ''}"
-        return line, f"a key has no spaces in it{_example(fixed) if _parses(fixed) else ': write ' + key}"
+        if _parses(fixed):
+            # Translators: {example} is ": " and the corrected line of the file, or nothing (when it is too long).
+            return line, _("a key has no spaces in it{example}").format(example=_example(fixed))
+        # Translators: {key} is the key as it should be written.
+        return line, _("a key has no spaces in it: write {key}").format(key=key)
     bare = _KEY_NO_EQUALS.match(src)
     if bare is not None:
         key, value = bare.group(1), bare.group(2).strip()
         if not value:
-            return line, f"{key} needs = and a value after it{_example(f'{key} = {_value_example(key)}')}"
+            # Translators: {key} is a key of the file; {example} is ": " and an example line, or nothing.
+            return line, _("{key} needs = and a value after it{example}").format(
+                key=key, example=_example(f"{key} = {_value_example(key)}"))
         fixed = f"{key} = {value}"
         if not _parses(fixed):
             fixed = f"{key} = {_fixed_value(key, value) or ''}"
         if _parses(fixed):
-            return line, f"put = between the key and its value{_example(fixed)}"
-        return line, f"put = between {key} and its value"
+            # Translators: {example} is ": " and the corrected line of the file, or nothing.
+            return line, _("put = between the key and its value{example}").format(example=_example(fixed))
+        # Translators: {key} is a key of the file.
+        return line, _("put = between {key} and its value").format(key=key)
     return None
 
 
 def _unclosed(opener: tuple[str, int], lines: list[str], before: int | None) -> tuple[int, str]:
     bracket, at = opener
     key = _key_of(lines[at - 1])
-    what = "list" if bracket == "[" else "{ } table"
-    of = f" of {key}" if key else ""
-    close = "]" if bracket == "[" else "}"
-    where = f" before line {before}" if before is not None else ""
-    return at, f"the {what}{of} that starts here is not closed: end it with {close}{where}"
+    if bracket == "[":
+        if key:
+            # Translators: {key} is a key of the file; {line} a line number.
+            message = (_("the list of {key} that starts here is not closed: end it with ] before line {line}")
+                       if before is not None else
+                       _("the list of {key} that starts here is not closed: end it with ]"))
+        else:
+            message = (_("the list that starts here is not closed: end it with ] before line {line}")
+                       if before is not None else _("the list that starts here is not closed: end it with ]"))
+    elif key:
+        message = (_("the {{ }} table of {key} that starts here is not closed: end it with }} before line {line}")
+                   if before is not None else
+                   _("the {{ }} table of {key} that starts here is not closed: end it with }}"))
+    else:
+        message = (_("the {{ }} table that starts here is not closed: end it with }} before line {line}")
+                   if before is not None else _("the {{ }} table that starts here is not closed: end it with }}"))
+    return at, message.format(key=key, line=before)
 
 
 def _list_items(src: str, line: int) -> tuple[int, str] | None:
@@ -456,7 +501,8 @@ def _list_items(src: str, line: int) -> tuple[int, str] | None:
     if items and all(re.search(r"[A-Za-z]", i) for i in items):
         quoted = ", ".join(_quote(i) for i in items) + ("," if body.endswith(",") else "")
         if _parses(f"x = [{quoted.rstrip(',')}]"):
-            return line, f"each text in a list goes in double quotes{_example(quoted)}"
+            # Translators: {example} is ": " and the corrected items, or nothing.
+            return line, _("each text in a list goes in double quotes{example}").format(example=_example(quoted))
     return None
 
 
@@ -472,21 +518,29 @@ def _header_advice(src: str, line: int, lines: list[str]) -> tuple[int, str] | N
         if name == "drill":
             single = re.compile(r"\s*\[\s*drill\s*\]\s*(?:#.*)?$")
             singles = [i + 1 for i in range(line) if single.match(lines[i][:_ADVICE_MAX])]
+            if len(singles) > 1:
+                # Translators: {lines} are more line numbers with the same mistake ("7, 12").
+                return singles[0], _("each drill starts with [[drill]], with two brackets on each side "
+                                     "(line {lines} too)").format(lines=", ".join(map(str, singles[1:])))
             if singles:
-                also = f" (line {', '.join(map(str, singles[1:]))} too)" if len(singles) > 1 else ""
-                return singles[0], f"each drill starts with [[drill]], with two brackets on each side{also}"
+                return singles[0], _("each drill starts with [[drill]], with two brackets on each side")
         earlier = _earlier_header(lines, line, name)
         if earlier is not None and name != "drill":
-            return line, f"[{name}] is here twice (first on line {earlier}): put all its keys under one [{name}]"
+            # Translators: {name} is a table's name ([defaults]); {line} a line number.
+            return line, _("[{name}] is here twice (first on line {line}): put all its keys under one [{name}]").format(
+                name=name, line=earlier)
         as_key = _earlier_key(lines, line, name, top_only=True)
         if as_key is not None:
-            return as_key, f"{name} is a table, not a value: take away {name} = … on this line"
+            # Translators: {name} is a table's name; "{name} = …" is the line to take away.
+            return as_key, _("{name} is a table, not a value: take away {name} = … on this line").format(name=name)
         return None
     if "drill" in header.lower():
-        return line, "each drill starts with a line [[drill]], with two brackets on each side"
+        return line, _("each drill starts with a line [[drill]], with two brackets on each side")
     words = re.findall(r"[A-Za-z0-9_-]+", header)
     if len(words) == 1:
-        return line, f"a table header is a name in brackets, such as [{words[0]}], or [[drill]] for each drill"
+        # Translators: {name} is the name written in the header.
+        return line, _("a table header is a name in brackets, such as [{name}], or [[drill]] for each drill").format(
+            name=words[0])
     return None
 
 
@@ -515,11 +569,15 @@ def _key_value_advice(key: str, rest: str, src: str, line: int, lines: list[str]
     if _parses(src):  # the line is good by itself: the key is given twice in its table
         earlier = _earlier_key(lines, line, key)
         if earlier is not None:
-            return line, f"{key} is given twice (first on line {earlier}): keep one of them"
+            # Translators: {key} is a key of the file; {line} a line number.
+            return line, _("{key} is given twice (first on line {line}): keep one of them").format(
+                key=key, line=earlier)
         return None
     value = rest.strip()
     if not value or value.startswith("#"):
-        return line, f"{key} has no value: write one after the ={_example(f'{key} = {_value_example(key)}')}"
+        # Translators: {key} is a key of the file; {example} is ": " and an example line, or nothing.
+        return line, _("{key} has no value: write one after the ={example}").format(
+            key=key, example=_example(f"{key} = {_value_example(key)}"))
     if any(c in value for c in _SMART):
         plain = value
         for c in _SMART:
@@ -528,10 +586,13 @@ def _key_value_advice(key: str, rest: str, src: str, line: int, lines: list[str]
         if not _parses(fixed):
             fixed = f"{key} = {_quote(value.strip(_SMART + ' '))}"
         hint = _example(fixed) if _parses(fixed) else ""
-        return line, f"curly quotes (\u201c \u201d) are not quotes in a session file: type straight ones{hint}"
+        # Translators: {example} is ": " and the corrected line of the file, or nothing.
+        return line, _("curly quotes (\u201c \u201d) are not quotes in a session file: "
+                       "type straight ones{example}").format(example=hint)
     if value.startswith("="):
         fixed = f"{key} = {value.lstrip('= ')}"
-        return line, f"one = is enough{_example(fixed) if _parses(fixed) else ''}"
+        # Translators: {example} is ": " and the corrected line of the file, or nothing.
+        return line, _("one = is enough{example}").format(example=_example(fixed) if _parses(fixed) else "")
     if value[0] in "[{":
         return _bracket_advice(key, value, line)
     if value[0] in "\"'":
@@ -539,30 +600,42 @@ def _key_value_advice(key: str, rest: str, src: str, line: int, lines: list[str]
     bare = value.split("#", 1)[0].strip()
     trimmed = bare.rstrip(",;").rstrip()
     if trimmed != bare and _parses(f"{key} = {trimmed}"):
-        mark = "comma" if bare.endswith(",") else "semicolon"
-        return line, f"take the {mark} off the end{_example(f'{key} = {trimmed}')}"
+        return line, _off_the_end(bare.endswith(","), _example(f"{key} = {trimmed}"))
     fixed_value = _fixed_value(key, trimmed)
     if fixed_value is None or not _parses(f"{key} = {fixed_value}"):
         return None
     fixed = f"{key} = {fixed_value}"
     kind = _key_kind(key)
     ranged = fixed_value.startswith("[")
-    return line, f"{_what_it_is(key, fixed_value)}{_example(fixed)}"
+    return line, _what_it_is(key, fixed_value) + _example(fixed)  # (the example: ": " and a line of the file)
+
+
+def _off_the_end(comma: bool, example: str) -> str:
+    """Advice to take a comma (or a semicolon) off the end of a line, with ``example`` (": LINE" or "")."""
+    if comma:
+        # Translators: {example} is ": " and the corrected line of the file, or nothing.
+        return _("take the comma off the end{example}").format(example=example)
+    # Translators: {example} is ": " and the corrected line of the file, or nothing.
+    return _("take the semicolon off the end{example}").format(example=example)
 
 
 def _what_it_is(key: str, fixed_value: str) -> str:
-    """What ``key`` holds, said to go before an example of it."""
+    """What ``key`` holds, said to go before an example of it (": LINE")."""
     kind = _key_kind(key)
     ranged = fixed_value.startswith("[")
     if _bare_key(key) == "seconds":
-        return f"{key} is a whole number without a unit" + (", or [min, max] for a range" if ranged else "")
+        # Translators: {key} is a key of the file (hold, sets...); "[min, max]" is how a range is written: keep it.
+        return (_("{key} is a whole number without a unit, or [min, max] for a range") if ranged
+                else _("{key} is a whole number without a unit")).format(key=key)
     if kind == "seconds" or (not kind and fixed_value[0] in "[0123456789"):
-        return f"{key} is a number of seconds without a unit" + (", or [min, max] for a range" if ranged else "")
+        return (_("{key} is a number of seconds without a unit, or [min, max] for a range") if ranged
+                else _("{key} is a number of seconds without a unit")).format(key=key)
     if kind == "count":
-        return f"{key} is a whole number" + (", or [min, max] for a range" if ranged else ", without a word after it")
+        return (_("{key} is a whole number, or [min, max] for a range") if ranged
+                else _("{key} is a whole number, without a word after it")).format(key=key)
     if kind == "text list":
-        return f"{key} is a list of texts, each in double quotes"
-    return "text goes in double quotes"
+        return _("{key} is a list of texts, each in double quotes").format(key=key)
+    return _("text goes in double quotes")
 
 
 def _value_example(key: str) -> str:
@@ -675,11 +748,13 @@ def _bracket_advice(key: str, value: str, line: int) -> tuple[int, str] | None:
     if "{" in body:
         if body.count("{") > body.count("}"):
             if "]" in body[body.rfind("{"):]:
-                return line, "a { } table is not closed: end it with } before the ]"
-            return line, "a { } table must be written on one line: put everything from { to its } on this line"
+                return line, _("a { } table is not closed: end it with } before the ]")
+            return line, _("a { } table must be written on one line: put everything from { to its } on this line")
         if re.search(r",\s*\}", body):
             fixed = f"{key} = " + re.sub(r",(\s*)}", r"\1}", body)
-            return line, f"take away the comma before }}{_example(fixed) if _parses(fixed) else ''}"
+            # Translators: {example} is ": " and the corrected line of the file, or nothing.
+            return line, _("take away the comma before }}{example}").format(
+                example=_example(fixed) if _parses(fixed) else "")
         return _inline_pairs(body, line)
     body = body.split("#", 1)[0].rstrip() if '"' not in body and "'" not in body else body
     if '"' in body or "'" in body or not body.endswith("]"):
@@ -690,13 +765,18 @@ def _bracket_advice(key: str, value: str, line: int) -> tuple[int, str] | None:
         each = [_seconds_of(i) if kind == "seconds" else _count_or_range(i) for i in items]
         fixed = f"{key} = [{each[0]}, {each[1]}]"
         if None not in each and _parses(fixed):
-            unit = "in seconds, without units" if kind == "seconds" else "in whole numbers"
-            return line, f"a range is [min, max], {unit}{_example(fixed)}"
+            # Translators: "[min, max]" is how a range is written: keep it; {example} is ": " and the corrected
+            # line of the file, or nothing.
+            if kind == "seconds":
+                return line, _("a range is [min, max], in seconds, without units{example}").format(
+                    example=_example(fixed))
+            return line, _("a range is [min, max], in whole numbers{example}").format(example=_example(fixed))
         return None
     if items and kind not in ("seconds", "count") and all(re.search(r"[A-Za-z]", i) for i in items):
         fixed = f"{key} = [{', '.join(_quote(i) for i in items)}]"
         if _parses(fixed):
-            return line, f"each text in a list goes in double quotes{_example(fixed)}"
+            # Translators: {example} is ": " and the corrected line of the file, or nothing.
+            return line, _("each text in a list goes in double quotes{example}").format(example=_example(fixed))
     return None
 
 
@@ -710,7 +790,7 @@ def _inline_pairs(body: str, line: int) -> tuple[int, str] | None:
             key, value = m.group(1).strip(), m.group(2).strip()
             fixed_value = _fixed_value(key, value)
             if fixed_value is not None and _parses(f"{key} = {fixed_value}"):
-                return line, f"{_what_it_is(key, fixed_value)}: {key} = {fixed_value}"
+                return line, _what_it_is(key, fixed_value) + f": {key} = {fixed_value}"  # (": " and the line)
     return None
 
 
@@ -737,22 +817,26 @@ def _quoted_advice(key: str, value: str, line: int) -> tuple[int, str] | None:
     if close < 0:
         fixed = f"{key} = {_quote(value[1:].rstrip())}"
         hint = _example(fixed) if _parses(fixed) else ""
-        return line, (f"the text is not closed on this line: end it with {q}{hint} "
-                      '(text over several lines goes between """ and """)')
+        # Translators: {quote} is the quote the text began with; {example} is ": " and the corrected line of
+        # the file, or nothing.
+        return line, _('the text is not closed on this line: end it with {quote}{example} '
+                       '(text over several lines goes between """ and """)').format(quote=q, example=hint)
     after = value[close + 1:].strip()
     if not after or after.startswith("#"):
         return None
     if after in (",", ";"):
-        mark = "comma" if after == "," else "semicolon"
-        return line, f"take the {mark} off the end{_example(f'{key} = {value[:close + 1]}')}"
+        return line, _off_the_end(after == ",", _example(f"{key} = {value[:close + 1]}"))
     words = after.split("#", 1)[0].rstrip()
     if q == "'" and re.match(r"[A-Za-z]", words):  # 'Kim's stretch': the apostrophe ended the text
         fixed = f"{key} = {_quote(value[1:close] + q + words.rstrip(q))}"
         if _parses(fixed):
-            return line, f"an apostrophe ends a text in single quotes: use double quotes{_example(fixed)}"
+            # Translators: {example} is ": " and the corrected line of the file, or nothing.
+            return line, _("an apostrophe ends a text in single quotes: use double quotes{example}").format(
+                example=_example(fixed))
     fixed = f"{key} = {_quote((value[1:close] + ' ' + words.strip(q + ' ')).strip())}"
     if _parses(fixed):
-        return line, f"put all of the text inside the quotes{_example(fixed)}"
+        # Translators: {example} is ": " and the corrected line of the file, or nothing.
+        return line, _("put all of the text inside the quotes{example}").format(example=_example(fixed))
     return None
 
 
@@ -819,26 +903,31 @@ def _unknown_key(loc: Loc) -> str:
     kind = _table_kind(loc[:-1])
     allowed = TABLE_KEYS.get(kind or "", ())
     if kind != "session" and key in TABLE_KEYS["session"] and key not in allowed:
-        return (f'unknown key "{key}" here; {key} belongs at the top of the file, '
-                "before the first [table] line")
+        # Translators: {key} is a key of the file that belongs at its top (title, format...).
+        return _('unknown key "{key}" here; {key} belongs at the top of the file, '
+                 "before the first [table] line").format(key=key)
     quoted = shown(key)  # at most SHOWN_MAX characters of it
     guess = suggest(key, allowed, kind or "")
     if guess:
-        return f'unknown key {quoted}; did you mean "{guess}"?'
+        # Translators: {key} is the unknown key, in quotes; {guess} the known key it is close to.
+        return _('unknown key {key}; did you mean "{guess}"?').format(key=quoted, guess=guess)
     if allowed:
-        return f'unknown key {quoted}; allowed here: {", ".join(allowed)}'
-    return f"unknown key {quoted}"
+        # Translators: {key} is the unknown key, in quotes; {keys} the keys this table accepts.
+        return _("unknown key {key}; allowed here: {keys}").format(key=quoted, keys=", ".join(allowed))
+    # Translators: {key} is the unknown key, in quotes.
+    return _("unknown key {key}").format(key=quoted)
 
 
+# Translators: {value} is the value the file has, as it is quoted back ("60", a list of 3 items...).
 _TYPE_WORDS = {
-    "dict_type": "a table",
-    "model_type": "a table",
-    "model_attributes_type": "a table",
-    "tuple_type": "a list",
-    "list_type": "a list",
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "string_type": "text in quotes",
+    "dict_type": N_("expected a table, got {value}"),
+    "model_type": N_("expected a table, got {value}"),
+    "model_attributes_type": N_("expected a table, got {value}"),
+    "tuple_type": N_("expected a list, got {value}"),
+    "list_type": N_("expected a list, got {value}"),
+    "int_type": N_("expected a whole number, got {value}"),
+    "int_parsing": N_("expected a whole number, got {value}"),
+    "string_type": N_("expected text in quotes, got {value}"),
 }
 
 
@@ -869,40 +958,47 @@ def _translate(exc: ValidationError, raw: dict[str, Any], guess: _Guesser) -> li
             if loc not in meant:
                 out.append((loc, _missing(loc)))
         elif loc == ("drill",) and isinstance(value, dict):
-            out.append((loc, "each drill needs its own [[drill]] header, with two brackets; "
-                             "this file has a single [drill] table"))
+            out.append((loc, _("each drill needs its own [[drill]] header, with two brackets; "
+                               "this file has a single [drill] table")))
         elif kind in _TYPE_WORDS:
-            out.append((loc, f"expected {_TYPE_WORDS[kind]}, got {shown(value)}"))
+            out.append((loc, _(_TYPE_WORDS[kind]).format(value=shown(value))))
         elif kind == "literal_error":
             expected = err.get("ctx", {}).get("expected", "")
-            out.append((loc, f"expected one of {expected.replace(chr(39), chr(34))}, got {shown(value)}"))
+            # Translators: {choices} are the values allowed ("low" or "high"; pydantic's words, in English);
+            # {value} the value the file has.
+            out.append((loc, _("expected one of {choices}, got {value}").format(
+                choices=expected.replace(chr(39), chr(34)), value=shown(value))))
         elif kind == "too_long":
             ctx = err.get("ctx", {})
             most, actual = ctx.get("max_length", 0), ctx.get("actual_length", 0)
             # Point at the first item too many, so the line is where the excess starts.
-            out.append((loc + (most + 1,), f"one item too many: at most {most} are allowed, this has {actual}"))
+            # Translators: {most} and {actual} are numbers of items (of a list).
+            out.append((loc + (most + 1,), ngettext("one item too many: at most {most} is allowed, this has {actual}",
+                                                    "one item too many: at most {most} are allowed, this has {actual}",
+                                                    most).format(most=most, actual=actual)))
         elif kind == "too_short":
             # pydantic also says "too short" when items failed; those items say why.
             if not (isinstance(value, list) and len(value) >= err.get("ctx", {}).get("min_length", 1)):
                 out.append((loc, _too_short(loc)))
         else:
-            out.append((loc, err["msg"]))
+            out.append((loc, err["msg"]))  # pydantic's own words (the model words every error it can)
     return out
 
 
 def _missing(loc: Loc) -> str:
     key = loc[-1]
     if key == "drill":
-        return 'a session needs at least one [[drill]]'
+        return _("a session needs at least one [[drill]]")
     if key == "format":
-        return f"is missing; add format = {FORMAT_VERSION} at the top of the file"
-    return "is required"
+        # Translators: "format = {version}" is the line to add, as it is written in the file.
+        return _("is missing; add format = {version} at the top of the file").format(version=FORMAT_VERSION)
+    return _("is required")
 
 
 def _too_short(loc: Loc) -> str:
     if loc == ("drill",):
-        return "a session needs at least one [[drill]]"
-    return "must have at least one item, or be left out"
+        return _("a session needs at least one [[drill]]")
+    return _("must have at least one item, or be left out")
 
 
 def _cross_field(raw: dict[str, Any], guess: _Guesser) -> list[tuple[Loc, str]]:

@@ -20,6 +20,8 @@ from typing import Annotated, Any, Callable, Collection, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
+from ..i18n import N_, _, ngettext
+
 FORMAT_VERSION = 1
 
 # Bounds, in one place (docs/session-format.md lists them).
@@ -46,7 +48,10 @@ SHOWN_MAX = 60
 def _cut(text: str) -> tuple[str, str]:
     if len(text) <= SHOWN_MAX:
         return text, ""
-    return text[:SHOWN_MAX] + "…", f" ({len(text) - SHOWN_MAX} more characters)"
+    more = len(text) - SHOWN_MAX
+    # Translators: after a value quoted from the file and cut short (the English says "characters" even for one).
+    return text[:SHOWN_MAX] + "…", " " + ngettext("({n} more characters)", "({n} more characters)", more).format(
+        n=more)
 
 
 def shown(value: Any) -> str:
@@ -60,14 +65,19 @@ def shown(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, (datetime.date, datetime.time)):
-        kind = "time" if isinstance(value, datetime.time) else "date"
-        return f"the {kind} {value.isoformat()} (write seconds as a number, e.g. 90)"
+        # Translators: a value the file has, quoted back after "got" ("expected text in quotes, got a table").
+        return _("a table")
+    if isinstance(value, datetime.time):
+        # Translators: after "got"; {value} is a time of day as the file has it (07:30:00).
+        return _("the time {value} (write seconds as a number, e.g. 90)").format(value=value.isoformat())
+    if isinstance(value, datetime.date):
+        # Translators: after "got"; {value} is a date (and time) as the file has it (2024-05-01).
+        return _("the date {value} (write seconds as a number, e.g. 90)").format(value=value.isoformat())
     if isinstance(value, list):
         if len(value) <= 4 and all(isinstance(v, (int, float, str)) for v in value):
             return "[" + ", ".join(shown(v) for v in value) + "]"
-        return f"a list of {len(value)} items"
+        # Translators: after "got" (the English says "items" even for one).
+        return ngettext("a list of {n} items", "a list of {n} items", len(value)).format(n=len(value))
     text, more = _cut(repr(value))
     return text + more
 
@@ -90,8 +100,9 @@ class Span:
         return str(self.lo) if self.lo == self.hi else f"{self.lo}–{self.hi}"
 
 
-def _span_check(what: str, lo: int, hi: int, unit: str) -> Callable[[Any], Span]:
-    expected = f"expected {what} as a whole number or [min, max]"
+def _span_check(expected: str, lo: int, hi: int, bounds: str) -> Callable[[Any], Span]:
+    """``expected`` and ``bounds``: the messages (marked with N_, translated when they are raised), with
+    ``{got}``, and ``{lo}`` and ``{hi}``."""
 
     def check(value: Any) -> Span:
         if _is_int(value):
@@ -103,17 +114,14 @@ def _span_check(what: str, lo: int, hi: int, unit: str) -> Callable[[Any], Span]
         ):
             pair = list(value)
         else:
-            raise PydanticCustomError("span_type", expected + ", got {got}", {"got": shown(value)})
+            raise PydanticCustomError("span_type", _(expected), {"got": shown(value)})
         for v in pair:
             if not lo <= v <= hi:
-                raise PydanticCustomError(
-                    "span_bounds",
-                    "must be between {lo} and {hi}{unit}, got {got}",
-                    {"lo": lo, "hi": hi, "unit": unit, "got": shown(v)},
-                )
+                raise PydanticCustomError("span_bounds", _(bounds), {"lo": lo, "hi": hi, "got": shown(v)})
         if pair[0] > pair[1]:
             raise PydanticCustomError(
-                "span_order", "min must not be more than max, got {got}", {"got": shown(value)}
+                # Translators: min and max are the two numbers of a range [min, max]; {got} the range the file has.
+                "span_order", _("min must not be more than max, got {got}"), {"got": shown(value)}
             )
         return Span(pair[0], pair[1])
 
@@ -134,12 +142,13 @@ def _seconds_check(lo: int, hi: int) -> Callable[[Any], int]:
     def check(value: Any) -> int:
         if not _is_int(value):
             raise PydanticCustomError(
-                "int_type", "expected a whole number of seconds, got {got}", {"got": shown(value)}
+                # Translators: {got} is the value the file has, quoted back.
+                "int_type", _("expected a whole number of seconds, got {got}"), {"got": shown(value)}
             )
         if not lo <= value <= hi:
             raise PydanticCustomError(
                 "int_bounds",
-                "must be between {lo} and {hi} seconds, got {got}",
+                _("must be between {lo} and {hi} seconds, got {got}"),
                 {"lo": lo, "hi": hi, "got": shown(value)},
             )
         return int(value)
@@ -154,19 +163,20 @@ def _int_schema(lo: int, hi: int) -> WithJsonSchema:
 def _text_check(max_len: int) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         if not isinstance(value, str):
-            raise PydanticCustomError("text_type", "expected text in quotes, got {got}", {"got": shown(value)})
+            raise PydanticCustomError("text_type", _("expected text in quotes, got {got}"), {"got": shown(value)})
         text = " ".join(value.split())
         if not text:
-            raise PydanticCustomError("text_empty", "must not be empty")
+            raise PydanticCustomError("text_empty", _("must not be empty"))
         if len(text) > max_len:
-            raise PydanticCustomError(
-                "text_long",
-                "must be at most {max} characters, got {n}",
-                {"max": max_len, "n": len(text)},
-            )
+            raise PydanticCustomError("text_long", _too_long_text(max_len), {"max": max_len, "n": len(text)})
         return text
 
     return check
+
+
+def _too_long_text(max_len: int) -> str:
+    # Translators: {max} is the most characters allowed, {n} how many the text has.
+    return ngettext("must be at most {max} character, got {n}", "must be at most {max} characters, got {n}", max_len)
 
 
 def _block_text_check(max_len: int) -> Callable[[Any], str]:
@@ -174,17 +184,13 @@ def _block_text_check(max_len: int) -> Callable[[Any], str]:
 
     def check(value: Any) -> str:
         if not isinstance(value, str):
-            raise PydanticCustomError("text_type", "expected text in quotes, got {got}", {"got": shown(value)})
+            raise PydanticCustomError("text_type", _("expected text in quotes, got {got}"), {"got": shown(value)})
         paragraphs = [" ".join(p.split()) for p in value.strip().split("\n\n")]
         text = "\n\n".join(p for p in paragraphs if p)
         if not text:
-            raise PydanticCustomError("text_empty", "must not be empty")
+            raise PydanticCustomError("text_empty", _("must not be empty"))
         if len(text) > max_len:
-            raise PydanticCustomError(
-                "text_long",
-                "must be at most {max} characters, got {n}",
-                {"max": max_len, "n": len(text)},
-            )
+            raise PydanticCustomError("text_long", _too_long_text(max_len), {"max": max_len, "n": len(text)})
         return text
 
     return check
@@ -193,20 +199,29 @@ def _block_text_check(max_len: int) -> Callable[[Any], str]:
 def _sides(value: Any) -> tuple[Side, ...]:
     if not isinstance(value, list):
         raise PydanticCustomError(
-            "sides_type", 'expected a list such as ["left", "right"], got {got}', {"got": shown(value)}
+            # Translators: ["left", "right"] is written in the file as it is: keep it.
+            "sides_type", _('expected a list such as ["left", "right"], got {got}'), {"got": shown(value)}
         )
     seen: list[Side] = []
     for v in value:
         if v not in ("left", "right"):
-            hint = f' (write "{v.lower()}" in small letters)' if isinstance(v, str) and v.lower() in ("left", "right") else ""
+            if isinstance(v, str) and v.lower() in ("left", "right"):
+                raise PydanticCustomError(
+                    # Translators: "left" and "right" are written in the file as they are; {side} is one of them.
+                    "sides_value",
+                    _('each side must be "left" or "right", got {got} (write "{side}" in small letters)'),
+                    {"got": shown(v), "side": v.lower()},
+                )
             raise PydanticCustomError(
-                "sides_value", 'each side must be "left" or "right", got {got}{hint}', {"got": shown(v), "hint": hint}
+                # Translators: "left" and "right" are written in the file as they are: keep them.
+                "sides_value", _('each side must be "left" or "right", got {got}'), {"got": shown(v)}
             )
         if v in seen:
-            raise PydanticCustomError("sides_repeat", 'lists "{side}" twice', {"side": v})
+            # Translators: {side} is "left" or "right", as the file has it.
+            raise PydanticCustomError("sides_repeat", _('lists "{side}" twice'), {"side": v})
         seen.append(v)
     if not seen:
-        raise PydanticCustomError("sides_empty", "must name at least one side, or be left out")
+        raise PydanticCustomError("sides_empty", _("must name at least one side, or be left out"))
     return tuple(seen)
 
 
@@ -218,16 +233,25 @@ def _movement(value: Any) -> str:
 
     if not isinstance(value, str):
         raise PydanticCustomError(
-            "movement_type", 'expected a movement\'s name in quotes, such as "jefferson-curl", got {got}',
+            # Translators: "jefferson-curl" is a movement's name as it is written in a file: keep it.
+            "movement_type", _('expected a movement\'s name in quotes, such as "jefferson-curl", got {got}'),
             {"got": shown(value)},
         )
     names = movement_names()
     if value not in names:
         guess = suggest_movement(value)
+        if guess:
+            raise PydanticCustomError(
+                "movement_unknown",
+                # Translators: {got} is the name the file has, {guess} the movement it is close to, {names} all of them.
+                _('unknown movement {got} (did you mean "{guess}"?); the movements are: {names}'),
+                {"got": shown(value), "guess": guess, "names": ", ".join(names)},
+            )
         raise PydanticCustomError(
             "movement_unknown",
-            "unknown movement {got}{hint}; the movements are: {names}",
-            {"got": shown(value), "hint": f' (did you mean "{guess}"?)' if guess else "", "names": ", ".join(names)},
+            # Translators: {got} is the name the file has, {names} the movements there are.
+            _("unknown movement {got}; the movements are: {names}"),
+            {"got": shown(value), "names": ", ".join(names)},
         )
     return value
 
@@ -243,12 +267,24 @@ def _str_schema(max_len: int) -> WithJsonSchema:
     return WithJsonSchema({"type": "string", "minLength": 1, "maxLength": max_len})
 
 
+# Translators: "[min, max]" is how a range is written in the file: keep it; {got} is the value the file has.
+_SPAN_SECONDS = N_("expected seconds as a whole number or [min, max], got {got}")
+_SPAN_REPS = N_("expected reps as a whole number or [min, max], got {got}")
+_SPAN_SETS = N_("expected sets as a whole number or [min, max], got {got}")
+# Translators: {lo} and {hi} are the bounds, {got} the value the file has.
+_BOUNDS_SECONDS = N_("must be between {lo} and {hi} seconds (5 s to 1 h), got {got}")
+_BOUNDS = N_("must be between {lo} and {hi}, got {got}")
+
 HoldSpan = Annotated[
-    Span, PlainValidator(_span_check("seconds", HOLD_MIN, HOLD_MAX, " seconds (5 s to 1 h)")),
+    Span, PlainValidator(_span_check(_SPAN_SECONDS, HOLD_MIN, HOLD_MAX, _BOUNDS_SECONDS)),
     _span_schema("seconds", HOLD_MIN, HOLD_MAX),
 ]
-RepSpan = Annotated[Span, PlainValidator(_span_check("reps", REPS_MIN, REPS_MAX, "")), _span_schema("reps", REPS_MIN, REPS_MAX)]
-SetSpan = Annotated[Span, PlainValidator(_span_check("sets", SETS_MIN, SETS_MAX, "")), _span_schema("sets", SETS_MIN, SETS_MAX)]
+RepSpan = Annotated[
+    Span, PlainValidator(_span_check(_SPAN_REPS, REPS_MIN, REPS_MAX, _BOUNDS)), _span_schema("reps", REPS_MIN, REPS_MAX)
+]
+SetSpan = Annotated[
+    Span, PlainValidator(_span_check(_SPAN_SETS, SETS_MIN, SETS_MAX, _BOUNDS)), _span_schema("sets", SETS_MIN, SETS_MAX)
+]
 PhaseSeconds = Annotated[int, PlainValidator(_seconds_check(PHASE_MIN, PHASE_MAX)), _int_schema(PHASE_MIN, PHASE_MAX)]
 RestSeconds = Annotated[int, PlainValidator(_seconds_check(REST_MIN, REST_MAX)), _int_schema(REST_MIN, REST_MAX)]
 Name = Annotated[str, PlainValidator(_text_check(NAME_MAX)), _str_schema(NAME_MAX)]
@@ -275,10 +311,22 @@ class Phase(_Model):
     phase: Name = Field(description="Label shown on screen, e.g. \"Breathe out, relax\"")
     seconds: PhaseSeconds = Field(description="How long the phase lasts")
     say: Line | None = Field(None, description="What is spoken (and captioned) at the phase's start")
+    critical: bool | None = Field(
+        None,
+        description="Its spoken line is never dropped or cut short, whatever else is due (the Jefferson curl's "
+        "\"breathe out, relax\"). Left out: a phase whose English words say \"breathe out\" is critical, as "
+        "files written before this field was added expect")
 
     @property
     def spoken(self) -> str:
         return self.say or self.phase
+
+    @property
+    def is_critical(self) -> bool:
+        if self.critical is not None:
+            return self.critical
+        # Files from before the field: their "breathe out" was kept by its words; it still is, in those files.
+        return "breathe out" in " ".join(f"{self.phase} {self.say or ''}".lower().split())
 
 
 PhaseList = Annotated[tuple[Phase, ...], Field(min_length=1, max_length=MAX_PHASES)]
@@ -297,16 +345,19 @@ def drill_conflicts(present: Collection[str]) -> list[tuple[str | None, str]]:
     data, so a file's other problems are reported with these)."""
     out: list[tuple[str | None, str]] = []
     has_hold, has_reps = "hold" in present, "reps" in present
+    # Translators: hold, reps, cycle, tempo and sides are keys of a session file: keep them as they are.
     if has_hold and has_reps:
-        out.append(("reps", "a drill has hold (seconds) or reps, not both"))
+        out.append(("reps", _("a drill has hold (seconds) or reps, not both")))
     elif not has_hold and not has_reps:
-        out.append((None, "needs hold (seconds per side) or reps (per set)"))
+        out.append((None, _("needs hold (seconds per side) or reps (per set)")))
     if "cycle" in present and not has_hold:
-        out.append(("cycle", "cycle repeats through a hold; it needs hold" + (", not reps" if has_reps else "")))
+        out.append(("cycle", _("cycle repeats through a hold; it needs hold, not reps") if has_reps
+                    else _("cycle repeats through a hold; it needs hold")))
     if "tempo" in present and not has_reps:
-        out.append(("tempo", "tempo paces each rep; it needs reps" + (", not hold" if has_hold else "")))
+        out.append(("tempo", _("tempo paces each rep; it needs reps, not hold") if has_hold
+                    else _("tempo paces each rep; it needs reps")))
     if "switch_sides" in present and "sides" not in present:
-        out.append(("switch_sides", "only applies to a drill with sides"))
+        out.append(("switch_sides", _("only applies to a drill with sides")))
     return out
 
 
@@ -368,13 +419,70 @@ class Defaults(_Model):
 def _format_check(value: Any) -> int:
     if not _is_int(value) or value < 1:
         raise PydanticCustomError(
-            "format", "expected the format number {n}, got {got}", {"n": FORMAT_VERSION, "got": shown(value)}
+            # Translators: {n} is the format number this version reads (1); {got} the value the file has.
+            "format", _("expected the format number {n}, got {got}"), {"n": FORMAT_VERSION, "got": shown(value)}
         )
     if value > FORMAT_VERSION:  # the loader says this alone, before anything else (a newer format may use anything)
         raise PydanticCustomError(
-            "format_newer", "format {got} is newer than this version reads ({n})", {"n": FORMAT_VERSION, "got": value}
+            # Translators: {got} is the file's format number, {n} the one this version reads.
+            "format_newer", _("format {got} is newer than this version reads ({n})"),
+            {"n": FORMAT_VERSION, "got": value},
         )
     return int(value)
+
+
+# The languages a session's words may be in, or translated into (hinge_timer/i18n.py LANGUAGES).
+LanguageCode = Literal["en", "de", "fr", "es", "pt"]
+TRANSLATION_MISMATCH = "translation_mismatch"
+
+
+class PhaseWords(_Model):
+    """A phase's words in another language: its label and its spoken line (the seconds stay the session's)."""
+
+    phase: Name | None = None
+    say: Line | None = None
+
+
+class DrillWords(_Model):
+    """A drill's words in another language; a field left out keeps the session's own words."""
+
+    name: Name | None = None
+    how: LongText | None = None
+    caution: LongText | None = None
+    cues: Annotated[tuple[Line, ...], Field(max_length=MAX_CUES)] | None = None
+    equipment: Annotated[tuple[Name, ...], Field(max_length=20)] | None = None
+    tempo: Annotated[tuple[PhaseWords, ...], Field(max_length=MAX_PHASES)] | None = None
+    cycle: Annotated[tuple[PhaseWords, ...], Field(max_length=MAX_PHASES)] | None = None
+
+
+class SessionWords(_Model):
+    """A session's words in another language (``[translations.de]``): its drills' in the drills' order."""
+
+    title: Name | None = None
+    summary: LongText | None = None
+    drills: Annotated[tuple[DrillWords, ...], Field(max_length=MAX_DRILLS)] = Field((), alias="drill")
+
+
+def translation_mismatches(session_drills: Collection[Any], words: SessionWords) -> list[tuple[tuple[Any, ...], str]]:
+    """Where a translation does not match its session: more drills than it has, or a list of cues,
+    equipment or phases of another length.  Each is (the place under the language's table, the message)."""
+    out: list[tuple[tuple[Any, ...], str]] = []
+    drills = list(session_drills)
+    if len(words.drills) > len(drills):
+        # Translators: {n} drills in a language's translation, more than the {total} the session has.
+        out.append((("drill",), ngettext("{n} drill translated; the session has {total}",
+                                         "{n} drills translated; the session has {total}", len(words.drills)).format(
+            n=len(words.drills), total=len(drills))))
+    for i, (drill, dw) in enumerate(zip(drills, words.drills)):
+        for name in ("cues", "equipment", "tempo", "cycle"):
+            mine, theirs = getattr(dw, name), getattr(drill, name)
+            if mine is None:
+                continue
+            n = len(theirs or ())
+            if len(mine) != n:
+                # Translators: {n} items given (cues, phases...) in a drill's translation; {total} the drill's own.
+                out.append((("drill", i, name), _("{n} given; the drill has {total}").format(n=len(mine), total=n)))
+    return out
 
 
 class Session(_Model):
@@ -383,8 +491,54 @@ class Session(_Model):
     ] = Field(description=f"Session file format; this version reads {FORMAT_VERSION}")
     title: Name
     summary: LongText | None = None
+    language: LanguageCode = Field("en", description="The language the session's own words are in")
     defaults: Defaults = Defaults()
     drills: Annotated[tuple[Drill, ...], Field(min_length=1, max_length=MAX_DRILLS)] = Field(alias="drill")
+    translations: dict[LanguageCode, SessionWords] = Field(
+        default_factory=dict,
+        description="The session's words in other languages, by language code; each drill's in the drills' order")
+
+    @model_validator(mode="after")
+    def translations_match(self) -> Session:
+        for code, words in self.translations.items():
+            for where, why in translation_mismatches(self.drills, words):
+                raise PydanticCustomError(TRANSLATION_MISMATCH, "{where}: {why}",
+                                          {"where": ".".join(str(p) for p in ("translations", code, *where)),
+                                           "why": why})
+        return self
+
+    def localized(self, code: str) -> Session:
+        """The session with its words in language ``code`` where it has them (each field by itself), else its
+        own.  Everything but words stays: a run of it is the same session in any language."""
+        words = self.translations.get(code)  # type: ignore[call-overload]
+        if words is None or code == self.language:
+            return self
+        drills = tuple(_localized_drill(d, dw) for d, dw in zip(self.drills, words.drills))
+        drills += self.drills[len(drills):]
+        return self.model_copy(update={
+            "title": words.title or self.title,
+            "summary": words.summary if words.summary is not None else self.summary,
+            "drills": drills,
+        })
+
+
+def _localized_phases(phases: tuple[Phase, ...] | None, words: tuple[PhaseWords, ...] | None) -> tuple[Phase, ...] | None:
+    if phases is None or words is None:
+        return phases
+    return tuple(p.model_copy(update={"phase": w.phase or p.phase, "say": w.say if w.say is not None else p.say,
+                                      "critical": p.is_critical})  # criticality is the session's, not the words'
+                 for p, w in zip(phases, words))
+
+
+def _localized_drill(drill: Drill, words: DrillWords) -> Drill:
+    update: dict[str, Any] = {}
+    for name in ("name", "how", "caution", "cues", "equipment"):
+        value = getattr(words, name)
+        if value is not None:
+            update[name] = value
+    update["tempo"] = _localized_phases(drill.tempo, words.tempo)
+    update["cycle"] = _localized_phases(drill.cycle, words.cycle)
+    return drill.model_copy(update=update)
 
 
 # Which keys each table accepts, by alias, for "did you mean" suggestions.
@@ -397,6 +551,9 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "defaults": _keys(Defaults),
     "drill": _keys(Drill),
     "phase": _keys(Phase),
+    "translations": _keys(SessionWords),
+    "translated drill": _keys(DrillWords),
+    "translated phase": _keys(PhaseWords),
 }
 
 

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import _, ngettext
+
 # The deepest a session nests is 5: [[drill]] > tempo = [ { phase = ... } ].  Dotted key parts, header
 # parts and brackets all count one level each.
 MAX_DEPTH = 12
@@ -83,16 +85,14 @@ class _Walk:
     def count(self, pos: int, what: int = 1) -> None:
         self.entries += what
         if self.entries > MAX_ENTRIES:
-            raise _Refused(
-                pos,
-                f"holds more than {MAX_ENTRIES:,} keys, tables and list items; a session file holds far fewer",
-            )
+            raise _Refused(pos, _too_many_entries())
 
     @staticmethod
     def deep(pos: int, depth: int) -> None:
         if depth > MAX_DEPTH:
-            raise _Refused(pos, f"nests more than {MAX_DEPTH} levels deep (keys, [tables] and brackets); "
-                                "a session file needs 5")
+            # Translators: after the file's name; {depth} is a number (12).
+            raise _Refused(pos, _("nests more than {depth} levels deep (keys, [tables] and brackets); "
+                                  "a session file needs 5").format(depth=MAX_DEPTH))
 
     # -- strings and comments ----------------------------------------------
     def skip_string(self, pos: int) -> int:
@@ -117,7 +117,7 @@ class _Walk:
                     raise _NotToml
                 pos = end + 3
             # """a"""" is a string ending in one quote: up to two more quotes belong to it.
-            for _ in range(2):
+            for _quote in range(2):
                 if text.startswith(delim[0], pos):
                     pos += 1
             return pos
@@ -165,7 +165,7 @@ class _Walk:
                 end = m.end()
                 length = end - pos
             if length > MAX_KEY_CHARS:
-                raise _Refused(pos, f"has a key {length:,} characters long; keys are at most {MAX_KEY_CHARS}")
+                raise _Refused(pos, _key_too_long(length))
             depth += 1
             self.deep(pos, depth)
             self.count(pos)
@@ -260,10 +260,12 @@ class _Walk:
                 if m is None:
                     raise _NotToml
                 if m.end() - pos > MAX_BARE_VALUE_CHARS:
-                    raise _Refused(
-                        pos, f"has a value {m.end() - pos:,} characters long without quotes; a number or "
-                             f"date is at most {MAX_BARE_VALUE_CHARS}",
-                    )
+                    length = m.end() - pos
+                    # Translators: after the file's name; {n} is a number with thousands separators, {limit} a number.
+                    raise _Refused(pos, ngettext(
+                        "has a value {n} character long without quotes; a number or date is at most {limit}",
+                        "has a value {n} characters long without quotes; a number or date is at most {limit}",
+                        length).format(n=f"{length:,}", limit=MAX_BARE_VALUE_CHARS))
                 pos = m.end()
             if top is None:
                 return pos
@@ -335,17 +337,32 @@ def check_parsed(data: dict[str, Any]) -> str | None:
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
-            return f"nests more than {MAX_DEPTH} levels deep; a session file needs 5"
+            # Translators: after the file's name; {depth} is a number (12).
+            return _("nests more than {depth} levels deep; a session file needs 5").format(depth=MAX_DEPTH)
         if isinstance(node, dict):
             entries += len(node)
             for key, value in node.items():
                 if len(key) > MAX_KEY_CHARS:
-                    return f"has a key {len(key):,} characters long; keys are at most {MAX_KEY_CHARS}"
+                    return _key_too_long(len(key))
                 if isinstance(value, (dict, list)):
                     stack.append((value, depth + 1))
         elif isinstance(node, list):
             entries += len(node)
             stack.extend((v, depth + 1) for v in node if isinstance(v, (dict, list)))
         if entries > MAX_ENTRIES:
-            return f"holds more than {MAX_ENTRIES:,} keys, tables and list items; a session file holds far fewer"
+            return _too_many_entries()
     return None
+
+
+def _too_many_entries() -> str:
+    # Translators: after the file's name; {n} is a number with thousands separators (16,000).
+    return ngettext("holds more than {n} keys, tables and list items; a session file holds far fewer",
+                    "holds more than {n} keys, tables and list items; a session file holds far fewer",
+                    MAX_ENTRIES).format(n=f"{MAX_ENTRIES:,}")
+
+
+def _key_too_long(length: int) -> str:
+    # Translators: after the file's name; {n} is a number with thousands separators, {limit} a number (128).
+    return ngettext("has a key {n} character long; keys are at most {limit}",
+                    "has a key {n} characters long; keys are at most {limit}", length).format(
+        n=f"{length:,}", limit=MAX_KEY_CHARS)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .kinds import WORK_MODES
+from ..i18n import _, N_, language, ngettext
+from .kinds import WORK_MODES, plan_word, side_leg
 from .kinds import StepKind as StepKind, WorkMode as WorkMode  # where they were, for those that import them here
 
 if TYPE_CHECKING:  # only for types: the engine and the window's first paint do not need pydantic
@@ -44,7 +45,50 @@ class CueKind(str, Enum):
 class Cue(NamedTuple):
     at: float  # seconds from the start of its step
     kind: CueKind
-    text: str
+    text: str  # in the language the timeline was compiled in (i18n.language())
+    msg: str = ""  # the message id the text was made from (CUE_MESSAGES; "phase": a session's own line)
+    critical: bool = False  # never dropped by the sound: a phase the session marks critical ("breathe out")
+
+
+# What each cue says, by message id: the words are looked up in the current language when a timeline
+# is compiled (hinge_timer/i18n.py); the id is what the event log, the sound and the tests key on.
+CUE_MESSAGES: dict[str, str] = {
+    # Translators: spoken and shown when a drill with a warning comes up; {drill} is the drill's name.
+    "caution": N_("Caution before {drill}. Read the warning on screen."),
+    # Translators: spoken before a drill starts; {drill} is its name.
+    "get_ready": N_("Get ready: {drill}"),
+    # Translators: spoken before a drill on one leg starts; {drill} is its name, {leg} "left leg" or "right leg".
+    "get_ready_side": N_("Get ready: {drill}, {leg}"),
+    # Translators: spoken when the work starts; one short word.
+    "go": N_("Go"),
+    "halfway": N_("Halfway"),
+    # Translators: spoken at the start of the last rep of a set.
+    "last_rep": N_("Last rep"),
+    # Translators: spoken at the end of a set; {n} is the set's number, {sets} how many there are.
+    "set_complete": N_("Set {n} of {sets} complete"),
+    # Translators: spoken at the end of a drill done in one set; {drill} is its name.
+    "drill_complete": N_("{drill} complete"),
+    # Translators: spoken when one leg is done; {leg} is "left leg" or "right leg".
+    "switch_sides": N_("Switch sides: {leg}"),
+    # Translators: spoken at the start of a rest; one short word.
+    "rest": N_("Rest"),
+    # Translators: spoken in a rest between sets; {n} is the next set's number, {sets} how many there are.
+    "next_up_set": N_("Next up: set {n} of {sets}"),
+    # Translators: as "Next up: set {n} of {sets}", for a drill on one leg; {leg} is "left leg" or "right leg".
+    "next_up_set_side": N_("Next up: set {n} of {sets}, {leg}"),
+    # Translators: spoken in a rest between drills; {drill} is the next drill's name.
+    "next_up_drill": N_("Next up: {drill}"),
+    "session_complete": N_("Session complete. Well done."),
+}
+
+
+def cue_text(msg: str, **args: object) -> str:
+    """The words of cue message ``msg`` in the current language."""
+    return _(CUE_MESSAGES[msg]).format(**args)
+
+
+def _cue(at: float, kind: CueKind, msg: str, **args: object) -> Cue:
+    return Cue(at, kind, cue_text(msg, **args), msg)
 
 
 class PhaseSpan(NamedTuple):
@@ -53,6 +97,7 @@ class PhaseSpan(NamedTuple):
     label: str
     say: str
     rep: int | None  # 1-based rep number for tempo phases; None in a cycle
+    critical: bool = False  # its cue is never dropped by the sound (Phase.is_critical)
 
     @property
     def end(self) -> float:
@@ -105,31 +150,51 @@ class Step:
         drill, its set and its side ("Jefferson curl, set 2 of 3"); what it is comes when it starts."""
         if self.kind is not StepKind.WORK:
             return self.describe()
-        parts = [self.drill_name]
+        if self.sets > 1 and self.side:
+            # Translators: a work step in brief; {drill} its name, {n} of {sets} the set, {leg} "left leg".
+            return _("{drill}, set {n} of {sets}, {leg}").format(
+                drill=self.drill_name, n=self.set_no, sets=self.sets, leg=side_leg(self.side))
         if self.sets > 1:
-            parts.append(f"set {self.set_no} of {self.sets}")
+            return _("{drill}, set {n} of {sets}").format(drill=self.drill_name, n=self.set_no, sets=self.sets)
         if self.side:
-            parts.append(f"{self.side} leg")
-        return ", ".join(parts)
+            return _("{drill}, {leg}").format(drill=self.drill_name, leg=side_leg(self.side))
+        return self.drill_name
 
     def describe(self) -> str:
         """A short line: what this step is, as the plan and "next up" show it."""
-        side = f", {self.side} leg" if self.side else ""
-        sets = f" set {self.set_no} of {self.sets}" if self.sets > 1 else ""
         if self.kind is StepKind.WORK and self.mode is not None:
-            word = WORK_MODES[self.mode].plan_word
+            what = self._what()
+            word = plan_word(self.mode)
             if self.reps is not None:
-                return f"{self.drill_name}{sets}{side}: {self.reps} reps ({word})"
-            return f"{self.drill_name}{sets}{side}: {word}"
+                # Translators: a set in the plan; {what} is "Weighted hip hinge set 1 of 2, left leg",
+                # {reps} the reps, {how} "paced", "you count" or "hold".
+                return ngettext("{what}: {reps} rep ({how})", "{what}: {reps} reps ({how})", self.reps).format(
+                    what=what, reps=self.reps, how=word)
+            # Translators: a hold in the plan; {what} is the drill, set and side, {how} "hold".
+            return _("{what}: {how}").format(what=what, how=word)
         if self.kind is StepKind.GET_READY:
-            return f"Get ready: {self.drill_name}{side}"
+            return get_ready_text(self.drill_name, self.side)
         if self.kind is StepKind.SWITCH_SIDES:
-            return f"Switch sides to the {self.side} leg"
+            # Translators: {leg} is "left leg" or "right leg".
+            return _("Switch sides to the {leg}").format(leg=side_leg(self.side))
         if self.kind is StepKind.REST:
-            return "Rest"
+            return _("Rest")
         if self.kind is StepKind.CAUTION:
-            return f"Caution: {self.drill_name}"
-        return "Session complete"
+            # Translators: a caution step in the plan; {drill} is the drill it warns about.
+            return _("Caution: {drill}").format(drill=self.drill_name)
+        return _("Session complete")
+
+    def _what(self) -> str:
+        """The drill, its set and its side, as the plan writes them ("Banded hip hinge set 1 of 2, left leg")."""
+        if self.sets > 1 and self.side:
+            # Translators: {drill} the drill's name, {n} of {sets} the set, {leg} "left leg" or "right leg".
+            return _("{drill} set {n} of {sets}, {leg}").format(
+                drill=self.drill_name, n=self.set_no, sets=self.sets, leg=side_leg(self.side))
+        if self.sets > 1:
+            return _("{drill} set {n} of {sets}").format(drill=self.drill_name, n=self.set_no, sets=self.sets)
+        if self.side:
+            return _("{drill}, {leg}").format(drill=self.drill_name, leg=side_leg(self.side))
+        return self.drill_name
 
 
 @dataclass(frozen=True)
@@ -137,16 +202,23 @@ class Timeline:
     session: Session
     dose: Dose
     steps: tuple[Step, ...]
+    language: str = "en"  # the language its words are in (hinge_timer/i18n.py)
+    # The session as its file says it, in its own language (``session`` is it in ``language``): what the
+    # history stores (its title, its drills' names), so a run is one session whatever language it was done in.
+    original: Session | None = None
     total: float = field(init=False)
     has_open: bool = field(init=False)
 
     def __post_init__(self) -> None:
+        if self.original is None:
+            object.__setattr__(self, "original", self.session)
         object.__setattr__(self, "total", sum(s.planned for s in self.steps))
         object.__setattr__(self, "has_open", any(s.is_open and s.planned for s in self.steps))
 
     def to_json(self) -> dict[str, Any]:
         return {
             "title": self.session.title,
+            "language": self.language,
             "dose": self.dose,
             "total_seconds": self.total,
             "total_is_estimate": self.has_open,
@@ -169,31 +241,49 @@ class Timeline:
                         {"start": p.start, "seconds": p.seconds, "label": p.label, "say": p.say, "rep": p.rep}
                         for p in s.phases
                     ],
-                    "cues": [{"at": c.at, "kind": c.kind.value, "text": c.text} for c in s.cues],
+                    "cues": [{"at": c.at, "kind": c.kind.value, "msg": c.msg, "text": c.text, "critical": c.critical}
+                             for c in s.cues],
                 }
                 for s in self.steps
             ],
         }
 
 
+def set_complete_msg(sets: int) -> str:
+    return "set_complete" if sets > 1 else "drill_complete"
+
+
+def set_complete_cue(at: float, drill_name: str, set_no: int, sets: int) -> Cue:
+    return _cue(at, CueKind.SET_COMPLETE, set_complete_msg(sets), drill=drill_name, n=set_no, sets=sets)
+
+
 def set_complete_text(drill_name: str, set_no: int, sets: int) -> str:
-    return f"Set {set_no} of {sets} complete" if sets > 1 else f"{drill_name} complete"
+    return cue_text(set_complete_msg(sets), drill=drill_name, n=set_no, sets=sets)
+
+
+def get_ready_cue(drill_name: str, side: str | None) -> Cue:
+    """The get-ready's spoken line: "Get ready: Banded hip hinge, left leg"."""
+    if side:
+        return _cue(0, CueKind.NEXT_UP, "get_ready_side", drill=drill_name, leg=side_leg(side))
+    return _cue(0, CueKind.NEXT_UP, "get_ready", drill=drill_name)
 
 
 def get_ready_text(drill_name: str, side: str | None) -> str:
-    """The get-ready's spoken line: "Get ready: Banded hip hinge, left leg"."""
-    which = f", {side} leg" if side else ""
-    return f"Get ready: {drill_name}{which}"
+    return get_ready_cue(drill_name, side).text
 
 
 def _countdown(duration: float) -> list[Cue]:
-    return [Cue(duration - n, CueKind.COUNTDOWN, str(n)) for n in (3, 2, 1) if duration - n > 0]
+    return [Cue(duration - n, CueKind.COUNTDOWN, str(n), "countdown") for n in (3, 2, 1) if duration - n > 0]
+
+
+def _phase_cue(p: PhaseSpan) -> Cue:
+    return Cue(p.start, CueKind.PHASE, p.say, "phase", p.critical)
 
 
 def _phases(tempo: tuple[Phase, ...], rep: int | None, offset: float) -> list[PhaseSpan]:
     out = []
     for ph in tempo:
-        out.append(PhaseSpan(offset, float(ph.seconds), ph.phase, ph.spoken, rep))
+        out.append(PhaseSpan(offset, float(ph.seconds), ph.phase, ph.spoken, rep, ph.is_critical))
         offset += ph.seconds
     return out
 
@@ -206,7 +296,7 @@ def _cycle_through(cycle: tuple[Phase, ...], hold: float) -> list[PhaseSpan]:
         for ph in cycle:
             if t >= hold:
                 break
-            out.append(PhaseSpan(t, float(min(ph.seconds, hold - t)), ph.phase, ph.spoken, None))
+            out.append(PhaseSpan(t, float(min(ph.seconds, hold - t)), ph.phase, ph.spoken, None, ph.is_critical))
             t += ph.seconds
     return out
 
@@ -255,50 +345,52 @@ class _Builder:
         if d.caution:
             self.add(
                 StepKind.CAUTION, i, None,
-                cues=[Cue(0, CueKind.CAUTION, f"Caution before {d.name}. Read the warning on screen.")],
+                cues=[_cue(0, CueKind.CAUTION, "caution", drill=d.name)],
             )
         if get_ready:
             self.add(
                 StepKind.GET_READY, i, float(get_ready), side=sides[0], set_no=1, sets=sets,
-                cues=[Cue(0, CueKind.NEXT_UP, get_ready_text(d.name, sides[0])), *_countdown(get_ready)],
+                cues=[get_ready_cue(d.name, sides[0]), *_countdown(get_ready)],
             )
         for set_no in range(1, sets + 1):
             for k, side in enumerate(sides):
                 if k > 0 and switch:
                     self.add(
                         StepKind.SWITCH_SIDES, i, float(switch), side=side, set_no=set_no, sets=sets,
-                        cues=[Cue(0, CueKind.SWITCH_SIDES, f"Switch sides: {side} leg"), *_countdown(switch)],
+                        cues=[_cue(0, CueKind.SWITCH_SIDES, "switch_sides", leg=side_leg(side)), *_countdown(switch)],
                     )
                 end_of_set = k == len(sides) - 1
                 self.work(i, d, set_no, sets, side, end_of_set)
             if set_no < sets and rest_sets:
-                nxt = f"set {set_no + 1} of {sets}" + (f", {sides[0]} leg" if sides[0] else "")
-                cues = [Cue(0, CueKind.REST, "Rest"), *_countdown(rest_sets)]
+                cues = [_cue(0, CueKind.REST, "rest"), *_countdown(rest_sets)]
                 if rest_sets > NEXT_UP_AT + 4:
-                    cues.append(Cue(NEXT_UP_AT, CueKind.NEXT_UP, f"Next up: {nxt}"))
+                    if sides[0]:
+                        cues.append(_cue(NEXT_UP_AT, CueKind.NEXT_UP, "next_up_set_side", n=set_no + 1, sets=sets,
+                                         leg=side_leg(sides[0])))
+                    else:
+                        cues.append(_cue(NEXT_UP_AT, CueKind.NEXT_UP, "next_up_set", n=set_no + 1, sets=sets))
                 self.add(StepKind.REST, i, float(rest_sets), set_no=set_no + 1, sets=sets, side=sides[0], cues=cues)
         if not last:
             rest = d.rest_after if d.rest_after is not None else defaults.rest_between_drills
             if rest:
                 nxt_drill = self.session.drills[i + 1]
-                cues = [Cue(0, CueKind.REST, "Rest"), *_countdown(rest)]
+                cues = [_cue(0, CueKind.REST, "rest"), *_countdown(rest)]
                 if rest > NEXT_UP_AT + 4:
-                    cues.append(Cue(NEXT_UP_AT, CueKind.NEXT_UP, f"Next up: {nxt_drill.name}"))
+                    cues.append(_cue(NEXT_UP_AT, CueKind.NEXT_UP, "next_up_drill", drill=nxt_drill.name))
                 self.add(StepKind.REST, i, float(rest), cues=cues)
 
     def work(self, i: int, d: Drill, set_no: int, sets: int, side: str | None, end_of_set: bool) -> None:
-        done_text = set_complete_text(d.name, set_no, sets)
         common: dict[str, Any] = dict(side=side, set_no=set_no, sets=sets, ends_set=end_of_set)
-        cues = [Cue(0, CueKind.GO, "Go")]
+        cues = [_cue(0, CueKind.GO, "go")]
         if d.hold is not None:
             hold = float(d.hold.pick(self.dose))
             phases = _cycle_through(d.cycle, hold) if d.cycle else []
-            cues += [Cue(p.start, CueKind.PHASE, p.say) for p in phases]
+            cues += [_phase_cue(p) for p in phases]
             if hold >= HALFWAY_MIN_HOLD:
-                cues.append(Cue(hold / 2, CueKind.HALFWAY, "Halfway"))
+                cues.append(_cue(hold / 2, CueKind.HALFWAY, "halfway"))
             cues += _countdown(hold)
             if end_of_set:
-                cues.append(Cue(hold, CueKind.SET_COMPLETE, done_text))
+                cues.append(set_complete_cue(hold, d.name, set_no, sets))
             mode = WorkMode.HOLD_RELAX if d.cycle else WorkMode.HOLD
             self.add(StepKind.WORK, i, hold, mode=mode, phases=phases, cues=cues, **common)
             return
@@ -310,13 +402,13 @@ class _Builder:
             for r in range(1, reps + 1):
                 start = (r - 1) * rep_len
                 if r == reps and reps > 1:
-                    cues.append(Cue(start, CueKind.LAST_REP, "Last rep"))
+                    cues.append(_cue(start, CueKind.LAST_REP, "last_rep"))
                 rep_phases = _phases(d.tempo, r, start)
-                cues += [Cue(p.start, CueKind.PHASE, p.say) for p in rep_phases]
+                cues += [_phase_cue(p) for p in rep_phases]
                 phases += rep_phases
             total = rep_len * reps
             if end_of_set:
-                cues.append(Cue(total, CueKind.SET_COMPLETE, done_text))
+                cues.append(set_complete_cue(total, d.name, set_no, sets))
             self.add(StepKind.WORK, i, total, reps=reps, mode=WorkMode.PACED_REPS, phases=phases, cues=cues, **common)
             return
         # Counted by the user: no clock. "Last rep" and "set complete" come from the runner.
@@ -324,13 +416,15 @@ class _Builder:
 
 
 def compile_timeline(session: Session, dose: Dose | None = None) -> Timeline:
-    """Turn a session into the ordered steps the runner walks."""
+    """Turn a session into the ordered steps the runner walks, in the current language (i18n.language()):
+    the session's own words in it where the file has them (``Session.localized``), the app's cues in it."""
+    original, session = session, session.localized(language())
     b = _Builder(session, dose or session.defaults.dose)
     n = len(session.drills)
     for i, d in enumerate(session.drills):
         b.drill(i, d, last=i == n - 1)
-    b.add(StepKind.DONE, -1, 0.0, cues=[Cue(0, CueKind.SESSION_COMPLETE, "Session complete. Well done.")])
-    return Timeline(session=session, dose=b.dose, steps=tuple(b.steps))
+    b.add(StepKind.DONE, -1, 0.0, cues=[_cue(0, CueKind.SESSION_COMPLETE, "session_complete")])
+    return Timeline(session=session, dose=b.dose, steps=tuple(b.steps), language=language(), original=original)
 
 
 def resume_get_ready(timeline: Timeline, at: int) -> Step | None:
@@ -353,7 +447,7 @@ def resume_get_ready(timeline: Timeline, at: int) -> Step | None:
         index=at, kind=StepKind.GET_READY, drill=step.drill, drill_name=step.drill_name, set_no=step.set_no,
         sets=step.sets, side=step.side, reps=None, mode=None, ends_set=False, duration=seconds,
         start=step.start, estimated=step.estimated,
-        cues=(Cue(0, CueKind.NEXT_UP, get_ready_text(step.drill_name, step.side)), *_countdown(seconds)),
+        cues=(get_ready_cue(step.drill_name, step.side), *_countdown(seconds)),
     )
 
 
@@ -374,9 +468,8 @@ def retime(timeline: Timeline, step: Step, duration: float) -> Step:
     if step.mode is WorkMode.HOLD_RELAX:
         cycle = timeline.session.drills[step.drill].cycle or ()
         phases = tuple(_cycle_through(cycle, duration))
-        cues += [Cue(p.start, CueKind.PHASE, p.say) for p in phases]
-    if any(c.kind is CueKind.HALFWAY for c in step.cues):
-        cues.append(Cue(duration / 2, CueKind.HALFWAY, "Halfway"))
+        cues += [_phase_cue(p) for p in phases]
+    cues += [c._replace(at=duration / 2) for c in step.cues if c.kind is CueKind.HALFWAY]
     cues += _countdown(duration)
-    cues += [Cue(duration, c.kind, c.text) for c in step.cues if c.kind is CueKind.SET_COMPLETE]
+    cues += [c._replace(at=duration) for c in step.cues if c.kind is CueKind.SET_COMPLETE]
     return replace(step, duration=duration, phases=phases, cues=tuple(sorted(cues, key=lambda c: c.at)))

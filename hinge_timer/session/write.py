@@ -33,16 +33,19 @@ from pydantic_core import PydanticUndefined
 from tomlkit.container import Container
 from tomlkit.items import AbstractTable, AoT, Array, Comment, InlineTable, Item, Null, Table, Whitespace
 
-from .model import Defaults, Drill, Phase, Session, Span
+from .model import Defaults, Drill, Phase, Session, SessionWords, Span
 
 # The house order of keys (sessions/*.toml); keys not listed follow, in the order given.
-ROOT_ORDER = ("format", "title", "summary")
+ROOT_ORDER = ("format", "title", "summary", "language")
 DEFAULTS_ORDER = ("get_ready", "rest_between_sets", "rest_between_drills", "switch_sides", "dose")
 DRILL_ORDER = (
     "name", "movement", "hold", "reps", "sets", "sides", "get_ready", "rest_between_sets", "switch_sides",
     "rest_after", "equipment", "caution", "how", "cues", "tempo", "cycle",
 )
-PHASE_ORDER = ("phase", "seconds", "say")
+PHASE_ORDER = ("phase", "seconds", "say", "critical")
+# A translation's keys (``[translations.<code>]`` and its ``[[translations.<code>.drill]]``), in house order.
+WORDS_ORDER = ("title", "summary")
+DRILL_WORDS_ORDER = ("name", "equipment", "caution", "how", "cues", "tempo", "cycle")
 # Text written as a multi-line string, wrapped (paragraphs are separated by blank lines).
 LONG_TEXT_KEYS = frozenset({"summary", "how", "caution"})
 # Lists always written one item a line.
@@ -71,7 +74,30 @@ def _phases(phases: Sequence[Phase]) -> list[dict[str, Any]]:
         item: dict[str, Any] = {"phase": p.phase, "seconds": p.seconds}
         if p.say is not None:
             item["say"] = p.say
+        if p.critical is not None:
+            item["critical"] = p.critical
         out.append(item)
+    return out
+
+
+def _words_data(words: SessionWords) -> dict[str, Any]:
+    """A translation as TOML-shaped data; a field left out stays out."""
+    out: dict[str, Any] = {k: getattr(words, k) for k in WORDS_ORDER if getattr(words, k) is not None}
+    drills = []
+    for dw in words.drills:
+        d: dict[str, Any] = {}
+        for key in DRILL_WORDS_ORDER:
+            value = getattr(dw, key)
+            if value is None:
+                continue
+            if key in PHASE_KEYS:
+                value = [{k: v for k, v in (("phase", p.phase), ("say", p.say)) if v is not None} for p in value]
+            elif isinstance(value, tuple):
+                value = list(value)
+            d[key] = value
+        drills.append(d)
+    if drills:
+        out["drill"] = drills
     return out
 
 
@@ -120,6 +146,10 @@ def to_data(session: Session) -> dict[str, Any]:
     if defaults:
         out["defaults"] = defaults
     out["drill"] = [_drill_data(d) for d in session.drills]
+    if session.language != "en":
+        out["language"] = session.language
+    if session.translations:
+        out["translations"] = {code: _words_data(w) for code, w in session.translations.items()}
     return out
 
 
@@ -220,18 +250,37 @@ def dump_data(data: Mapping[str, Any]) -> str:
     """A clean new file for ``data`` in the house style (any TOML-representable data, valid or not)."""
     root: dict[str, Any] = {}
     sections: list[str] = []
+    translations = ""
     for key in _ordered(data, ROOT_ORDER + ("defaults", "drill")):
         value = data[key]
         if value is None or (key == "defaults" and value == {}):  # no defaults: no [defaults]
             continue
-        if isinstance(value, Mapping):
+        if key == "translations" and _is_translations(value):
+            translations = _translations_text(value)
+        elif isinstance(value, Mapping):
             sections.append(_section(key, value, array=False))
         elif _is_table_list(value):
             sections.extend(_section(key, v, array=True) for v in value)
         else:
             root[key] = value
     parts = [_pairs(root, ROOT_ORDER)] if root else []
-    return "\n".join(parts + sections)
+    return "\n".join(parts + sections + ([translations] if translations else []))
+
+
+def _is_translations(value: Any) -> bool:
+    return isinstance(value, Mapping) and all(isinstance(v, Mapping) for v in value.values())
+
+
+def _translations_text(translations: Mapping[str, Mapping[str, Any]]) -> str:
+    """``[translations.<code>]`` with the session's words, then a ``[[translations.<code>.drill]]`` a drill."""
+    blocks: list[str] = []
+    for code, words in translations.items():
+        head = {k: v for k, v in words.items() if k != "drill"}
+        blocks.append(f"[translations.{_key(code)}]\n" + _pairs(head, WORDS_ORDER))
+        drills = words.get("drill")
+        for d in (drills or ()) if _is_table_list(drills) else ():
+            blocks.append(f"[[translations.{_key(code)}.drill]]\n" + _pairs(d, DRILL_WORDS_ORDER))
+    return "\n".join(blocks)
 
 
 def dump(session: Session) -> str:
@@ -641,7 +690,8 @@ def update_data(text: str, data: Mapping[str, Any], origins: Sequence[int | None
     if "\r\n" in text and text.count("\r\n") == text.count("\n"):  # a Windows file stays one
         return update_data(text.replace("\r\n", "\n"), data, origins).replace("\n", "\r\n")
     doc = tomlkit.parse(text)
-    _sync_table(doc, data, Session, ROOT_ORDER, skip=frozenset({"defaults", "drill"}))
+    _sync_table(doc, data, Session, ROOT_ORDER, skip=frozenset({"defaults", "drill", "translations"}))
+    translations = _translations_after(doc, data, origins)
 
     # [defaults]
     add_defaults: str | None = None
@@ -694,10 +744,42 @@ def update_data(text: str, data: Mapping[str, Any], origins: Sequence[int | None
         elif new_drills is not None:
             _insert(doc, "drill", _new_item("drill", new_drills), ROOT_ORDER)
 
+    if translations is not None and "translations" in doc:
+        del doc["translations"]
     out = doc.as_string()
     if arrangement is not None or add_defaults is not None or drop_defaults:
         out = _arrange(out, arrangement, add_defaults, drop_defaults)
+    if translations:
+        out = out.rstrip("\n") + "\n\n" + _translations_text(translations)
     return out
+
+
+def _translations_after(doc: tomlkit.TOMLDocument, data: Mapping[str, Any],
+                        origins: Sequence[int | None] | None) -> Mapping[str, Mapping[str, Any]] | None:
+    """The translations the file is to have, when they differ from its own (else None: left as they are).
+
+    Translated drills follow the drills by position, so when the editor moves, adds or removes a drill
+    (``origins``) each language's drills move with them (a new drill has none: its own words are shown)."""
+    new = data.get("translations")
+    old = doc.item("translations").unwrap() if "translations" in doc else None
+    if new is not None and not _is_translations(new):
+        return None  # not translations at all: the loader says what is wrong with the file as it is
+    if origins is not None and new:
+        moved: dict[str, Any] = {}
+        for code, words in new.items():
+            drills = list(words.get("drill") or ())
+            words = dict(words)
+            if drills:
+                words["drill"] = [drills[o] if o is not None and o < len(drills) else {} for o in origins]
+                while words["drill"] and not words["drill"][-1]:
+                    words["drill"].pop()
+                if not words["drill"]:
+                    del words["drill"]
+            moved[code] = words
+        new = moved
+    if _strict_equal(old, new if new else None):
+        return None
+    return new or {}
 
 
 def update(text: str, session: Session, origins: Sequence[int | None] | None = None) -> str:

@@ -36,7 +36,8 @@ from typing import TYPE_CHECKING, Callable
 
 from ..engine.clock import NS
 from ..engine.runner import Outcome, Runner
-from ..session.kinds import STEP_KINDS
+from ..i18n import N_, _
+from ..session.kinds import resume_word
 from ..session.timeline import StepKind
 from .writer import BUSY_MS, Boundary, HistoryWriter, Interrupted, NewRun, Row, TakeOver
 
@@ -84,16 +85,25 @@ def owner_alive(owner: str | None) -> bool:
 
 
 def resume_label(step: Step) -> str:
-    """ "Jefferson curl, set 2 of 3, right side" for the step a run resumes at."""
-    parts = [step.drill_name or "the end of the session"]
+    """ "Jefferson curl, set 2 of 3, right side" for the step a run resumes at, in the current language.
+
+    Shown from the run's ``resume_step`` and its session's timeline when Home offers to resume
+    (app/history.py); the ``resume_label`` column keeps it as it was said when written, only for a run
+    whose session can no longer be compiled."""
+    parts = [step.drill_name or _("the end of the session")]
     if step.sets > 1 and step.set_no:
-        parts.append(f"set {step.set_no} of {step.sets}")
+        parts.append(_("set {n} of {sets}").format(n=step.set_no, sets=step.sets))
     if step.side:
-        parts.append(f"{step.side} side")
-    word = STEP_KINDS[step.kind].resume_word  # "caution", "rest" (session/kinds.py)
+        parts.append(_(SIDE_NAMES[step.side]) if step.side in SIDE_NAMES else step.side)
+    word = resume_word(step.kind)  # "caution", "rest" (session/kinds.py)
     if word:
         parts.append(word)
-    return ", ".join(parts)
+    # Translators: the parts of a place in a session, "Jefferson curl, set 2 of 3, right side, rest".
+    return _(", ").join(parts)
+
+
+# Translators: a side where a session resumes ("Jefferson curl, set 2 of 3, right side").
+SIDE_NAMES = {"left": N_("left side"), "right": N_("right side")}
 
 
 @dataclass
@@ -273,11 +283,16 @@ class Recorder:
         """A set as stored: its planned and done seconds on the session's own clock (what the plan says:
         "60 s held of 60"), the time it was paused as lived (like the run's time)."""
         step = self.timeline.steps[o.step]
-        return {"step": o.step, "drill": o.drill, "drill_name": step.drill_name, "set_no": step.set_no,
+        return {"step": o.step, "drill": o.drill, "drill_name": self._drill_name(o.drill), "set_no": step.set_no,
                 "sets": step.sets, "side": step.side, "planned_reps": step.reps,
                 "planned_seconds": o.planned_seconds, "status": o.status, "reason": o.reason,
                 "reps_done": o.reps_done, "seconds_done": o.seconds_done, "at": now, "pauses": o.pauses,
                 "paused_seconds": o.paused_seconds / self.source.speed}
+
+    def _drill_name(self, drill: int) -> str:
+        """The drill's name as its file says it (not in the language the run is in: ``Timeline.original``)."""
+        original = self.timeline.original or self.timeline.session
+        return original.drills[drill].name
 
     # -- what the writer says (on the owner's thread) -----------------------------------------------
     def poll(self) -> None:

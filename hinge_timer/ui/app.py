@@ -17,9 +17,12 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from ..app import instance
 from ..app.instance import Request
+from .. import i18n
+from ..i18n import _
 from ..plaintext import controls_escaped, printable
 from ..settings import SettingsStore, data_dir, sessions_dir
 from . import dialogs
+from .language import RESTART
 from .main_window import MainWindow
 from .shown import when_shown
 
@@ -50,8 +53,9 @@ def install_error_handling(window_getter) -> None:
         summary = f"{kind.__name__}: {value}"
         if summary not in shown:
             shown.append(summary)
-            dialogs.show_error(window_getter(), "Something went wrong",
-                               f"{summary}\n\nThe details are in the log. The session goes on where it can.")
+            # Translators: {error} the error's name and message, as Python gives them (not translated).
+            dialogs.show_error(window_getter(), _("Something went wrong"), _(
+                "{error}\n\nThe details are in the log. The session goes on where it can.").format(error=summary))
 
     sys.excepthook = hook
 
@@ -62,9 +66,10 @@ def missing_display() -> str | None:
         return None
     if any(os.environ.get(name) for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")):
         return None
-    return ("hinge-timer: no screen to open the window on (DISPLAY and WAYLAND_DISPLAY are not set).\n"
-            "Start it from a desktop session, or follow a session in this terminal with:\n"
-            "  hinge-timer run --terminal [FILE]")
+    # Translators: printed on the command line; "hinge-timer run --terminal [FILE]" is a command: keep it.
+    return _("hinge-timer: no screen to open the window on (DISPLAY and WAYLAND_DISPLAY are not set).\n"
+             "Start it from a desktop session, or follow a session in this terminal with:\n"
+             "  hinge-timer run --terminal [FILE]")
 
 
 def _interrupt_on_sigint(app: QApplication, window: MainWindow) -> QTimer:
@@ -156,9 +161,15 @@ def own_options(args, fullscreen: bool) -> list[str]:
 
 def options_line(options: list[str]) -> str:
     """What a start with options of its own prints when a window is already open on its data folder."""
-    named = " and ".join(options) if len(options) < 3 else ", ".join(options[:-1]) + " and " + options[-1]
-    return (f"Hinge Timer is already open for this data folder: brought it to the front; close it first "
-            f"to start with {named}")
+    if len(options) == 1:
+        named = options[0]
+    else:
+        # Translators: a list of command-line options ("--kiosk, --speed and --audio"): {options} all but the
+        # last, separated by ", "; {last} the last.
+        named = _("{options} and {last}").format(options=", ".join(options[:-1]), last=options[-1])
+    # Translators: printed on the command line; {options} the options this start was given ("--kiosk").
+    return _("Hinge Timer is already open for this data folder: brought it to the front; close it first "
+             "to start with {options}").format(options=named)
 
 
 def bring_to_front(window: QWidget) -> None:
@@ -182,17 +193,22 @@ def start_request(start_file: str | None, dose: str | None) -> Request:
 
 def handed_over_line(answer: str, request: Request) -> str:
     """The one line a second start prints before it ends, by what the first said it does."""
-    said = "Hinge Timer is already open: brought it to the front"
     name = printable(request.shown_name, limit=80)
+    # Translators: the lines a second start prints on the command line; {session} the session file's name
+    # (or a built-in session's) it was asked to open.
     if request.command != instance.RUN or answer == "shown":
-        return said
+        return _("Hinge Timer is already open: brought it to the front")
     if answer == "started":  # (it is opened there; one that does not load is said there in a dialog)
-        return f"{said} and asked it to open {name}"
+        return _("Hinge Timer is already open: brought it to the front and asked it to open {session}").format(
+            session=name)
     if answer == "busy":
-        return f"{said}; a session is running there, so {name} was not opened"
+        return _("Hinge Timer is already open: brought it to the front; a session is running there, so {session} "
+                 "was not opened").format(session=name)
     if answer == "occupied":
-        return f"{said}; a dialog or the help is open there, so {name} was not opened: close it and start again"
-    return f"{said}; it is a kiosk, which opens no file, so {name} was not opened"
+        return _("Hinge Timer is already open: brought it to the front; a dialog or the help is open there, so "
+                 "{session} was not opened: close it and start again").format(session=name)
+    return _("Hinge Timer is already open: brought it to the front; it is a kiosk, which opens no file, so "
+             "{session} was not opened").format(session=name)
 
 
 class SecondStarts(QObject):
@@ -256,9 +272,12 @@ class SecondStarts(QObject):
     def not_started(self, request: Request) -> None:
         """A session is running: say, on its screen, that the file asked for was not opened."""
         name = printable(request.shown_name, limit=60)  # short on the status line, whole in its detail
-        self.window.messages.info("session", f"Not started: {name}", part="status", detail=(
-            f"Hinge Timer was started again with {name}: it was not opened, so that this session goes on. "
-            f"Open it from Home when you are done."))
+        # Translators: on the session screen's status line; {session} the session file's name.
+        self.window.messages.info("session", _("Not started: {session}").format(session=name), part="status",
+                                  # Translators: {session} the session file's name.
+                                  detail=_("Hinge Timer was started again with {session}: it was not opened, so "
+                                           "that this session goes on. Open it from Home when you are done.").format(
+                                      session=name))
 
     @Slot(object)
     def on_request_confirmed(self, request: Request) -> None:
@@ -341,6 +360,10 @@ def _run_window(app: QApplication, args, folder: Path, start: instance.Start, st
                 dose: str | None, fullscreen: bool, resume: bool) -> int:
     store = SettingsStore(folder)
     settings = store.load()
+    from .language import install as install_language
+
+    # The app's words were chosen by the command line (i18n.set_language); Qt's own and QLocale follow them.
+    _qt_words = install_language(app, i18n.language())  # noqa: F841 (kept alive for exec())
     from ..kiosk import site_config_file, site_config_present
 
     if (getattr(args, "audio", None) or settings.audio) == "qt" and (start_file is not None or resume):
@@ -370,7 +393,7 @@ def _run_window(app: QApplication, args, folder: Path, start: instance.Start, st
     _sigint_timer = _interrupt_on_sigint(app, window)  # noqa: F841 (kept alive for exec())
     if store.problem and kiosk is None:  # e.g. a corrupt settings.json, moved aside: say so once, go on
         log.warning(store.problem)
-        QTimer.singleShot(0, lambda: dialogs.show_error(window, "Settings were reset", store.problem or ""))
+        QTimer.singleShot(0, lambda: dialogs.show_error(window, _("Settings were reset"), store.problem or ""))
     watchdog = _systemd_watchdog(app)  # noqa: F841 (kept alive for exec())
     second_starts = SecondStarts(window, start, lambda: window.home.dose)
     if kiosk is not None or fullscreen or settings.fullscreen:  # a kiosk is full screen from its first frame
@@ -386,13 +409,18 @@ def _run_window(app: QApplication, args, folder: Path, start: instance.Start, st
         if resume:  # `resume`: pick up the interrupted run, or say there is none
             offer = window.history_service.offer
             if offer is None or not offer.resumable:
-                why = offer.text if offer is not None else ""
-                print(controls_escaped("hinge-timer: there is no interrupted run to resume." + (f" {why}" if why else "")),
-                      file=sys.stderr)  # `why` names a drill from the user's file
+                why = offer.text if offer is not None else ""  # (it names a drill from the user's file)
+                if why:
+                    # Translators: printed on the command line; {why} why the run cannot be resumed.
+                    line = _("hinge-timer: there is no interrupted run to resume. {why}").format(why=why)
+                else:
+                    line = _("hinge-timer: there is no interrupted run to resume.")
+                print(controls_escaped(line), file=sys.stderr)
                 window.close()
                 return 1
             when_shown(window, window.resume_interrupted)
-        return app.exec()
+        code = app.exec()
+        return RESTART if window.restart_requested and code == 0 else code
     finally:
         second_starts.close()
         signal.signal(signal.SIGINT, previous_sigint)

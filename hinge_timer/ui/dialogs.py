@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
+from ..i18n import _
+
 if TYPE_CHECKING:  # the dialogs' classes load when a dialog first opens, not before Home paints
     from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
@@ -38,7 +40,7 @@ def ask_choice(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text:
 
     box = message_box(parent, icon, title, text, informative)
     buttons = [(box.addButton(label, role), answer) for answer, label, role in choices]
-    box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+    box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
     box.exec()
     clicked = box.clickedButton()
     return next((answer for button, answer in buttons if clicked is button), "cancel")
@@ -82,14 +84,16 @@ def problems_dialog(parent: QWidget | None, title: str, where: str, problems: st
     text.setFont(font)
     status = plain_label(dialog, "", name="problems_status", wrap=True)
     buttons = QDialogButtonBox(dialog)
-    close = buttons.addButton("Close", QDialogButtonBox.ButtonRole.RejectRole)
+    close = buttons.addButton(_("Close"), QDialogButtonBox.ButtonRole.RejectRole)
     close.setObjectName("problems_close")
     close.clicked.connect(dialog.reject)
     if recheck is not None:
-        reload = buttons.addButton("Reload", QDialogButtonBox.ButtonRole.ActionRole)
+        # Translators: a button that checks a session file again.
+        reload = buttons.addButton(_("Reload"), QDialogButtonBox.ButtonRole.ActionRole)
         reload.setObjectName("problems_reload")
-        reload.setToolTip("Check the file again, after you have fixed and saved it")
-        status.setText("Fix the file in your editor, save it, then press Reload.")
+        reload.setToolTip(_("Check the file again, after you have fixed and saved it"))
+        # Translators: "Reload" is the button's name (as translated).
+        status.setText(_("Fix the file in your editor, save it, then press Reload."))
 
         def done(new_problems: str | None) -> None:
             if new_problems is None:
@@ -97,13 +101,13 @@ def problems_dialog(parent: QWidget | None, title: str, where: str, problems: st
                 return
             text.setPlainText(new_problems)
             reload.setEnabled(True)
-            reload.setText("Reload")
-            status.setText("Still not right: the problems above are what the file holds now.")
+            reload.setText(_("Reload"))
+            status.setText(_("Still not right: the problems above are what the file holds now."))
 
         def on_reload() -> None:
             reload.setEnabled(False)
-            reload.setText("Checking…")
-            status.setText("Checking the file again…")
+            reload.setText(_("Checking…"))
+            status.setText(_("Checking the file again…"))
             recheck(done)
 
         reload.clicked.connect(on_reload)
@@ -126,7 +130,8 @@ def confirm(parent: QWidget | None, title: str, text: str, yes: str) -> bool:
 
     box = message_box(parent, QMessageBox.Icon.Question, title, text)
     ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
-    box.addButton("Keep going", QMessageBox.ButtonRole.RejectRole)
+    # Translators: the button that answers "no" to a question such as "Quit Hinge Timer?" or "Delete this session?".
+    box.addButton(_("Keep going"), QMessageBox.ButtonRole.RejectRole)
     box.exec()
     return box.clickedButton() is ok
 
@@ -134,14 +139,18 @@ def confirm(parent: QWidget | None, title: str, text: str, yes: str) -> bool:
 def choose_session_file(parent: QWidget | None, folder: str) -> str | None:
     from PySide6.QtWidgets import QFileDialog
 
-    path, _ = QFileDialog.getOpenFileName(parent, "Open a session", folder, "Sessions (*.toml);;All files (*)")
+    # Translators: the kinds of file in the file dialog; {pattern} is the file names' pattern ("*.toml").
+    kinds = ";;".join((_("Sessions ({pattern})").format(pattern="*.toml"),
+                       _("All files ({pattern})").format(pattern="*")))
+    path, _filter = QFileDialog.getOpenFileName(parent, _("Open a session"), folder, kinds)
     return path or None
 
 
 def choose_save_file(parent: QWidget | None, suggested: str) -> str | None:
     from PySide6.QtWidgets import QFileDialog
 
-    path, _ = QFileDialog.getSaveFileName(parent, "Export the history", suggested, "CSV files (*.csv)")
+    path, _filter = QFileDialog.getSaveFileName(parent, _("Export the history"), suggested,
+                                                _("CSV files ({pattern})").format(pattern="*.csv"))
     return path or None
 
 
@@ -149,12 +158,14 @@ def choose_export_file(parent: QWidget | None, suggested: str) -> str | None:
     """Where to save a copy of a session (Home's Export…), to share it."""
     from PySide6.QtWidgets import QFileDialog
 
-    path, _ = QFileDialog.getSaveFileName(parent, "Export a session", suggested, "Sessions (*.toml)")
+    path, _filter = QFileDialog.getSaveFileName(parent, _("Export a session"), suggested,
+                                                _("Sessions ({pattern})").format(pattern="*.toml"))
     return path or None
 
 
 def ask_pin(parent: QWidget | None, prompt: str) -> str | None:
     from PySide6.QtWidgets import QInputDialog, QLineEdit
 
-    pin, ok = QInputDialog.getText(parent, "Kiosk", prompt, QLineEdit.EchoMode.Password)
+    # Translators: the title of the dialog that asks the kiosk's administrator for the PIN.
+    pin, ok = QInputDialog.getText(parent, _("Kiosk"), prompt, QLineEdit.EchoMode.Password)
     return pin if ok else None

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from ..app import commands
 from .. import timefmt
+from ..i18n import _
 from . import theme
 from .widgets import plain_label
 
@@ -18,8 +19,10 @@ if TYPE_CHECKING:
 
 def summarise(result: RunResult) -> str:
     """The time taken, then one line per drill (plain text: drill names come from the user's file)."""
-    lines = [f"{d.name}: {d.word}" for d in result.drills]
-    return "\n".join([f"Time: {timefmt.clock(result.seconds)}", "", *lines])
+    # Translators: a drill on the done screen: {drill} its name, {outcome} what became of it ("done", "skipped").
+    lines = [_("{drill}: {outcome}").format(drill=d.name, outcome=d.word) for d in result.drills]
+    # Translators: how long the session took ("14:30").
+    return "\n".join([_("Time: {time}").format(time=timefmt.clock(result.seconds)), "", *lines])
 
 
 class DoneScreen(QWidget):
@@ -30,15 +33,16 @@ class DoneScreen(QWidget):
         self.setObjectName("done_screen")
         root = QVBoxLayout(self)
         root.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.title = plain_label(self, "Session complete", name="done_title", wrap=True)
+        self.title = plain_label(self, _("Session complete"), name="done_title", wrap=True)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.summary = plain_label(self, name="done_summary", wrap=True)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.saved = plain_label(self, name="done_saved", wrap=True)
         self.saved.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.home_button = QPushButton("Back to home  (Enter)", self)
+        # Translators: a button; {key} is its key ("Enter"). Keep the two spaces before the key.
+        self.home_button = QPushButton(_("Back to home  ({key})").format(key=commands.key_name("Enter")), self)
         self.home_button.setObjectName("home")
-        self.home_button.setAccessibleName("Back to home")
+        self.home_button.setAccessibleName(_("Back to home"))
         # Tab reaches the summary and the button (a click never moves the focus); ui/keys.py.
         self.summary.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.home_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from .. import timefmt
+from ..i18n import N_, _, ngettext
 from ..plaintext import printable
 from . import theme
 from .editor_drill import DrillForm, button
@@ -73,7 +74,7 @@ EDITOR = "editor_screen"  # the screen's object name (app/commands.py EDITOR)
 CHECK_DELAY_MS = 150  # the check runs this long after the last edit
 CHILD_LINE_MAX = 16 * 1024 * 1024  # a draft's answer holds its text (at most 1 MiB) and its plan's lines
 STANDARD = {"get_ready": 10, "rest_between_sets": 45, "rest_between_drills": 30, "switch_sides": 8}
-DOSES = (("low", "Low: the start of every range"), ("high", "High: the end of every range"))
+DOSES = (("low", N_("Low: the start of every range")), ("high", N_("High: the end of every range")))
 
 
 # -- the dialogs, one small function each (tests replace them) --------------------------------------------
@@ -84,9 +85,11 @@ def ask_save_changes(parent: QWidget | None, title: str) -> str:
     from .dialogs import ask_choice
 
     role = QMessageBox.ButtonRole
-    return ask_choice(parent, QMessageBox.Icon.Question, "Unsaved changes", f"Save changes to {title}?",
-                      "If you leave without saving, your changes are lost.",
-                      [("save", "Save", role.AcceptRole), ("discard", "Discard", role.DestructiveRole)])
+    # Translators: {title} is the session's title, or "this new session".
+    return ask_choice(parent, QMessageBox.Icon.Question, _("Unsaved changes"),
+                      _("Save changes to {title}?").format(title=title),
+                      _("If you leave without saving, your changes are lost."),
+                      [("save", _("Save"), role.AcceptRole), ("discard", _("Discard"), role.DestructiveRole)])
 
 
 def ask_conflict(parent: QWidget | None, path: Path) -> str:
@@ -96,10 +99,13 @@ def ask_conflict(parent: QWidget | None, path: Path) -> str:
     from .dialogs import ask_choice
 
     role = QMessageBox.ButtonRole
-    return ask_choice(parent, QMessageBox.Icon.Warning, "The file changed", "The file changed since you opened it.",
-                      f"{printable(str(path), limit=300)}\n\nReload it (your changes here are dropped), or save "
-                      "what you have here as a copy, next to it.",
-                      [("reload", "Reload", role.DestructiveRole), ("copy", "Save as a copy", role.AcceptRole)])
+    # Translators: {file} is the session file's path, on a line of its own.
+    informative = _("{file}\n\nReload it (your changes here are dropped), or save what you have here as a copy, "
+                    "next to it.").format(file=printable(str(path), limit=300))
+    return ask_choice(parent, QMessageBox.Icon.Warning, _("The file changed"),
+                      _("The file changed since you opened it."), informative,
+                      [("reload", _("Reload"), role.DestructiveRole),
+                       ("copy", _("Save as a copy"), role.AcceptRole)])
 
 
 class DrillList(QListWidget):
@@ -110,7 +116,7 @@ class DrillList(QListWidget):
         super().__init__(parent)
         self.host = host
         self.setObjectName("drill_list")
-        self.setAccessibleName("Drills")
+        self.setAccessibleName(_("Drills"))
         self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
 
@@ -179,13 +185,14 @@ class EditorScreen(QWidget):
         # -- the top: what is edited, its state, and the commands that are always there ----------------
         top = QHBoxLayout()
         self.heading = plain_label(self, "", name="editor_heading", wrap=True)
-        self.heading.setAccessibleName("Session being edited")
+        self.heading.setAccessibleName(_("Session being edited"))
         top.addWidget(self.heading, 1)
         # (made in reading order: Tab follows the order widgets are made in)
-        self.undo_button = button(self, "Undo", "editor_undo", "Undo (Ctrl+Z)")
-        self.redo_button = button(self, "Redo", "editor_redo", "Redo (Ctrl+Shift+Z)")
-        self.save_button = button(self, "Save", "editor_save", "Save (Ctrl+S)")
-        self.back_button = button(self, "Back", "editor_back", "Back to Home")
+        # Translators: the buttons' names for screen readers: the keys as the keyboard labels them.
+        self.undo_button = button(self, _("Undo"), "editor_undo", _("Undo (Ctrl+Z)"))
+        self.redo_button = button(self, _("Redo"), "editor_redo", _("Redo (Ctrl+Shift+Z)"))
+        self.save_button = button(self, _("Save"), "editor_save", _("Save (Ctrl+S)"))
+        self.back_button = button(self, _("Back"), "editor_back", _("Back to Home"))
         for b in (self.undo_button, self.redo_button, self.save_button, self.back_button):
             top.addWidget(b)
         outer.addLayout(top)
@@ -194,18 +201,18 @@ class EditorScreen(QWidget):
         self.redo_button.clicked.connect(self.redo)
         self.save_button.clicked.connect(self.save)
         self.status = plain_label(self, "", name="editor_status", wrap=True)
-        self.status.setAccessibleName("Problems")
+        self.status.setAccessibleName(_("Problems"))
         outer.addWidget(self.status)
         # The live plan, always in sight as you edit: steps and time at both doses.
         self.plan_label = plain_label(self, "", name="plan_figures", wrap=True)
-        self.plan_label.setAccessibleName("The plan")
+        self.plan_label.setAccessibleName(_("The plan"))
         outer.addWidget(self.plan_label)
         self.message = plain_label(self, "", name="editor_message", wrap=True)
         self.message.hide()
         outer.addWidget(self.message)
         self.problem_list = QListWidget(self)
         self.problem_list.setObjectName("problem_list")
-        self.problem_list.setAccessibleName("Problems: press Enter to go to one")
+        self.problem_list.setAccessibleName(_("Problems: press Enter to go to one"))
         self.problem_list.hide()
         self.problem_list.itemActivated.connect(lambda item: self.go_to(item.data(Qt.ItemDataRole.UserRole)))
         self.problem_list.itemClicked.connect(lambda item: self.go_to(item.data(Qt.ItemDataRole.UserRole)))
@@ -231,23 +238,26 @@ class EditorScreen(QWidget):
         self.scroll_area.setWidget(content)
         self._binds: list[Bind] = []
 
-        left.addWidget(self._section(left_box, "The session"))
+        left.addWidget(self._section(left_box, N_("The session")))
         self.title = line_edit(left_box, "session_title")
-        row, p = field_row(left_box, "Title", self.title, "session_title", "Session title")
+        row, p = field_row(left_box, _("Title"), self.title, "session_title", _("Session title"))
         left.addWidget(row)
         self.title.textEdited.connect(lambda t: self.edit_value(("title",), t))
         self._binds.append(Bind(lambda: ("title",), lambda v: put_line(self.title, "" if v is None else str(v)),
                                 p, self.title))
         self.summary = TextBox(left_box, 3)
-        row, p = field_row(left_box, "Summary (shown on Home)", self.summary, "session_summary", "Summary")
+        row, p = field_row(left_box, _("Summary (shown on Home)"), self.summary, "session_summary", _("Summary"))
         left.addWidget(row)
         self.summary.textChanged.connect(lambda: self.edit_value(("summary",), parse_text(self.summary.toPlainText())))
         self._binds.append(Bind(lambda: ("summary",), lambda v: self.summary.put("" if v is None else str(v)),
                                 p, self.summary))
         self.defaults: dict[str, SecondsBox] = {}
-        for key, text in (("get_ready", "Get ready before each drill"), ("rest_between_sets", "Rest between sets"),
-                          ("rest_between_drills", "Rest between drills"), ("switch_sides", "Time to switch sides")):
-            box = SecondsBox(left_box, f"standard ({STANDARD[key]} s)")
+        for key, text in (("get_ready", _("Get ready before each drill")),
+                          ("rest_between_sets", _("Rest between sets")),
+                          ("rest_between_drills", _("Rest between drills")),
+                          ("switch_sides", _("Time to switch sides"))):
+            # Translators: in a seconds box, when the session leaves it to Hinge Timer's standard time.
+            box = SecondsBox(left_box, _("standard ({seconds} s)").format(seconds=STANDARD[key]))
             row, p = field_row(left_box, text, box, f"default_{key}")
             left.addWidget(row)
             box.valueChanged.connect(lambda _v, key=key, box=box: self.edit_value(("defaults", key), box.read()))
@@ -256,29 +266,32 @@ class EditorScreen(QWidget):
         self.dose = QComboBox(left_box)
         self.dose.setMinimumHeight(MIN_HEIGHT)
         for dose, words in DOSES:
-            self.dose.addItem(words, dose)
-        row, p = field_row(left_box, "Dose used unless chosen on Home", self.dose, "default_dose", "Default dose")
+            self.dose.addItem(_(words), dose)
+        row, p = field_row(left_box, _("Dose used unless chosen on Home"), self.dose, "default_dose",
+                           _("Default dose"))
         left.addWidget(row)
         self.dose.activated.connect(
             lambda _i: self.edit_value(("defaults", "dose"), None if self.dose.currentData() == "low" else "high"))
         self._binds.append(Bind(lambda: ("defaults", "dose"),
                                 lambda v: self.dose.setCurrentIndex(1 if v == "high" else 0), p, self.dose))
 
-        left.addWidget(self._section(left_box, "Drills"))
+        left.addWidget(self._section(left_box, N_("Drills")))
         self.drill_list = DrillList(self, left_box)
-        list_label = plain_label(left_box, "Drills, in order (drag, or Alt+Up and Alt+Down, to move one)",
+        list_label = plain_label(left_box, _("Drills, in order (drag, or Alt+Up and Alt+Down, to move one)"),
                                  name="drill_list_label", wrap=True)
         list_label.setBuddy(self.drill_list)
         left.addWidget(list_label)
         left.addWidget(self.drill_list)
         self.drill_list.currentRowChanged.connect(self._on_row_chosen)
         row1, row2 = QHBoxLayout(), QHBoxLayout()
-        self.add_button = button(left_box, "Add a drill", "drill_add", "Add a blank drill")
-        self.copy_button = button(left_box, "Add a copy of…", "drill_add_copy", "Add a copy of a built-in drill")
-        self.duplicate_button = button(left_box, "Duplicate", "drill_duplicate", "Duplicate this drill")
-        self.remove_button = button(left_box, "Remove", "drill_remove", "Remove this drill")
-        self.up_button = button(left_box, "Move up", "drill_up", "Move this drill up")
-        self.down_button = button(left_box, "Move down", "drill_down", "Move this drill down")
+        self.add_button = button(left_box, _("Add a drill"), "drill_add", _("Add a blank drill"))
+        # Translators: a button that opens a menu of the built-in drills.
+        self.copy_button = button(left_box, _("Add a copy of…"), "drill_add_copy",
+                                  _("Add a copy of a built-in drill"))
+        self.duplicate_button = button(left_box, _("Duplicate"), "drill_duplicate", _("Duplicate this drill"))
+        self.remove_button = button(left_box, _("Remove"), "drill_remove", _("Remove this drill"))
+        self.up_button = button(left_box, _("Move up"), "drill_up", _("Move this drill up"))
+        self.down_button = button(left_box, _("Move down"), "drill_down", _("Move this drill down"))
         for b in (self.add_button, self.copy_button, self.duplicate_button):
             row1.addWidget(b)
         for b in (self.up_button, self.down_button, self.remove_button):
@@ -296,13 +309,13 @@ class EditorScreen(QWidget):
         self.up_button.clicked.connect(lambda: self.move_selected(-1))
         self.down_button.clicked.connect(lambda: self.move_selected(1))
 
-        left.addWidget(self._section(left_box, "The plan"))
-        self.steps_button = button(left_box, "Show the steps (low dose)", "plan_steps_toggle")
+        left.addWidget(self._section(left_box, N_("The plan")))
+        self.steps_button = button(left_box, _("Show the steps (low dose)"), "plan_steps_toggle")
         self.steps_button.setCheckable(True)
         left.addWidget(self.steps_button)
         self.steps = QPlainTextEdit(left_box)
         self.steps.setObjectName("plan_steps")
-        self.steps.setAccessibleName("The plan's steps at the low dose")
+        self.steps.setAccessibleName(_("The plan's steps at the low dose"))
         self.steps.setReadOnly(True)
         self.steps.setTabChangesFocus(True)
         self.steps.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
@@ -312,12 +325,12 @@ class EditorScreen(QWidget):
         self.steps_button.toggled.connect(self._toggle_steps)
         left.addStretch(1)
 
-        right.addWidget(self._section(right_box, "This drill"))
+        right.addWidget(self._section(right_box, N_("This drill")))
         self.form = DrillForm(self, right_box)
         right.addWidget(self.form)
         try_row = QHBoxLayout()
-        self.try_drill_button = button(right_box, "Try this drill", "try_drill")
-        self.try_session_button = button(right_box, "Try the whole session", "try_session")
+        self.try_drill_button = button(right_box, _("Try this drill"), "try_drill")
+        self.try_session_button = button(right_box, _("Try the whole session"), "try_session")
         try_row.addWidget(self.try_drill_button)
         try_row.addWidget(self.try_session_button)
         right.addLayout(try_row)
@@ -330,7 +343,8 @@ class EditorScreen(QWidget):
 
     # -- building ---------------------------------------------------------------------------------------
     def _section(self, parent: QWidget, text: str) -> QWidget:
-        label = plain_label(parent, text, name="section_" + text.lower().replace(" ", "_"))
+        """A section's heading: ``text`` is its English (marked with N_), which also names the label."""
+        label = plain_label(parent, _(text), name="section_" + text.lower().replace(" ", "_"))
         label.setProperty("section", True)
         return label
 
@@ -410,7 +424,7 @@ class EditorScreen(QWidget):
         try:
             if self.drill_list.count() != d.drill_count:
                 self.drill_list.clear()
-                for _ in range(d.drill_count):
+                for _row in range(d.drill_count):
                     QListWidgetItem("", self.drill_list)
             self._name_items()
             self.drill_list.setCurrentRow(self.drill_index)
@@ -432,25 +446,31 @@ class EditorScreen(QWidget):
 
         for i in range(min(self.drill_list.count(), d.drill_count)):
             name = d.get(("drill", i, "name"))
-            name = printable(str(name), limit=80) if name else "(no name yet)"
+            name = printable(str(name), limit=80) if name else _("(no name yet)")
             bad = checked is not None and bool(checked.within(field_of(("drill", i))))
-            text = f"{MARK} " if bad else ""
-            text += f"{i + 1}. {name} · {KINDS[d.kind(i)]}"
+            # Translators: a row of the editor's list of drills: {number} its place in the list, {name} the
+            # drill's name (from the session file), {kind} its kind ("hold (per side)"...).
+            row = _("{number}. {name} · {kind}").format(number=i + 1, name=name, kind=_(KINDS[d.kind(i)]))
+            text = f"{MARK} {row}" if bad else row
             item = self.drill_list.item(i)
             if item.text() != text:
                 item.setText(text)
+                # Translators: what a screen reader says of a drill with problems; {drill} is the list's row.
                 item.setData(Qt.ItemDataRole.AccessibleTextRole,
-                             text.replace(MARK, "has problems:") if bad else text)
+                             _("has problems: {drill}").format(drill=row) if bad else text)
 
     def _show_state(self) -> None:
         d = self._draft
         if d is None:
             return
         title = d.get(("title",))
-        title = printable(str(title), limit=80) if title else "(no title yet)"
-        what = "New session" if d.path is None else "Editing"
-        mark = " • unsaved changes" if d.dirty else ""
-        self.heading.setText(f"{what}: {title}{mark}")
+        title = printable(str(title), limit=80) if title else _("(no title yet)")
+        # Translators: the editor's heading; {title} is the session's title.
+        heading = (_("New session: {title}") if d.path is None else _("Editing: {title}")).format(title=title)
+        if d.dirty:
+            # Translators: {heading} is "Editing: <title>" or "New session: <title>".
+            heading = _("{heading} • unsaved changes").format(heading=heading)
+        self.heading.setText(heading)
         self.undo_button.setEnabled(d.can_undo)
         self.redo_button.setEnabled(d.can_redo)
 
@@ -548,7 +568,7 @@ class EditorScreen(QWidget):
             if sub is None:
                 sub = by_session[session_title] = self.copy_menu.addMenu(session_title.replace("&", "&&"))
             action = QAction(name.replace("&", "&&"), sub)
-            action.triggered.connect(lambda _=False, data=data: self.add_copy(data))
+            action.triggered.connect(lambda _checked=False, data=data: self.add_copy(data))
             sub.addAction(action)
 
     def add_copy(self, data: dict[str, Any]) -> None:
@@ -557,7 +577,7 @@ class EditorScreen(QWidget):
 
     def _toggle_steps(self, on: bool) -> None:
         self.steps.setVisible(on)
-        self.steps_button.setText("Hide the steps" if on else "Show the steps (low dose)")
+        self.steps_button.setText(_("Hide the steps") if on else _("Show the steps (low dose)"))
 
     def undo(self) -> None:
         if self._draft is not None and self._draft.undo():
@@ -618,8 +638,8 @@ class EditorScreen(QWidget):
         if exc is not None:  # (a bug, not the user's file: its problems come back as a Verdict)
             log.error("checking the draft failed", exc_info=exc)
             if d is self._draft:
-                self.status.setText(f"{MARK} The check failed (a fault in Hinge Timer, logged); the next edit "
-                                    "tries again.")
+                self.status.setText(f"{MARK} " + _("The check failed (a fault in Hinge Timer, logged); the next "
+                                                   "edit tries again."))
                 self.status.setStyleSheet(problem_style())
             return
         if d is self._draft:
@@ -670,8 +690,9 @@ class EditorScreen(QWidget):
         show_problems(self.form.kind_problems, checked.at(field_of(self.drill_place())))
         self._name_items()
         n = len(checked.problems)
-        self.status.setText("No problems: ready to save." if n == 0 else
-                            f"{MARK} {n} problem{'' if n == 1 else 's'} to fix before saving (listed below).")
+        self.status.setText(_("No problems: ready to save.") if n == 0 else f"{MARK} " + ngettext(
+            "{n} problem to fix before saving (listed below).",
+            "{n} problems to fix before saving (listed below).", n).format(n=n))
         self.status.setStyleSheet("" if n == 0 else problem_style())
         self.problem_list.clear()
         for p in checked.problems:
@@ -684,7 +705,7 @@ class EditorScreen(QWidget):
         self._show_plan()
         self.try_drill_button.setEnabled(checked.ok)
         self.try_session_button.setEnabled(checked.ok)
-        self.try_reason.setText("" if checked.ok else "To try it, fix the problems first.")
+        self.try_reason.setText("" if checked.ok else _("To try it, fix the problems first."))
         self.try_reason.setVisible(not checked.ok)
         self.form.show_defaults({k: self._default(k) for k in STANDARD})
 
@@ -696,11 +717,11 @@ class EditorScreen(QWidget):
             show_problems(b.problems, [])
         show_problems(self.form.kind_problems, [])
         self._name_items()
-        self.status.setText("Checking…")
+        self.status.setText(_("Checking…"))
         self.status.setStyleSheet("")
         self.problem_list.clear()
         self.problem_list.hide()
-        self.plan_label.setText("Checking…")
+        self.plan_label.setText(_("Checking…"))
         self.steps.setPlainText("")
         self.try_drill_button.setEnabled(False)
         self.try_session_button.setEnabled(False)
@@ -730,8 +751,15 @@ class EditorScreen(QWidget):
             from ..session.draft import field_of
 
             rest = p.field[len(field_of(("drill", i))):].lstrip(".")
-            return f"Drill {i + 1}{', ' + printable(rest, limit=200) if rest else ''}: {message}"
-        return f"{field}: {message}" if field else message
+            if rest:
+                # Translators: a problem in the list: {number} the drill's place in the list, {field} the
+                # field in the file ("tempo[2].seconds"), {message} what is wrong.
+                return _("Drill {number}, {field}: {message}").format(number=i + 1, field=printable(rest, limit=200),
+                                                                     message=message)
+            # Translators: a problem in the list: {number} the drill's place in the list, {message} what is wrong.
+            return _("Drill {number}: {message}").format(number=i + 1, message=message)
+        # Translators: a problem in the list: {field} the field in the file ("title"), {message} what is wrong.
+        return _("{field}: {message}").format(field=field, message=message) if field else message
 
     def go_to(self, field: str) -> None:
         """The problems panel's Enter or click: the drill shown, the focus on the field the problem is about."""
@@ -758,14 +786,18 @@ class EditorScreen(QWidget):
             return  # (the plan of the last check stays until this one is done)
         plan = d.plan() if d is not None else None
         if plan is None:
-            self.plan_label.setText("The plan shows once the problems are fixed.")
+            self.plan_label.setText(_("The plan shows once the problems are fixed."))
             self.steps.setPlainText("")
             return
-        about = "about "
-        text = (f"Low: {plan.steps_low} steps, {about}{timefmt.clock(plan.total_low)}"
-                f" · High: {plan.steps_high} steps, {about}{timefmt.clock(plan.total_high)}")
+        # Translators: the plan at the low dose: {n} its steps, {time} its length ("12:30").
+        low = ngettext("Low: {n} step, about {time}", "Low: {n} steps, about {time}",
+                       plan.steps_low).format(n=plan.steps_low, time=timefmt.clock(plan.total_low))
+        # Translators: the plan at the high dose: {n} its steps, {time} its length ("12:30").
+        high = ngettext("High: {n} step, about {time}", "High: {n} steps, about {time}",
+                        plan.steps_high).format(n=plan.steps_high, time=timefmt.clock(plan.total_high))
+        text = f"{low} · {high}"
         if plan.estimated:
-            text += " (sets you count reckoned at 4 s a rep)"
+            text += _(" (sets you count reckoned at 4 s a rep)")
         self.plan_label.setText(text)
         lines = "\n".join(printable(line, limit=300) for line in plan.lines_low)
         if self.steps.toPlainText() != lines:
@@ -791,7 +823,9 @@ class EditorScreen(QWidget):
         except DraftInvalid as e:
             self.show_check()
             n = len(e.problems)
-            self.say(f"{MARK} Not saved: fix the {n} problem{'' if n == 1 else 's'} listed below first.", True)
+            self.say(f"{MARK} " + ngettext("Not saved: fix the {n} problem listed below first.",
+                                           "Not saved: fix the {n} problems listed below first.", n).format(n=n),
+                     True)
             self.problem_list.setCurrentRow(0)
             self.problem_list.setFocus(Qt.FocusReason.OtherFocusReason)
             return False
@@ -800,23 +834,28 @@ class EditorScreen(QWidget):
             if answer == "reload":
                 d.reload()
                 self._changed(refresh=True)
-                self.say("Reloaded from the file: the changes made here were dropped.")
+                self.say(_("Reloaded from the file: the changes made here were dropped."))
                 return False
             if answer != "copy":
                 return False
             try:
                 path = d.save_copy(self.sessions_dir)
             except OSError as e2:
-                self.say(f"{MARK} Not saved to {printable(str(self.sessions_dir), limit=300)}: {describe(e2)}", True)
+                # Translators: {place} is the folder it could not be saved to, {reason} the system's reason.
+                self.say(f"{MARK} " + _("Not saved to {place}: {reason}").format(
+                    place=printable(str(self.sessions_dir), limit=300), reason=describe(e2)), True)
                 return False
         except OSError as e:
             where = d.path if d.path is not None else self.sessions_dir
-            self.say(f"{MARK} Not saved to {printable(str(where), limit=300)}: {describe(e)}", True)
+            # Translators: {place} is the file or folder it could not be saved to, {reason} the system's reason.
+            self.say(f"{MARK} " + _("Not saved to {place}: {reason}").format(
+                place=printable(str(where), limit=300), reason=describe(e)), True)
             return False
         if self.drafts is not None:
             self.drafts.forget(d)
         self._changed(refresh=True)
-        self.say(f"Saved to {printable(str(path), limit=300)}")
+        # Translators: {file} is the path of the file the session was saved to.
+        self.say(_("Saved to {file}").format(file=printable(str(path), limit=300)))
         self.saved.emit(path)
         return True
 
@@ -825,7 +864,8 @@ class EditorScreen(QWidget):
         d = self._draft
         if d is not None and d.dirty:
             title = d.get(("title",))
-            answer = ask_save_changes(self, printable(str(title), limit=80) if title else "this new session")
+            # Translators: in "Save changes to {title}?" when the session has no title yet.
+            answer = ask_save_changes(self, printable(str(title), limit=80) if title else _("this new session"))
             if answer == "cancel" or (answer == "save" and not self.save()):
                 return
         if d is not None and self.drafts is not None:

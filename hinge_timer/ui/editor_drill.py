@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..figure.movement import movement, movement_names
+from ..i18n import N_, _
 from .figure import FigureView
 from ..plaintext import printable
 from .editor_fields import (
@@ -74,10 +75,11 @@ class Host(Protocol):
     def structure(self, change: Callable[[Draft, int], object], focus: str | None) -> None: ...
 
 # What the amount field is called for each kind of drill, and which key it edits.
-AMOUNT = {"hold": ("Hold, seconds per side (one number, or a range such as 60-90)", "hold"),
-          "cycle": ("Hold, seconds per side (one number, or a range such as 60-90)", "hold"),
-          "reps": ("Reps per set (one number, or a range such as 8-10)", "reps"),
-          "tempo": ("Reps per set (one number, or a range such as 8-10)", "reps")}
+# (The words are marked here and translated where they are shown.)
+AMOUNT = {"hold": (N_("Hold, seconds per side (one number, or a range such as 60-90)"), "hold"),
+          "cycle": (N_("Hold, seconds per side (one number, or a range such as 60-90)"), "hold"),
+          "reps": (N_("Reps per set (one number, or a range such as 8-10)"), "reps"),
+          "tempo": (N_("Reps per set (one number, or a range such as 8-10)"), "reps")}
 PART = {"cycle": "cycle", "tempo": "tempo"}  # the kinds with phases, and their key
 
 
@@ -106,11 +108,12 @@ class PhaseTable(QWidget):
         self.grid = QGridLayout(self.grid_box)
         self.grid.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.grid_box)
-        for col, text in enumerate(("Label on screen", "Seconds", "What is said (blank: the label)")):
+        # Translators: the headings of the columns of the table of phases.
+        for col, text in enumerate((_("Label on screen"), _("Seconds"), _("What is said (blank: the label)"))):
             self.grid.addWidget(plain_label(self.grid_box, text, name=f"phase_col_{col}", wrap=True), 0, col)
         self.problems = problem_label(self, "phases_problems")
         layout.addWidget(self.problems)
-        self.add_button = button(self, "Add a phase", "add_phase")
+        self.add_button = button(self, _("Add a phase"), "add_phase")
         self.add_button.clicked.connect(self._add)
         row = QHBoxLayout()
         row.addWidget(self.add_button)
@@ -121,8 +124,8 @@ class PhaseTable(QWidget):
     # -- what the rows show ------------------------------------------------------------------
     def load(self, part: str, phases: list[dict[str, Any]]) -> None:
         self.part = part
-        self.heading.setText("Phases of each rep (the reps then count themselves)" if part == "tempo"
-                             else "Phases that repeat through the hold")
+        self.heading.setText(_("Phases of each rep (the reps then count themselves)") if part == "tempo"
+                             else _("Phases that repeat through the hold"))
         if len(self.rows) != len(phases):
             self._build(len(phases))
         for j, phase in enumerate(phases):
@@ -144,26 +147,30 @@ class PhaseTable(QWidget):
         for j in range(n):
             num = j + 1
             label = line_edit(self.grid_box, f"phase_{j}_label")
-            label.setAccessibleName(f"Phase {num}: label on screen")
+            # Translators: the names screen readers give a phase's fields and buttons; {number} is the phase's
+            # place in the table (1, 2...).
+            label.setAccessibleName(_("Phase {number}: label on screen").format(number=num))
             seconds = QSpinBox(self.grid_box)
             seconds.setObjectName(f"phase_{j}_seconds")
             seconds.setRange(0, 60)
-            seconds.setSuffix(" s")
+            # Translators: after a number of seconds in a number box ("5 s"), with its space.
+            seconds.setSuffix(_(" s"))
             seconds.setMinimumHeight(MIN_HEIGHT)
-            seconds.setAccessibleName(f"Phase {num}: seconds")
+            seconds.setAccessibleName(_("Phase {number}: seconds").format(number=num))
             say = line_edit(self.grid_box, f"phase_{j}_say")
-            say.setAccessibleName(f"Phase {num}: what is said")
-            hear = button(self.grid_box, "Hear", f"phase_{j}_hear", f"Hear phase {num}")
-            up = button(self.grid_box, "↑", f"phase_{j}_up", f"Move phase {num} up")
-            down = button(self.grid_box, "↓", f"phase_{j}_down", f"Move phase {num} down")
-            remove = button(self.grid_box, "Remove", f"phase_{j}_remove", f"Remove phase {num}")
+            say.setAccessibleName(_("Phase {number}: what is said").format(number=num))
+            hear = button(self.grid_box, _("Hear"), f"phase_{j}_hear", _("Hear phase {number}").format(number=num))
+            up = button(self.grid_box, "↑", f"phase_{j}_up", _("Move phase {number} up").format(number=num))
+            down = button(self.grid_box, "↓", f"phase_{j}_down", _("Move phase {number} down").format(number=num))
+            remove = button(self.grid_box, _("Remove"), f"phase_{j}_remove",
+                            _("Remove phase {number}").format(number=num))
             problems = problem_label(self.grid_box, f"phase_{j}_problems")
             # Narrow enough for a portrait window: the buttons as wide as their words, the texts the rest.
             for b in (hear, up, down, remove):
                 b.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
             for b in (up, down):
                 b.setFixedWidth(max(MIN_HEIGHT, b.fontMetrics().horizontalAdvance("↑") + 24))
-            seconds.setMaximumWidth(seconds.fontMetrics().horizontalAdvance("60 s") + 48)
+            seconds.setMaximumWidth(seconds.fontMetrics().horizontalAdvance("60" + seconds.suffix()) + 48)
             label.setMinimumWidth(60)
             say.setMinimumWidth(60)
             for col, w in enumerate((label, seconds, say, hear, up, down, remove)):
@@ -172,10 +179,10 @@ class PhaseTable(QWidget):
             label.textEdited.connect(lambda text, j=j: self._set(j, "phase", text))
             seconds.valueChanged.connect(lambda v, j=j: self._set(j, "seconds", v))
             say.textEdited.connect(lambda text, j=j: self._set(j, "say", parse_text(text)))
-            hear.clicked.connect(lambda _=False, j=j: self._hear(j))
-            up.clicked.connect(lambda _=False, j=j: self._move(j, j - 1))
-            down.clicked.connect(lambda _=False, j=j: self._move(j, j + 1))
-            remove.clicked.connect(lambda _=False, j=j: self._remove(j))
+            hear.clicked.connect(lambda _checked=False, j=j: self._hear(j))
+            up.clicked.connect(lambda _checked=False, j=j: self._move(j, j - 1))
+            down.clicked.connect(lambda _checked=False, j=j: self._move(j, j + 1))
+            remove.clicked.connect(lambda _checked=False, j=j: self._remove(j))
             self.rows.append({"label": label, "seconds": seconds, "say": say, "hear": hear, "up": up,
                               "down": down, "remove": remove, "problems": problems})
         self.grid.setColumnStretch(0, 2)
@@ -238,7 +245,7 @@ class DrillForm(QWidget):
         self.setObjectName("drill_form")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.heading = plain_label(self, "Drill", name="drill_heading", wrap=True)
+        self.heading = plain_label(self, _("Drill"), name="drill_heading", wrap=True)
         layout.addWidget(self.heading)
         self._binds: list[Bind] = []
 
@@ -248,7 +255,7 @@ class DrillForm(QWidget):
         from ..session.draft import KINDS, SIDES
 
         self.name = line_edit(self, "drill_name")
-        row, p = field_row(self, "Name", self.name, "drill_name", "Drill name")
+        row, p = field_row(self, _("Name"), self.name, "drill_name", _("Drill name"))
         add(row)
         self.name.textEdited.connect(lambda t: self._set(("name",), t))
         self._bind(("name",), lambda v: put_line(self.name, "" if v is None else str(v)), p, self.name)
@@ -256,20 +263,21 @@ class DrillForm(QWidget):
         # The movement the figure beside the ring shows: "None", then the library's by title (the data: the name).
         self.movement = _MovementList(self)
         self.movement.setMinimumHeight(MIN_HEIGHT)
-        self.movement.addItem("None", None)
+        # Translators: in the Movement list: no figure beside the ring.
+        self.movement.addItem(_("None"), None)
         for name in movement_names():
             self.movement.addItem(movement(name).title, name)
         self._movement_items = self.movement.count()
         self._movement_other: Any = None  # a value from the file that is no movement, shown as an extra item
-        row, p = field_row(self, "Movement (the figure beside the ring)", self.movement, "drill_movement",
-                           "Movement")
+        row, p = field_row(self, _("Movement (the figure beside the ring)"), self.movement, "drill_movement",
+                           _("Movement"))
         add(row)
         self.movement.activated.connect(self._movement_chosen)
         self._bind(("movement",), self._put_movement, p, self.movement)
         # A live preview: the chosen movement going through its rep slowly; while the list is open, the one
         # under the pointer or the arrow keys.
         self.movement_preview = FigureView(self, "movement_preview")
-        self.movement_preview.setAccessibleName("Preview of the movement")
+        self.movement_preview.setAccessibleName(_("Preview of the movement"))
         self.movement_preview.setFixedHeight(170)
         self.movement_preview.hide()
         add(self.movement_preview)
@@ -279,13 +287,13 @@ class DrillForm(QWidget):
         self.kind = QComboBox(self)
         self.kind.setMinimumHeight(MIN_HEIGHT)
         for kind_id, words in KINDS.items():
-            self.kind.addItem(words, kind_id)
-        row, self.kind_problems = field_row(self, "Kind of drill", self.kind, "drill_kind")
+            self.kind.addItem(_(words), kind_id)
+        row, self.kind_problems = field_row(self, _("Kind of drill"), self.kind, "drill_kind")
         add(row)
         self.kind.activated.connect(self._kind_chosen)
 
         self.amount = line_edit(self, "drill_amount")
-        row, p = field_row(self, AMOUNT["hold"][0], self.amount, "drill_amount")
+        row, p = field_row(self, _(AMOUNT["hold"][0]), self.amount, "drill_amount")
         self.amount_label = row.findChild(QWidget, "drill_amount_label")
         add(row)
         self.amount.textEdited.connect(lambda t: self._set((self._amount_key(),), parse_span(t)))
@@ -293,8 +301,8 @@ class DrillForm(QWidget):
                                 self.amount))
 
         self.sets = line_edit(self, "drill_sets")
-        row, p = field_row(self, "Sets (one number, or a range such as 2-3; blank: 1)", self.sets, "drill_sets",
-                           "Sets")
+        row, p = field_row(self, _("Sets (one number, or a range such as 2-3; blank: 1)"), self.sets, "drill_sets",
+                           _("Sets"))
         add(row)
         self.sets.textEdited.connect(lambda t: self._set(("sets",), parse_span(t)))
         self._bind(("sets",), lambda v: put_line(self.sets, format_span(v)), p, self.sets)
@@ -302,8 +310,8 @@ class DrillForm(QWidget):
         self.sides = QComboBox(self)
         self.sides.setMinimumHeight(MIN_HEIGHT)
         for words in SIDES:
-            self.sides.addItem(words, words)
-        row, p = field_row(self, "Sides", self.sides, "drill_sides")
+            self.sides.addItem(_(words), words)  # (shown in the user's words; the data is the key)
+        row, p = field_row(self, _("Sides"), self.sides, "drill_sides")
         add(row)
         self.sides.activated.connect(self._sides_chosen)
         self._bind(("sides",), lambda _v: None, p, self.sides)
@@ -312,19 +320,19 @@ class DrillForm(QWidget):
         add(self.phases)
 
         self.how = TextBox(self, 4)
-        row, p = field_row(self, "How to do it", self.how, "drill_how")
+        row, p = field_row(self, _("How to do it"), self.how, "drill_how")
         add(row)
         self.how.textChanged.connect(lambda: self._set(("how",), parse_text(self.how.toPlainText())))
         self._bind(("how",), lambda v: self.how.put("" if v is None else str(v)), p, self.how)
 
         self.cues = TextBox(self, 3)
-        row, p = field_row(self, "Coaching cues, one a line", self.cues, "drill_cues", "Coaching cues")
+        row, p = field_row(self, _("Coaching cues, one a line"), self.cues, "drill_cues", _("Coaching cues"))
         add(row)
         self.cues.textChanged.connect(lambda: self._set(("cues",), parse_lines(self.cues.toPlainText())))
         self._bind(("cues",), lambda v: self.cues.put(format_lines(v)), p, self.cues)
 
         self.equipment = TextBox(self, 2)
-        row, p = field_row(self, "Equipment, one a line", self.equipment, "drill_equipment", "Equipment")
+        row, p = field_row(self, _("Equipment, one a line"), self.equipment, "drill_equipment", _("Equipment"))
         add(row)
         self.equipment.textChanged.connect(
             lambda: self._set(("equipment",), parse_lines(self.equipment.toPlainText())))
@@ -332,16 +340,17 @@ class DrillForm(QWidget):
                    lambda v: self.equipment.put(format_lines(v)), p, self.equipment)
 
         self.caution = TextBox(self, 3)
-        row, p = field_row(self, "Caution (shown first; it must be confirmed)", self.caution, "drill_caution",
-                           "Caution")
+        row, p = field_row(self, _("Caution (shown first; it must be confirmed)"), self.caution, "drill_caution",
+                           _("Caution"))
         add(row)
         self.caution.textChanged.connect(lambda: self._set(("caution",), parse_text(self.caution.toPlainText())))
         self._bind(("caution",), lambda v: self.caution.put("" if v is None else str(v)), p, self.caution)
 
         self.times: dict[str, SecondsBox] = {}
-        for key, text in (("get_ready", "Get ready"), ("rest_between_sets", "Rest between sets"),
-                          ("switch_sides", "Time to switch sides"), ("rest_after", "Rest after this drill")):
-            box = SecondsBox(self, "as the session's")
+        for key, text in (("get_ready", _("Get ready")), ("rest_between_sets", _("Rest between sets")),
+                          ("switch_sides", _("Time to switch sides")), ("rest_after", _("Rest after this drill"))):
+            # Translators: in a drill's seconds box, when the drill takes the session's time.
+            box = SecondsBox(self, _("as the session's"))
             row, p = field_row(self, text, box, f"drill_{key}")
             add(row)
             box.valueChanged.connect(lambda _v, key=key, box=box: self._set((key,), box.read()))
@@ -407,13 +416,14 @@ class DrillForm(QWidget):
         draft, i = self.host.draft, self.host.drill_index
         if draft is None:
             return
-        self.heading.setText(f"Drill {i + 1} of {draft.drill_count}")
+        # Translators: the drill form's heading: {number} the drill's place in the list, {count} how many there are.
+        self.heading.setText(_("Drill {number} of {count}").format(number=i + 1, count=draft.drill_count))
         kind = draft.kind(i)
         self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
         text, key = AMOUNT[kind]
         if self.amount_label is not None:
-            self.amount_label.setText(text)  # type: ignore[attr-defined]
-        self.amount.setAccessibleName("Hold seconds" if key == "hold" else "Reps per set")
+            self.amount_label.setText(_(text))  # type: ignore[attr-defined]
+        self.amount.setAccessibleName(_("Hold seconds") if key == "hold" else _("Reps per set"))
         put_line(self.amount, format_span(draft.get((*self.host.drill_place(), key))))
         self.sides.setCurrentIndex(max(0, self.sides.findData(draft.sides(i))))
         self.switch_row.setVisible(draft.sides(i) in ("left then right", "right then left"))
@@ -433,7 +443,8 @@ class DrillForm(QWidget):
         names = {"get_ready": "get_ready", "rest_between_sets": "rest_between_sets", "switch_sides": "switch_sides",
                  "rest_after": "rest_between_drills"}
         for key, box in self.times.items():
-            box.setSpecialValueText(f"as the session's ({defaults[names[key]]} s)")
+            # Translators: in a drill's seconds box, when the drill takes the session's time ({seconds}).
+            box.setSpecialValueText(_("as the session's ({seconds} s)").format(seconds=defaults[names[key]]))
 
     def focus_place(self, name: str) -> QWidget | None:
         w = self.findChild(QWidget, name)

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QVBoxLayout, QWidget
 
+from ..i18n import _
 from . import theme
 from .widgets import plain_label
 
@@ -75,7 +76,8 @@ class SecondsBox(QSpinBox):
         super().__init__(parent)
         self.top = top
         self.setRange(-1, top)
-        self.setSuffix(" s")
+        # Translators: after a number of seconds in a number box ("45 s"), with its space.
+        self.setSuffix(_(" s"))
         self.setSpecialValueText(unset)
         self.setMinimumHeight(MIN_HEIGHT)
         self.setKeyboardTracking(True)

@@ -26,6 +26,7 @@ from ..engine.state import State
 from ..figure import motion
 from ..figure.body import BACK, HEAD_R, TOE, Point, Pose, Skeleton, back_normal, skeleton
 from ..figure.movement import Movement, movement, movement_names
+from ..i18n import _
 from ..session.kinds import WorkMode
 from . import theme
 from .widgets import plain_label, set_plain_tooltip
@@ -532,15 +533,21 @@ class FigureStrip(QWidget):
         for number, name, move in with_figure[:self.MAX_SHOWN]:
             v = FigureView(self, f"figure_{number}")
             v.caption = str(number)
-            set_plain_tooltip(v, f"{number}. {name}")  # the name is the file's text: shown as it is
-            v.setAccessibleName(f"Drill {number}, {movement(str(move)).title}")
+            # Translators: a drill's figure on Home: {number} its place in the session, {drill} its name (from
+            # the file).
+            set_plain_tooltip(v, _("{number}. {drill}").format(number=number, drill=name))  # the file's text, as it is
+            # Translators: a drill's figure on Home, for a screen reader: {number} its place in the session,
+            # {movement} the movement it shows ("Hip hinge").
+            v.setAccessibleName(_("Drill {number}, {movement}").format(number=number,
+                                                                        movement=movement(str(move)).title))
             v.show_still(move)
             self._row.addWidget(v, 1)
             self.views.append(v)
         more = len(with_figure) - self.MAX_SHOWN
         if more > 0:
             label = plain_label(self, name="figure_more")
-            label.setText(f"+{more} more")
+            # Translators: after the figures shown on Home, how many drills have one that is not shown.
+            label.setText(_("+{count} more").format(count=more))
             self._row.addWidget(label)
         self._row.addStretch(0 if with_figure else 1)
         if not with_figure:

@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from ..app import commands
+from ..i18n import N_, _, ngettext
 # The session list's entries and how they are found and checked are the core's (session/catalogue.py);
 # the window and benchmarks import them from here too.
 from ..session.catalogue import MAX_LISTED as MAX_LISTED
@@ -41,7 +43,10 @@ if TYPE_CHECKING:
     from .figure import FigureStrip
 
 # What a file-wide problem's message starts with (it was worded to follow the file's name).
-_FILE_VERBS = ("is ", "has ", "holds ", "nests ", "took ", "was ", "could ", "cannot ", "no ")
+# Translators: the first words (each with its space) of the messages worded to follow a session file's name
+# ("is empty", "has no drills"), separated by "|": a message starting with one is shown as "The file is empty".
+# List the words your translations of those messages start with.
+_FILE_VERBS = N_("is |has |holds |nests |took |was |could |cannot |no ")
 
 
 def problem_line(problem: Problem) -> str:
@@ -50,17 +55,30 @@ def problem_line(problem: Problem) -> str:
     from ..plaintext import printable
 
     message = printable(problem.message)
-    where = f"Line {problem.line}" if problem.line is not None else ""
+    line = problem.line
     if problem.field:
         field = printable(problem.field, limit=200)
-        return f"{where}, {field}: {message}" if where else f"{field}: {message}"
+        if line is not None:
+            # Translators: a problem in a session file: {line} its line number, {field} the field's path in
+            # the file ("drill[3].hold"), {message} what is wrong.
+            return _("Line {line}, {field}: {message}").format(line=line, field=field, message=message)
+        # Translators: a problem in a session file: {field} the field's path ("drill[3].hold"), {message} what is wrong.
+        return _("{field}: {message}").format(field=field, message=message)
     if message.startswith("is not valid TOML: "):
         message = message.removeprefix("is ")
-    elif message.startswith(_FILE_VERBS):
-        message = ("the file " if where else "The file ") + message
-    elif not where:
+    elif message.startswith(tuple(v for v in _(_FILE_VERBS).split("|") if v)):
+        if line is not None:
+            # Translators: after a line number ("Line 3: the file ..."); {problem} is what is wrong with a
+            # session file, worded to follow the file's name ("is empty", "has no drills").
+            message = _("the file {problem}").format(problem=message)
+        else:
+            # Translators: {problem} is what is wrong with a session file, worded to follow the file's name
+            # ("is empty", "has no drills").
+            message = _("The file {problem}").format(problem=message)
+    elif line is None:
         message = message[:1].upper() + message[1:]
-    return f"{where}: {message}" if where else message
+    # Translators: a problem in a session file: {line} its line number, {message} what is wrong.
+    return _("Line {line}: {message}").format(line=line, message=message) if line is not None else message
 
 
 def problems_text(error: SessionError, key: str) -> tuple[str, str]:
@@ -71,10 +89,17 @@ def problems_text(error: SessionError, key: str) -> tuple[str, str]:
     lines = []
     for p in error.problems:
         line = problem_line(p)
-        lines.append(line if p.file == key else f"{printable(p.file, limit=200)}: {line}")
+        if p.file != key:
+            # Translators: a problem in another file than the session file opened: {file} its path, {problem}
+            # the problem.
+            line = _("{file}: {problem}").format(file=printable(p.file, limit=200), problem=line)
+        lines.append(line)
     if error.more:
-        lines.append(f"… and {error.more} more problem{'' if error.more == 1 else 's'}")
-    return f"File: {printable(key, limit=500)}", "\n".join(lines)
+        # Translators: after the problems of a session file shown, how many more it has.
+        lines.append(ngettext("… and {count} more problem", "… and {count} more problems",
+                              error.more).format(count=error.more))
+    # Translators: {file} is the session file's path.
+    return _("File: {file}").format(file=printable(key, limit=500)), "\n".join(lines)
 
 
 class SessionLister:
@@ -187,7 +212,7 @@ class HomeScreen(QWidget):
         row = self.row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.list = QListWidget(self)
         self.list.setObjectName("session_list")
-        self.list.setAccessibleName("Sessions")
+        self.list.setAccessibleName(_("Sessions"))
         row.addWidget(self.list, 2)
         # The chosen session's title and what it holds: text from the user's file, so plain text.
         details_box = self._details_box = QVBoxLayout()
@@ -195,10 +220,19 @@ class HomeScreen(QWidget):
         # A file that cannot be opened: the file, once, above its problems (built when first needed).
         self._details_file: QLabel | None = None
         self.details = plain_label(self, name="details", wrap=True)
-        self.details.setAccessibleName("Session details")
+        self.details.setAccessibleName(_("Session details"))
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # A long session (or a long language) scrolls its details rather than cutting them off.
+        self.details_scroll = QScrollArea(self)
+        self.details_scroll.setObjectName("details_scroll")
+        self.details_scroll.setWidgetResizable(True)
+        self.details_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.details_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.details_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the details themselves take Tab
+        self.details_scroll.setStyleSheet("QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; }")
+        self.details_scroll.setWidget(self.details)
         details_box.addWidget(self.details_title)
-        details_box.addWidget(self.details, 1)
+        details_box.addWidget(self.details_scroll, 1)
         # How each drill is done: a still figure for each that names a movement, numbered as the list is.
         # They take only the room the details' words leave (the words come first), and none if that is too little.
         # Built when first needed: Home's first frame does not load the figure's painter.
@@ -212,23 +246,25 @@ class HomeScreen(QWidget):
         row.addLayout(details_box, 3)
         root.addLayout(row, 1)
 
-        controls = QHBoxLayout()
-        self.dose_low = QRadioButton("Low dose", self)
-        self.dose_high = QRadioButton("High dose", self)
-        self.dose_low.setToolTip("The low end of every range: fewer sets, shorter holds")
-        self.dose_high.setToolTip("The high end of every range: more sets, longer holds")
+        controls = self.controls_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.dose_low = QRadioButton(_("Low dose"), self)
+        self.dose_high = QRadioButton(_("High dose"), self)
+        self.dose_low.setToolTip(_("The low end of every range: fewer sets, shorter holds"))
+        self.dose_high.setToolTip(_("The high end of every range: more sets, longer holds"))
         self.dose_low.setObjectName("dose_low")
         self.dose_high.setObjectName("dose_high")
         group = QButtonGroup(self)
         group.addButton(self.dose_low)
         group.addButton(self.dose_high)
         self.dose_low.setChecked(True)
-        self.open_button = QPushButton("Open file…", self)
+        self.open_button = QPushButton(_("Open file…"), self)
         self.open_button.setObjectName("open_file")
-        self.open_button.setToolTip("Add a session file to your sessions: it is checked, then copied in")
-        self.history_button = QPushButton("History  (Ctrl+H)", self)
+        self.open_button.setToolTip(_("Add a session file to your sessions: it is checked, then copied in"))
+        # Translators: a button; {key} is its key ("Ctrl+H"). Keep the two spaces before the key.
+        self.history_button = QPushButton(_("History  ({key})").format(key="Ctrl+H"), self)
         self.history_button.setObjectName("history")
-        self.start_button = QPushButton("Start  (Enter)", self)
+        # Translators: a button that starts the chosen session; {key} is its key ("Enter").
+        self.start_button = QPushButton(_("Start  ({key})").format(key=commands.key_name("Enter")), self)
         self.start_button.setObjectName("start")
         # Dose on one row, the buttons on the next, so portrait windows clip nothing.
         dose_row = QHBoxLayout()
@@ -245,22 +281,28 @@ class HomeScreen(QWidget):
         # ``set_session_actions`` enables them for the chosen session.  A kiosk shows none of them.
         library_row = self.library_row = QHBoxLayout()
         self.session_buttons: list[QPushButton] = []
-        for name, text, tip in (
-                ("new_session", "New", "Make a new session (Ctrl+N)"),
-                ("duplicate_session", "Duplicate", "Copy the chosen session into your own, to change it (Ctrl+D)"),
-                ("edit_session", "Edit", "Change the chosen session: your own sessions only (Ctrl+E)"),
-                ("delete_session", "Delete", "Delete the chosen session: your own only; you can undo it (Delete)"),
-                ("export_session", "Export…", "Save a copy of the chosen session anywhere, to share it")):
+        for name, text, spoken, key in (
+                # Translators: the buttons for the user's own sessions on Home (short: they share a row), and
+                # what each does (its tooltip, and its name for a screen reader).
+                ("new_session", _("New"), _("Make a new session"), "Ctrl+N"),
+                ("duplicate_session", _("Duplicate"), _("Copy the chosen session into your own, to change it"),
+                 "Ctrl+D"),
+                ("edit_session", _("Edit"), _("Change the chosen session: your own sessions only"), "Ctrl+E"),
+                ("delete_session", _("Delete"), _("Delete the chosen session: your own only; you can undo it"),
+                 commands.key_name("Delete")),
+                ("export_session", _("Export…"), _("Save a copy of the chosen session anywhere, to share it"), "")):
             b = QPushButton(text, self)
             b.setObjectName(name)
-            b.setAccessibleName(tip.split(" (")[0])
-            b.setToolTip(tip)
+            b.setAccessibleName(spoken)
+            # Translators: a button's tooltip: {action} what it does, {key} its key ("Ctrl+N").
+            b.setToolTip(_("{action} ({key})").format(action=spoken, key=key) if key else spoken)
             self.session_buttons.append(b)
             library_row.addWidget(b)
-        self.undo_delete_button = QPushButton("Undo delete  (Ctrl+Z)", self)
+        # Translators: a button; {key} is its key ("Ctrl+Z"). Keep the two spaces before the key.
+        self.undo_delete_button = QPushButton(_("Undo delete  ({key})").format(key="Ctrl+Z"), self)
         self.undo_delete_button.setObjectName("undo_delete_session")
-        self.undo_delete_button.setAccessibleName("Undo delete")
-        self.undo_delete_button.setToolTip("Bring the deleted session back (for 10 s)")
+        self.undo_delete_button.setAccessibleName(_("Undo delete"))
+        self.undo_delete_button.setToolTip(_("Bring the deleted session back (for 10 s)"))
         self.undo_delete_button.hide()
         library_row.addWidget(self.undo_delete_button)
         library_row.addStretch(1)
@@ -314,9 +356,9 @@ class HomeScreen(QWidget):
         if self._aside_button is None:
             if not offer:
                 return
-            b = self._aside_button = QPushButton("Move the history aside and start a new one…", self)
+            b = self._aside_button = QPushButton(_("Move the history aside and start a new one…"), self)
             b.setObjectName("history_aside")
-            b.setToolTip("The file is renamed and kept whole, with every run in it")
+            b.setToolTip(_("The file is renamed and kept whole, with every run in it"))
             b.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # from Tab, never a click (ui/keys.py)
             b.clicked.connect(self.history_aside_requested.emit)
             self._root.insertWidget(self._root.indexOf(self.notice) + 1, b, 0, Qt.AlignmentFlag.AlignLeft)
@@ -330,11 +372,12 @@ class HomeScreen(QWidget):
             box_frame.setObjectName("resume_box")
             box = QHBoxLayout(box_frame)
             self.resume_label = plain_label(box_frame, name="resume_label", wrap=True)  # a drill name
-            self.resume_button = QPushButton("Resume  (R)", box_frame)
+            # Translators: a button that resumes an interrupted session; {key} is its key ("R").
+            self.resume_button = QPushButton(_("Resume  ({key})").format(key="R"), box_frame)
             self.resume_button.setObjectName("resume")
-            self.discard_button = QPushButton("Discard", box_frame)
+            self.discard_button = QPushButton(_("Discard"), box_frame)
             self.discard_button.setObjectName("discard")
-            self.discard_button.setToolTip("Do not resume; the part already done stays in the history")
+            self.discard_button.setToolTip(_("Do not resume; the part already done stays in the history"))
             for w in (self.resume_button, self.discard_button):
                 w.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # from Tab, never a click (ui/keys.py)
             box.addWidget(self.resume_label, 1)
@@ -409,14 +452,14 @@ class HomeScreen(QWidget):
             frame.setObjectName("draft_box")
             box = QHBoxLayout(frame)
             self.draft_label = plain_label(frame, name="draft_label", wrap=True)  # a title from a file
-            self.draft_open_button = QPushButton("Open it", frame)
+            self.draft_open_button = QPushButton(_("Open it"), frame)
             self.draft_open_button.setObjectName("draft_open")
-            self.draft_open_button.setAccessibleName("Open the kept edit in the editor")
-            self.draft_open_button.setToolTip("Go on editing where you were")
-            self.draft_discard_button = QPushButton("Discard", frame)
+            self.draft_open_button.setAccessibleName(_("Open the kept edit in the editor"))
+            self.draft_open_button.setToolTip(_("Go on editing where you were"))
+            self.draft_discard_button = QPushButton(_("Discard"), frame)
             self.draft_discard_button.setObjectName("draft_discard")
-            self.draft_discard_button.setAccessibleName("Discard the kept edit")
-            self.draft_discard_button.setToolTip("Let the kept edit go; the session file stays as it was saved")
+            self.draft_discard_button.setAccessibleName(_("Discard the kept edit"))
+            self.draft_discard_button.setToolTip(_("Let the kept edit go; the session file stays as it was saved"))
             for w in (self.draft_open_button, self.draft_discard_button):
                 w.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # from Tab, never a click (ui/keys.py)
             box.addWidget(self.draft_label, 1)
@@ -535,11 +578,13 @@ class HomeScreen(QWidget):
             row.setObjectName("reload_row")
             box = QHBoxLayout(row)
             box.setContentsMargins(0, 0, 0, 0)
-            self.reload_hint = plain_label(row, "Fix the file in your editor, save it, then press Reload.",
+            # Translators: "Reload" is the button's name (as translated).
+            self.reload_hint = plain_label(row, _("Fix the file in your editor, save it, then press Reload."),
                                            name="reload_hint", wrap=True)
-            self.reload_button = QPushButton("Reload", row)
+            # Translators: a button that checks a session file again.
+            self.reload_button = QPushButton(_("Reload"), row)
             self.reload_button.setObjectName("reload_file")
-            self.reload_button.setToolTip("Check this file again")
+            self.reload_button.setToolTip(_("Check this file again"))
             self.reload_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # from Tab, never a click (ui/keys.py)
             self.reload_button.clicked.connect(self._on_reload_clicked)
             box.addWidget(self.reload_hint, 1)
@@ -561,7 +606,7 @@ class HomeScreen(QWidget):
             self.refresh_details()
 
     def _show_broken(self, e: SessionEntry) -> None:
-        self.details_title.setText("Cannot open this session")
+        self.details_title.setText(_("Cannot open this session"))
         if e.error is None:
             self.details.setText("")
             self._describe_details("")
@@ -570,12 +615,15 @@ class HomeScreen(QWidget):
         self.details_file.setText(where)
         self.details_file.show()
         self.details.setText(problems)  # one problem a line, the first 50 and a count
-        self._describe_details(f"Cannot open this session. {where}\n{problems}")
+        # Translators: what a screen reader is told of a file that cannot be opened: {where} says the file
+        # ("File: ..."), {problems} its problems, one a line.
+        self._describe_details(_("Cannot open this session. {where}\n{problems}").format(
+            where=where, problems=problems))
         if not e.builtin:
             self.reload_row.show()
             checking = e.key in self._checking
             self.reload_button.setEnabled(not checking)
-            self.reload_button.setText("Checking…" if checking else "Reload")
+            self.reload_button.setText(_("Checking…") if checking else _("Reload"))
 
     def refresh_details(self) -> None:
         e = self.current
@@ -594,37 +642,69 @@ class HomeScreen(QWidget):
         if e.session is None:
             self._show_broken(e)
             return
-        self.figures.set_drills([(i, d.name, d.movement) for i, d in enumerate(e.session.drills, 1)])
+        s = e.shown  # in the current language's words, where the session has them
+        assert s is not None
+        self.figures.set_drills([(i, d.name, d.movement) for i, d in enumerate(s.drills, 1)])
         self._fit_later.start(0)
-        s = e.session
         from ..session.timeline import compile_timeline
 
-        t = compile_timeline(s, self.dose)  # type: ignore[arg-type]
-        total = ("about " if t.has_open else "") + timefmt.clock(t.total)
+        t = compile_timeline(e.session, self.dose)  # type: ignore[arg-type]
+        clock = timefmt.clock(t.total)
+        # Translators: a session's length when a step of it has no set time ("about 14:30").
+        total = _("about {time}").format(time=clock) if t.has_open else clock
         drills: list[str] = []
         said: list[str] = []  # the same lines for a screen reader: the caution in words, and what it says
         for d in s.drills:
             if d.hold is not None:
-                what = f"{d.hold.pick(self.dose)} s" + (" each side" if len(d.sides) > 1 else "")  # type: ignore[arg-type]
+                seconds = d.hold.pick(self.dose)  # type: ignore[arg-type]
+                if len(d.sides) > 1:
+                    # Translators: a hold's length in seconds ("30 s each side"), held on each leg in turn.
+                    what = _("{seconds} s each side").format(seconds=seconds)
+                else:
+                    # Translators: a hold's length in seconds ("30 s").
+                    what = _("{seconds} s").format(seconds=seconds)
             else:
                 assert d.reps is not None
-                what = f"{d.reps.pick(self.dose)} reps"  # type: ignore[arg-type]
+                reps = d.reps.pick(self.dose)  # type: ignore[arg-type]
+                # Translators: how many reps a set has.
+                what = ngettext("{reps} rep", "{reps} reps", reps).format(reps=reps)
             sets = d.sets.pick(self.dose)  # type: ignore[arg-type]
             if sets > 1:
-                what = f"{sets} × {what}"
+                # Translators: {sets} sets of {what} ("3 × 30 s", "2 × 8 reps").
+                what = _("{sets} × {what}").format(sets=sets, what=what)
             if d.reps is not None and not d.tempo:
-                what += " (you count them)"  # no clock: Rep +1 and Set done
-            warn = " ⚠ caution" if d.caution else ""
-            said.append(f"{len(drills) + 1}. {d.name}: {what}" + (f", caution: {d.caution}" if d.caution else ""))
-            drills.append(f"{len(drills) + 1}. {d.name}: {what}{warn}")
+                # Translators: reps with no clock: the user counts them (Rep +1 and Set done).
+                what = _("{what} (you count them)").format(what=what)
+            number = len(drills) + 1
+            if d.caution:
+                # Translators: a drill on Home, for a screen reader: {number} its place in the session, {drill} its
+                # name, {what} its dose ("3 × 30 s"), {caution} its warning.
+                said.append(_("{number}. {drill}: {what}, caution: {caution}").format(
+                    number=number, drill=d.name, what=what, caution=d.caution))
+                # Translators: a drill on Home that has a warning: {number} its place in the session, {drill} its
+                # name, {what} its dose ("3 × 30 s").
+                drills.append(_("{number}. {drill}: {what} ⚠ caution").format(number=number, drill=d.name, what=what))
+            else:
+                # Translators: a drill on Home: {number} its place in the session, {drill} its name, {what} its
+                # dose ("3 × 30 s").
+                line = _("{number}. {drill}: {what}").format(number=number, drill=d.name, what=what)
+                said.append(line)
+                drills.append(line)
         equipment = sorted({item for d in s.drills for item in d.equipment})
         advice = self.suggest(e.key) if self.suggest is not None else None
-        lines = [f"{total} at the {self.dose} dose"]
+        if self.dose == "high":
+            # Translators: a session's length ("14:30", "about 14:30") at the dose chosen.
+            at_dose = _("{total} at the high dose").format(total=total)
+        else:
+            # Translators: a session's length ("14:30", "about 14:30") at the dose chosen.
+            at_dose = _("{total} at the low dose").format(total=total)
+        lines = [at_dose]
         if advice is not None:
             lines.append(advice[1])
         if s.summary:
             lines += ["", s.summary]
-        need = ["", f"You need: {', '.join(equipment)}"] if equipment else []
+        # Translators: {equipment} is the list of what the session's drills use, from the session's file.
+        need = ["", _("You need: {equipment}").format(equipment=", ".join(equipment))] if equipment else []
         self.details_title.setText(s.title)
         self.details.setText("\n".join([*lines, "", *drills, *need]))
         self._describe_details("\n".join([s.title, *lines, "", *said, *need]))
@@ -639,7 +719,7 @@ class HomeScreen(QWidget):
 
             self._figures = FigureStrip(self)
             self._figures.hide()
-            self._details_box.insertWidget(self._details_box.indexOf(self.details) + 1, self._figures)
+            self._details_box.insertWidget(self._details_box.indexOf(self.details_scroll) + 1, self._figures)
         return self._figures
 
     def _fit_figures(self) -> None:
@@ -650,8 +730,8 @@ class HomeScreen(QWidget):
             self.figures.hide()
             return
         spacing = max(0, self._details_box.spacing())
-        have = self.details.height() + (self.figures.height() + spacing if self.figures.isVisible() else 0)
-        need = self.details.heightForWidth(self.details.width()) if self.details.text() else 0
+        have = self.details_scroll.height() + (self.figures.height() + spacing if self.figures.isVisible() else 0)
+        need = self.details.heightForWidth(self.details_scroll.viewport().width()) if self.details.text() else 0
         tall = min(int(self.height() * 0.17), have - need - spacing)
         if tall < self.FIGURES_MIN:
             self.figures.hide()
@@ -666,7 +746,9 @@ class HomeScreen(QWidget):
         in tests/integration/test_screen_reader.py).  An event only when it changes."""
         if self.details.accessibleDescription() != text:
             self.details.setAccessibleDescription(text)
-            self.details.setAccessibleName(f"Session details: {text}" if text else "Session details")
+            # Translators: the details' name for a screen reader; {details} is what they say, whole.
+            self.details.setAccessibleName(_("Session details: {details}").format(details=text) if text
+                                           else _("Session details"))
 
     @Slot()
     def request_start(self) -> None:
@@ -690,12 +772,28 @@ class HomeScreen(QWidget):
         """Home's keys, from the command table; True if the key was used."""
         return commands.press(self.command_handlers(), commands.Context(commands.HOME), key, text)
 
+    def _place_choose_row(self, portrait: bool | None = None) -> None:
+        """The dose and the own-session buttons side by side when they fit (a landscape window in English),
+        one above the other when not (portrait, or a language with long words)."""
+        if portrait is None:
+            portrait = self.height() > self.width()
+        margins = self._root.contentsMargins()
+        room = self.width() - margins.left() - margins.right()
+        rows = [item.layout() for i in range(self.choose_row.count()) if (item := self.choose_row.itemAt(i)) is not None]
+        need = sum(r.sizeHint().width() for r in rows if r is not None) + self.choose_row.spacing() * (len(rows) - 1)
+        self.choose_row.setDirection(QBoxLayout.Direction.TopToBottom if portrait or need > room
+                                     else QBoxLayout.Direction.LeftToRight)
+        # Open file, History and Start: one row, or one above the other when their words are too long for it.
+        buttons = (self.open_button, self.history_button, self.start_button)
+        need = sum(b.sizeHint().width() for b in buttons) + self.controls_row.spacing() * 3
+        self.controls_row.setDirection(QBoxLayout.Direction.TopToBottom if need > room
+                                       else QBoxLayout.Direction.LeftToRight)
+
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
         portrait = self.height() > self.width()
         self.row.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
-        self.choose_row.setDirection(QBoxLayout.Direction.TopToBottom if portrait
-                                     else QBoxLayout.Direction.LeftToRight)
+        self._place_choose_row(portrait)
         big, mid = theme.scaled_px(self, 0.06, 18), theme.scaled_px(self, 0.03, 12)
         self.heading.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {big}px; font-weight: bold;")
         self.list.setStyleSheet(f"QListWidget {{ font-size: {mid}px; color: {theme.TEXT.name()};"
@@ -719,6 +817,11 @@ class HomeScreen(QWidget):
         self._style_broken()
         for b in (self.open_button, self.start_button, self.history_button):
             b.setStyleSheet(f"font-size: {mid}px; min-height: {theme.scaled_px(self, 0.08, 44)}px; padding: 0 18px;")
+        self.details_scroll.verticalScrollBar().setStyleSheet(
+            f"QScrollBar:vertical {{ width: {max(10, mid // 2)}px; background: {theme.PANEL.name()}; border: none; }}"
+            f" QScrollBar::handle:vertical {{ background: {theme.MUTED_TEXT.name()}; border-radius: 4px;"
+            f" min-height: 30px; }} QScrollBar::add-line, QScrollBar::sub-line {{ height: 0; }}")
         small = max(11, int(mid * 0.85))  # the session actions: a compact row, still touch-sized
         for b in (*self.session_buttons, self.undo_delete_button):
             b.setStyleSheet(f"font-size: {small}px; min-height: {theme.scaled_px(self, 0.07, 40)}px; padding: 0 10px;")
+        self._place_choose_row(portrait)  # (the buttons' widths follow their new font)

@@ -31,6 +31,8 @@ from PySide6.QtGui import QCursor, QKeyEvent, QWindow
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ..app import commands
+from ..engine import reasons
+from ..i18n import _
 from ..kiosk.config import KioskConfig
 from ..kiosk.pin import LOCKOUT_FILE, LockoutFile, PinLimiter, wait_text
 from . import dialogs
@@ -256,13 +258,13 @@ class KioskController(QObject):
             return  # a timed step that is running is never cut short, whatever the input
         log.info("kiosk: back to the tiles after %.0f min without input", cfg.idle_minutes)
         self.close_dialogs()
-        w.end_running_session(f"abandoned (no input for {cfg.idle_minutes:g} min)")
+        w.end_running_session(reasons.ABANDONED)
         w.go_home()
 
     @staticmethod
     def close_dialogs() -> None:
         """A question nobody answered ("End the session?") must not stand over the tiles."""
-        for _ in range(5):
+        for _attempt in range(5):
             dialog = QApplication.activeModalWidget()
             if dialog is None:
                 return
@@ -329,23 +331,26 @@ class KioskController(QObject):
         site config cannot be trusted is never left: the chord only says why."""
         if self.config.locked:
             log.warning("kiosk: the exit chord was held, but the kiosk cannot be left: %s", self.config.lock_reason)
-            dialogs.show_error(self._parent(), "Kiosk",
-                               "This kiosk cannot be left until the site config is fixed.\n"
-                               f"{self.config.lock_reason}.\n"
-                               "Fix the file (docs/kiosk.md), then restart the app or the computer.")
+            # Translators: {reason} says what is wrong with the kiosk's site config (a sentence, no full stop).
+            why = _("This kiosk cannot be left until the site config is fixed.\n{reason}.\n"
+                    "Fix the file (docs/kiosk.md), then restart the app or the computer.").format(
+                        reason=self.config.lock_reason)
+            dialogs.show_error(self._parent(), _("Kiosk"), why)
             return False
         stored = self.config.pin_hash
         if stored:
             wait = self.limiter.wait_left(self.clock())
             if wait > 0:
-                text = f"Too many wrong PINs. Try again in {wait_text(wait)}."
-                if self.lockout_problem:
-                    text += f"\n({self.lockout_problem}.)"
-                if self.lockout_unsaved:
-                    text += f"\n({self.lockout_unsaved[0].upper()}{self.lockout_unsaved[1:]}.)"
-                dialogs.show_error(self._parent(), "Kiosk", text)
+                # Translators: {wait} is how long ("5 min").
+                text = _("Too many wrong PINs. Try again in {wait}.").format(wait=wait_text(wait))
+                for problem in (self.lockout_problem, self.lockout_unsaved[:1].upper() + self.lockout_unsaved[1:]):
+                    if problem:
+                        # Translators: a problem with the PIN lockout, in brackets under "Too many wrong PINs";
+                        # {problem} is a sentence without its full stop.
+                        text += "\n" + _("({problem}.)").format(problem=problem)
+                dialogs.show_error(self._parent(), _("Kiosk"), text)
                 return False
-            pin = dialogs.ask_pin(self._parent(), "Administrator PIN to leave kiosk mode:")
+            pin = dialogs.ask_pin(self._parent(), _("Administrator PIN to leave kiosk mode:"))
             if pin is None:
                 return False
             now = self.clock()
@@ -356,7 +361,7 @@ class KioskController(QObject):
                 self.lockout_problem = ""
             if not ok:
                 log.warning("kiosk: %s", message)
-                dialogs.show_error(self._parent(), "Kiosk", message)
+                dialogs.show_error(self._parent(), _("Kiosk"), message)
                 return False
         log.info("kiosk: leaving")
         self.allow_exit = True
@@ -406,10 +411,14 @@ class KioskController(QObject):
         assert self.lockout_file is not None
         why = describe(exc) if isinstance(exc, OSError) else str(exc)
         self.limiter.lock_longest(self.clock())
-        self.lockout_unsaved = (f"the PIN lockout cannot be saved to {printable(str(self.lockout_file.path), limit=300)}"
-                                f" ({printable(why, limit=200)}), so the PIN prompt is locked for"
-                                f" {wait_text(self.limiter.max_lockout_s)} at a time until it can be")
-        log.warning("kiosk: %s", self.lockout_unsaved)
+        path, why, wait = (printable(str(self.lockout_file.path), limit=300), printable(why, limit=200),
+                           wait_text(self.limiter.max_lockout_s))
+        # Translators: for the kiosk's administrator, after "For the administrator: " (so it starts in lower case):
+        # {file} the lockout file, {why} why it cannot be written, {wait} how long ("60 min"). No full stop.
+        self.lockout_unsaved = _("the PIN lockout cannot be saved to {file} ({why}), so the PIN prompt is locked for"
+                                 " {wait} at a time until it can be").format(file=path, why=why, wait=wait)
+        log.warning("kiosk: the PIN lockout cannot be saved to %s (%s), so the PIN prompt is locked for %s at a time"
+                    " until it can be", path, why, wait)
         self._show_admin_notice()
 
     def _show_admin_notice(self) -> None:
@@ -420,10 +429,12 @@ class KioskController(QObject):
             return
         lines = []
         if self.config.locked:
-            lines.append("For the administrator: this kiosk cannot be left until the site config is fixed."
-                         f" {self.config.lock_reason}.")
+            # Translators: under the kiosk's tiles; {reason} says what is wrong with the site config (no full stop).
+            lines.append(_("For the administrator: this kiosk cannot be left until the site config is fixed."
+                           " {reason}.").format(reason=self.config.lock_reason))
         if self.lockout_unsaved:
-            lines.append(f"For the administrator: {self.lockout_unsaved}.")
+            # Translators: under the kiosk's tiles; {problem} is a problem with the PIN lockout (no full stop).
+            lines.append(_("For the administrator: {problem}.").format(problem=self.lockout_unsaved))
         home.set_admin_notice("\n".join(lines))
 
 

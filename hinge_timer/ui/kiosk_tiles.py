@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QVBoxLayout
 
 from ..app import commands
 from ..engine.state import State
+from ..i18n import _, ngettext
 from ..session.catalogue import SessionEntry
 from . import theme
 from .widgets import plain_label
@@ -26,7 +27,7 @@ class KioskHome(QWidget):
         root = QVBoxLayout(self)
         root.setContentsMargins(40, 28, 40, 28)
         root.setSpacing(18)
-        self.heading = plain_label(self, "Choose a session. Tap to start.")
+        self.heading = plain_label(self, _("Choose a session. Tap to start."))
         self.heading.setObjectName("kiosk_heading")
         self.heading.setWordWrap(True)
         self.heading.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # where the focus lands (ui/keys.py)
@@ -37,8 +38,9 @@ class KioskHome(QWidget):
         self.grid = QGridLayout()
         self.grid.setSpacing(18)
         root.addLayout(self.grid, 1)
-        self.hint = plain_label(self, "The screen follows you through every drill: words, countdowns and sounds. "
-                                "Space pauses. Each session starts gently.")
+        # Translators: under the kiosk's tiles; "Space" is the key.
+        self.hint = plain_label(self, _("The screen follows you through every drill: words, countdowns and sounds. "
+                                        "Space pauses. Each session starts gently."))
         self.hint.setWordWrap(True)
         root.addWidget(self.hint)
         # For the administrator: why this kiosk cannot be left (a site config that cannot be trusted).
@@ -61,17 +63,27 @@ class KioskHome(QWidget):
 
         for i, e in enumerate(self.entries):
             assert e.session is not None
+            shown = e.shown  # the session in the current language's words
+            assert shown is not None
             t = compile_timeline(e.session, "low")
             tile = QPushButton(self)
             tile.setObjectName(f"tile_{e.key}")
-            tile.setAccessibleName(f"Start {e.session.title}, about {round(t.total / 60)} minutes")
+            minutes = round(t.total / 60)
+            # Translators: a kiosk tile's name for a screen reader: {session} the session's title, {minutes} its length.
+            tile.setAccessibleName(ngettext("Start {session}, about {minutes} minute",
+                                            "Start {session}, about {minutes} minutes",
+                                            minutes).format(session=shown.title, minutes=minutes))
             tile.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # from Tab, never a tap (ui/keys.py)
             tile.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
             box = QVBoxLayout(tile)
             box.setContentsMargins(22, 22, 22, 22)
             parts = []
-            for name, text in (("title", e.session.title), ("minutes", f"{round(t.total / 60)} min"),
-                               ("drills", " · ".join(d.name for d in e.session.drills)), ("go", "Tap to start ▶")):
+            # Translators: a kiosk tile: the session's length in minutes ("14 min").
+            length = _("{minutes} min").format(minutes=minutes)
+            # Translators: the last line of a kiosk tile (a button that starts the session).
+            go = _("Tap to start ▶")
+            for name, text in (("title", shown.title), ("minutes", length),
+                               ("drills", " · ".join(d.name for d in shown.drills)), ("go", go)):
                 label = plain_label(tile, text)  # titles and drill names: plain text
                 label.setObjectName(f"tile_{name}")
                 label.setWordWrap(True)
@@ -103,7 +115,8 @@ class KioskHome(QWidget):
         if count is None:
             self.today.setText("")
         else:
-            self.today.setText(f"Sessions done here today: {count}")
+            # Translators: on the kiosk's tiles: how many sessions were done on this computer today.
+            self.today.setText(_("Sessions done here today: {count}").format(count=count))
 
     def command_handlers(self) -> dict[str, commands.Handler]:
         """What the tiles do of the command table (app/commands.py)."""

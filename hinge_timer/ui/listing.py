@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 
+from ..i18n import _
 from . import dialogs
 from .home import (
     HomeScreen,
@@ -126,7 +127,7 @@ class SessionListing(QObject):
             self.recheck(entry.key, then)
 
         reload = None if entry.builtin else again  # a built-in cannot be fixed in an editor
-        if dialogs.show_problems(window, "This session cannot be opened", where, problems, reload):
+        if dialogs.show_problems(window, _("This session cannot be opened"), where, problems, reload):
             return next((e for e in self.home.entries if e.key == entry.key), entry)
         return entry
 
@@ -159,8 +160,10 @@ class SessionListing(QObject):
             if waiting:  # no answer came (a fault in the worker, logged there): say so rather than wait
                 from ..session.errors import Problem, SessionError
 
-                add(SessionEntry(key, Path(key), False, error=SessionError(
-                    [Problem(key, None, "", "could not be checked again (the log says why); try Reload once more")])))
+                # A whole sentence (Home writes it as it is), so that a translation needs no "The file" put before it.
+                # Translators: said of a session file that Reload (a button) could not check.
+                why = _("The file could not be checked again (the log says why); try Reload once more")
+                add(SessionEntry(key, Path(key), False, error=SessionError([Problem(key, None, "", why)])))
             again = self._after.pop(key, [])
             if key in self._asked_again:
                 self._asked_again.discard(key)

@@ -18,6 +18,7 @@ from ..app.run import SessionRun
 from ..app.sound import SoundService
 from ..engine.clock import Clock
 from ..engine.state import State
+from ..i18n import LANGUAGES, _
 from ..settings import READER_CHOICES, Settings, SettingsStore
 from . import dialogs, theme, window_settings
 from .history_view import HistoryView
@@ -115,7 +116,7 @@ class MainWindow(QMainWindow):
         self.listing.sessions_listed.connect(self.session_actions.look_for_kept,
                                              Qt.ConnectionType.SingleShotConnection)
         if defer_sessions:  # Home paints at once; the sessions follow its first paint (PERFORMANCE.md)
-            self.home.details.setText("Loading sessions…")
+            self.home.details.setText(_("Loading sessions…"))
             self.listing.after_first_paint(self.home_page)  # the kiosk's tiles are its Home
         else:
             self.listing.reload()
@@ -194,9 +195,38 @@ class MainWindow(QMainWindow):
             "flash": lambda: self.prefs.set_flash(not self.prefs.flash),
             "motion": lambda: self.prefs.set_motion(not self.prefs.motion), "undo_hurts": self.run.undo_stop,
             **{f"audio_{n}": (lambda n=n: self.set_audio_output(n)) for n in ("qt", "simpleaudio", "none")},
-            **{f"reader_{m}": (lambda m=m: self.prefs.set_screen_reader(m)) for m in READER_CHOICES}}
+            **{f"reader_{m}": (lambda m=m: self.prefs.set_screen_reader(m)) for m in READER_CHOICES},
+            **{f"language_{code}": (lambda code=code: self.change_language(code)) for code in LANGUAGES},
+            "language_system": lambda: self.change_language("")}
         self.command_actions = build_menus(self, self.commands.run)  # by command name (hidden in full screen)
         follow_preferences(self.command_actions, self.prefs, self.sound.choice)  # the check marks
+        self._show_language()
+
+    # -- the language ------------------------------------------------------------------------------
+    restart_requested = False  # the window closed to be started again in another language (ui/language.py)
+
+    def _show_language(self) -> None:
+        """View → Language's check mark: the saved choice ("" is the system's language)."""
+        chosen = self.settings.language if self.settings.language in LANGUAGES else ""
+        action = self.command_actions.get(f"language_{chosen}" if chosen else "language_system")
+        if action is not None:
+            action.setChecked(True)
+
+    def change_language(self, code: str) -> bool:
+        """Speak ``code`` ("" the system's language) from now on: saved, and the window starts again in it
+        (every screen is built in its language).  Only on Home and History (the command table's rule),
+        where nothing is under way; the editor asks about unsaved edits first, as when the window closes."""
+        if code == self.settings.language:
+            self._show_language()
+            return False
+        previous = self.settings.language
+        self.settings.language = code
+        self.restart_requested = True
+        if not self.close():  # something asked to stay (the editor's unsaved edits): nothing changes
+            self.settings.language, self.restart_requested = previous, False
+            self._show_language()
+            return False
+        return True
 
     # -- sessions, the history and a run ---------------------------------------------------------------
     def show_history(self) -> None:
@@ -306,11 +336,12 @@ class MainWindow(QMainWindow):
 
     def change_volume(self, step: float) -> None:
         volume = self.prefs.change_volume(step)  # the sound follows prefs.volume_changed
-        self._say_on_session(f"Volume {round(volume * 100)} %")
+        # Translators: on the session screen's status line; {percent} is a whole number, 0 to 100.
+        self._say_on_session(_("Volume {percent} %").format(percent=round(volume * 100)))
 
     def set_mute(self, muted: bool) -> None:
         self.prefs.set_mute(muted)  # the menu, the sound and the session screen follow prefs.mute_changed
-        self._say_on_session("Sound muted (captions stay on)" if muted else "Sound on")
+        self._say_on_session(_("Sound muted (captions stay on)") if muted else _("Sound on"))
 
     def _say_on_session(self, text: str) -> None:
         if self._session_screen is not None:  # (the session screen's status line; none before a session)
@@ -320,7 +351,8 @@ class MainWindow(QMainWindow):
         """The help covers the screen, so a running session's clock stops while it is open (and goes on
         when it is closed, however: its key, Esc, a tap, going home)."""
         if not self.help.isVisible():
-            self.help.hidden.connect(self.run.hold("Help is open"), Qt.ConnectionType.SingleShotConnection)
+            # Translators: why the session is paused (shown on the paused screen, under the help).
+            self.help.hidden.connect(self.run.hold(_("Help is open")), Qt.ConnectionType.SingleShotConnection)
         self.help.setVisible(not self.help.isVisible())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
@@ -334,8 +366,9 @@ class MainWindow(QMainWindow):
             self.kiosk = None
         driver = self.run.driver
         if driver is not None and self.run.running and driver.state is not State.IDLE:
-            if not self.run.ask_paused("Asking whether to quit", lambda: dialogs.confirm(
-                    self, "Quit Hinge Timer?", "A session is running. Quit anyway?", "Quit")):
+            # Translators: why the session is paused (shown on the paused screen, under the question).
+            if not self.run.ask_paused(_("Asking whether to quit"), lambda: dialogs.confirm(
+                    self, _("Quit Hinge Timer?"), _("A session is running. Quit anyway?"), _("Quit"))):
                 event.ignore()
                 return
             self.run.stop("window closed")

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 from ..app import commands
 from ..app.preferences import Preferences
+from ..i18n import _
 
 if TYPE_CHECKING:
     from .painted import MessageOverlay
@@ -18,18 +19,19 @@ if TYPE_CHECKING:
 
 def build_menus(window: QMainWindow, run: Callable[[str], object]) -> dict[str, QAction]:
     """One action per menu entry of the table, with its shortcut and check mark, each running its
-    command through ``run``; the actions by command name."""
+    command through ``run``; the actions by command name.  The menus' titles and entries are the table's
+    words in the current language (app/commands.py MENU_TITLES, ``Command.label_shown``)."""
     menus: dict[str, QMenu] = {}
     groups: dict[str, QActionGroup] = {}
     actions: dict[str, QAction] = {}
     window.installEventFilter(_FullScreenHidesMenus(window))
     for c in commands.menu_entries():
-        top, _, sub = c.menu.partition("/")
+        top, _slash, sub = c.menu.partition("/")
         if top not in menus:
-            menus[top] = window.menuBar().addMenu(top)
+            menus[top] = window.menuBar().addMenu(_(top))
         if sub and c.menu not in menus:
-            menus[c.menu] = menus[top].addMenu(sub)
-        action = QAction(c.label, window, checkable=c.checkable)
+            menus[c.menu] = menus[top].addMenu(_(sub))
+        action = QAction(c.label_shown, window, checkable=c.checkable)
         if c.shortcut:
             action.setShortcut(QKeySequence(c.shortcut))
         action.triggered.connect(lambda _checked=False, n=c.name: run(n))
@@ -77,11 +79,13 @@ def help_overlay(parent: QWidget, allowed: Callable[[str], bool] | None) -> Mess
     from . import theme
 
     overlay = MessageOverlay(parent, "help_overlay", background=theme.BACKGROUND,  # opaque: nothing shows through
-                             spoken="Help")  # a dialog to a screen reader
+                             spoken=_("Help"))  # a dialog to a screen reader
     overlay.clicked.connect(overlay.hide)
     overlay.body.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     screens = ({commands.KIOSK_HOME, commands.SESSION, commands.DONE} if allowed is not None
                else {commands.HOME, commands.SESSION, commands.DONE, commands.HISTORY, commands.EDITOR})
     shown = (lambda c: allowed(c.name)) if allowed is not None else (lambda _c: True)
-    overlay.set_text("Keys", commands.help_text(screens, shown) + "\n\n? or Esc to close")
+    # Translators: the last line of the help overlay; "?" and {esc} (the Esc key's name) close it.
+    close = _("? or {esc} to close").format(esc=commands.key_name("Esc"))
+    overlay.set_text(_("Keys"), commands.help_text(screens, shown) + "\n\n" + close)
     return overlay

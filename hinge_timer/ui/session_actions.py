@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
 
+from ..i18n import _, ngettext
 from ..plaintext import printable
 from . import dialogs
 
@@ -139,19 +140,27 @@ class SessionActions(QObject):
         self._pool.submit(job).add_done_callback(finished)
 
     def _disk_said_no(self, what: str, exc: BaseException) -> None:
+        """Say what went wrong: ``what`` is the action, in the current language ("Deleting")."""
         from ..safeio import describe
         from ..session.errors import SessionError
 
         if isinstance(exc, SessionError):
-            self._problems(f"{what}: the session has problems", exc, "")
+            # Translators: a dialog's title; {action} what was being done ("Duplicating", "Importing").
+            self._problems(_("{action}: the session has problems").format(action=what), exc, "")
             return
         if not isinstance(exc, OSError):
             log.error("%s failed", what, exc_info=exc)
-            dialogs.show_error(self.window, what, f"{what} failed: {exc}")
+            # Translators: {action} what was being done ("Exporting"), {error} what went wrong.
+            dialogs.show_error(self.window, what, _("{action} failed: {error}").format(action=what, error=exc))
             return
         where = getattr(exc, "filename", None) or ""
-        dialogs.show_error(self.window, what, f"{what}: {_quoted(str(where))}: {describe(exc)}" if where
-                           else f"{what}: {describe(exc)}")
+        if where:
+            # Translators: {action} what was being done ("Deleting"), {file} the file, {problem} what the disk said.
+            text = _("{action}: {file}: {problem}").format(action=what, file=_quoted(str(where)), problem=describe(exc))
+        else:
+            # Translators: {action} what was being done ("Deleting"), {problem} what the disk said.
+            text = _("{action}: {problem}").format(action=what, problem=describe(exc))
+        dialogs.show_error(self.window, what, text)
 
     def _problems(self, title: str, exc: Any, key: str) -> None:
         from .home import problems_text
@@ -162,7 +171,7 @@ class SessionActions(QObject):
     # -- Home: New, Duplicate, Edit ------------------------------------------------------------------------
     def _folder(self) -> Path | None:
         if self.sessions_dir is None:
-            self._refuse("There is no sessions folder (--sessions-dir) to keep your own sessions in.")
+            self._refuse(_("There is no sessions folder (--sessions-dir) to keep your own sessions in."))
         return self.sessions_dir
 
     def new_session(self) -> bool:
@@ -178,7 +187,8 @@ class SessionActions(QObject):
         if e is None:
             return False
         if not self.home.can("edit_session"):
-            return self._refuse("A built-in session cannot be changed: Duplicate makes a copy of your own.")
+            # Translators: "Duplicate" is the button's name (as translated).
+            return self._refuse(_("A built-in session cannot be changed: Duplicate makes a copy of your own."))
         return self.edit_file(Path(e.key))
 
     def edit_file(self, path: Path, select_drill: int = 0) -> bool:
@@ -190,10 +200,10 @@ class SessionActions(QObject):
         try:
             draft = Draft.open(path)
         except SessionError as exc:  # not TOML at all: what is wrong, by file and line
-            self._problems("This session cannot be opened in the editor", exc, str(path))
+            self._problems(_("This session cannot be opened in the editor"), exc, str(path))
             return False
         except OSError as exc:
-            self._disk_said_no("Editing", exc)
+            self._disk_said_no(_("Editing"), exc)
             return False
         self.open_editor(draft, select_drill)
         return True
@@ -204,7 +214,7 @@ class SessionActions(QObject):
         if e is None or folder is None:
             return False
         if e.session is None:
-            return self._refuse("This session cannot be opened, so it cannot be copied: fix it first.")
+            return self._refuse(_("This session cannot be opened, so it cannot be copied: fix it first."))
         from ..session import library
 
         source, name = e.source, e.stem if e.builtin else e.key
@@ -214,10 +224,11 @@ class SessionActions(QObject):
 
         def done(path: Path) -> None:
             entry = self._list(path)
-            self._say(f"Copied to {_quoted(entry.title or path.name)}: yours to change.")
+            # Translators: {session} the copy's title (from its file) or its file's name.
+            self._say(_("Copied to {session}: yours to change.").format(session=_quoted(entry.title or path.name)))
             self.edit_file(path)
 
-        return self._now(job, done, lambda exc: self._disk_said_no("Duplicating", exc))
+        return self._now(job, done, lambda exc: self._disk_said_no(_("Duplicating"), exc))
 
     def _list(self, path: Path) -> SessionEntry:
         """Put the user's file on Home (checked: a file just written, so quick), selected."""
@@ -233,13 +244,17 @@ class SessionActions(QObject):
         if e is None:
             return False
         if e.builtin:
-            return self._refuse("Built-in sessions cannot be deleted.")
+            return self._refuse(_("Built-in sessions cannot be deleted."))
         if not self.home.can("delete_session") or self.trash_dir is None:
-            return self._refuse("Only sessions in your own sessions folder can be deleted here.")
+            return self._refuse(_("Only sessions in your own sessions folder can be deleted here."))
         title = e.title or Path(e.key).name
-        if not dialogs.confirm(self.window, "Delete this session?",
-                               f"Delete “{_quoted(title)}”? You can undo it for {UNDO_S} seconds; after that it "
-                               "stays in the trash.", "Delete"):
+        # Translators: {session} the session's title (from its file); {seconds} how long Undo is offered.
+        question = ngettext("Delete “{session}”? You can undo it for {seconds} second; after that it stays in the "
+                            "trash.",
+                            "Delete “{session}”? You can undo it for {seconds} seconds; after that it stays in the "
+                            "trash.", UNDO_S).format(session=_quoted(title), seconds=UNDO_S)
+        # Translators: the button that deletes the session.
+        if not dialogs.confirm(self.window, _("Delete this session?"), question, _("Delete")):
             return False
         path, trash_dir, desktop = Path(e.key), self.trash_dir, self.desktop_trash
 
@@ -251,9 +266,10 @@ class SessionActions(QObject):
             self._deleted = (deleted, title)
             self.home.show_undo_delete(True)
             self._undo_timer.start()
-            self._say(f"Deleted “{_quoted(title)}”: Undo (Ctrl+Z) brings it back.")
+            # Translators: {session} the session's title (from its file); "Undo" is the button's name.
+            self._say(_("Deleted “{session}”: Undo (Ctrl+Z) brings it back.").format(session=_quoted(title)))
 
-        return self._now(job, done, lambda exc: self._disk_said_no("Deleting", exc))
+        return self._now(job, done, lambda exc: self._disk_said_no(_("Deleting"), exc))
 
     def _forget_entry(self, key: str) -> None:
         entries = self.home.entries
@@ -273,14 +289,17 @@ class SessionActions(QObject):
 
         def done(path: Path) -> None:
             self._list(path)
-            self._say(f"“{_quoted(title)}” is back.")
+            # Translators: {session} the session's title (from its file).
+            self._say(_("“{session}” is back.").format(session=_quoted(title)))
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, FileExistsError):
-                self._refuse(f"Not brought back: a file named {_quoted(deleted.original.name)} is there now. "
-                             f"The deleted one is kept at {_quoted(str(deleted.trashed))}.")
+                # Translators: {file} the file's name, {trashed} where the deleted file is kept.
+                self._refuse(_("Not brought back: a file named {file} is there now. The deleted one is kept at "
+                               "{trashed}.").format(file=_quoted(deleted.original.name),
+                                                    trashed=_quoted(str(deleted.trashed))))
             else:
-                self._disk_said_no("Undo delete", exc)
+                self._disk_said_no(_("Undo delete"), exc)
 
         return self._now(lambda: _restore(deleted), done, failed)
 
@@ -305,8 +324,8 @@ class SessionActions(QObject):
 
         source, dest = e.source, Path(chosen)
         return self._now(lambda: library.export(source, dest),
-                         lambda _none: self._say(f"Exported to {_quoted(str(dest))}."),
-                         lambda exc: self._disk_said_no("Exporting", exc))
+                         lambda _none: self._say(_("Exported to {file}.").format(file=_quoted(str(dest)))),
+                         lambda exc: self._disk_said_no(_("Exporting"), exc))
 
     def import_file(self, path: Path) -> bool:
         """A session file from anywhere (File → Open, a dropped file): copied into the user's folder once
@@ -323,15 +342,19 @@ class SessionActions(QObject):
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, SessionError):  # (nothing was copied)
-                self._problems("This session cannot be opened", exc, str(path))
+                self._problems(_("This session cannot be opened"), exc, str(path))
             else:
-                self._disk_said_no("Importing", exc)
+                self._disk_said_no(_("Importing"), exc)
 
         def done(copy: Path) -> None:
             entry = self._list(copy)
-            same = copy == path
-            self._say(f"“{_quoted(entry.title or copy.name)}” is "
-                      + ("in your sessions already." if same else "now one of your sessions."))
+            name = _quoted(entry.title or copy.name)
+            if copy == path:
+                # Translators: {session} the session's title (from its file) or its file's name.
+                self._say(_("“{session}” is in your sessions already.").format(session=name))
+            else:
+                # Translators: {session} the session's title (from its file) or its file's name.
+                self._say(_("“{session}” is now one of your sessions.").format(session=name))
 
         return self._now(lambda: library.import_file(path, folder), done, failed)
 
@@ -341,15 +364,15 @@ class SessionActions(QObject):
         if self.window.kiosk is not None:
             return False
         if len(urls) != 1:
-            return self._refuse("Drop one session file at a time.")
+            return self._refuse(_("Drop one session file at a time."))
         url = urls[0]
         if not url.isLocalFile():
-            return self._refuse("Only a file on this computer can be dropped here.")
+            return self._refuse(_("Only a file on this computer can be dropped here."))
         path = Path(url.toLocalFile())
         if not path.name.lower().endswith(".toml"):
-            return self._refuse(f"{_quoted(path.name)} is not a session file (a .toml file).")
+            return self._refuse(_("{file} is not a session file (a .toml file).").format(file=_quoted(path.name)))
         if self.window.current_screen() != "home_screen":
-            return self._refuse("Go back to Home to add a session.")
+            return self._refuse(_("Go back to Home to add a session."))
         return self.import_file(path)
 
     # -- the editor ----------------------------------------------------------------------------------------
@@ -398,8 +421,12 @@ class SessionActions(QObject):
             self.window.setWindowTitle("Hinge Timer")
             return
         title = d.get(("title",))
-        name = printable(title, limit=80) if isinstance(title, str) and title.strip() else "new session"
-        self.window.setWindowTitle(f"{'*' if d.dirty else ''}{name} — editing — Hinge Timer")
+        # Translators: the window's title names a session with no title yet as this.
+        name = printable(title, limit=80) if isinstance(title, str) and title.strip() else _("new session")
+        # Translators: the window's title while a session is edited; {session} its title (from the file);
+        # {changed} is "*" while there are unsaved changes, else nothing.
+        self.window.setWindowTitle(_("{changed}{session} — editing — Hinge Timer").format(
+            changed="*" if d.dirty else "", session=name))
 
     def on_saved(self, path: Path) -> None:
         self._list(Path(path))
@@ -434,7 +461,7 @@ class SessionActions(QObject):
         self._trying = (drill, self.editor.drill_index)
         self.window.end_driver()
         self.window.run.start(TryEntry(session, key, source), None, record=False)
-        self.window.messages.info("session", "Trying it: this run is not kept in the history.", part="status")
+        self.window.messages.info("session", _("Trying it: this run is not kept in the history."), part="status")
 
     def on_run_finished(self) -> bool:
         """A run ended: True if it was a try-out, and the editor is shown again where it was."""
@@ -465,9 +492,10 @@ class SessionActions(QObject):
         if what == "playing":
             say("")
         elif what == "rendering":
-            say("Getting the line ready to say…")
+            say(_("Getting the line ready to say…"))
         else:
-            say(f"Cannot say it: {what}.", True)
+            # Translators: in the editor; {reason} why the line cannot be heard ("sound is muted (M)").
+            say(_("Cannot say it: {reason}.").format(reason=what), True)
 
     # -- the draft kept by an editor that did not close ---------------------------------------------------
     def look_for_kept(self) -> None:
@@ -486,9 +514,19 @@ class SessionActions(QObject):
             return
         k = kept[0]
         when = k.kept_at.astimezone().strftime("%-d %b, %H:%M")
-        title = _quoted(k.title) if k.title.strip() else "a new session"
-        more = f" ({len(kept) - 1} more after it)" if len(kept) > 1 else ""
-        self.home.show_draft_offer(f"An unsaved edit of “{title}” from {when} was kept{more}.")
+        # Translators: in quotes, for a kept draft of a session with no title yet.
+        title = _quoted(k.title) if k.title.strip() else _("a new session")
+        more = len(kept) - 1
+        if more:
+            # Translators: {session} the session's title (from the draft), {when} the day and time it was kept;
+            # {n} more kept drafts are offered after it.
+            offer = ngettext("An unsaved edit of “{session}” from {when} was kept ({n} more after it).",
+                             "An unsaved edit of “{session}” from {when} was kept ({n} more after it).",
+                             more).format(session=title, when=when, n=more)
+        else:
+            # Translators: {session} the session's title (from the draft), {when} the day and time it was kept.
+            offer = _("An unsaved edit of “{session}” from {when} was kept.").format(session=title, when=when)
+        self.home.show_draft_offer(offer)
 
     def open_kept(self) -> None:
         if not self.kept:
@@ -501,7 +539,7 @@ class SessionActions(QObject):
             draft = Draft.from_kept(k)
         except (OSError, ValueError, SessionError) as exc:
             log.warning("kept draft %s: %s", k.file, exc)
-            self._refuse("That kept edit cannot be read; it was left where it is.")
+            self._refuse(_("That kept edit cannot be read; it was left where it is."))
             self._offer_kept(self.kept)
             return
         self._offer_kept(self.kept)

@@ -8,6 +8,7 @@ colour is never the only signal.  No colour is written anywhere else
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QColor
@@ -69,7 +70,23 @@ ROLE_COLOURS: dict[str, QColor] = {
 # Each state's colour and word, from the table: built the first time they are read (theme.STATE_COLOURS),
 # since Home's first frame needs neither the table nor them.
 STATE_COLOURS: dict[State, QColor]
-STATE_WORDS: dict[State, str]
+STATE_WORDS: Mapping[State, str]  # in the current language, each time it is read (session/kinds.state_word)
+
+
+class _StateWords(Mapping[State, str]):
+    def __init__(self, states: tuple[State, ...]) -> None:
+        self._states = states
+
+    def __getitem__(self, state: State) -> str:
+        from ..session.kinds import state_word
+
+        return state_word(state)
+
+    def __iter__(self) -> Iterator[State]:
+        return iter(self._states)
+
+    def __len__(self) -> int:
+        return len(self._states)
 
 
 def __getattr__(name: str) -> object:
@@ -78,7 +95,7 @@ def __getattr__(name: str) -> object:
     from ..session.kinds import STATE_LOOKS
 
     globals()["STATE_COLOURS"] = {state: ROLE_COLOURS[look.role] for state, look in STATE_LOOKS.items()}
-    globals()["STATE_WORDS"] = {state: look.word for state, look in STATE_LOOKS.items()}
+    globals()["STATE_WORDS"] = _StateWords(tuple(STATE_LOOKS))
     return globals()[name]
 
 

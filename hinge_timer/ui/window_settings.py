@@ -12,6 +12,7 @@ import logging
 from PySide6.QtCore import QByteArray
 from PySide6.QtWidgets import QMainWindow
 
+from ..i18n import _
 from ..settings import Settings, SettingsStore
 from . import dialogs
 
@@ -47,5 +48,5 @@ def save_settings(window: QMainWindow, settings: Settings, store: SettingsStore 
     if problem:
         log.warning(problem)
         if tell:
-            dialogs.show_error(window, "Settings not saved", problem)
+            dialogs.show_error(window, _("Settings not saved"), problem)
     return problem

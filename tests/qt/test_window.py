@@ -6,7 +6,7 @@ import json
 
 import pytest
 from PySide6.QtCore import QPoint, QSize, Qt
-from PySide6.QtWidgets import QAbstractButton, QLabel
+from PySide6.QtWidgets import QAbstractButton, QLabel, QPushButton, QStyle, QStyleOptionButton
 
 from hinge_timer.engine.events import State
 from hinge_timer.session.timeline import StepKind
@@ -331,7 +331,13 @@ def _clipped(widget) -> list[str]:
             if fm.horizontalAdvance(text) > w.width() + 2:
                 bad.append(f"{w.objectName()}: {text!r} wider than {w.width()}px")
         elif isinstance(w, QAbstractButton):
-            if fm.horizontalAdvance(w.text()) > w.width():
+            # The room inside the button's frame and padding (a style sheet's too): less cuts the text off
+            room = w.width()
+            if isinstance(w, QPushButton):
+                opt = QStyleOptionButton()
+                w.initStyleOption(opt)
+                room = w.style().subElementRect(QStyle.SubElement.SE_PushButtonContents, opt, w).width() + 2
+            if fm.horizontalAdvance(w.text()) > room:
                 bad.append(f"{w.objectName()}: {w.text()!r} wider than {w.width()}px")
         top_left = w.mapTo(widget.window(), w.rect().topLeft())
         if not widget.window().rect().contains(top_left):

@@ -222,7 +222,8 @@ def test_a_mistake_it_does_not_know_keeps_the_parsers_words_and_column(write_ses
 
 def test_every_key_of_the_format_has_a_kind_for_the_advice():
     keys = {k for table in TABLE_KEYS.values() for k in table}
-    kinds = [load.SECONDS_KEYS, load.COUNT_KEYS, load.TEXT_KEYS, load.TEXT_LIST_KEYS, load.TABLE_KEYS_OF_TABLES]
+    kinds = [load.SECONDS_KEYS, load.COUNT_KEYS, load.TEXT_KEYS, load.TEXT_LIST_KEYS, load.TABLE_KEYS_OF_TABLES,
+             load.FLAG_KEYS]
     assert set().union(*kinds) == keys
     assert sum(len(k) for k in kinds) == len(keys)  # each in one kind only
 

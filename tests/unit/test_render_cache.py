@@ -210,10 +210,10 @@ def test_an_engine_started_after_close_is_killed_at_once(tmp_path):
 def test_a_fault_in_one_line_fails_that_line_and_the_rest_render(tmp_path, monkeypatch):
     real = LineRenderer._render
 
-    def faulty(self, text):
+    def faulty(self, text, voice):
         if text == "Back to the heels":
             raise TypeError("a bug")
-        return real(self, text)
+        return real(self, text, voice)
 
     monkeypatch.setattr(LineRenderer, "_render", faulty)
     r = LineRenderer(tmp_path / "cache")

@@ -305,7 +305,7 @@ def test_set_done_ends_a_counted_set_early():
     goto(runner, clock, StepKind.WORK, "Counted")
     runner.count_rep(clock())
     result = runner.set_done(clock())
-    assert result.message == "Set done after 1 reps."
+    assert result.message == "Set done after 1 rep."  # the plural is right (i18n.ngettext)
     assert runner.step.kind is StepKind.REST and runner.outcomes[1].reps_done == 1
 
 

@@ -149,7 +149,7 @@ def test_unknown_drill_keys_suggest_the_near_miss(key, suggestion):
 def test_unknown_key_with_no_near_miss_lists_what_is_allowed():
     msg = one_problem(GOOD.replace('title = "Test"', 'title = "Test"\ncolour = "red"'))
     assert msg.startswith("x.toml:3: colour: unknown key")
-    assert "allowed here: format, title, summary, defaults, drill" in msg
+    assert "allowed here: format, title, summary, language, defaults, drill, translations" in msg
 
 
 def test_unknown_key_in_a_tempo_phase_is_located_on_its_line():

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from hinge_timer.audio.planner import MARGIN_NS, MAX_WAIT_NS, NS, Playing, Upcoming, plan
-from hinge_timer.audio.vocabulary import CRITICAL, Catalog, cue_sound, duration, normalise
+from hinge_timer import i18n
+from hinge_timer.audio.vocabulary import (CRITICAL, PROMPT_LANGUAGES, Catalog, critical_cues, cue_sound, duration,
+                                          normalise, priority, session_cues)
 from hinge_timer.engine.clock import FakeClock
 from hinge_timer.engine.events import State
 from hinge_timer.engine.runner import Runner
@@ -39,17 +41,28 @@ def test_normalised_keys_spell_numbers_and_drop_punctuation():
     assert normalise("  Next up: set 12 of 21, left leg ") == "next up set twelve of twenty one left leg"
 
 
-def test_every_cue_of_the_builtin_sessions_is_spoken_whole(catalog):
+@pytest.mark.parametrize("language", PROMPT_LANGUAGES)
+def test_every_cue_of_the_builtin_sessions_is_spoken_whole_in_every_language(language):
+    """Every language has its own recorded prompt for every cue the built-ins fire (at both doses), found
+    by the cue's words in that language; none falls back to the English prompts."""
+    catalog = Catalog.for_language(language)
+    assert catalog.language == language
+    i18n.set_language(language)
     for name in ("hip-hinge-mobility", "hip-hinge-basics", "quick-warm-up"):
         for dose in ("low", "high"):
             t = compile_timeline(load_session(builtin_session(name)), dose)
+            assert t.language == language
             for step in t.steps:
                 for c in step.cues:
-                    s = cue_sound(catalog, c.kind, c.text)
+                    s = cue_sound(catalog, c.kind, c.text, critical=c.critical)
                     if c.kind is CueKind.COUNTDOWN:
                         assert s.parts() == ("tone:countdown",)
                     else:  # one pre-rendered sentence, not words glued together
-                        assert s.speech == (normalise(c.text),), c.text
+                        assert s.speech == (normalise(c.text, language),), (language, c.text)
+            # ... and so is what the runner says by itself (counted reps, "Last rep", "Session ended.")
+            for kind, text in session_cues(t):
+                if kind is not CueKind.COUNTDOWN:
+                    assert cue_sound(catalog, kind, text).speech is not None, (language, text)
 
 
 def test_a_users_text_is_put_together_from_prompts_or_left_to_speech_or_a_tone(catalog):
@@ -66,16 +79,43 @@ def test_a_users_text_is_put_together_from_prompts_or_left_to_speech_or_a_tone(c
 
 
 def test_breathe_out_is_the_critical_cue(catalog):
-    assert cue_sound(catalog, CueKind.PHASE, "Breathe out. Relax into the stretch.").priority == CRITICAL
+    """Criticality is data: the phase says so (``critical``), and the cue carries it to the sound."""
+    timeline = compile_timeline(load_session(builtin_session("hip-hinge-mobility")), "low")
+    critical = {c.text for s in timeline.steps for c in s.cues if c.critical}
+    assert critical == {"Breathe out. Relax into the stretch."}
+    assert cue_sound(catalog, CueKind.PHASE, "Breathe out. Relax into the stretch.", critical=True).priority == CRITICAL
+    assert cue_sound(catalog, CueKind.PHASE, "Breathe out. Relax into the stretch.").priority < CRITICAL
     assert cue_sound(catalog, CueKind.PHASE, "Breathe in").priority < CRITICAL
-    assert cue_sound(catalog, CueKind.NEXT_UP, "Breathe out first").priority < CRITICAL
+
+
+USERS_CURL = """format = 1
+title = "Lee's slow curls"
+[[drill]]
+name = "Slow curl"
+reps = 3
+tempo = [
+  { phase = "Roll down", seconds = 4 },
+  { phase = "Exhale, let go", seconds = 3, critical = true },
+  { phase = "Breathe out slowly", seconds = 2, critical = false },
+  { phase = "Stack up", seconds = 4, say = "Breathe out and stack up" },
+]
+"""
+
+
+def test_a_users_own_phase_is_critical_when_it_says_so_and_old_files_keep_breathe_out(tmp_path):
+    from hinge_timer.session.load import parse_session
+
+    timeline = compile_timeline(parse_session(USERS_CURL, "lee.toml"), "low")
+    critical = {c.text for s in timeline.steps for c in s.cues if c.critical}
+    # marked: critical; marked false: not, whatever its words; not marked: the words of older files decide
+    assert critical == {"Exhale, let go", "Breathe out and stack up"}
 
 
 # -- the planner's rules -----------------------------------------------------------------------------
 
 
 def s_(catalog, kind, text):
-    return cue_sound(catalog, kind, text)
+    return cue_sound(catalog, kind, text, critical=kind is CueKind.PHASE and text.startswith("Breathe out"))
 
 
 def test_a_countdown_tone_gives_way_to_words_being_spoken(catalog):
@@ -133,8 +173,12 @@ def test_cues_at_one_moment_play_in_the_order_they_fired(catalog):
 
 
 def simulate(catalog, name: str, dose: str):
-    """Run a built-in session on a fake clock at real speed, planning every cue's sound as CueAudio does."""
+    """Run a built-in session on a fake clock at real speed, planning every cue's sound as CueAudio does
+    (in the catalogue's language: the cues' words and the clips' lengths are that language's)."""
+    i18n.set_language(catalog.language)
     timeline = compile_timeline(load_session(builtin_session(name)), dose)
+    critical = critical_cues(timeline)
+    assert critical or name != "hip-hinge-mobility"  # the Jefferson curl's breathe-out
     clock = FakeClock()
     runner = Runner(timeline, clock)
     runner.start(clock())
@@ -158,8 +202,8 @@ def simulate(catalog, name: str, dose: str):
         if not events:
             continue
         now = clock()
-        upcoming = [Upcoming(due, cue_sound(catalog, k, t).priority) for due, k, t in runner.upcoming(now, 30 * NS)]
-        sounds = [cue_sound(catalog, e.kind, e.text) for e in events]
+        upcoming = [Upcoming(due, priority(k, (k, t) in critical)) for due, k, t in runner.upcoming(now, 30 * NS)]
+        sounds = [cue_sound(catalog, e.kind, e.text, critical=e.critical) for e in events]
         for d, ev in zip(plan(sounds, now, playing, upcoming, seconds(catalog)), events):
             out.append((d, ev))
             if d.action != "drop":
@@ -169,10 +213,16 @@ def simulate(catalog, name: str, dose: str):
     return out
 
 
+@pytest.mark.parametrize("language", PROMPT_LANGUAGES)
 @pytest.mark.parametrize("name", ["hip-hinge-mobility", "hip-hinge-basics", "quick-warm-up"])
 @pytest.mark.parametrize("dose", ["low", "high"])
-def test_builtin_sessions_sound_whole_and_never_miss_a_phase(catalog, name, dose):
+def test_builtin_sessions_sound_whole_and_never_miss_a_phase(language, name, dose):
+    """The planner's rules hold for each language's clip lengths: German's longer words included."""
+    catalog = Catalog.for_language(language)
+    assert catalog.language == language, "no prompts of its own (tools/make_sounds.py --lang)"
     decisions = simulate(catalog, name, dose)
+    if name == "hip-hinge-mobility":  # the breathe-out is there, and marked so, in every language
+        assert sum(d.sound.critical for d, _ev in decisions) >= 10
     played = sorted((d for d, _ev in decisions if d.action != "drop"), key=lambda d: d.start_ns)
     # No two sounds overlap: nothing is cut off or talked over.
     for a, b in zip(played, played[1:]):
