@@ -62,7 +62,8 @@ CUE_MESSAGES: dict[str, str] = {
     # Translators: spoken when the work starts; one short word.
     "go": N_("Go"),
     "halfway": N_("Halfway"),
-    # Translators: spoken at the start of the last rep of a set.
+    # Translators: spoken at the start of the last rep of a set, at the same moment as that rep's first phase:
+    # keep it to two or three syllables (under a second of speech), or it holds the phase's call back.
     "last_rep": N_("Last rep"),
     # Translators: spoken at the end of a set; {n} is the set's number, {sets} how many there are.
     "set_complete": N_("Set {n} of {sets} complete"),
