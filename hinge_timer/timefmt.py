@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from .i18n import _, ngettext
+
 Rounding = Literal["nearest", "down", "up"]
 
 
@@ -58,7 +60,13 @@ def spoken(seconds: float | None) -> str:
     if seconds is None:
         return ""
     m, s = divmod(whole_seconds(max(0.0, seconds), "up"), 60)
-    parts = [f"{m} minute{'s' if m != 1 else ''}"] if m else []
-    if s or not m:
-        parts.append(f"{s} second{'s' if s != 1 else ''}")
-    return " ".join(parts)
+    # Translators: a time left, read out by a screen reader ("1 minute", "2 minutes").
+    minutes = ngettext("{n} minute", "{n} minutes", m).format(n=m)
+    # Translators: a time left, read out by a screen reader ("1 second", "5 seconds").
+    secs = ngettext("{n} second", "{n} seconds", s).format(n=s)
+    if not m:
+        return secs
+    if not s:
+        return minutes
+    # Translators: a time left in minutes and seconds, read out ("2 minutes 5 seconds").
+    return _("{minutes} {seconds}").format(minutes=minutes, seconds=secs)

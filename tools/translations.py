@@ -73,9 +73,20 @@ def _mo_bytes(catalog: Catalog) -> bytes:
     return out.getvalue()
 
 
+# Plural rules where Babel's (CLDR's for the bare language) are not the language as we write it: "pt" is
+# Portugal's Portuguese, where 0 takes the plural ("0 séries"); CLDR's "pt" is Brazil's (0 is singular).
+PLURAL_FORMS = {"pt": (2, "(n != 1)")}
+
+
 def read(code: str) -> Catalog:
     with po_path(code).open("rb") as fh:
-        return read_po(fh, locale=code, domain=DOMAIN)
+        catalog = read_po(fh, locale=code, domain=DOMAIN)
+    if code in PLURAL_FORMS:
+        catalog._num_plurals, catalog._plural_expr = PLURAL_FORMS[code]  # (Babel has no setter)
+        for message in catalog:
+            if message.id and isinstance(message.string, tuple):
+                message.string = message.string[:catalog._num_plurals]
+    return catalog
 
 
 def _fixed_header(catalog: Catalog) -> None:

@@ -28,16 +28,19 @@ import logging
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject
 
+from .. import i18n
+from ..i18n import N_, _
 from ..store.errors import HistoryFault, fault, faults
 from .messages import MessageBridge
 
 if TYPE_CHECKING:
+    from datetime import datetime
     from importlib.resources.abc import Traversable
 
     from ..engine.runner import Outcome, Runner
@@ -51,7 +54,29 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NO_FOLDER = "History is not kept in this run (no data folder)."
+NO_FOLDER = N_("History is not kept in this run (no data folder).")
+
+# How a run's start is shown, as QLocale date patterns (the day and month names in the user's language):
+# translated where used, ``when(moment, _(PATTERN))``.
+# Translators: a run's start, a pattern for Qt's QLocale: ddd the day's short name, dddd its full name, dd the
+# day, MMM the month's short name, MMMM its full name, yyyy the year, HH:mm the time (24 h); text in 'quotes'.
+# Put them in your language's order; keep the letters.
+WHEN_SHORT = N_("ddd dd MMM HH:mm")  # the resume offer, Undo again
+WHEN_ROW = N_("ddd dd MMM yyyy HH:mm")  # the History's table
+WHEN_LONG = N_("dddd dd MMMM yyyy, HH:mm")  # a run's details, the delete question, Undo
+# Translators: a day, a pattern for Qt's QLocale: dd the day, MMM the month's short name, yyyy the year.
+DAY = N_("dd MMM yyyy")  # the weeks of the chart
+# Translators: a day, a pattern for Qt's QLocale: dd the day, MMM the month's short name.
+DAY_MONTH = N_("dd MMM")  # the chart's title
+
+
+def when(moment: datetime, pattern: str) -> str:
+    """``moment`` (local time) in ``pattern`` (a QLocale date-time pattern, already translated), with the
+    day and month names of ``QLocale()`` (the user's language: ui/language.py)."""
+    from PySide6.QtCore import QDate, QDateTime, QLocale, QTime
+
+    qt = QDateTime(QDate(moment.year, moment.month, moment.day), QTime(moment.hour, moment.minute, moment.second))
+    return QLocale().toString(qt, pattern)
 
 
 class RunEntry(Protocol):
@@ -74,6 +99,9 @@ class ResumeOffer:
     run: RunRow
     entry: RunEntry | None
     problem: str | None = None  # why it cannot be resumed
+    # Where it resumes and its title, in the current language (from its session's timeline); None: as stored.
+    step_words: str | None = None
+    title: str | None = None
 
     @property
     def resumable(self) -> bool:
@@ -81,16 +109,70 @@ class ResumeOffer:
 
     @property
     def where(self) -> str:
-        run = self.run
-        return f"{run.title} ({run.dose} dose, started {run.started:%a %d %b %H:%M})"
+        run = replace(self.run, title=self.title) if self.title else self.run
+        started = when(run.started, _(WHEN_SHORT))
+        if run.dose == "high":
+            # Translators: a run on Home: {title} its session's, {started} when it started ("Mon 05 Jan 07:30").
+            return _("{title} (high dose, started {started})").format(title=run.title, started=started)
+        if run.dose == "low":
+            # Translators: a run on Home: {title} its session's, {started} when it started ("Mon 05 Jan 07:30").
+            return _("{title} (low dose, started {started})").format(title=run.title, started=started)
+        # Translators: a run on Home: {title} its session's, {dose} its dose (as stored), {started} when it started.
+        return _("{title} ({dose} dose, started {started})").format(title=run.title, dose=run.dose, started=started)
 
     @property
     def text(self) -> str:
         """Home's line for it."""
         if self.resumable:
-            return f"Resume: {self.run.resume_label}. {self.where} was interrupted."
-        return (f"A run was interrupted: {self.where}. It cannot be resumed: {self.problem}. "
-                "Discard it; the part you did stays in your history.")
+            # Translators: on Home; {step} is where the run resumes ("Jefferson curl, set 2 of 3"), {run} the run
+            # ("Morning (low dose, started Mon 05 Jan 07:30)").
+            return _("Resume: {step}. {run} was interrupted.").format(step=self.step_words or self.run.resume_label,
+                                                                      run=self.where)
+        # Translators: on Home; {run} is the run ("Morning (low dose, started Mon 05 Jan 07:30)"), {problem} why
+        # it cannot be resumed ("its session file has changed since").
+        return _("A run was interrupted: {run}. It cannot be resumed: {problem}. "
+                 "Discard it; the part you did stays in your history.").format(
+            run=self.where, problem=self.problem or "")
+
+
+class ShownNames:
+    """The words a stored run is shown in.  The history keeps a session's title and drill names as its
+    file writes them (``Timeline.original``), whatever language the run was done in; a screen or a CSV
+    shows them in the current language, from the session a run's key names (its translation), and as
+    stored where that session cannot be found or no longer has those names."""
+
+    def __init__(self, find_entry: Callable[[str], RunEntry | None] | None) -> None:
+        self.find_entry = find_entry
+        self._maps: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
+
+    def _of(self, key: str) -> tuple[dict[str, str], dict[str, str]]:
+        maps = self._maps.get(key)
+        if maps is None:
+            maps = ({}, {})
+            try:
+                entry = self.find_entry(key) if self.find_entry is not None else None
+            except OSError:
+                entry = None
+            session = entry.session if entry is not None else None
+            if session is not None:
+                shown = session.localized(i18n.language())
+                if shown is not session:
+                    maps = ({session.title: shown.title},
+                            {a.name: b.name for a, b in zip(session.drills, shown.drills)})
+            self._maps[key] = maps
+        return maps
+
+    def title(self, key: str, title: str) -> str:
+        return self._of(key)[0].get(title, title)
+
+    def drill(self, key: str, name: str) -> str:
+        return self._of(key)[1].get(name, name)
+
+    def run(self, row: RunRow) -> RunRow:
+        """``row`` with its title and stopped drills in the current language."""
+        title = self.title(row.key, row.title)
+        stops = tuple((self.drill(row.key, d), r) for d, r in row.stops)
+        return row if (title, stops) == (row.title, row.stops) else replace(row, title=title, stops=stops)
 
 
 @dataclass(frozen=True)
@@ -220,7 +302,10 @@ class HistoryService(QObject):
     def _failed(self, what: str, exc: BaseException) -> None:
         """A read failed while the app runs (a locked or damaged file): said on Home; the app goes on."""
         path = self.history.path if self.history is not None else "history"
-        self.messages.warning("home", f"History: {what} failed. {fault(exc, path)}", part="history")
+        # Translators: on Home; {what} is what was being done ("reading the runs"), {problem} one sentence on
+        # what went wrong with the history's file.
+        self.messages.warning("home", _("History: {what} failed. {problem}").format(what=_(what), problem=fault(exc, path)),
+                              part="history")
 
     def _faults(self) -> AbstractContextManager[None]:
         """sqlite3 errors inside become the domain errors naming the history's file."""
@@ -244,7 +329,8 @@ class HistoryService(QObject):
             with self._faults():
                 return queries.suggestion(h.conn, key)
         except HistoryFault as exc:
-            self._failed("reading the last runs", exc)
+            # Translators: in "History: {what} failed."
+            self._failed(N_("reading the last runs"), exc)
             return None
 
     def runs_today(self) -> int | None:
@@ -262,11 +348,12 @@ class HistoryService(QObject):
             self.messages.warning("log", str(exc), part="history")
             return None
 
-    def page(self) -> HistoryPage | None:
-        """The History screen's data; None when the runs cannot be read (said on Home)."""
+    def page(self, find_entry: Callable[[str], RunEntry | None] | None = None) -> HistoryPage | None:
+        """The History screen's data; None when the runs cannot be read (said on Home).  ``find_entry(key)``
+        gives the session a run's key names, so that its words are shown in the current language."""
         h = self.history
         if h is None:
-            return HistoryPage([], NO_FOLDER, False, _no_sets)
+            return HistoryPage([], _(NO_FOLDER), False, _no_sets)
         conn = h.conn
         if conn is None:
             return HistoryPage([], h.problem or "", False, _no_sets)
@@ -276,19 +363,29 @@ class HistoryService(QObject):
             with self._faults():
                 rows = queries.runs(conn)
         except HistoryFault as exc:
-            self._failed("reading the runs", exc)
+            # Translators: in "History: {what} failed."
+            self._failed(N_("reading the runs"), exc)
             return None
+
+        names = ShownNames(find_entry)
+        rows = [names.run(r) for r in rows]
+        keys = {r.id: r.key for r in rows}
 
         def sets(run_id: int) -> list[SetRow]:
             with faults(h.path):
-                return queries.run_sets(conn, run_id)
+                found = queries.run_sets(conn, run_id)
+            key = keys.get(run_id)
+            if key is None:
+                return found
+            return [replace(s, drill_name=names.drill(key, s.drill_name)) for s in found]
 
         return HistoryPage(rows, h.problem or "", True, sets, writable=h.writable or h.locked)
 
     # -- deleting a run (the History screen) ------------------------------------------------------------
     def _lock_words(self, path: Path) -> str:
-        return (f"the history {path} is in use by another program (a backup or sync tool, or sqlite3 left "
-                "open). Nothing was changed; try again once it lets go.")
+        # Translators: after "This run cannot be deleted now:"; {path} is the history file's path.
+        return _("the history {path} is in use by another program (a backup or sync tool, or sqlite3 left "
+                 "open). Nothing was changed; try again once it lets go.").format(path=path)
 
     def delete_run(self, run_id: int) -> RunRow:
         """Take the run ``run_id`` and its sets out of the history now, in one transaction; Undo
@@ -297,13 +394,15 @@ class HistoryService(QObject):
         done (another program's lock, a read-only file, a run still going); nothing is lost then."""
         h = self.history
         if h is None or h.conn is None:
-            raise NotNow("This run cannot be deleted: no history is open.")
+            raise NotNow(_("This run cannot be deleted: no history is open."))
         if h.locked:
             self.retry()  # (never waits) the lock met at the open may have gone
         if h.locked:
-            raise NotNow(f"This run cannot be deleted now: {self._lock_words(h.path)}")
+            # Translators: {why} says that another program holds the history ("the history ... is in use ...").
+            raise NotNow(_("This run cannot be deleted now: {why}").format(why=self._lock_words(h.path)))
         if not h.writable or h.conn is None:
-            raise NotNow(f"This run cannot be deleted: {h.problem or 'the history cannot be written.'}")
+            # Translators: {why} is one sentence on why the history cannot be written.
+            raise NotNow(_("This run cannot be deleted: {why}").format(why=h.problem or _("the history cannot be written.")))
         from ..store import history as queries
         from ..store.errors import HistoryLocked
 
@@ -313,9 +412,11 @@ class HistoryService(QObject):
         except queries.NotDeletable as exc:
             raise NotNow(str(exc)) from None
         except HistoryLocked:
-            raise NotNow(f"This run cannot be deleted now: {self._lock_words(h.path)}") from None
+            # Translators: {why} says that another program holds the history ("the history ... is in use ...").
+            raise NotNow(_("This run cannot be deleted now: {why}").format(why=self._lock_words(h.path))) from None
         except HistoryFault as exc:
-            raise NotNow(f"This run cannot be deleted: {exc}") from None
+            # Translators: {why} is one sentence on what went wrong with the history's file.
+            raise NotNow(_("This run cannot be deleted: {why}").format(why=exc)) from None
         self._deleted.append(deleted)
         log.info("history: run %d deleted (%d sets); undo brings it back while History is open",
                  run_id, len(deleted.sets))
@@ -338,7 +439,7 @@ class HistoryService(QObject):
         if not self._deleted:
             return None
         if h is None or h.conn is None:
-            raise NotNow("The run cannot be brought back: the history is not open.")
+            raise NotNow(_("The run cannot be brought back: the history is not open."))
         from ..store import history as queries
         from ..store.errors import HistoryLocked
 
@@ -347,11 +448,13 @@ class HistoryService(QObject):
             with self._faults():
                 row = queries.restore_run(h.conn, deleted)
         except HistoryLocked:
-            raise NotNow(f"The run cannot be brought back right now: the history {h.path} is in use by another "
-                         "program. Press Undo again once it lets go (leaving History makes the delete final)."
-                         ) from None
+            # Translators: {path} is the history file's path.
+            raise NotNow(_("The run cannot be brought back right now: the history {path} is in use by another "
+                           "program. Press Undo again once it lets go (leaving History makes the delete final)."
+                           ).format(path=h.path)) from None
         except HistoryFault as exc:
-            raise NotNow(f"The run cannot be brought back: {exc}") from None
+            # Translators: {why} is one sentence on what went wrong with the history's file.
+            raise NotNow(_("The run cannot be brought back: {why}").format(why=exc)) from None
         self._deleted.pop()
         log.info("history: run %d put back", row.id)
         return row
@@ -362,16 +465,20 @@ class HistoryService(QObject):
             log.info("history: %d deleted run(s) final", len(self._deleted))
         self._deleted.clear()
 
-    def export_csv(self, path: str | Path) -> int:
-        """Every run's sets as CSV in the file ``path``; the number of rows.  Raises ``OSError`` for the
-        file written, a HistoryFault for the history read."""
+    def export_csv(self, path: str | Path, find_entry: Callable[[str], RunEntry | None] | None = None) -> int:
+        """Every run's sets as CSV in the file ``path``; the number of rows.  Titles and drill names are in
+        the current language where ``find_entry`` finds the run's session (as the History screen shows
+        them).  Raises ``OSError`` for the file written, a HistoryFault for the history read."""
         h = self.history
         if h is None or h.conn is None:
-            raise HistoryFault(h.path if h is not None else "history", "it is not open, so there is nothing to export")
+            raise HistoryFault(h.path if h is not None else "history",
+                               # Translators: after "The history FILE cannot be used:".
+                               _("it is not open, so there is nothing to export"))
         from ..store import history as queries
 
+        names = ShownNames(find_entry)
         with open(path, "w", encoding="utf-8", newline="") as fh, self._faults():
-            return queries.export_csv(h.conn, fh)
+            return queries.export_csv(h.conn, fh, title=names.title, drill=names.drill)
 
     # -- resuming an interrupted run -------------------------------------------------------------------
     def find_interrupted(self, find_entry: Callable[[str], RunEntry | None]) -> ResumeOffer | None:
@@ -398,7 +505,8 @@ class HistoryService(QObject):
                 run = found[0]
                 stored = queries.run_content_hash(h.conn, run.id)
         except HistoryFault as exc:
-            self._failed("looking for an interrupted run", exc)
+            # Translators: in "History: {what} failed."
+            self._failed(N_("looking for an interrupted run"), exc)
             return None
         from ..session.load import session_bytes
         from ..store.recorder import content_hash
@@ -406,14 +514,27 @@ class HistoryService(QObject):
         entry = find_entry(run.key)
         problem = None
         if entry is None or entry.session is None:
-            problem = "its session file cannot be found or opened"
+            # Translators: after "It cannot be resumed:" (a run on Home).
+            problem = _("its session file cannot be found or opened")
         else:
             try:
                 if content_hash(session_bytes(entry.source)) != stored:
-                    problem = "its session file has changed since"
+                    # Translators: after "It cannot be resumed:" (a run on Home).
+                    problem = _("its session file has changed since")
             except OSError as exc:
-                problem = f"its session file cannot be read ({exc.strerror})"
-        self.offer = ResumeOffer(run, entry if problem is None else None, problem)
+                # Translators: after "It cannot be resumed:" (a run on Home); {error} is the system's words.
+                problem = _("its session file cannot be read ({error})").format(error=exc.strerror)
+        step_words = title = None
+        if entry is not None and entry.session is not None:
+            title = ShownNames(lambda _key: entry).title(run.key, run.title)
+            if problem is None and run.resume_step is not None and run.dose in ("low", "high"):
+                from ..session.timeline import compile_timeline
+                from ..store.recorder import resume_label
+
+                steps = compile_timeline(entry.session, run.dose).steps  # type: ignore[arg-type]
+                if 0 <= run.resume_step < len(steps):
+                    step_words = resume_label(steps[run.resume_step])
+        self.offer = ResumeOffer(run, entry if problem is None else None, problem, step_words, title)
         return self.offer
 
     def take_offer(self) -> ResumeOffer | None:
@@ -487,7 +608,7 @@ class HistoryService(QObject):
         if h is None:
             return 0, None
         if (not h.writable or h.conn is None) and not h.locked:  # locked: the recorder keeps the run
-            self.on_recorder_problem(h.problem or "History cannot be saved.")
+            self.on_recorder_problem(h.problem or _("History cannot be saved."))
             return 0, None
         from ..session.load import session_bytes
         from ..store.recorder import Recorder, RunSource, content_hash
@@ -496,7 +617,7 @@ class HistoryService(QObject):
             data = session_bytes(entry.source)
         except OSError:
             data = b""  # it was read a moment ago; the run cannot resume if the file changed
-        source = RunSource(entry.key, timeline.session.title,
+        source = RunSource(entry.key, (timeline.original or timeline.session).title,  # as the file writes it
                            str(entry.source) if isinstance(entry.source, Path) else entry.source.name,
                            content_hash(data), kiosk=kiosk, speed=speed)
         # Its writes go through a thread of its own: a lock held by another program never delays a cue.
@@ -510,7 +631,9 @@ class HistoryService(QObject):
                 with faults(h.path):
                     outcomes = rec.take_over(runner, resume.id)
             except HistoryFault as exc:  # the run cannot be read back: start it over, said in the status line
-                self.on_recorder_problem(f"{exc} The interrupted run could not be read back, so it starts over.")
+                # Translators: {problem} is one sentence on what went wrong with the history's file.
+                self.on_recorder_problem(_("{problem} The interrupted run could not be read back, so it starts "
+                                           "over.").format(problem=exc))
                 rec.begin(runner)
                 return 0, None
             return resume.resume_step, outcomes
@@ -537,11 +660,11 @@ class HistoryService(QObject):
         rec = self.recorder
         locked = rec is not None and rec.locked
         if problem:
-            brief = "History in use by another program: this run is kept" if locked else "History not saved"
+            brief = _("History in use by another program: this run is kept") if locked else _("History not saved")
             self.messages.warning("session", brief, part="history", detail=problem)
         else:
             self.messages.info("session", "", part="history")
-            self.messages.info("session", "History saved again", part="status")
+            self.messages.info("session", _("History saved again"), part="status")
         if rec is not None and self._done_said:  # the run is over: its done screen's line follows
             self.say_saved()
 
@@ -550,7 +673,7 @@ class HistoryService(QObject):
         if rec is self.recorder:
             self.say_saved()
         elif rec.told:  # the user was told it was kept: tell them it is saved now
-            self.messages.info("home", "The history is free again: your last run is saved in it.", part="history")
+            self.messages.info("home", _("The history is free again: your last run is saved in it."), part="history")
 
     def saved_state(self) -> str:
         """Whether the current (or just finished) run is in the history: SAVED, SAVING, KEPT, NOT_SAVED
@@ -573,16 +696,21 @@ class HistoryService(QObject):
             return
         speed = self._run_speed
         if state == SAVED and speed != 1:
-            self.messages.info("done", f"Saved in your history (Ctrl+H) as a run at {speed:g}× speed: it is left out "
-                                       "of your streak, your minutes per week and the dose advice.", part="saved")
+            # Translators: on the done screen; {speed} is the clock's speed (--speed), a number ("10").
+            self.messages.info("done", _("Saved in your history (Ctrl+H) as a run at {speed}× speed: it is left out "
+                                         "of your streak, your minutes per week and the dose advice.").format(
+                speed=f"{speed:g}"), part="saved")
         elif state == SAVED:
-            self.messages.info("done", "Saved in your history (Ctrl+H).", part="saved")
+            self.messages.info("done", _("Saved in your history (Ctrl+H)."), part="saved")
         elif state == SAVING:
-            self.messages.info("done", "Saving in your history…", part="saved")  # said again when it is in
+            self.messages.info("done", _("Saving in your history…"), part="saved")  # said again when it is in
         elif state == KEPT:
-            self.messages.warning("done", f"Not saved yet: {problem}", part="saved")
+            # Translators: on the done screen; {problem} is one sentence on why the run is kept aside for now.
+            self.messages.warning("done", _("Not saved yet: {problem}").format(problem=problem), part="saved")
         elif state == NOT_SAVED:
-            self.messages.warning("done", f"Not saved in your history: {problem}", part="saved")
+            # Translators: on the done screen; {problem} is one sentence on what went wrong with the history.
+            self.messages.warning("done", _("Not saved in your history: {problem}").format(problem=problem),
+                                  part="saved")
         else:  # NOT_KEPT: nothing to say
             self.messages.info("done", "", part="saved")
 
@@ -591,13 +719,14 @@ class HistoryService(QObject):
         Ctrl+H, no "your history"), only the count of today's sessions on its tiles.  What went wrong with
         the file is for the administrator: the log."""
         if self._run_speed != 1:
-            text = f"Run at {self._run_speed:g}× speed: not counted in today's sessions."
+            # Translators: a kiosk's done screen; {speed} is the clock's speed (--speed), a number ("10").
+            text = _("Run at {speed}× speed: not counted in today's sessions.").format(speed=f"{self._run_speed:g}")
         elif state == SAVED:
-            text = "Counted in the sessions done here today."
+            text = _("Counted in the sessions done here today.")
         elif state == KEPT:
-            text = "It is kept, and will be counted in today's sessions as soon as it can be written."
+            text = _("It is kept, and will be counted in today's sessions as soon as it can be written.")
         elif state == NOT_SAVED:
-            text = "This session could not be counted in today's sessions."
+            text = _("This session could not be counted in today's sessions.")
         else:  # SAVING (said again when it is in), NOT_KEPT
             text = ""
         if problem and state in (KEPT, NOT_SAVED):

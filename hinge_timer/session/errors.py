@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..i18n import _, ngettext
 from ..plaintext import printable
 
 # A file with 60,000 mistakes gets the first MAX_SHOWN of them and a count of the rest, not a 6 MB message.
@@ -31,11 +32,16 @@ class Problem:
     def __str__(self) -> str:
         """Always one line: control, line-break and format characters from the file are shown escaped."""
         name = printable(self.file, limit=_MAX_WHERE)
-        where = name if self.line is None else f"{name}:{self.line}"
+        where = name if self.line is None else f"{name}:{self.line}"  # file:line, as compilers write it
         message = printable(self.message)
         if self.field:
-            return f"{where}: {printable(self.field, limit=_MAX_WHERE)}: {message}"
-        return f"{where}: {message}"
+            # Translators: a problem in a session file: {where} is the file and line ("drills.toml:3"), {field}
+            # the field's path in the file ("drill[3].hold"), {message} what is wrong.
+            return _("{where}: {field}: {message}").format(
+                where=where, field=printable(self.field, limit=_MAX_WHERE), message=message)
+        # Translators: a problem in a session file: {where} is the file and line ("drills.toml:3"), {message}
+        # what is wrong.
+        return _("{where}: {message}").format(where=where, message=message)
 
 
 class SessionError(Exception):
@@ -61,5 +67,6 @@ class SessionError(Exception):
     def __str__(self) -> str:
         lines = [str(p) for p in self.problems]
         if self.more:
-            lines.append(f"… and {self.more} more problem{'' if self.more == 1 else 's'}")
+            # Translators: after the problems of a session file listed, how many more it has.
+            lines.append(ngettext("… and {n} more problem", "… and {n} more problems", self.more).format(n=self.more))
         return "\n".join(lines)

@@ -37,6 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..i18n import N_, _, ngettext
 from ..safeio import NotRegularFile, kind_of, read_head
 from .errors import HistoryFull, HistoryLocked, HistoryReadOnly, SchemaMismatch, fault
 from .errors import is_locked as is_locked  # (where the lock tests look for it)
@@ -428,9 +429,10 @@ def _read_only_view(path: Path, planted_ok: bool = False) -> sqlite3.Connection 
 
 
 def locked_message(path: Path) -> str:
-    return (f"{path} is in use by another program (a backup or sync tool, or sqlite3 left open), so it was "
-            "left exactly as it is. Sessions run as usual; their runs are kept and written to the history "
-            "once the other program lets go.")
+    # Translators: {path} is the history file's path.
+    return _("{path} is in use by another program (a backup or sync tool, or sqlite3 left open), so it was "
+             "left exactly as it is. Sessions run as usual; their runs are kept and written to the history "
+             "once the other program lets go.").format(path=path)
 
 
 def _in_use(path: Path) -> History:
@@ -445,44 +447,51 @@ def open_history(folder: Path, *, timeout: float = OPEN_TIMEOUT) -> History:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        return History(path, None, False,
-                       f"History cannot be saved: the folder {folder} cannot be made ({exc.strerror or exc}).")
+        # Translators: {folder} is the data folder's path, {error} the system's words.
+        return History(path, None, False, _("History cannot be saved: the folder {folder} cannot be made ({error}).")
+                       .format(folder=folder, error=exc.strerror or exc))
     try:
         head = _header(path)
         odd = _not_regular(path)
         if odd is not None:
             raise odd
     except _NotRegular as exc:
-        return History(path, None, False,
-                       f"History is off: {exc.path} is {exc.what}, not a regular file. It is left as it is; "
-                       "move it away to keep a history. The session runs anyway.")
+        # Translators: {path} is the history's file (or its -wal or -shm), {what} a kind of file ("a folder").
+        return History(path, None, False, _("History is off: {path} is {what}, not a regular file. It is left as it "
+                                            "is; move it away to keep a history. The session runs anyway.")
+                       .format(path=exc.path, what=_(exc.what)))
     except OSError as exc:
-        return History(path, None, False,
-                       f"History is off: {path} cannot be read ({exc.strerror or exc}). The session runs anyway.")
+        # Translators: {path} is the history file's path, {error} the system's words.
+        return History(path, None, False, _("History is off: {path} cannot be read ({error}). The session runs "
+                                            "anyway.").format(path=path, error=exc.strerror or exc))
     moved_to: Path | None = None
     problem: str | None = None
     if head:  # an empty file is a new database to SQLite
         if not head.startswith(SQLITE_MAGIC):
-            return _start_over(path, "not a database", "not-a-database")
+            return _start_over(path, _NOT_A_DATABASE, "not-a-database")
         if not _header_sane(head):
-            return _start_over(path, "damaged (its header is not valid)", "damaged")
+            return _start_over(path, _BAD_HEADER, "damaged")
         version = int.from_bytes(head[60:64], "big") if len(head) >= 64 else 0
         if version > SCHEMA_VERSION:
+            # Translators: {path} is the history file's path, {version} the version of the history format in
+            # it, {ours} the newest this Hinge Timer reads.
             return History(
                 path, None, False,
-                f"{path} was written by a newer Hinge Timer (history version {version}; this one reads up to "
-                f"{SCHEMA_VERSION}). It is left as it is; update Hinge Timer to see and add to it. "
-                "This session will not be saved.")
+                _("{path} was written by a newer Hinge Timer (history version {version}; this one reads up to "
+                  "{ours}). It is left as it is; update Hinge Timer to see and add to it. "
+                  "This session will not be saved.").format(path=path, version=version, ours=SCHEMA_VERSION))
     try:
         conn = _connect(path, path, timeout)
     except sqlite3.Error as exc:
-        return _open_read_only(path, f"History cannot be saved: {path} cannot be opened ({exc}).")
+        # Translators: {path} is the history file's path, {error} SQLite's words.
+        return _open_read_only(path, _("History cannot be saved: {path} cannot be opened ({error}).").format(
+            path=path, error=exc))
     try:
         configure(conn, busy_timeout_ms=max(0, int(timeout * 1000)))
         check = conn.execute("PRAGMA quick_check").fetchone()[0]
         if check != "ok":
             conn.close()
-            return _start_over(path, f"damaged ({check})", "damaged")
+            return _start_over(path, _DAMAGED, "damaged", check)
         prepare_for_writing(conn)  # what we did not make is found before a migration's UPDATE could fire it
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     except UnexpectedSchema as exc:
@@ -494,19 +503,27 @@ def open_history(folder: Path, *, timeout: float = OPEN_TIMEOUT) -> History:
         if isinstance(kind, HistoryLocked):
             return _in_use(path)
         if isinstance(kind, (HistoryFull, HistoryReadOnly)):
-            return _open_read_only(path, f"History cannot be saved: {path} cannot be written ({exc}). "
-                                         "The session runs anyway.")
+            # Translators: {path} is the history file's path, {error} SQLite's words.
+            return _open_read_only(path, _("History cannot be saved: {path} cannot be written ({error}). "
+                                           "The session runs anyway.").format(path=path, error=exc))
         # Damaged (SQLITE_CORRUPT, SQLITE_NOTADB) and, as ever, anything else the checks of a file just
         # opened meet: the file cannot serve as a history, so it is moved aside (kept whole).
-        return _start_over(path, f"damaged ({exc})", "damaged")
+        return _start_over(path, _DAMAGED, "damaged", str(exc))
     return History(path, conn, True, problem, moved_to)
 
 
 def _unexpected(path: Path, extra: list[str]) -> History:
-    names = ", ".join(extra[:10]) + (f" and {len(extra) - 10} more" if len(extra) > 10 else "")
-    problem = (f"{path} holds what this version of Hinge Timer did not make: {names}. None of it is run: the "
-               "history is open read-only, so this session will not be saved. Move it aside (kept whole, "
-               "Home offers to) to start a new history.")
+    names = ", ".join(extra[:10])
+    if len(extra) > 10:
+        # Translators: {names} lists the first ten things a history holds that this version did not make; {n}
+        # how many more there are.
+        names = ngettext("{names} and {n} more", "{names} and {n} more", len(extra) - 10).format(
+            names=names, n=len(extra) - 10)
+    # Translators: {path} is the history file's path; {names} the tables, triggers or views in it this version
+    # did not make ('trigger "wipe" (on runs)'), as SQLite names them.
+    problem = _("{path} holds what this version of Hinge Timer did not make: {names}. None of it is run: the "
+                "history is open read-only, so this session will not be saved. Move it aside (kept whole, "
+                "Home offers to) to start a new history.").format(path=path, names=names)
     return History(path, _read_only_view(path, planted_ok=True), False, problem, unexpected=extra)
 
 
@@ -515,18 +532,36 @@ def start_over(history: History, why: str = "unexpected") -> History:
 
     For the user's "move it aside" on Home; the returned History says where the old file went."""
     history.close()
-    return _start_over(history.path, "set aside at your request", why)
+    return _start_over(history.path, _AT_YOUR_REQUEST, why)
 
 
-def _start_over(path: Path, what: str, why: str) -> History:
+# What a history moved aside was (in "{path} was {what}"): English msgids, translated where the sentence is
+# made (_start_over).  ``_DAMAGED``'s {detail} is SQLite's words on the damage.
+# Translators: what a history file was, in "FILE was {what}. It was moved to ..." and "FILE is {what} and
+# cannot be moved aside"; {detail} (in "damaged ({detail})") is SQLite's own words on the damage.
+_NOT_A_DATABASE = N_("not a database")
+_BAD_HEADER = N_("damaged (its header is not valid)")
+_DAMAGED = N_("damaged ({detail})")
+_AT_YOUR_REQUEST = N_("set aside at your request")
+
+
+def _start_over(path: Path, what: str, why: str, detail: str = "") -> History:
+    """Move the history ``path`` aside (``why`` names the copy) and open a new one; ``what`` is the English
+    msgid of what it was (with ``detail`` for its {detail})."""
+    said = _(what).format(detail=detail) if "{detail}" in what else _(what)
     try:
         aside = _move_aside(path, why)
     except OSError as exc:
+        # Translators: {path} is the history file's path, {what} what it is ("not a database", "damaged (...)"),
+        # {error} the system's words.
         return History(path, None, False,
-                       f"{path} is {what} and cannot be moved aside ({exc.strerror or exc}); "
-                       "history is off for this run.")
+                       _("{path} is {what} and cannot be moved aside ({error}); history is off for this run.")
+                       .format(path=path, what=said, error=exc.strerror or exc))
     fresh = open_history(path.parent)
-    note = f"{path} was {what}. It was moved to {aside} (nothing was deleted) and a new history starts."
+    # Translators: {path} is the history file's path, {what} what it was ("not a database", "damaged (...)"),
+    # {aside} the path it was moved to.
+    note = _("{path} was {what}. It was moved to {aside} (nothing was deleted) and a new history starts.").format(
+        path=path, what=said, aside=aside)
     fresh.problem = note if fresh.problem is None else f"{note} {fresh.problem}"
     fresh.moved_to = aside
     return fresh

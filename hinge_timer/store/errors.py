@@ -27,20 +27,37 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from ..i18n import N_, _
+
 # SQLite's primary result codes (the low byte of an extended code).
 SQLITE_ERROR, SQLITE_PERM, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY = 1, 3, 5, 6, 8
 SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_AUTH, SQLITE_NOTADB = 10, 11, 13, 14, 23, 26
 
+# A fault's ``reason`` is kept in English (the msgid: tests and the log compare it) and translated where
+# it is shown (``HistoryFault.said_reason``); SQLite's or the system's own words are shown as they are.
+# Translators: why the history file cannot be used, after "The history FILE cannot be written:"; lower case.
+_FULL = N_("the disk is full")
+# Translators: why the history file is in use, in brackets after "The history FILE is in use by another program".
+_LOCKERS = N_("a backup or sync tool, or sqlite3 left open")
+# Translators: why a damaged history file cannot be read, after "The history FILE is damaged:".
+_UNREADABLE = N_("SQLite cannot read it")
+# Translators: a history file holding nothing this version made, after "...did not make:".
+_NOTHING_OURS = N_("nothing this version made")
+# Translators: why the history file cannot be written, after "The history FILE cannot be written:"; lower case.
 _READ_ONLY_REASONS = {
-    SQLITE_READONLY: "the file or its disk is read-only",
-    SQLITE_PERM: "permission denied",
-    SQLITE_AUTH: "permission denied",
-    SQLITE_CANTOPEN: "it cannot be opened for writing",
-    SQLITE_IOERR: "the disk failed to read or write it (an input/output error)",
+    SQLITE_READONLY: N_("the file or its disk is read-only"),
+    SQLITE_PERM: N_("permission denied"),
+    SQLITE_AUTH: N_("permission denied"),
+    SQLITE_CANTOPEN: N_("it cannot be opened for writing"),
+    SQLITE_IOERR: N_("the disk failed to read or write it (an input/output error)"),
 }
 _OS_FULL = {errno.ENOSPC, errno.EDQUOT}
-_OS_READ_ONLY = {errno.EROFS: "the disk is read-only", errno.EACCES: "permission denied",
-                 errno.EPERM: "permission denied", errno.EIO: "the disk failed to read or write it (an input/output error)"}
+# Translators: why the history file cannot be written, after "The history FILE cannot be written:"; lower case.
+_OS_READ_ONLY = {errno.EROFS: N_("the disk is read-only"), errno.EACCES: N_("permission denied"),
+                 errno.EPERM: N_("permission denied"),
+                 errno.EIO: N_("the disk failed to read or write it (an input/output error)")}
+# The reasons above: the only ones looked up in the catalogue (any other is SQLite's or the system's words).
+_MARKED = {_FULL, _LOCKERS, _UNREADABLE, _NOTHING_OURS, *_READ_ONLY_REASONS.values(), *_OS_READ_ONLY.values()}
 
 
 class HistoryFault(Exception):
@@ -52,36 +69,47 @@ class HistoryFault(Exception):
         self.detail = detail  # SQLite's (or the system's) own words, for the log
         super().__init__(self.sentence())
 
+    @property
+    def said_reason(self) -> str:
+        """``reason`` in the user's language (SQLite's or the system's own words as they are)."""
+        return _(self.reason) if self.reason in _MARKED else self.reason
+
     def sentence(self) -> str:
-        return f"The history {self.path} cannot be used: {self.reason}."
+        # Translators: {path} is the history file's path, {reason} why it cannot be used (lower case).
+        return _("The history {path} cannot be used: {reason}.").format(path=self.path, reason=self.said_reason)
 
 
 class HistoryLocked(HistoryFault):
     """Another program holds the file's lock: in use, not damaged; try again later."""
 
     def sentence(self) -> str:
-        return f"The history {self.path} is in use by another program ({self.reason})."
+        # Translators: {path} is the history file's path, {reason} who may hold it ("a backup or sync tool, ...").
+        return _("The history {path} is in use by another program ({reason}).").format(
+            path=self.path, reason=self.said_reason)
 
 
 class HistoryFull(HistoryFault):
     """The disk is full."""
 
     def sentence(self) -> str:
-        return f"The history {self.path} cannot be written: {self.reason}."
+        # Translators: {path} is the history file's path, {reason} why ("the disk is full"; lower case).
+        return _("The history {path} cannot be written: {reason}.").format(path=self.path, reason=self.said_reason)
 
 
 class HistoryReadOnly(HistoryFault):
     """The file cannot be written (a read-only disk or file, no permission, a failing disk)."""
 
     def sentence(self) -> str:
-        return f"The history {self.path} cannot be written: {self.reason}."
+        # Translators: {path} is the history file's path, {reason} why ("permission denied"; lower case).
+        return _("The history {path} cannot be written: {reason}.").format(path=self.path, reason=self.said_reason)
 
 
 class HistoryDamaged(HistoryFault):
     """The file is damaged, or is not a database."""
 
     def sentence(self) -> str:
-        return f"The history {self.path} is damaged: {self.reason}."
+        # Translators: {path} is the history file's path, {reason} SQLite's words on the damage (often English).
+        return _("The history {path} is damaged: {reason}.").format(path=self.path, reason=self.said_reason)
 
 
 class HistoryUnexpected(HistoryDamaged):
@@ -89,10 +117,13 @@ class HistoryUnexpected(HistoryDamaged):
 
     def __init__(self, path: str | os.PathLike[str], items: list[str]) -> None:
         self.items = list(items)
-        super().__init__(path, ", ".join(items) or "nothing this version made")
+        super().__init__(path, ", ".join(items) or _NOTHING_OURS)
 
     def sentence(self) -> str:
-        return f"The history {self.path} holds what this version of Hinge Timer did not make: {self.reason}."
+        # Translators: {path} is the history file's path; {items} the tables, triggers or views in it that
+        # this version did not make ('trigger "wipe" (on runs)'), as SQLite names them.
+        return _("The history {path} holds what this version of Hinge Timer did not make: {items}.").format(
+            path=self.path, items=self.said_reason)
 
 
 class HistoryNewer(HistoryFault):
@@ -100,17 +131,27 @@ class HistoryNewer(HistoryFault):
 
     def __init__(self, path: str | os.PathLike[str], version: int, ours: int) -> None:
         self.version, self.ours = version, ours
-        super().__init__(path, f"history version {version}; this one reads up to {ours}")
+        super().__init__(path, f"history version {version}; this one reads up to {ours}")  # (English: the log's)
+
+    @property
+    def said_reason(self) -> str:
+        # Translators: {version} is the version of the history format in a file, {ours} the newest this
+        # Hinge Timer reads.
+        return _("history version {version}; this one reads up to {ours}").format(version=self.version, ours=self.ours)
 
     def sentence(self) -> str:
-        return f"The history {self.path} was written by a newer Hinge Timer ({self.reason})."
+        # Translators: {path} is the history file's path; {reason} says the versions ("history version 9; this
+        # one reads up to 4").
+        return _("The history {path} was written by a newer Hinge Timer ({reason}).").format(
+            path=self.path, reason=self.said_reason)
 
 
 class HistoryBug(HistoryFault):
     """Anything else: a mistake in this program, or an error SQLite does not explain further."""
 
     def sentence(self) -> str:
-        return f"The history {self.path} failed unexpectedly: {self.reason}."
+        # Translators: {path} is the history file's path, {reason} SQLite's own words (often English).
+        return _("The history {path} failed unexpectedly: {reason}.").format(path=self.path, reason=self.said_reason)
 
 
 class SchemaMismatch:
@@ -141,19 +182,19 @@ def fault(exc: BaseException, path: str | os.PathLike[str]) -> HistoryFault:
         return HistoryUnexpected(path, exc.items)
     if isinstance(exc, OSError) and exc.errno is not None:
         if exc.errno in _OS_FULL:
-            return HistoryFull(path, "the disk is full", detail)
+            return HistoryFull(path, _FULL, detail)
         if exc.errno in _OS_READ_ONLY:
             return HistoryReadOnly(path, _OS_READ_ONLY[exc.errno], detail)
         return HistoryBug(path, exc.strerror or detail, detail)
     code = sqlite_code(exc)
     if code in (SQLITE_BUSY, SQLITE_LOCKED):
-        return HistoryLocked(path, "a backup or sync tool, or sqlite3 left open", detail)
+        return HistoryLocked(path, _LOCKERS, detail)
     if code == SQLITE_FULL:
-        return HistoryFull(path, "the disk is full", detail)
+        return HistoryFull(path, _FULL, detail)
     if code in _READ_ONLY_REASONS:
         return HistoryReadOnly(path, _READ_ONLY_REASONS[code], detail)
     if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
-        return HistoryDamaged(path, detail or "SQLite cannot read it", detail)
+        return HistoryDamaged(path, detail or _UNREADABLE, detail)
     name = getattr(exc, "sqlite_errorname", None)
     words = detail or type(exc).__name__
     return HistoryBug(path, f"{words} ({name})" if isinstance(name, str) else words, detail)

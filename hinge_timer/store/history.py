@@ -14,9 +14,15 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
-from typing import IO, Iterable
+from typing import IO, Callable, Iterable
 
+from ..engine.reasons import reason_text
+from ..i18n import N_, _, ngettext
 from .recorder import owner_alive
+
+# What a stopped set with no reason stored is shown with (in brackets after the drill's name).
+# Translators: a set stopped with no reason given, in brackets after the drill's name ("Jefferson curl (stopped)").
+STOPPED = N_("stopped")
 
 
 @dataclass(frozen=True)
@@ -33,10 +39,12 @@ class RunRow:
     sets_done: int
     skipped: int
     stopped: int
-    stopped_drills: str | None  # "Jefferson curl (it hurts)"
+    stopped_drills: str | None  # "Jefferson curl (it hurts)": the reasons as their ids (English)
     resume_step: int | None
     resume_label: str | None
     speed: float = 1.0  # the clock's speed (--speed); 1: real time
+    # The stopped drills as (drill name, reason id or "" for none), for showing in the user's language.
+    stops: tuple[tuple[str, str], ...] = ()
 
     @property
     def counted(self) -> bool:
@@ -46,7 +54,10 @@ class RunRow:
     @property
     def speed_word(self) -> str:
         """ "at 10× speed" for a run at another speed than real time; "" for one in real time."""
-        return "" if self.counted else f"at {self.speed:g}× speed"
+        if self.counted:
+            return ""
+        # Translators: a run at another clock speed than real time (--speed); {speed} is a number ("10").
+        return _("at {speed}× speed").format(speed=f"{self.speed:g}")
 
     @property
     def clean(self) -> bool:
@@ -54,16 +65,37 @@ class RunRow:
         return self.status == "completed" and self.skipped == 0 and self.stopped == 0
 
     @property
+    def stopped_text(self) -> str:
+        """The stopped drills with their reasons in the user's language ("Jefferson curl (it hurts)")."""
+        if not self.stops:
+            return self.stopped_drills or ""
+        # Translators: a drill stopped in a run: {drill} its name, {reason} why ("it hurts").
+        return ", ".join(_("{drill} ({reason})").format(drill=d, reason=reason_text(r) if r else _(STOPPED))
+                         for d, r in self.stops)
+
+    @property
     def outcome(self) -> str:
+        """How the run went, in the user's language (the History's Result column, the command line's)."""
         if self.status == "running":
-            return "in progress"
+            # Translators: a run's result in the History: still going.
+            return _("in progress")
         if self.status == "interrupted":
-            return "interrupted"
+            # Translators: a run's result in the History: cut off by a crash, a power cut or a kill.
+            return _("interrupted")
         if self.stopped:
-            return "stopped: " + (self.stopped_drills or "")
+            # Translators: a run's result in the History; {drills} the drills stopped ("Jefferson curl (it hurts)").
+            return _("stopped: {drills}").format(drills=self.stopped_text)
         if self.status == "ended":
-            return f"ended early ({self.end_reason})" if self.end_reason else "ended early"
-        return "complete" if self.clean else f"complete, {self.skipped} skipped"
+            if self.end_reason:
+                # Translators: a run's result in the History; {reason} why it ended ("window closed").
+                return _("ended early ({reason})").format(reason=reason_text(self.end_reason))
+            # Translators: a run's result in the History.
+            return _("ended early")
+        if self.clean:
+            # Translators: a run's result in the History: to the end, nothing skipped or stopped.
+            return _("complete")
+        # Translators: a run's result in the History: to the end, {n} sets skipped.
+        return ngettext("complete, {n} skipped", "complete, {n} skipped", self.skipped).format(n=self.skipped)
 
 
 @dataclass(frozen=True)
@@ -98,7 +130,8 @@ SELECT r.id, r.session_key, r.title, r.dose, r.started_at, r.seconds, r.status, 
        count(s.step), coalesce(sum(s.status = 'done'), 0), coalesce(sum(s.status = 'skipped'), 0),
        coalesce(sum({_STOP}), 0),
        group_concat(DISTINCT CASE WHEN {_STOP} THEN s.drill_name || ' (' || coalesce(s.reason, 'stopped') || ')' END),
-       r.resume_step, r.resume_label, r.speed
+       r.resume_step, r.resume_label, r.speed,
+       group_concat(DISTINCT CASE WHEN {_STOP} THEN s.drill_name || char(31) || coalesce(s.reason, '') || char(30) END)
 FROM runs r LEFT JOIN sets s ON s.run_id = r.id
 {{where}}
 GROUP BY r.id
@@ -110,7 +143,19 @@ ORDER BY r.started_at DESC, r.id DESC
 def _run_rows(conn: sqlite3.Connection, where: str = "", args: tuple[object, ...] = (), limit: str = "") -> list[RunRow]:
     rows = conn.execute(_RUNS_SQL.format(where=where, limit=limit), args).fetchall()
     return [RunRow(r[0], r[1], r[2], r[3], local(r[4]), float(r[5]), r[6], r[7], r[8], r[9], r[10], r[11],
-                   r[12].replace(",", ", ") if r[12] else None, r[13], r[14], float(r[15])) for r in rows]
+                   r[12].replace(",", ", ") if r[12] else None, r[13], r[14], float(r[15]), _stops(r[16]))
+            for r in rows]
+
+
+def _stops(text: str | None) -> tuple[tuple[str, str], ...]:
+    """The stopped drills as (name, reason id) from their group_concat (each "name\x1freason\x1e")."""
+    if not text:
+        return ()
+    out = []
+    for part in text.removesuffix("\x1e").split("\x1e,"):
+        name, _sep, reason = part.partition("\x1f")
+        out.append((name, reason))
+    return tuple(out)
 
 
 def runs(conn: sqlite3.Connection) -> list[RunRow]:
@@ -194,11 +239,11 @@ def delete_run(conn: sqlite3.Connection, run_id: int) -> DeletedRun:
     try:
         found = _named(conn.execute("SELECT * FROM runs WHERE id = ?", (run_id,)))
         if not found:
-            raise NotDeletable("This run is no longer in the history.")
+            raise NotDeletable(_("This run is no longer in the history."))
         run = found[0]
         if dict(run)["status"] == "running":
-            raise NotDeletable("This run is still going, or waiting on Home to be resumed, so it cannot be "
-                               "deleted yet: finish it, or discard it on Home, first.")
+            raise NotDeletable(_("This run is still going, or waiting on Home to be resumed, so it cannot be "
+                                 "deleted yet: finish it, or discard it on Home, first."))
         (listed,) = _run_rows(conn, "WHERE r.id = ?", (run_id,))
         sets = _named(conn.execute("SELECT * FROM sets WHERE run_id = ? ORDER BY step", (run_id,)))
         conn.execute("DELETE FROM sets WHERE run_id = ?", (run_id,))  # (ON DELETE CASCADE would too)
@@ -287,14 +332,18 @@ def suggestion(conn: sqlite3.Connection, key: str) -> tuple[str, str] | None:
         return None
     latest = recent[0]
     if latest.stopped:
-        what = latest.stopped_drills or "a drill"
-        return "low", (f"Stay at the low dose: you stopped {what} on {latest.started:%a %d %b}. "
-                       "Go up only once it feels fine.")
+        # Translators: in "you stopped {drills}" when the drill's name is not known.
+        what = latest.stopped_text or _("a drill")
+        # Translators: dose advice on Home: {drills} the drills stopped ("Jefferson curl (it hurts)"), {day} the
+        # day of that run ("Mon 05 Jan").
+        return "low", _("Stay at the low dose: you stopped {drills} on {day}. Go up only once it feels fine.").format(
+            drills=what, day=f"{latest.started:%a %d %b}")
     last_two = recent[:2]
     if len(last_two) == 2 and all(r.dose == "low" and r.clean for r in last_two):
-        days = " and ".join(f"{r.started:%a %d %b}" for r in reversed(last_two))
-        return "high", (f"Ready for the high dose: your last two runs at the low dose ({days}) were "
-                        "finished with nothing skipped or stopped.")
+        first, second = (f"{r.started:%a %d %b}" for r in reversed(last_two))
+        # Translators: dose advice on Home: {first} and {second} are the days of the last two runs ("Mon 05 Jan").
+        return "high", _("Ready for the high dose: your last two runs at the low dose ({first} and {second}) were "
+                         "finished with nothing skipped or stopped.").format(first=first, second=second)
     return None
 
 
@@ -328,12 +377,23 @@ _SET_PART = " || ',' || ".join([
 _NO_SET = "," * (len(CSV_COLUMNS) - len(_RUN_FIELDS) - 1)
 
 
-def export_csv(conn: sqlite3.Connection, out: IO[str]) -> int:
-    """One row per set and side of every run (a run with no sets yet still gets a row); return the count."""
+def export_csv(conn: sqlite3.Connection, out: IO[str], title: Callable[[str, str], str] | None = None,
+               drill: Callable[[str, str], str] | None = None) -> int:
+    """One row per set and side of every run (a run with no sets yet still gets a row); return the count.
+    ``title(key, title)`` and ``drill(key, name)`` give the words a session's title and drill names are
+    written in (the current language's: app/history.py ``ShownNames``); as stored without them."""
     csv.writer(out, lineterminator="\n").writerow(CSV_COLUMNS)
-    runs = conn.execute(f"SELECT id, {_RUN_PART} FROM runs ORDER BY started_at, id").fetchall()
+    run_part, set_part = _RUN_PART, _SET_PART
+    if title is not None and drill is not None:
+        # Looked up by SQLite as it builds each line: a run's key and the stored words in, the shown words out.
+        conn.create_function("hinge_shown_title", 2, title, deterministic=True)
+        conn.create_function("hinge_shown_drill", 2, drill, deterministic=True)
+        run_part = _RUN_PART.replace(_q("title"), _q("hinge_shown_title(session_key, title)"))
+        set_part = _SET_PART.replace(_q("drill_name"), _q(
+            "hinge_shown_drill((SELECT session_key FROM runs WHERE runs.id = sets.run_id), drill_name)"))
+    runs = conn.execute(f"SELECT id, {run_part} FROM runs ORDER BY started_at, id").fetchall()
     sets: dict[int, list[str]] = {}
-    for run_id, line in conn.execute(f"SELECT run_id, {_SET_PART} FROM sets ORDER BY run_id, step"):
+    for run_id, line in conn.execute(f"SELECT run_id, {set_part} FROM sets ORDER BY run_id, step"):
         sets.setdefault(run_id, []).append(line)
     n = 0
     buf: list[str] = []

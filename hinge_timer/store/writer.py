@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Union
 
+from ..i18n import _, ngettext
 from ..safeio import write_atomic
 from .db import SCHEMA_VERSION, UnexpectedSchema, configure, unexpected_items
 from .db import connect as counted_connect  # counted: see db.open_here
@@ -316,9 +317,12 @@ def problem_text(exc: BaseException, db_path: str) -> str:
     """What the user is told about a failed write, by its kind (errors.fault: SQLite's code, not its words)."""
     kind = fault(exc, db_path)
     if isinstance(kind, HistoryLocked):
-        return (f"The history is in use by another program: {db_path}. This run is kept and will be saved "
-                "as soon as the history is free. The session goes on.")
-    return f"History cannot be saved ({kind.reason}): {db_path}. The session goes on."
+        # Translators: {path} is the history file's path.
+        return _("The history is in use by another program: {path}. This run is kept and will be saved "
+                 "as soon as the history is free. The session goes on.").format(path=db_path)
+    # Translators: {reason} is why ("the disk is full"; lower case), {path} the history file's path.
+    return _("History cannot be saved ({reason}): {path}. The session goes on.").format(
+        reason=kind.said_reason, path=db_path)
 
 
 def connect(path: Path, busy_ms: int = BUSY_MS) -> sqlite3.Connection:
@@ -383,9 +387,13 @@ class Imported:
         """What to tell the user, or None when there was nothing to do."""
         added = None
         if self.runs == 1:
-            added = "A run kept while the history was in use by another program has been added to it."
+            added = _("A run kept while the history was in use by another program has been added to it.")
         elif self.runs:
-            added = f"{self.runs} runs kept while the history was in use by another program have been added to it."
+            # Translators: {n} runs (more than one; "A run kept ..." is said for one) kept in side files while
+            # another program held the history locked.
+            added = ngettext("{n} run kept while the history was in use by another program has been added to it.",
+                             "{n} runs kept while the history was in use by another program have been added to it.",
+                             self.runs).format(n=self.runs)
         said = [t for t in (added, self.problem) if t]
         return " ".join(said) if said else None
 
@@ -393,8 +401,9 @@ class Imported:
 def _left_text(f: Path, why: str) -> str:
     from ..plaintext import printable
 
-    return (f"{printable(str(f))} holds runs kept from an earlier start but cannot be added "
-            f"({printable(why, limit=300)}); it is left there.")
+    # Translators: {file} is a side file of runs kept next to the history, {why} why it cannot be added.
+    return _("{file} holds runs kept from an earlier start but cannot be added ({why}); it is left there.").format(
+        file=printable(str(f)), why=printable(why, limit=300))
 
 
 def import_pending(history: Path, conn: sqlite3.Connection | None = None, busy_ms: int = 0) -> Imported:
@@ -477,9 +486,12 @@ def import_pending(history: Path, conn: sqlite3.Connection | None = None, busy_m
 def _kept_text(history: Path, exc: BaseException) -> str:
     kind = fault(exc, history)
     if isinstance(kind, HistoryLocked):
-        return (f"Runs kept while the history was in use are still waiting next to {history}: the history is "
-                "in use by another program. They will be added when it is free.")
-    return f"Runs kept next to {history} cannot be added yet ({kind.reason}); they stay there."
+        # Translators: {path} is the history file's path.
+        return _("Runs kept while the history was in use are still waiting next to {path}: the history is "
+                 "in use by another program. They will be added when it is free.").format(path=history)
+    # Translators: {path} is the history file's path, {reason} why ("the disk is full"; lower case).
+    return _("Runs kept next to {path} cannot be added yet ({reason}); they stay there.").format(
+        path=history, reason=kind.said_reason)
 
 
 # -- the thread ---------------------------------------------------------------------------------------------
@@ -766,9 +778,11 @@ class HistoryWriter:
         try:
             where = spill(self.path, batch)
         except OSError as exc:
-            text = (f"This run could not be saved: the history {self.db_path} was still in use and the run "
-                    f"could not be kept next to it either ({exc.strerror or exc}).")
-            log.error("%s", text)
+            # Translators: at exit; {path} is the history file's path, {error} the system's words on the side file.
+            text = _("This run could not be saved: the history {path} was still in use and the run "
+                     "could not be kept next to it either ({error}).").format(path=self.db_path, error=exc.strerror or exc)
+            log.error("history: this run could not be saved: %s was still in use and the run could not be kept "
+                      "next to it either (%s)", self.db_path, exc.strerror or exc)
             self._notify(("problem", text))
             return
         self.spilled_to = where

@@ -34,7 +34,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..app import commands
+from ..app.history import DAY, DAY_MONTH, WHEN_LONG, WHEN_ROW, when
+from ..engine.reasons import reason_text
 from ..engine.state import State
+from ..i18n import N_, _, ngettext
 from ..store import history
 from ..store.errors import HistoryFault
 from ..store.history import RunRow
@@ -46,13 +49,25 @@ if TYPE_CHECKING:
 
 WEEKS_SHOWN = 26
 TABLE_PX = 14
-COLUMNS = ("Date", "Session", "Dose", "Minutes", "Result")
+# Translators: the column headings of the History's table of runs.
+COLUMNS = (N_("Date"), N_("Session"), N_("Dose"), N_("Minutes"), N_("Result"))
+# Translators: a run's dose in the History ("high", "low").
+DOSES = {"high": N_("high"), "low": N_("low")}
+
+
+def dose_word(dose: str) -> str:
+    """A dose id in the user's language (one this version does not know: as stored)."""
+    return _(DOSES[dose]) if dose in DOSES else dose
 
 
 def result_text(r: RunRow) -> str:
     """The Result column: the outcome, and the clock's speed when it was not real time (the details and
     the streak line say that such a run is not counted)."""
-    return r.outcome if r.counted else f"{r.outcome} · {r.speed:g}× speed"
+    if r.counted:
+        return r.outcome
+    # Translators: the History's Result column for a run at another clock speed: {outcome} how it went
+    # ("complete"), {speed} the speed, a number ("10").
+    return _("{outcome} · {speed}× speed").format(outcome=r.outcome, speed=f"{r.speed:g}")
 
 
 class RunsModel(QAbstractTableModel):
@@ -77,7 +92,8 @@ class RunsModel(QAbstractTableModel):
         r = self.rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (f"{r.started:%a %d %b %Y %H:%M}", r.title, r.dose, f"{r.seconds / 60:.0f}", result_text(r))[col]
+            return (when(r.started, _(WHEN_ROW)), r.title, dose_word(r.dose), f"{r.seconds / 60:.0f}",
+                    result_text(r))[col]
         if role == Qt.ItemDataRole.ForegroundRole and col == 4:
             if r.stopped:
                 return QBrush(theme.NOTICE)
@@ -89,14 +105,15 @@ class RunsModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
+            return _(COLUMNS[section])
         return None
 
 
 class WeeksModel(QAbstractTableModel):
     """The chart's text alternative: its minutes per week as a table (week, minutes), this week first."""
 
-    HEADERS = ("Week of", "Minutes")
+    # Translators: the column headings of the table of minutes per week beside the History's chart.
+    HEADERS = (N_("Week of"), N_("Minutes"))
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -119,41 +136,88 @@ class WeeksModel(QAbstractTableModel):
             return None
         week, minutes = self.weeks[index.row()]
         if index.column() == 0:
-            return "This week" if index.row() == 0 else f"{week:%d %b %Y}"
+            return _("This week") if index.row() == 0 else when_day(week, DAY)
         return f"{minutes:.0f}"
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
+            return _(self.HEADERS[section])
         return None
+
+
+def when_day(day: date, pattern: str) -> str:
+    """A day in the QLocale ``pattern`` (a msgid: translated here), with the user's language's month names."""
+    from datetime import datetime
+
+    return when(datetime(day.year, day.month, day.day), _(pattern))
+
+
+# Translators: what became of a set, in a run's details on the History ("done", "skipped", "stopped").
+SET_STATUSES = {"done": N_("done"), "skipped": N_("skipped"), "stopped": N_("stopped")}
+
+
+def _status_word(status: str) -> str:
+    return _(SET_STATUSES[status]) if status in SET_STATUSES else status
 
 
 def describe_sets(run: RunRow, sets: list[history.SetRow]) -> str:
     """One run's sets, one line each: what was planned and what was done (plain text: names are data)."""
     lines = []
     for s in sets:
-        what = s.drill_name + (f", set {s.set_no} of {s.sets}" if s.sets > 1 else "") + (
-            f", {s.side}" if s.side else "")
+        what = s.drill_name
+        if s.sets > 1:
+            # Translators: a set in a run's details: {drill} the drill's name, {set} which set, {sets} how many.
+            what = _("{drill}, set {set} of {sets}").format(drill=what, set=s.set_no, sets=s.sets)
+        if s.side:
+            # Translators: a set in a run's details: {what} the drill (and set), {side} the side (from the file).
+            what = _("{what}, {side}").format(what=what, side=s.side)
         if s.planned_reps is not None:
-            planned = f"{s.planned_reps} reps"
-            done = f"{s.reps_done or 0} reps"
+            # Translators: reps planned or done in a set (the English says "reps" even for one).
+            planned = ngettext("{n} reps", "{n} reps", s.planned_reps).format(n=s.planned_reps)
+            # Translators: reps planned or done in a set.
+            done = ngettext("{n} reps", "{n} reps", s.reps_done or 0).format(n=s.reps_done or 0)
         else:
-            planned = f"{s.planned_seconds or 0:.0f} s"
-            done = f"{s.seconds_done:.0f} s"
-        result = s.status if s.status == "done" else f"{s.status} ({s.reason})" if s.reason else s.status
+            # Translators: seconds planned or done in a set ("30 s").
+            planned = _("{seconds} s").format(seconds=f"{s.planned_seconds or 0:.0f}")
+            # Translators: seconds planned or done in a set ("30 s").
+            done = _("{seconds} s").format(seconds=f"{s.seconds_done:.0f}")
+        status = _status_word(s.status)
+        if s.status != "done" and s.reason:
+            # Translators: what became of a set, and why ("stopped (it hurts)", "skipped (skip drill)").
+            result = _("{status} ({reason})").format(status=status, reason=reason_text(s.reason))
+        else:
+            result = status
         if s.status == "stopped":
-            done += f" — stopped {s.seconds_done:.0f} s in, {s.at:%H:%M}"
+            # Translators: a set stopped: {done} what was done ("12 s"), {seconds} after how many seconds,
+            # {time} at what time ("07:31").
+            done = _("{done} — stopped {seconds} s in, {time}").format(
+                done=done, seconds=f"{s.seconds_done:.0f}", time=when(s.at, "HH:mm"))
         if s.pauses:
-            done += f", paused {s.pauses}× ({s.paused_seconds:.0f} s)"
-        lines.append(f"{what}: planned {planned}, done {done} · {result}")
-    head = [f"{run.title} · {run.dose} dose",
-            f"{run.started:%A %d %B %Y, %H:%M} · {run.seconds / 60:.0f} min · {run.outcome}"]
+            # Translators: a set paused: {done} what was done ("30 s"), {n} how many times, {seconds} for how long.
+            done = ngettext("{done}, paused {n}× ({seconds} s)", "{done}, paused {n}× ({seconds} s)", s.pauses).format(
+                done=done, n=s.pauses, seconds=f"{s.paused_seconds:.0f}")
+        # Translators: a set in a run's details: {what} the drill and set, {planned} what was planned ("30 s",
+        # "8 reps"), {done} what was done, {result} what became of it ("done", "stopped (it hurts)").
+        lines.append(_("{what}: planned {planned}, done {done} · {result}").format(
+            what=what, planned=planned, done=done, result=result))
+    minutes = f"{run.seconds / 60:.0f}"
+    if run.dose in DOSES:
+        # Translators: a run's details: {title} its session's title, {dose} its dose ("high", "low").
+        dose_line = _("{title} · {dose} dose").format(title=run.title, dose=dose_word(run.dose))
+    else:
+        dose_line = _("{title} · {dose} dose").format(title=run.title, dose=run.dose)
+    # Translators: a run's details: {started} when it started ("Monday 05 January 2026, 07:30"), {minutes} how
+    # long it took, {outcome} how it went ("complete").
+    head = [dose_line, _("{started} · {minutes} min · {outcome}").format(
+        started=when(run.started, _(WHEN_LONG)), minutes=minutes, outcome=run.outcome)]
     if run.speed_word:
-        head.append(f"Run {run.speed_word}: the seconds of each set below are on the session's clock; "
-                    f"{run.seconds / 60:.0f} min is the time it really took. It is left out of the streak, the "
-                    "calendar, the chart and the dose advice.")
-    return "\n".join([*head, ""] + (lines or ["No set was finished."]))
+        # Translators: a run's details; {speed} says its clock's speed ("at 10× speed"), {minutes} how long it
+        # really took.
+        head.append(_("Run {speed}: the seconds of each set below are on the session's clock; "
+                      "{minutes} min is the time it really took. It is left out of the streak, the "
+                      "calendar, the chart and the dose advice.").format(speed=run.speed_word, minutes=minutes))
+    return "\n".join([*head, ""] + (lines or [_("No set was finished.")]))
 
 
 class HistoryScreen(QWidget):
@@ -171,8 +235,8 @@ class HistoryScreen(QWidget):
         root = QVBoxLayout(self)
         root.setContentsMargins(16, 12, 16, 12)
         top = QHBoxLayout()
-        self.heading = plain_label(self, "History", name="history_heading")
-        self.streak = plain_label(self, name="streak")
+        self.heading = plain_label(self, _("History"), name="history_heading")
+        self.streak = plain_label(self, name="streak", wrap=True)  # (long in some languages)
         top.addWidget(self.heading)
         top.addWidget(self.streak, 1)
         root.addLayout(top)
@@ -180,20 +244,20 @@ class HistoryScreen(QWidget):
         grid = QGridLayout()
         self.calendar = QCalendarWidget(self)
         self.calendar.setObjectName("calendar")
-        self.calendar.setAccessibleName("Days trained")
+        self.calendar.setAccessibleName(_("Days trained"))
         self.calendar.setGridVisible(False)
         self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.calendar.clicked.connect(self.on_day_clicked)
-        for child, spoken in (("qt_calendar_prevmonth", "Previous month"), ("qt_calendar_nextmonth", "Next month")):
+        for child, spoken in (("qt_calendar_prevmonth", _("Previous month")), ("qt_calendar_nextmonth", _("Next month"))):
             arrow = self.calendar.findChild(QToolButton, child)
             if arrow is not None:  # Qt's own children: an arrow icon and no words
                 arrow.setAccessibleName(spoken)
         days = self.calendar.findChild(QTableView, "qt_calendar_calendarview")
         if days is not None:  # the month's grid of days, a table of its own
-            days.setAccessibleName("Days of the month, days trained marked")
+            days.setAccessibleName(_("Days of the month, days trained marked"))
         self.table = QTableView(self)
         self.table.setObjectName("runs")
-        self.table.setAccessibleName("Runs")
+        self.table.setAccessibleName(_("Runs"))
         self.model = RunsModel(self.table)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -206,17 +270,17 @@ class HistoryScreen(QWidget):
         header.setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self.show_run(cur.row()))
         self.details = plain_label(self, name="run_details", wrap=True)  # titles and drill names are data
-        self.details.setAccessibleName("Run details")
+        self.details.setAccessibleName(_("Run details"))
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
 
         self.chart = QChart()
         self.chart.setBackgroundBrush(QBrush(theme.PANEL))
         self.chart.legend().hide()
-        self.chart.setTitle("Minutes per week")
+        self.chart.setTitle(_("Minutes per week"))
         self.chart.setTitleBrush(QBrush(theme.TEXT))
         self.chart_view = QChartView(self.chart, self)
         self.chart_view.setObjectName("minutes_chart")
-        self.chart_view.setAccessibleName("Minutes per week")
+        self.chart_view.setAccessibleName(_("Minutes per week"))
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setBackgroundBrush(QBrush(theme.BACKGROUND))
         self.chart.setBackgroundRoundness(0)
@@ -224,7 +288,7 @@ class HistoryScreen(QWidget):
         # The chart's numbers as a table beside it, for everyone and for screen readers (a chart is a picture).
         self.weeks_table = QTableView(self)
         self.weeks_table.setObjectName("minutes_table")
-        self.weeks_table.setAccessibleName("Minutes per week, as a table")
+        self.weeks_table.setAccessibleName(_("Minutes per week, as a table"))
         self.weeks = WeeksModel(self.weeks_table)
         self.weeks_table.setModel(self.weeks)
         self.weeks_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -247,23 +311,28 @@ class HistoryScreen(QWidget):
         grid.setRowStretch(1, 2)
         root.addLayout(grid, 1)
 
-        bottom = QHBoxLayout()
+        # The buttons side by side, or one above the other when their words are too long for one row.
+        bottom = self.buttons_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.notice = plain_label(self, name="history_notice", wrap=True)  # may name a file
-        self.export_button = QPushButton("Export CSV…", self)
+        self.export_button = QPushButton(_("Export CSV…"), self)
         self.export_button.setObjectName("export_csv")
         self.export_button.clicked.connect(self.export_requested.emit)
         # Their commands' buttons (app/commands.py): a click does what the key does.
-        self.delete_button = QPushButton("Delete run…  (Delete)", self)
+        # Translators: a button; {key} is its key ("Delete"). Keep the two spaces before the key.
+        self.delete_button = QPushButton(_("Delete run…  ({key})").format(key=commands.key_name("Delete")), self)
         self.delete_button.setObjectName(commands.command("run_delete").button)
         self.delete_button.clicked.connect(self.request_delete)
-        self.undo_button = QPushButton("Undo delete  (Ctrl+Z)", self)
+        # Translators: a button; {key} is its key ("Ctrl+Z"). Keep the two spaces before the key.
+        self.undo_button = QPushButton(_("Undo delete  ({key})").format(key=commands.key_name("Ctrl+Z")), self)
         self.undo_button.setObjectName(commands.command("run_undo").button)
         self.undo_button.clicked.connect(self.request_undo)
         self.undo_button.hide()  # shown while a deleted run can be put back
-        self.home_button = QPushButton("Back to home  (Esc)", self)
+        # Translators: a button; {key} is its key ("Esc"). Keep the two spaces before the key.
+        self.home_button = QPushButton(_("Back to home  ({key})").format(key=commands.key_name("Esc")), self)
         self.home_button.setObjectName("history_home")
         self.home_button.clicked.connect(self.home_requested.emit)
-        bottom.addWidget(self.notice, 1)
+        root.addWidget(self.notice)
+        bottom.addStretch(1)
         bottom.addWidget(self.undo_button)
         bottom.addWidget(self.delete_button)
         bottom.addWidget(self.export_button)
@@ -281,9 +350,13 @@ class HistoryScreen(QWidget):
         font = QFont(self.table.font())
         font.setPixelSize(TABLE_PX)  # the style sheet's size: the columns fit their longest usual text
         metrics = QFontMetrics(font)
-        for col, sample in enumerate(("Wed 30 Sep 2026 23:59", "Quick warm-up before lift", "high", "Minutes")):
+        from datetime import datetime
+
+        longest = when(datetime(2026, 9, 30, 23, 59), _(WHEN_ROW))
+        for col, sample in enumerate((longest, "Quick warm-up before lift", dose_word("high"), _("Minutes"))):
             header.resizeSection(col, metrics.horizontalAdvance(sample) + 20)
-        week_w, minutes_w = metrics.horizontalAdvance("30 Sep 2026") + 24, metrics.horizontalAdvance("Minutes") + 32
+        week_w = metrics.horizontalAdvance(when_day(date(2026, 9, 30), DAY)) + 24
+        minutes_w = metrics.horizontalAdvance(_("Minutes")) + 32
         self.weeks_table.horizontalHeader().resizeSection(0, week_w)
         self.weeks_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.weeks_table.setFixedWidth(week_w + minutes_w + self.weeks_table.verticalScrollBar().sizeHint().width() + 4)
@@ -293,7 +366,7 @@ class HistoryScreen(QWidget):
         """Fill every part from the runs read; ``page.notice`` says why the history may be incomplete.
         ``select``: the row chosen (the first, newest, by default)."""
         self.page = page
-        self.notice.setText(page.notice if page.readable or page.notice else "No history yet.")
+        self.notice.setText(page.notice if page.readable or page.notice else _("No history yet."))
         self.set_undo(False)
         self._fill(page.runs, today, select)
 
@@ -305,10 +378,20 @@ class HistoryScreen(QWidget):
         streak = history.current_streak(days, today)
         week = history.minutes_per_week(self.rows, today, weeks=1)[0][1]
         other = sum(1 for r in self.rows if not r.counted)
-        self.streak.setText(
-            f"Current streak: {streak} day{'' if streak == 1 else 's'} · {len(self.rows)} "
-            f"run{'' if len(self.rows) == 1 else 's'} in all"
-            + (f" ({other} at another speed, not counted)" if other else "") + f" · {week:.0f} min this week")
+        # Translators: days in a row with a session, up to today ("Current streak: 3 days").
+        streak_text = ngettext("Current streak: {n} day", "Current streak: {n} days", streak).format(n=streak)
+        if other:
+            # Translators: all the runs in the history, {other} of them at another clock speed (--speed).
+            runs = ngettext("{n} run in all ({other} at another speed, not counted)",
+                            "{n} runs in all ({other} at another speed, not counted)", len(self.rows)).format(
+                n=len(self.rows), other=other)
+        else:
+            # Translators: all the runs in the history.
+            runs = ngettext("{n} run in all", "{n} runs in all", len(self.rows)).format(n=len(self.rows))
+        # Translators: the History's top line: {streak} "Current streak: 3 days", {runs} "5 runs in all",
+        # {minutes} the minutes trained this week.
+        self.streak.setText(_("{streak} · {runs} · {minutes} min this week").format(
+            streak=streak_text, runs=runs, minutes=f"{week:.0f}"))
         self._mark_days(days)
         self._fill_chart(history.minutes_per_week(self.rows, today, WEEKS_SHOWN))
         readable = self.page is not None and self.page.readable
@@ -319,7 +402,7 @@ class HistoryScreen(QWidget):
             self.table.selectRow(row)
             self.show_run(row)
         else:
-            self._show_details("No runs yet. Finish a set and it shows here.")
+            self._show_details(_("No runs yet. Finish a set and it shows here."))
 
     # -- deleting a run, and undo ------------------------------------------------------------
     @property
@@ -359,6 +442,7 @@ class HistoryScreen(QWidget):
     def set_undo(self, can: bool, what: str = "") -> None:
         """Show Undo while a deleted run can be put back; ``what`` says which (plain text: names are data)."""
         self.undo_button.setVisible(can)
+        self._place_buttons()
         if what:
             self.notice.setText(what)
 
@@ -378,17 +462,23 @@ class HistoryScreen(QWidget):
         self.weeks.set_weeks(weeks)  # the same numbers, as a table
         if weeks:
             most = max(weeks, key=lambda w: w[1])
+            # Translators: the chart described for a screen reader: {weeks} how many weeks, {first} the first
+            # week's Monday ("05 Jan 2026"), {now} the minutes this week, {most} the most minutes in a week,
+            # {best} that week's Monday.
             self.chart_view.setAccessibleDescription(
-                f"A bar a week for {len(weeks)} weeks, from {weeks[0][0]:%d %b %Y} to this week: "
-                f"{weeks[-1][1]:.0f} min this week, the most {most[1]:.0f} min in the week of {most[0]:%d %b %Y}."
-                " The table beside it lists every week.")
+                ngettext("A bar a week for {weeks} week, from {first} to this week: {now} min this week, the most "
+                         "{most} min in the week of {best}. The table beside it lists every week.",
+                         "A bar a week for {weeks} weeks, from {first} to this week: {now} min this week, the most "
+                         "{most} min in the week of {best}. The table beside it lists every week.", len(weeks)).format(
+                    weeks=len(weeks), first=when_day(weeks[0][0], DAY), now=f"{weeks[-1][1]:.0f}",
+                    most=f"{most[1]:.0f}", best=when_day(most[0], DAY)))
         chart = self.chart
         chart.removeAllSeries()
         for axis in chart.axes():
             chart.removeAxis(axis)
-        bars = QBarSet("Minutes")
+        bars = QBarSet(_("Minutes"))
         bars.setColor(theme.STATE_COLOURS[State.WORK])
-        for _, minutes in weeks:
+        for _week, minutes in weeks:
             bars.append(round(minutes, 1))
         series = QBarSeries()
         series.append(bars)
@@ -396,10 +486,11 @@ class HistoryScreen(QWidget):
         x = QBarCategoryAxis()
         # One category per week (an axis keeps one bar per distinct label); 26 dates do not fit under
         # the bars, so the title gives the span and the weeks run left to right up to this one.
-        x.append([f"{w:%d %b %Y}" for w, _ in weeks])
+        x.append([when_day(w, DAY) for w, _minutes in weeks])
         x.setLabelsVisible(False)
         if weeks:
-            chart.setTitle(f"Minutes per week, {weeks[0][0]:%d %b} to this week")
+            # Translators: the chart's title; {first} is the first week's Monday ("05 Jan").
+            chart.setTitle(_("Minutes per week, {first} to this week").format(first=when_day(weeks[0][0], DAY_MONTH)))
         y = QValueAxis()
         top = max([m for _, m in weeks] + [10.0])
         y.setRange(0, top * 1.1)
@@ -425,7 +516,8 @@ class HistoryScreen(QWidget):
         try:
             sets = self.page.sets(run.id)
         except HistoryFault as exc:  # a lock or damage since the screen was filled
-            self._show_details(f"The sets of this run cannot be read. {exc}")
+            # Translators: {problem} is one sentence on what went wrong with the history's file.
+            self._show_details(_("The sets of this run cannot be read. {problem}").format(problem=exc))
             return
         self._show_details(describe_sets(run, sets))
 
@@ -436,7 +528,9 @@ class HistoryScreen(QWidget):
         self.details.setText(text)
         if self.details.accessibleDescription() != text:
             self.details.setAccessibleDescription(text)
-            self.details.setAccessibleName(f"Run details: {text}" if text else "Run details")
+            # Translators: the run details' name for a screen reader; {details} is what they say, whole.
+            self.details.setAccessibleName(_("Run details: {details}").format(details=text) if text
+                                           else _("Run details"))
 
     @Slot(QDate)
     def on_day_clicked(self, qdate: QDate) -> None:
@@ -472,6 +566,16 @@ class HistoryScreen(QWidget):
         super().resizeEvent(event)
         portrait = self.height() > self.width()
         self.chart_row.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
+        self._place_buttons()
+
+    def _place_buttons(self) -> None:
+        margins = self.layout().contentsMargins()  # type: ignore[union-attr]
+        room = self.width() - margins.left() - margins.right()
+        shown = [b for b in (self.undo_button, self.delete_button, self.export_button, self.home_button)
+                 if not b.isHidden()]
+        need = sum(b.sizeHint().width() for b in shown) + self.buttons_row.spacing() * len(shown)
+        self.buttons_row.setDirection(QBoxLayout.Direction.TopToBottom if need > room
+                                      else QBoxLayout.Direction.LeftToRight)
 
     def _style(self) -> None:
         text, panel, muted = theme.TEXT.name(), theme.PANEL.name(), theme.MUTED_TEXT.name()

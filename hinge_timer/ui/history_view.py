@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Slot
 
-from ..app.history import NotNow
+from ..app.history import WHEN_LONG, WHEN_SHORT, NotNow, when
+from ..i18n import _, ngettext
 from ..store.errors import HistoryFault
 from . import dialogs
 from .home import HomeScreen, SessionEntry, load_entry
@@ -110,11 +111,13 @@ class HistoryView(QObject):
         h = self.service.history
         if h is None or not h.unexpected:
             return
-        if not dialogs.confirm(
-                self.window, "Move the history aside?",
-                f"{h.path} holds what this version of Hinge Timer did not make: {', '.join(h.unexpected)}.\n\n"
-                "It will be renamed and kept whole, with every run in it, and nothing in it is run. "
-                "A new, empty history starts.", "Move it aside"):
+        # Translators: a question's text: {path} is the history file's path, {items} the tables, triggers or views
+        # in it that this version did not make, as SQLite names them.
+        text = _("{path} holds what this version of Hinge Timer did not make: {items}.\n\n"
+                 "It will be renamed and kept whole, with every run in it, and nothing in it is run. "
+                 "A new, empty history starts.").format(path=h.path, items=", ".join(h.unexpected))
+        # Translators: a question's title and its button.
+        if not dialogs.confirm(self.window, _("Move the history aside?"), text, _("Move it aside")):
             return
         self.service.start_over()
         self._reshow()
@@ -160,7 +163,7 @@ class HistoryView(QObject):
     def show(self) -> bool:
         """The History screen, with the runs as they are now; False if they cannot be read (said on Home)."""
         self.retry_locked()
-        page = self.service.page()
+        page = self.service.page(self._run_entry)  # the runs' words in the current language
         if page is None:
             return False
         self.screen.load(page)
@@ -177,14 +180,29 @@ class HistoryView(QObject):
         """The History screen's Delete: ask, then take the run out at once (Undo puts it back while the
         screen is open).  What stops it (another program's lock, a read-only file) is said on the screen."""
         screen = self.screen
-        when = f"{run.started:%A %d %B %Y, %H:%M}"
-        sets = "1 set" if run.sets_planned == 1 else f"{run.sets_planned} sets"
-        if not dialogs.confirm(
-                self.window, "Delete this run?",
-                f"{run.title} ({run.dose} dose), {when}: {run.seconds / 60:.0f} min, {run.outcome}"
-                + (f", {run.speed_word}" if run.speed_word else "") + ".\n\n"
-                f"It goes out of your history with its {sets}. Undo (Ctrl+Z) brings it back while History "
-                "is open; once you leave History it is gone for good.", "Delete"):
+        from .history_screen import dose_word
+
+        started = when(run.started, _(WHEN_LONG))
+        minutes = f"{run.seconds / 60:.0f}"
+        if run.speed_word:
+            # Translators: the run to delete: {title} its session's, {dose} its dose ("high"), {started} when
+            # ("Monday 05 January 2026, 07:30"), {minutes} how long, {outcome} how it went, {speed} "at 10× speed".
+            what = _("{title} ({dose} dose), {started}: {minutes} min, {outcome}, {speed}.").format(
+                title=run.title, dose=dose_word(run.dose), started=started, minutes=minutes, outcome=run.outcome,
+                speed=run.speed_word)
+        else:
+            # Translators: the run to delete: {title} its session's, {dose} its dose ("high"), {started} when
+            # ("Monday 05 January 2026, 07:30"), {minutes} how long, {outcome} how it went.
+            what = _("{title} ({dose} dose), {started}: {minutes} min, {outcome}.").format(
+                title=run.title, dose=dose_word(run.dose), started=started, minutes=minutes, outcome=run.outcome)
+        # Translators: after the run to delete; {n} is how many sets it has.
+        gone = ngettext("It goes out of your history with its {n} set. Undo (Ctrl+Z) brings it back while History "
+                        "is open; once you leave History it is gone for good.",
+                        "It goes out of your history with its {n} sets. Undo (Ctrl+Z) brings it back while History "
+                        "is open; once you leave History it is gone for good.", run.sets_planned).format(
+            n=run.sets_planned)
+        # Translators: a question's title, and its button.
+        if not dialogs.confirm(self.window, _("Delete this run?"), f"{what}\n\n{gone}", _("Delete")):
             return
         try:
             self.service.delete_run(run.id)
@@ -192,7 +210,9 @@ class HistoryView(QObject):
             screen.notice.setText(str(exc))
             return
         screen.remove_run(run.id)
-        screen.set_undo(True, f"Deleted: {run.title}, {when}. Undo (Ctrl+Z) brings it back until you leave History.")
+        # Translators: {title} is the run's session's title, {started} when it started.
+        screen.set_undo(True, _("Deleted: {title}, {started}. Undo (Ctrl+Z) brings it back until you leave "
+                                "History.").format(title=run.title, started=started))
 
     def undo_delete(self) -> None:
         """Put the run deleted last back, as it was; said on the screen when it cannot be done now."""
@@ -206,9 +226,14 @@ class HistoryView(QObject):
             return
         screen.put_back(run)
         left = self.service.last_deleted
-        screen.set_undo(left is not None,
-                        f"Back in your history: {run.title}, {run.started:%A %d %B %Y, %H:%M}."
-                        + (f" Undo again brings back {left.title}, {left.started:%a %d %b %H:%M}." if left else ""))
+        # Translators: {title} is the run's session's title, {started} when it started.
+        back = _("Back in your history: {title}, {started}.").format(title=run.title,
+                                                                    started=when(run.started, _(WHEN_LONG)))
+        if left is not None:
+            # Translators: after "Back in your history: ..."; {title} and {started} are the next run Undo brings back.
+            back = _("{back} Undo again brings back {title}, {started}.").format(
+                back=back, title=left.title, started=when(left.started, _(WHEN_SHORT)))
+        screen.set_undo(left is not None, back)
 
     def export(self) -> None:
         if not self.service.readable:
@@ -217,11 +242,15 @@ class HistoryView(QObject):
         if not path:
             return
         try:
-            n = self.service.export_csv(path)
+            n = self.service.export_csv(path, self._run_entry)
         except OSError as exc:
-            dialogs.show_error(self.window, "History not exported", f"{path}: {exc.strerror or exc}")
+            # Translators: an error's text: {path} is the CSV file's path, {error} the system's words.
+            dialogs.show_error(self.window, _("History not exported"), _("{path}: {error}").format(
+                path=path, error=exc.strerror or exc))
             return
         except HistoryFault as exc:  # one sentence naming the history's file
-            dialogs.show_error(self.window, "History not exported", str(exc))
+            dialogs.show_error(self.window, _("History not exported"), str(exc))
             return
-        self.screen.notice.setText(f"{n} rows written to {path}")
+        # Translators: {n} rows of the CSV file {path} (the English says "rows" even for one).
+        self.screen.notice.setText(ngettext("{n} rows written to {path}", "{n} rows written to {path}", n).format(
+            n=n, path=path))

@@ -96,8 +96,7 @@ def walk(app: App, qtbot, size: tuple[int, int]):
     assert w.commands.run("history_back")
     entry = next(e for e in w.home.entries if e.key == "hip-hinge-mobility")
     w.start_session(entry, "low")
-    app.until(lambda: app.driver.runner.step.kind is StepKind.WORK and app.driver.runner.step.drill_name
-              == "Banded hip distraction")
+    app.until(lambda: app.driver.runner.step.kind is StepKind.WORK and app.driver.runner.step.drill == 1)  # the band
     app.advance(3)
     qtbot.wait(50)
     yield "hold", app.screen

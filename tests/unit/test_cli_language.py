@@ -113,3 +113,21 @@ def test_the_session_checker_child_speaks_the_windows_language(tmp_path):
     assert english is not None
     assert german != " ".join(p.message for p in english.problems)
     assert [(p.line, p.field) for p in entry.error.problems] == [(p.line, p.field) for p in english.problems]
+
+
+def test_after_view_language_the_command_line_starts_itself_again_on_home(tmp_path, monkeypatch):
+    """run_gui returns RESTART when View → Language closed the window: main replaces its process with
+    one that opens Home in the language saved (the exec is caught here: it would replace pytest)."""
+    from hinge_timer.ui import app as ui_app
+    from hinge_timer.ui.language import RESTART
+
+    monkeypatch.setattr(ui_app, "run_gui", lambda args, **kw: RESTART)
+    execs = []
+    monkeypatch.setattr(os, "execv", lambda path, argv: execs.append((path, argv)))
+    assert cli.main(["--data-dir", str(tmp_path), "--audio", "none", "--lang", "fr"]) == RESTART
+    assert execs == [(sys.executable, [sys.executable, "-m", "hinge_timer", "--data-dir", str(tmp_path),
+                                       "--audio", "none"])]
+    # Any other way the window closes is its exit code, and nothing is started again
+    monkeypatch.setattr(ui_app, "run_gui", lambda args, **kw: 0)
+    assert cli.main(["--data-dir", str(tmp_path), "--audio", "none"]) == 0
+    assert len(execs) == 1
