@@ -312,6 +312,17 @@ def cmd_history(args: argparse.Namespace) -> int:
         kept = import_pending(h.path, h.conn).message  # runs kept out while another program held the lock
         if kept:
             say(f"hinge-timer: {kept}", err=True)
+    # Titles and drill names in the current language, from the session each run's key names.
+    catalogue = session_catalogue(args)
+
+    def find(key: str) -> object:
+        try:
+            return catalogue.open(key)
+        except SessionError:
+            return None
+
+    names = history.ShownNames(find)
+    words = {"title": names.title, "drill": names.drill}
     try:
         if args.csv is not None:
             if args.csv == "-" and sys.stdout.isatty():
@@ -321,21 +332,21 @@ def cmd_history(args: argparse.Namespace) -> int:
                 import io
 
                 buf = io.StringIO(newline="")
-                n = history.export_csv(h.conn, buf)
+                n = history.export_csv(h.conn, buf, **words)
                 buf.seek(0)
                 shown = csv.writer(sys.stdout, lineterminator="\n")
                 for row in csv.reader(buf):
                     shown.writerow([controls_escaped(field) for field in row])
             elif args.csv == "-":
-                n = history.export_csv(h.conn, sys.stdout)
+                n = history.export_csv(h.conn, sys.stdout, **words)
             else:
                 with open(args.csv, "w", encoding="utf-8", newline="") as fh:
-                    n = history.export_csv(h.conn, fh)
+                    n = history.export_csv(h.conn, fh, **words)
                 # Translators: {n} rows of the CSV file {file} (the English says "rows" even for one).
                 say(ngettext("{n} rows written to {file}", "{n} rows written to {file}", n).format(
                     n=n, file=args.csv), err=True)
             return 0
-        rows = history.runs(h.conn)
+        rows = [names.run(r) for r in history.runs(h.conn)]
         days = history.days_trained(rows)
         from datetime import date
 
@@ -368,7 +379,9 @@ def cmd_history(args: argparse.Namespace) -> int:
             title = printable(r.title)
             title = title if len(title) <= 30 else title[:29] + "…"
             speed = "" if r.counted else f"{r.speed:g}×"
-            print(f"{r.started:%Y-%m-%d %H:%M} {title:<30} {printable(r.dose):<4} {r.seconds / 60:>4.0f} {speed:>6}  "
+            # Translators: a run's dose in the history ("high", "low").
+            dose = _("high") if r.dose == "high" else _("low") if r.dose == "low" else printable(r.dose)
+            print(f"{r.started:%Y-%m-%d %H:%M} {title:<30} {dose:<4} {r.seconds / 60:>4.0f} {speed:>6}  "
                   f"{sets:>5}  {printable(r.outcome)}")
         return 0
     finally:

@@ -40,7 +40,8 @@ SECTIONS = (("", ""), (HOME, N_("On Home")), (KIOSK_HOME, N_("On the tiles")), (
             (HISTORY, N_("In History")), (EDITOR, N_("In the editor")))
 # The menus' titles: the parts of ``Command.menu`` ("&View/Sound &output" is the submenu "Sound &output" of
 # "&View"), each translated where the menus are built (ui/menus.py).  "&" marks the letter Alt+ opens it with.
-MENU_TITLES = (N_("&File"), N_("&Session"), N_("&View"), N_("Sound &output"), N_("Screen &reader"), N_("&Help"))
+MENU_TITLES = (N_("&File"), N_("&Session"), N_("&View"), N_("Sound &output"), N_("Screen &reader"), N_("Lan&guage"),
+               N_("&Help"))
 
 Handler = Callable[..., object]
 
@@ -219,7 +220,7 @@ TABLE: tuple[Command, ...] = (
     _cmd("audio_none", "", menu="&View/Sound &output", label=N_("&No sound (captions only)"), checkable=True,
          group="output"),
     _cmd("flash", "", menu="&View", label=N_("Flash on &countdown"), checkable=True),
-    _cmd("motion", "", menu="&View", label=N_("&Moving figure (off: still poses)"), checkable=True),
+    _cmd("motion", "", menu="&View", label=N_("Mo&ving figure (off: still poses)"), checkable=True),
     # What a screen reader (Orca) is told during a session: ui/a11y.py, Preferences.screen_reader.
     _cmd("reader_auto", "", menu="&View/Screen &reader", label=N_("Say what the sound does not (&automatic)"),
          checkable=True, group="reader"),
@@ -229,9 +230,9 @@ TABLE: tuple[Command, ...] = (
          group="reader"),
     # The language of every word (i18n.py, ui/language.py): only where no session or edit is under way, as
     # the window starts again in it.  The languages are named in their own words, never translated.
-    _cmd("language_system", "", menu="&View/&Language", label=N_("&System language"), checkable=True,
+    _cmd("language_system", "", menu="&View/Lan&guage", label=N_("&System language"), checkable=True,
          group="language", screens=frozenset({HOME, HISTORY})),
-    *(_cmd(f"language_{code}", "", menu="&View/&Language", label=name, checkable=True, group="language",
+    *(_cmd(f"language_{code}", "", menu="&View/Lan&guage", label=name, checkable=True, group="language",
            screens=frozenset({HOME, HISTORY})) for code, name in LANGUAGES.items()),
     # -- Home ------------------------------------------------------------------------------------
     _cmd("choose_previous", N_("choose a session"), Key(K.Key_Up, "↑"), Key(K.Key_PageUp, "Page Up"),

@@ -34,9 +34,9 @@ from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject
 
-from .. import i18n
 from ..i18n import N_, _
 from ..store.errors import HistoryFault, fault, faults
+from ..store.history import ShownNames
 from .messages import MessageBridge
 
 if TYPE_CHECKING:
@@ -133,46 +133,6 @@ class ResumeOffer:
         return _("A run was interrupted: {run}. It cannot be resumed: {problem}. "
                  "Discard it; the part you did stays in your history.").format(
             run=self.where, problem=self.problem or "")
-
-
-class ShownNames:
-    """The words a stored run is shown in.  The history keeps a session's title and drill names as its
-    file writes them (``Timeline.original``), whatever language the run was done in; a screen or a CSV
-    shows them in the current language, from the session a run's key names (its translation), and as
-    stored where that session cannot be found or no longer has those names."""
-
-    def __init__(self, find_entry: Callable[[str], RunEntry | None] | None) -> None:
-        self.find_entry = find_entry
-        self._maps: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
-
-    def _of(self, key: str) -> tuple[dict[str, str], dict[str, str]]:
-        maps = self._maps.get(key)
-        if maps is None:
-            maps = ({}, {})
-            try:
-                entry = self.find_entry(key) if self.find_entry is not None else None
-            except OSError:
-                entry = None
-            session = entry.session if entry is not None else None
-            if session is not None:
-                shown = session.localized(i18n.language())
-                if shown is not session:
-                    maps = ({session.title: shown.title},
-                            {a.name: b.name for a, b in zip(session.drills, shown.drills)})
-            self._maps[key] = maps
-        return maps
-
-    def title(self, key: str, title: str) -> str:
-        return self._of(key)[0].get(title, title)
-
-    def drill(self, key: str, name: str) -> str:
-        return self._of(key)[1].get(name, name)
-
-    def run(self, row: RunRow) -> RunRow:
-        """``row`` with its title and stopped drills in the current language."""
-        title = self.title(row.key, row.title)
-        stops = tuple((self.drill(row.key, d), r) for d, r in row.stops)
-        return row if (title, stops) == (row.title, row.stops) else replace(row, title=title, stops=stops)
 
 
 @dataclass(frozen=True)

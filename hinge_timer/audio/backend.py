@@ -13,12 +13,18 @@ import threading
 from abc import ABC, abstractmethod
 from typing import Any, Callable
 
+from ..i18n import N_, _
 from .wavs import Pcm, scaled
 
 log = logging.getLogger(__name__)
 
 BACKENDS = ("qt", "simpleaudio", "none")
-CANNOT_PLAY = "Sound is off: it cannot play here"
+# Translators: the session screen's status line when no sound can be played (short).
+CANNOT_PLAY = N_("Sound is off: it cannot play here")
+# Translators: why there is no sound, when it was turned off (View → Sound output, or --audio none).
+TURNED_OFF = N_("sound is turned off (View → Sound output, or --audio): captions and flashes only")
+# Translators: the session screen's status line when sound was turned off (short).
+TURNED_OFF_BRIEF = N_("Sound is off (View → Sound output)")
 
 
 class AudioBackend(ABC):
@@ -64,10 +70,10 @@ class AudioBackend(ABC):
     def close(self) -> None:
         """Release the device and any files."""
 
-    def _set_problem(self, problem: str | None, brief: str = CANNOT_PLAY) -> None:
+    def _set_problem(self, problem: str | None, brief: str | None = None) -> None:
         if problem != self.problem:
             self.problem = problem
-            self.brief = brief if problem else ""
+            self.brief = (brief if brief is not None else _(CANNOT_PLAY)) if problem else ""
             if problem:
                 log.warning("sound: %s", problem)
             else:
@@ -80,10 +86,10 @@ class SilentBackend(AudioBackend):
 
     name = "none"
 
-    def __init__(self, reason: str = "sound is turned off (View → Sound output, or --audio): captions and flashes only",
-                 brief: str = "Sound is off (View → Sound output)") -> None:
+    def __init__(self, reason: str | None = None, brief: str | None = None) -> None:
         super().__init__()
-        self.problem, self.brief = reason, brief
+        self.problem = reason if reason is not None else _(TURNED_OFF)
+        self.brief = brief if brief is not None else _(TURNED_OFF_BRIEF)
 
     def load(self, key: str, pcm: Pcm) -> None:
         pass

@@ -167,6 +167,8 @@ def english_strings(code: str) -> set[str]:
     with (LOCALE / code / "LC_MESSAGES" / "hinge_timer.po").open("rb") as fh:
         catalog = read_po(fh)
     out = set()
+    # What the language itself writes somewhere (a key name it keeps, "Delete" on a Portuguese keyboard)
+    own = " ".join(s for m in catalog if m.id for s in (m.string if isinstance(m.string, tuple) else (m.string,)))
     for m in catalog:
         if not m.id:
             continue
@@ -177,7 +179,7 @@ def english_strings(code: str) -> set[str]:
                 continue  # a name the language keeps
             for piece in re.split(r"\{[^}]*\}", english.replace("&", "")):
                 piece = piece.strip(" :.,()")
-                if len(piece) >= 6 and re.search(r"[a-z]{3}", piece) and piece not in strings:
+                if len(piece) >= 6 and re.search(r"[a-z]{3}", piece) and piece not in own:
                     out.add(piece)
     return out
 

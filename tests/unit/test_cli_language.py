@@ -70,15 +70,15 @@ def test_validate_and_plan_speak_the_language_asked_for(tmp_path, code, planned)
     other = hinge_timer("--lang", code, "validate", str(bad), "--data-dir", str(tmp_path))
     assert english.returncode == other.returncode == 1
     where = f"{bad}:5: drill[1].reps: "
-    assert english.stdout.startswith(where) and "must be between 1 and 100, got -7" in english.stdout
+    assert english.stderr.startswith(where) and "must be between 1 and 100, got -7" in english.stderr
     # The same place and figures, in the other language's words
-    assert other.stdout.startswith(where) and "Traceback" not in other.stderr
-    message = other.stdout[len(where):]
+    assert other.stderr.startswith(where) and "Traceback" not in other.stderr
+    message = other.stderr[len(where):]
     assert "must be" not in message and all(figure in message for figure in ("1", "100", "-7"))
     # The same language from the system's locale, with no --lang
     by_locale = hinge_timer("validate", str(bad), "--data-dir", str(tmp_path),
                             env={"LANGUAGE": "", "LC_ALL": f"{code}_XX.UTF-8"})
-    assert by_locale.stdout == other.stdout
+    assert by_locale.stderr == other.stderr
     plan = hinge_timer("--lang", code, "plan", str(good), "--data-dir", str(tmp_path))
     assert plan.returncode == 0, plan.stderr
     assert planned in plan.stdout.lower() or planned in plan.stdout

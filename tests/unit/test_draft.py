@@ -4,6 +4,7 @@ the live plan, Try it's one-drill session, and saving a user's file without losi
 from __future__ import annotations
 
 import io
+import sys
 import os
 import subprocess
 import tomllib
@@ -770,6 +771,9 @@ def test_a_checking_process_that_dies_leaves_the_check_to_this_thread(own: Path,
         pid = child.pid
         assert pid is not None
         os.kill(pid, signal.SIGKILL)
+        # ... and none can take its place (a new one would otherwise be started for the next check, when
+        # the kill is seen before the question is written: then the check is done there, not here)
+        child.command = [sys.executable, "-c", "import sys; sys.exit(3)"]
         d = Draft.open(own)
         d.set(("drill", 0, "hold"), 90)
         verdict = d.checker(child.ask)()

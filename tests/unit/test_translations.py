@@ -35,11 +35,15 @@ def test_every_catalogue_has_every_string_of_the_code_translated_and_nothing_els
 @pytest.mark.parametrize("code", OTHERS)
 def test_the_plurals_follow_the_language(code):
     words = i18n.load(code)
-    one = words.ngettext("{n} set", "{n} sets", 1)
-    two = words.ngettext("{n} set", "{n} sets", 2)
-    assert one != two and one != "{n} set" and two != "{n} sets"
-    if code == "de":
-        assert (one.format(n=1), two.format(n=2)) == ("1 Satz", "2 Sätze")
+    one = words.ngettext("{reps} rep", "{reps} reps", 1).format(reps=1)
+    two = words.ngettext("{reps} rep", "{reps} reps", 2).format(reps=2)
+    zero = words.ngettext("{reps} rep", "{reps} reps", 0).format(reps=0)
+    assert one != two and one != "1 rep" and two != "2 reps"
+    expected = {"de": ("1 Wiederholung", "2 Wiederholungen", "0 Wiederholungen"),
+                "fr": ("1 répétition", "2 répétitions", "0 répétition"),  # French: 0 is singular
+                "es": ("1 repetición", "2 repeticiones", "0 repeticiones"),
+                "pt": ("1 repetição", "2 repetições", "0 repetições")}  # Portugal's: 0 is plural
+    assert (one, two, zero) == expected[code]
 
 
 @pytest.mark.parametrize("stem", BUILTINS)
