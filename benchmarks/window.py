@@ -159,12 +159,16 @@ def child(kind: str, seconds: float, data_dir: str) -> None:  # pragma: no cover
                 self.home.installEventFilter(watcher)
 
         main_window.MainWindow = Watched  # ui/app.py looks it up when run_gui starts
-        main(["--data-dir", data_dir])
+        language = os.environ.get("HINGE_BENCH_LANG")  # (--lang: Home in another language)
+        main(["--data-dir", data_dir, *(["--lang", language] if language else [])])
 
 
-def launch(kind: str, seconds: float) -> dict[str, float]:
+def launch(kind: str, seconds: float, language: str | None = None) -> dict[str, float]:
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env.pop("HINGE_BENCH_LANG", None)
+    if language:
+        env["HINGE_BENCH_LANG"] = language
     with tempfile.TemporaryDirectory() as data:
         if kind in FIGURE_KINDS:
             os.makedirs(os.path.join(data, "sessions"))
@@ -189,6 +193,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="start-up runs of each window (median reported)")
     parser.add_argument("--seconds", type=float, default=60.0, help="how long the countdown runs for the CPU figure")
     parser.add_argument("--json", metavar="FILE")
+    parser.add_argument("--lang", metavar="CODE",
+                        help="also start Home in this language (interleaved with the others): its catalogue, "
+                             "its sessions' words and Qt's translations")
     parser.add_argument("--child", choices=("bare", "home", "countdown", *FIGURE_KINDS), help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", help=argparse.SUPPRESS)
     parser.add_argument("--no-compile", action="store_true",
@@ -219,10 +226,12 @@ def main() -> int:
         compileall.compile_dir(package, quiet=1)
     print("hinge_timer loaded from " + ("source, compiled at every start" if args.no_compile else "bytecode"))
 
-    startup: dict[str, list[float]] = {"bare": [], "home": []}
+    startup: dict[str, list[float]] = {"bare": [], "home": [], "lang": []}
     listed: list[float] = []
     memory: dict[str, list[float]] = {"bare": [], "home": []}
     for _ in range(args.runs):  # interleaved, so a slow moment hits both alike
+        if args.lang:
+            startup["lang"].append(launch("home", 0, args.lang)["startup_ms"])
         for kind in ("bare", "home"):
             r = launch(kind, 0)
             startup[kind].append(r["startup_ms"])
@@ -249,6 +258,11 @@ def main() -> int:
          f"{cpu_run - cpu_bare:+.2f} pt", "≤ 2 %"],
     ], ["", "bare window", "Hinge Timer", "ratio", "target"]))
     print(f"countdown state at the end: {countdown['state']} (must be a running state, not done)")
+    if args.lang:
+        s_lang = statistics.median(startup["lang"])
+        print(table([[f"start-up to first paint in {args.lang} (ms, median)", s_bare, s_lang,
+                      f"{s_lang / s_bare:.2f}×", f"{s_lang / s_home:.2f}× English"]],
+                    ["", "bare window", "Hinge Timer", "ratio", "vs English"]))
 
     def pct(r: dict[str, float]) -> float:
         return 100 * r["cpu_s"] / r["wall_s"]

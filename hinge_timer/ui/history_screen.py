@@ -23,10 +23,12 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
     QCalendarWidget,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
+    QScrollArea,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -272,6 +274,15 @@ class HistoryScreen(QWidget):
         self.details = plain_label(self, name="run_details", wrap=True)  # titles and drill names are data
         self.details.setAccessibleName(_("Run details"))
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # A long run (many sets, a long language) scrolls its details rather than cutting them off.
+        self.details_scroll = QScrollArea(self)
+        self.details_scroll.setObjectName("run_details_scroll")
+        self.details_scroll.setWidgetResizable(True)
+        self.details_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.details_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.details_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the details themselves take Tab
+        self.details_scroll.setWidget(self.details)
+        self.details.setAutoFillBackground(False)  # (setWidget turns it on: the screen's colour shows through)
 
         self.chart = QChart()
         self.chart.setBackgroundBrush(QBrush(theme.PANEL))
@@ -303,7 +314,7 @@ class HistoryScreen(QWidget):
 
         grid.addWidget(self.calendar, 0, 0)
         grid.addWidget(self.table, 0, 1)
-        grid.addWidget(self.details, 1, 1)
+        grid.addWidget(self.details_scroll, 1, 1)
         grid.addLayout(chart_row, 1, 0)
         grid.setColumnStretch(0, 2)
         grid.setColumnStretch(1, 3)
@@ -582,6 +593,7 @@ class HistoryScreen(QWidget):
         self.heading.setStyleSheet(f"color: {text}; font-size: 26px; font-weight: bold;")
         self.streak.setStyleSheet(f"color: {text}; font-size: 17px; padding-left: 18px;")
         self.details.setStyleSheet(f"color: {text}; font-size: 14px; background: {panel}; padding: 8px;")
+        self.details_scroll.setStyleSheet(f"QScrollArea {{ background: {panel}; border: none; }}")
         self.notice.setStyleSheet(f"color: {theme.NOTICE.name()}; font-size: 13px;")
         self.weeks_table.setStyleSheet(
             f"QTableView {{ background: {panel}; color: {text}; font-size: {TABLE_PX}px; gridline-color: {theme.TRACK.name()};"

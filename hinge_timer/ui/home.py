@@ -229,8 +229,9 @@ class HomeScreen(QWidget):
         self.details_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.details_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.details_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the details themselves take Tab
-        self.details_scroll.setStyleSheet("QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; }")
+        self.details_scroll.setStyleSheet("QScrollArea, QWidget#qt_scrollarea_viewport { background: transparent; }")
         self.details_scroll.setWidget(self.details)
+        self.details.setAutoFillBackground(False)  # (setWidget turns it on: the screen's colour shows through)
         details_box.addWidget(self.details_title)
         details_box.addWidget(self.details_scroll, 1)
         # How each drill is done: a still figure for each that names a movement, numbered as the list is.

@@ -7,6 +7,7 @@ from PySide6.QtCore import QPointF, Qt, QVariantAnimation, Signal, Slot
 from PySide6.QtGui import QAccessible, QColor, QFont, QFontMetrics, QFontMetricsF, QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from ..i18n import _
 from . import theme
 from .a11y import set_role
 from .widgets import plain_label
@@ -38,7 +39,8 @@ class BigNumber(QWidget):
         self._fitted: tuple[tuple[int, int, str], int, float] | None = None  # (box and sample, px, ink height)
         set_role(self, QAccessible.Role.StaticText)
         self.spoken = ""
-        self.setAccessibleName("time left")
+        # Translators: the session screen's big number, for a screen reader, before it says anything else.
+        self.setAccessibleName(_("time left"))
 
     def set_value(self, text: str, template: str, ink: QColor) -> None:
         if (text, template, ink.name()) == (self.text, self.template, self.ink.name()):
@@ -50,7 +52,7 @@ class BigNumber(QWidget):
         """What a screen reader reads of it (its accessible name); an event only when it changes."""
         if text != self.spoken:
             self.spoken = text
-            self.setAccessibleName(text or "time left")
+            self.setAccessibleName(text or _("time left"))
 
     def glyph_px(self) -> float:
         """The height of the digits' ink at the fitted size (what a test measures on screen, too)."""
@@ -326,11 +328,13 @@ class MessageOverlay(Overlay):
 class QuestionOverlay(Overlay):
     """A question over the whole screen, large enough to read from across the room, with two big buttons:
     the safe answer first and chosen by any key but one (``yes_key``), so a key meant for the session
-    (Enter, Space, a clicker's keys) can never give the other answer by accident.  ``answer(yes)``."""
+    (Enter, Space, a clicker's keys) can never give the other answer by accident.  ``answer(yes)``.
+    A button's name for a screen reader is ``yes_spoken`` (``no_spoken``), else its words before the key hint."""
 
     answered = Signal(bool)
 
-    def __init__(self, parent: QWidget, name: str, yes_key: Qt.Key, yes_label: str, no_label: str) -> None:
+    def __init__(self, parent: QWidget, name: str, yes_key: Qt.Key, yes_label: str, no_label: str,
+                 yes_spoken: str = "", no_spoken: str = "") -> None:
         from PySide6.QtWidgets import QHBoxLayout, QPushButton
 
         super().__init__(parent)
@@ -348,8 +352,8 @@ class QuestionOverlay(Overlay):
         self.no_button.setObjectName(f"{name}_no")
         self.yes_button = QPushButton(yes_label, self)
         self.yes_button.setObjectName(f"{name}_yes")
-        for b in (self.no_button, self.yes_button):
-            b.setAccessibleName(b.text().split("  (")[0])  # the words, not the key hint: "End it"
+        for b, spoken in ((self.no_button, no_spoken), (self.yes_button, yes_spoken)):
+            b.setAccessibleName(spoken or b.text().split("  (")[0])  # the words, not the key hint: "End it"
             b.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Tab moves between the two (ui/keys.py); a tap never
             row.addWidget(b)
         self.no_button.clicked.connect(lambda: self.answer(False))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAccessible, QColor
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, Signal, Slot
+from PySide6.QtGui import QAccessible, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from ..app import commands
 from ..engine.events import CueEvent, Snapshot, State
 from .. import timefmt
+from ..i18n import _, ngettext, pgettext
 from ..session import kinds
 from ..session.kinds import Shows
 from ..session.timeline import CueKind
@@ -74,6 +75,57 @@ def _label(name: str, parent: QWidget, wrap: bool = False) -> QLabel:
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
     return label
+
+
+BUTTON_MIN_PX = 11  # the control buttons' words as the window's size sets them: never smaller than this,
+BUTTON_FLOOR_PX = 10  # except to keep them in one row in landscape (a second row would take the number's height)
+TOUCH_PX = 44  # a button's height: a finger's
+CAUTION_MIN_PX = 12  # the caution's words and buttons are set no smaller than this to make them fit
+
+
+def _wrapped_height(font: QFont, width: int, text: str) -> int:
+    """How tall ``text`` is, wrapped at words to ``width``, in ``font``."""
+    flags = int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap)
+    return QFontMetrics(font).boundingRect(QRect(0, 0, max(1, width), 1 << 20), flags, text).height()
+
+
+class NoticeLabel(FitLabel):
+    """The notice pill's line: a notice too long for its one line at ``px`` is set smaller, or wrapped to
+    the lines its fixed height holds (whichever is larger), and cut with "…" only when neither fits at
+    ``min_px``."""
+
+    _fitted: tuple[object, ...] | None = None  # what was last fitted
+
+    def _refit(self) -> None:
+        room = max(1, self.contentsRect().width() - 4)  # (inside the pill's padding)
+        tall = max(1, self.contentsRect().height())
+        key = (self._full, self.px, self.min_px, room, tall)
+        if key == self._fitted:
+            return
+        self._fitted = key
+        font = QFont(self.font())
+        font.setBold(self.bold)
+        font.setPixelSize(self.px)
+        width = QFontMetrics(font).horizontalAdvance(self._full)
+        one = self.px if width <= room else int(self.px * room / max(1, width))
+        wrapped = 0
+        if one < self.px and " " in self._full.strip():
+            for px in range(self.px, max(self.min_px, one + 1) - 1, -1):
+                font.setPixelSize(px)
+                if _wrapped_height(font, room, self._full) <= tall:
+                    wrapped = px
+                    break
+        shown = self._full
+        if wrapped > one:
+            font.setPixelSize(wrapped)
+        elif one >= self.min_px:
+            font.setPixelSize(one)
+        else:
+            font.setPixelSize(self.min_px)
+            shown = QFontMetrics(font).elidedText(self._full, Qt.TextElideMode.ElideRight, room)
+        self.setWordWrap(wrapped > one)
+        self.setFont(font)
+        QLabel.setText(self, shown)
 
 
 class BigButton(QPushButton):
@@ -228,7 +280,7 @@ class SessionScreen(QWidget):
         self.announcer = Announcer(self)
         self.speech_missing: Callable[[], bool] = lambda: False  # no speech engine (app/sound.py)
         self._landed_at = -1e9  # when the focus last came to the main status (its name is then read)
-        self._landed_name = ""  # and its name then
+        self._landed_paused = False  # and whether its name then said "Paused"
         self._state_at = -1e9  # when the last state change was considered for the screen reader
         self.captions: list[str] = []
         self.sound_notice = ""
@@ -259,7 +311,7 @@ class SessionScreen(QWidget):
         self.set_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         root.addLayout(self.top)
 
-        self.step_bar = PacedBar(self, "step_progress", "step progress")
+        self.step_bar = PacedBar(self, "step_progress", _("step progress"))
         root.addWidget(self.step_bar)
 
         # The headline (a paced rep's phase, the side, what comes after a rest) over the main number, and
@@ -320,7 +372,7 @@ class SessionScreen(QWidget):
         # After one press of a clicker's "next": the second, within 2 s, confirms (the runner's rule).
         self.caution_hint = _label("caution_hint", self.caution_box, wrap=True)
         cl.addStretch(1)
-        texts = QVBoxLayout()
+        texts = self._caution_texts = QVBoxLayout()
         texts.addWidget(self.caution_title)
         texts.addWidget(self.caution_text)
         texts.addWidget(self.caution_hint)
@@ -328,13 +380,21 @@ class SessionScreen(QWidget):
         self.caution_words.addWidget(self.caution_figure, 1)
         cl.addLayout(self.caution_words, 4)
         row = self.caution_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        self.ack_button = BigButton("I have read this — continue  (Enter)", "acknowledge", self.caution_box,
-                                    "I have read this, continue")
-        self.skip_button = BigButton("Skip this drill  (S)", "skip_drill", self.caution_box, "Skip this drill")
+        enter = commands.key_name("Enter")
+        # Translators: the caution's buttons: the words on them ({key}: the key, "Enter", "S"; keep the two
+        # spaces before the key), then what a screen reader says.
+        self.ack_button = BigButton(_("I have read this — continue  ({key})").format(key=enter), "acknowledge",
+                                    self.caution_box, _("I have read this, continue"))
+        self.skip_button = BigButton(_("Skip this drill  ({key})").format(key="S"), "skip_drill", self.caution_box,
+                                     _("Skip this drill"))
         row.addWidget(self.ack_button)
         row.addWidget(self.skip_button)
         cl.addLayout(row)
         cl.addStretch(1)
+        self._caution_layout = cl
+        self._caution_fitted: tuple[object, ...] | None = None  # what _fit_caution last fitted
+        self._caution_buttons_across = True  # the caution's two buttons side by side (else one above the other)
+        self.caution_box.installEventFilter(self)  # its words are fitted to its size (_fit_caution)
         self.caution_box.hide()
         root.addWidget(self.caution_box, 1)
 
@@ -343,7 +403,7 @@ class SessionScreen(QWidget):
         caption_row = QHBoxLayout()
         caption_row.setSpacing(8)
         self.caption = FitLabel(self, "caption", bold=True)
-        self.status = FitLabel(self, "status", bold=True)
+        self.status = NoticeLabel(self, "status", bold=True)
         self.status.hide()
         caption_row.addWidget(self.caption, 3)
         caption_row.addWidget(self.status, 2)
@@ -353,7 +413,7 @@ class SessionScreen(QWidget):
         self.bottom.setSpacing(4)
         self.next_up = FitLabel(self, "next_up")
         self.next_up.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.progress = PacedBar(self, "session_progress", "session progress")
+        self.progress = PacedBar(self, "session_progress", _("session progress"))
         self.time_left = FitLabel(self, "time_left")
         self.time_left.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         root.addLayout(self.bottom)
@@ -366,28 +426,40 @@ class SessionScreen(QWidget):
         self.buttons = QGridLayout(self.button_strip)
         self.buttons.setContentsMargins(0, 4, 0, 0)
         self.buttons.setSpacing(6)
-        self.b_back = BigButton("◀ Back", "back", self, "Back")
-        self.b_pause = ToggleButton("Pause", "pause", self)
-        self.b_next = BigButton("Next ▶", "next", self, "Next")
-        self.b_minus = BigButton("−10 s", "minus", self, "Ten seconds less")
-        self.b_plus = BigButton("+10 s", "plus", self, "Ten seconds more")
-        self.b_rep = BigButton("Rep +1", "rep", self, "Count a rep")
-        self.b_done = BigButton("Set done", "set_done", self)
-        self.b_how = BigButton("How?", "how_button", self, "How to do this drill")
-        self.b_hurts = BigButton("It hurts", "hurts", self, "Stop, it hurts")
-        self.b_undo = BigButton("Undo  (U)", "undo_hurts", self, "Undo the stop")  # in It hurts' place, for 8 s
+        # Translators: the session screen's buttons (short: ten share a row), each with what a screen reader says.
+        self.b_back = BigButton(_("◀ Back"), "back", self, _("Back"))
+        # Translators: a button (a verb).
+        self.b_pause = ToggleButton(pgettext("button", "Pause"), "pause", self)
+        self.b_next = BigButton(_("Next ▶"), "next", self, _("Next"))
+        self.b_minus = BigButton(_("−10 s"), "minus", self, _("Ten seconds less"))
+        self.b_plus = BigButton(_("+10 s"), "plus", self, _("Ten seconds more"))
+        self.b_rep = BigButton(_("Rep +1"), "rep", self, _("Count a rep"))
+        self.b_done = BigButton(_("Set done"), "set_done", self)
+        self.b_how = BigButton(_("How?"), "how_button", self, _("How to do this drill"))
+        self.b_hurts = BigButton(_("It hurts"), "hurts", self, _("Stop, it hurts"))
+        # Translators: a button that undoes a stop for pain; {key} is its key ("U"). Keep the two spaces.
+        self.b_undo = BigButton(_("Undo  ({key})").format(key="U"), "undo_hurts", self,
+                                _("Undo the stop"))  # in It hurts' place, for 8 s
         self.b_undo.hide()
-        self.b_end = BigButton("End", "end", self, "End the session")
+        self.b_end = BigButton(_("End"), "end", self, _("End the session"))
         self.button_list = [self.b_back, self.b_pause, self.b_next, self.b_minus, self.b_plus, self.b_rep,
                             self.b_done, self.b_how, self.b_hurts, self.b_end]
         self._columns = 0
+        self._button_rows = 1
+        self._button_fit: tuple[object, ...] | None = None  # what _place_buttons last placed
+        self._strip_height = 0  # the strip's height as placed: the number's box is what the rows leave
+        for b in (*self.button_list, self.b_undo):
+            # Their widths come from the columns' stretch factors (_place_buttons), each as its words need.
+            b.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
         root.addWidget(self.button_strip)
 
         self.pause_overlay = MessageOverlay(self, "pause_overlay")
         self.flash_overlay = FlashOverlay(self)
         # "End the session?" in the window, large; "Keep going" is the answer of every key but E.
-        self.end_question = QuestionOverlay(self, "end_question", Qt.Key.Key_E, "End it  (E)",
-                                            "Keep going  (any other key)")
+        # Translators: the answers to "End the session?": {key} is the key that ends it ("E"); keep the two
+        # spaces before the key hints.  Then what a screen reader says of each.
+        self.end_question = QuestionOverlay(self, "end_question", Qt.Key.Key_E, _("End it  ({key})").format(key="E"),
+                                            _("Keep going  (any other key)"), _("End it"), _("Keep going"))
         self.end_question.answered.connect(self._on_end_answered)
         self._end_answer: Callable[[bool], None] | None = None
 
@@ -448,7 +520,7 @@ class SessionScreen(QWidget):
         """Ask whether to end, over the screen; ``answer(True)`` if the user says so, ``answer(False)``
         for "keep going" (any key but E, or its button)."""
         self._end_answer = answer
-        self.end_question.ask("End the session?", "What you have done so far is kept.")
+        self.end_question.ask(_("End the session?"), _("What you have done so far is kept."))
 
     @Slot(bool)
     def _on_end_answered(self, end: bool) -> None:
@@ -570,7 +642,8 @@ class SessionScreen(QWidget):
     def on_cue_fired(self, cue: CueEvent) -> None:
         text = cue.text
         if cue.kind is CueKind.REP:
-            text = f"Rep {cue.text}"
+            # Translators: the caption when a counted rep is counted; {number} is its number.
+            text = _("Rep {number}").format(number=cue.text)
         self.captions.append(text)
         del self.captions[:-20]
         # The cue just given, in place of the one before: two joined ("1 · Go") cannot be read from afar.
@@ -594,25 +667,58 @@ class SessionScreen(QWidget):
         self._paced = (step, paced)
         said = timefmt.seconds_left(paced)  # as the number shows it ("90", "16:40")
         widest = "8" * len(timefmt.seconds_left(snap.step_left + snap.step_elapsed)) if snap.step_left is not None else ""
+        n = paced or 0  # (the plural's count)
         if shows is Shows.REP_COUNT:
-            of = f"of {snap.reps} reps" if snap.reps else "reps"
-            headline = " · ".join(t for t in (side, f"{of} · Enter counts one") if t)
-            return headline, str(snap.rep), "88", f"rep {snap.rep} {of}"
+            enter = commands.key_name("Enter")
+            if snap.reps:
+                # Translators: the headline of a set the user counts: the reps to do, and that {key} ("Enter")
+                # counts one.
+                counts = ngettext("of {reps} rep · {key} counts one", "of {reps} reps · {key} counts one",
+                                  snap.reps).format(reps=snap.reps, key=enter)
+                # Translators: for a screen reader: the rep counted so far ({rep}) of the reps to do ({reps}).
+                spoken = ngettext("rep {rep} of {reps} rep", "rep {rep} of {reps} reps", snap.reps).format(
+                    rep=snap.rep, reps=snap.reps)
+            else:
+                # Translators: the headline of a set the user counts, with no number of reps to do; {key}: "Enter".
+                counts = _("reps · {key} counts one").format(key=enter)
+                # Translators: for a screen reader: the reps counted so far ({rep}), with no number to do.
+                spoken = _("rep {rep} reps").format(rep=snap.rep)
+            headline = " · ".join(t for t in (side, counts) if t)
+            return headline, str(snap.rep), "88", spoken
         if state is State.WORK and snap.phase_label:
             phase_secs = timefmt.seconds_left(snap.phase_left)
-            rep = f"Rep {snap.rep} of {snap.reps}" if snap.reps and snap.rep else ""
+            rep = spoken_rep = ""
+            if snap.reps and snap.rep:
+                rep = _("Rep {rep} of {reps}").format(rep=snap.rep, reps=snap.reps)
+                # Translators: for a screen reader, after a paced rep's phase ("Lower, rep 3 of 8").
+                spoken_rep = _("rep {rep} of {reps}").format(rep=snap.rep, reps=snap.reps)
             headline = " · ".join(t for t in (side, snap.phase_label, rep) if t)
-            return headline, phase_secs, "88", ", ".join(t for t in (snap.phase_label, rep.lower()) if t)
+            return headline, phase_secs, "88", ", ".join(t for t in (snap.phase_label, spoken_rep) if t)
         if state is State.SWITCH_SIDES:
-            return side, secs, widest, f"{side.lower()}, in {said} seconds"
+            # Translators: for a screen reader: the side to switch to ({side}: "switch to left leg"), in how long.
+            return side, secs, widest, ngettext("{side}, in {seconds} second", "{side}, in {seconds} seconds",
+                                                n).format(side=side.lower(), seconds=said)
         if state is State.REST:
             nxt = snap.next_brief or snap.next_up
-            return (f"Next: {nxt}" if nxt else "Rest"), secs, widest, f"rest, {said} seconds"
+            if nxt:
+                headline = _("Next: {next}").format(next=nxt)
+            else:
+                # Translators: the headline in a rest with nothing after it: a noun, the state the session is in.
+                headline = pgettext("state", "Rest")
+            # Translators: for a screen reader: a rest, and how long it still lasts.
+            return headline, secs, widest, ngettext("rest, {seconds} second", "rest, {seconds} seconds", n).format(
+                seconds=said)
         if state is State.GET_READY:
-            return (side or "Get ready"), secs, widest, f"get ready, {said} seconds"
+            # Translators: for a screen reader: getting ready, and how long until the drill starts.
+            spoken = ngettext("get ready, {seconds} second", "get ready, {seconds} seconds", n).format(seconds=said)
+            return (side or _("Get ready")), secs, widest, spoken
         if state is State.DONE:
-            return "", "✓", "", "done"
-        return side, secs, widest, f"{said} seconds left" if said else ""
+            # Translators: for a screen reader: the session is done.
+            return "", "✓", "", _("done")
+        if not said:
+            return side, secs, widest, ""
+        # Translators: for a screen reader: how long the step still lasts.
+        return side, secs, widest, ngettext("{seconds} second left", "{seconds} seconds left", n).format(seconds=said)
 
     @Slot(object)
     def on_snapshot_changed(self, snap: Snapshot) -> None:
@@ -622,7 +728,9 @@ class SessionScreen(QWidget):
         self._paint_field(colour)
         words = theme.STATE_WORDS[state]
         if state is State.PAUSED:
-            words = f"PAUSED · {theme.STATE_WORDS[snap.underlying]}"
+            # Translators: the state band while paused: {state} is the state paused ("WORK", "REST"), upper case.
+            # Keep " · ": a screen reader is told it as a comma.
+            words = _("PAUSED · {state}").format(state=theme.STATE_WORDS[snap.underlying])
         self.band.setText(words)
 
         shows = kinds.state_shows(snap.underlying, snap.work_mode)  # the main thing (session/kinds.py)
@@ -630,22 +738,28 @@ class SessionScreen(QWidget):
         _show(self.caution_box, caution)
         _show(self.main, not caution)
         if caution:
-            spoken = f"Caution before {snap.drill_name}"
+            # Translators: the caution's name for a screen reader; {drill} is the drill's name.
+            spoken = _("Caution before {drill}").format(drill=snap.drill_name)
             if self.caution_box.accessibleName() != spoken:
                 self.caution_box.setAccessibleName(spoken)
             if self.caution_box.accessibleDescription() != (snap.caution or ""):
                 self.caution_box.setAccessibleDescription(snap.caution or "")
-            self.caution_title.setText(f"Before {snap.drill_name}")
+            # Translators: the caution's title; {drill} is the drill's name.
+            self.caution_title.setText(_("Before {drill}").format(drill=snap.drill_name))
             self.caution_text.setText(snap.caution or "")
+            # Translators: after one press of Next (a clicker's button) at a caution.
             self.caution_hint.setText("" if snap.confirm_left is None else
-                                      "Press Next again to confirm you have read this")
+                                      _("Press Next again to confirm you have read this"))
 
         self.drill.setText(snap.drill_name if snap.drill_index >= 0 else "")
         side = kinds.side_words(snap.underlying, snap.side)
         self.side.setText(side)
-        self.set_label.setText(f"Set {snap.set_no} of {snap.sets}" if snap.sets > 1 else "")
-        self.reps.setText(f"Rep {snap.rep} of {snap.reps}" if snap.reps and snap.rep and shows is not Shows.REP_COUNT
-                          else "")
+        # Translators: the set the session is in ({set}) of the drill's sets ({sets}).
+        self.set_label.setText(_("Set {set} of {sets}").format(set=snap.set_no, sets=snap.sets) if snap.sets > 1
+                               else "")
+        # Translators: the rep the session is in ({rep}) of the set's reps ({reps}).
+        self.reps.setText(_("Rep {rep} of {reps}").format(rep=snap.rep, reps=snap.reps)
+                          if snap.reps and snap.rep and shows is not Shows.REP_COUNT else "")
         # The state word and the set count as wide as they need; the drill's name gets the rest.
         for label in (self.band, self.set_label, self.time_left):
             width = min(label.natural_width(), int(self.width() * 0.34))
@@ -660,7 +774,7 @@ class SessionScreen(QWidget):
         # band is named by its state's words alone, so it never holds stale seconds.
         paced = self._paced[1] if self._paced is not None else None
         counts = (spoken if shows is Shows.REP_COUNT or (snap.underlying is State.WORK and snap.phase_label)
-                  else f"{timefmt.spoken(paced)} left" if paced is not None else "")
+                  else _("{time} left").format(time=timefmt.spoken(paced)) if paced is not None else "")
         said_words = words.replace(" · ", ", ").capitalize()  # "Paused, work": a dot is read out as one
         self.number.set_spoken(". ".join(t for t in (
             said_words, snap.drill_name if snap.drill_index >= 0 and not caution else "", side.capitalize(),
@@ -670,6 +784,8 @@ class SessionScreen(QWidget):
         self.cue.setText(snap.coaching_cue or "")
         self._show_figure(self.caution_figure if caution else self.drill_figure, snap)
         (self.drill_figure if caution else self.caution_figure).clear()
+        if caution:
+            self._fit_caution()  # (its words, the hint and the figure as they are now)
 
         self.how.setText(snap.how or "")  # plain: paragraphs stay "\n\n"
         _show(self.how, self._show_how and bool(self.how.text()))
@@ -677,23 +793,29 @@ class SessionScreen(QWidget):
         # In a rest the headline says what comes next, as large as can be: not twice.
         in_rest = snap.underlying is State.REST
         nxt = snap.next_brief or snap.next_up
-        self.next_up.setText(f"Next: {nxt}" if nxt and not in_rest else "")
+        # Translators: what comes after this step ("Jefferson curl").
+        self.next_up.setText(_("Next: {next}").format(next=nxt) if nxt and not in_rest else "")
         if snap.next_up != self._next_tip:  # the whole line (the reps, how they are counted), as plain text
             self._next_tip = snap.next_up
             set_plain_tooltip(self.next_up, snap.next_up or "")
             self.next_up.setAccessibleDescription(snap.next_up or "")  # not the tooltip's escaped markup
         self.progress.set_fraction(snap.session_progress)
-        self.time_left.setText(f"{timefmt.time_left(snap.session_left)} left")
+        # Translators: a time still to go: "14:05 left" (the session's), "11 seconds left" (the step's).
+        self.time_left.setText(_("{time} left").format(time=timefmt.time_left(snap.session_left)))
         # Read once a minute, not every second: "about 14 minutes left in the session".
         left = snap.session_left
         minutes = 0 if left is None else int(left / 60 + 0.5)
-        self.time_left.set_spoken("" if left is None else "under a minute left in the session" if left <= 60
-                                  else f"about {minutes} minute{'' if minutes == 1 else 's'} left in the session")
+        self.time_left.set_spoken(
+            "" if left is None else _("under a minute left in the session") if left <= 60
+            else ngettext("about {minutes} minute left in the session", "about {minutes} minutes left in the session",
+                          minutes).format(minutes=minutes))
 
         # "It hurts" was pressed: for 8 s the pill says so and Undo stands in It hurts' place.
         undo = snap.undo_left is not None
         if undo:
-            self._said = f"Stopped: it hurts — recorded · U to undo ({timefmt.seconds_left(snap.undo_left)} s)"
+            # Translators: for 8 s after "It hurts": {key} the key that undoes it ("U"), {seconds} the seconds left.
+            self._said = _("Stopped: it hurts — recorded · {key} to undo ({seconds} s)").format(
+                key="U", seconds=timefmt.seconds_left(snap.undo_left))
             self._show_status()
         elif self._undo_shown:
             self._said = ""
@@ -712,27 +834,34 @@ class SessionScreen(QWidget):
         self.b_done.setEnabled(counted)
         self.b_plus.setEnabled(timed)
         self.b_minus.setEnabled(timed)
-        self.b_pause.follow("End now" if waiting else "Resume" if state is State.PAUSED else "Pause",
-                            state is State.PAUSED)
+        self.b_pause.follow(_("End now") if waiting else _("Resume") if state is State.PAUSED
+                            else pgettext("button", "Pause"), state is State.PAUSED)
         self.b_pause.setEnabled(not caution and snap.underlying is not State.DONE)
 
         self._announce_state(snap, words, side, shows)
 
         if state is State.PAUSED and waiting:
             self.pause_overlay.set_text(
-                "STOPPED",
-                f"{snap.drill_name}: it hurts — recorded.\n\n"
-                f"Press U to undo ({timefmt.seconds_left(snap.undo_left)} s)\n\nTap here or press Space to end now",
+                # Translators: the title over the screen after "It hurts" on the last drill.
+                _("STOPPED"),
+                # Translators: {drill} the drill's name, {key} the key that undoes the stop ("U"), {seconds} the
+                # seconds left to undo it, {space} the Space key's name.
+                _("{drill}: it hurts — recorded.\n\nPress {key} to undo ({seconds} s)\n\n"
+                  "Tap here or press {space} to end now").format(
+                    drill=snap.drill_name, key="U", seconds=timefmt.seconds_left(snap.undo_left),
+                    space=commands.key_name("Space")),
             )
             self.pause_overlay.show()
             self.flash_overlay.stop()
         elif state is State.PAUSED:
             reason = snap.pause_reason if snap.pause_reason and snap.pause_reason != "Paused" else ""
             self.pause_overlay.set_text(
-                "PAUSED",
+                _("PAUSED"),
                 (f"{reason}\n\n" if reason else "")
-                + f"{snap.drill_name} · {timefmt.time_left(snap.step_left)} left in this step"
-                "\n\nTap here or press Space to go on",
+                # Translators: over the paused screen: {drill} the drill's name, {time} the step's time left
+                # ("0:45"), {space} the Space key's name.
+                + _("{drill} · {time} left in this step\n\nTap here or press {space} to go on").format(
+                    drill=snap.drill_name, time=timefmt.time_left(snap.step_left), space=commands.key_name("Space")),
             )
             self.pause_overlay.show()
             self.flash_overlay.stop()
@@ -820,15 +949,21 @@ class SessionScreen(QWidget):
             return
         parts = [words.replace(" · ", ", ").capitalize()]  # "Paused, work": a dot is read out as one
         if shows is Shows.CAUTION:
-            parts.append(f"before {snap.drill_name}: {snap.caution or ''} Enter to continue, S to skip.")
+            # Translators: for a screen reader, after "Caution": {drill} the drill, {caution} its warning (from the
+            # file), {enter} and {skip} the keys ("Enter", "S").
+            parts.append(_("before {drill}: {caution} {enter} to continue, {skip} to skip.").format(
+                drill=snap.drill_name, caution=snap.caution or "", enter=commands.key_name("Enter"), skip="S"))
         elif snap.underlying is not State.DONE and snap.drill_index >= 0:
             parts.append(snap.drill_name)
             if side:
                 parts.append(side.capitalize())
             if shows is Shows.REP_COUNT:
-                parts.append(f"{snap.reps} reps, Enter counts each")
+                # Translators: for a screen reader: the reps of a set the user counts; {key}: "Enter".
+                parts.append(ngettext("{reps} rep, {key} counts each", "{reps} reps, {key} counts each",
+                                      snap.reps or 0).format(reps=snap.reps, key=commands.key_name("Enter")))
             elif snap.step_left is not None:
-                parts.append(timefmt.spoken(snap.step_left) + (" left" if snap.state is State.PAUSED else ""))
+                time_left = timefmt.spoken(snap.step_left)
+                parts.append(_("{time} left").format(time=time_left) if snap.state is State.PAUSED else time_left)
         urgent = kinds.STATE_LOOKS[snap.state].urgent or kinds.STATE_LOOKS[snap.underlying].urgent
         # A caution takes the focus to its confirm button (ui/keys.py), and the screen reader reads the
         # caution's dialog, text and all, for that: said again, it would be said twice.  So does the focus
@@ -856,8 +991,8 @@ class SessionScreen(QWidget):
     def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         if new is self.number:
             self._landed_at = time.monotonic()
-            # What the screen reader reads now: none before the run's first snapshot names it.
-            self._landed_name = (self.number.accessibleName() or "") if self.snapshot is not None else ""
+            # Whether what the screen reader reads now says "Paused" (none before the run's first snapshot names it).
+            self._landed_paused = self.snapshot is not None and self.snapshot.state is State.PAUSED
 
     def _just_landed(self, state_words: str, since: float) -> bool:
         """Whether the focus came to the main status while the announcer gathered (or in the second before
@@ -866,7 +1001,7 @@ class SessionScreen(QWidget):
         focus moves (measured: after a caution, the get-ready's name, set in the same turn), so the name
         now is what counts, unless the focus came back from the help or the question while the name said
         "Paused": the session goes on just after, and that is told."""
-        if self._landed_at < since or self._landed_name.startswith("Paused"):
+        if self._landed_at < since or self._landed_paused:
             return False
         return (self.number.accessibleName() or "").startswith(state_words)
 
@@ -879,8 +1014,6 @@ class SessionScreen(QWidget):
         basis = min(h, int(w * 0.75))  # theme.scaled_px's rule: a narrow window scales by its width
         self._place_rows(portrait)
         self.middle.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
-        self.caution_row.setDirection(QBoxLayout.Direction.TopToBottom if portrait else
-                                      QBoxLayout.Direction.LeftToRight)
         self.caution_words.setDirection(QBoxLayout.Direction.TopToBottom if portrait else
                                         QBoxLayout.Direction.LeftToRight)
         # What is coming, beside the warning (below it in portrait), where the window has room for it and
@@ -899,7 +1032,9 @@ class SessionScreen(QWidget):
                                  (self.set_label, "top", "top"), (self.phase, "headline", "headline"),
                                  (self.caption, "caption", "caption"), (self.next_up, "bottom", "bottom"),
                                  (self.status, "bottom", "caption"), (self.time_left, "bottom", "bottom")):
-            label.set_px(px(font), max(10, px(font) // 2))
+            # (The notice may be set smaller still, or wrapped, rather than cut: NoticeLabel.)
+            floor = max(10, min(12, px(font) // 2)) if label is self.status else max(10, px(font) // 2)
+            label.set_px(px(font), floor)
             label.setFixedHeight(max(14, int(basis * ROW[row])))
         for bar in (self.step_bar, self.progress):
             bar.setFixedHeight(max(6, int(basis * ROW["bar"])))
@@ -908,6 +1043,8 @@ class SessionScreen(QWidget):
         self._pill_style = (f"background: {theme.PANEL.name()}; color: {theme.NOTICE.name()};"
                             f" border-radius: {px('bottom') // 3}px; padding: 0 8px;")
         self._show_status()
+
+        self._place_buttons(portrait)
 
         # The number: in landscape its box is as wide as the widest number of a step needs at the height
         # it gets; the picture's place takes the rest.  In portrait it is a band across, the place below.
@@ -919,33 +1056,13 @@ class SessionScreen(QWidget):
             self.number.setMinimumSize(0, 0)
             self.number.setMaximumSize(16777215, 16777215)
             fixed = (sum(int(basis * ROW[k]) for k in ROW if k != "buttons") + int(basis * ROW["bar"])
-                     + self._buttons_height(h) + 8 * 4 + 16)
+                     + self._strip_height + 8 * 4 + 16)
             box_h = max(40, h - fixed)
             self.number.setFixedWidth(max(40, min(w - 16 - 120, int(box_h * 0.96 * _WIDEST_PER_INK) + 16)))
         self.cue.setStyleSheet(f"font-size: {px('cue')}px;")
         self.how.setStyleSheet(f"font-size: {px('how')}px;")
-        self.caution_title.setStyleSheet(f"color: {theme.ROLE_COLOURS['caution'].lighter(135).name()};"
-                                         f" font-size: {px('headline')}px; font-weight: bold;")
-        self.caution_text.setStyleSheet(f"color: {theme.TEXT.name()}; font-size: {px('cue')}px;")
-        self.caution_hint.setStyleSheet(f"color: {theme.NOTICE.name()}; font-size: {px('cue')}px; font-weight: bold;")
-
-        # One row of buttons in landscape (the number needs the height), two in portrait.
-        columns = len(self.button_list) if not portrait else (len(self.button_list) + 1) // 2
-        if columns != self._columns:
-            self._columns = columns
-            for i, b in enumerate(self.button_list):
-                self.buttons.addWidget(b, i // columns, i % columns)
-                if b is self.b_hurts:
-                    self.buttons.addWidget(self.b_undo, i // columns, i % columns)
-        button_h = self._buttons_height(h) // (1 if not portrait else 2)
-        button_px = max(11, min(theme.scaled_px(self, 0.03, 10), int(w / columns / 7)))
-        for b in (*self.button_list, self.b_undo):
-            b.setStyleSheet(f"font-size: {button_px}px;")
-            b.setFixedHeight(button_h)
-        # Both caution buttons side by side (or stacked in portrait), their words never cut.
-        caution_px = max(12, min(px("cue"), int(w / (1 if portrait else 2) / 22)))
-        for b in (self.ack_button, self.skip_button):
-            b.setStyleSheet(f"font-size: {caution_px}px; min-height: {max(44, int(h * 0.08))}px;")
+        self._caution_fitted = None
+        self._fit_caution()
         if self.snapshot is not None:
             self.on_snapshot_changed(self.snapshot)
 
@@ -980,7 +1097,186 @@ class SessionScreen(QWidget):
 
     @staticmethod
     def _buttons_height(h: int) -> int:
-        return max(44, int(h * ROW["buttons"]))
+        return max(TOUCH_PX, int(h * ROW["buttons"]))
+
+    def _px(self, key: str) -> int:
+        """FONT[key] in pixels for the screen's size (as _apply_sizes sets them)."""
+        basis = min(max(1, self.height()), int(max(1, self.width()) * 0.75))
+        return max(10, int(basis * FONT[key]))
+
+    def _button_words(self) -> list[list[str]]:
+        """Each control button's words, with those it may show instead (Pause's, It hurts' Undo)."""
+        out = []
+        for b in self.button_list:
+            words = [b.text()]
+            if b is self.b_pause:
+                words += [pgettext("button", "Pause"), _("Resume"), _("End now")]
+            elif b is self.b_hurts:
+                words.append(self.b_undo.text())
+            out.append(words)
+        return out
+
+    def _place_buttons(self, portrait: bool) -> None:
+        """The control buttons, each as wide as its words need: one row in landscape (the number needs the
+        height), two in portrait; all as wide when that fits, else each as wide as its words.  Where the
+        words do not fit, they are set smaller, to a fifth less, then to BUTTON_MIN_PX (in landscape to
+        BUTTON_FLOOR_PX: a second row would shrink the number), before the buttons take a row more.
+        Each row is at least a finger tall."""
+        w, h = max(1, self.width()), max(1, self.height())
+        words = self._button_words()
+        key = (w, h, portrait, tuple(tuple(x) for x in words))
+        if key == self._button_fit:
+            return
+        self._button_fit = key
+        across = max(1, w - 16)  # (the screen's margins; the strip has none at the sides)
+        spacing = max(0, self.buttons.horizontalSpacing())
+        n = len(self.button_list)
+        base = QFont(self.b_back.font())
+
+        def needs(px: int, columns: int) -> list[int]:
+            font = QFont(base)
+            font.setPixelSize(px)
+            fm = QFontMetrics(font)
+            per = [max(fm.horizontalAdvance(t) for t in ws) + 2 + max(6, px * 3 // 4) for ws in words]  # (a margin)
+            return [max(per[i::columns]) for i in range(columns)]
+
+        def want(columns: int) -> int:  # as the words were always set: by the window's size
+            return max(BUTTON_MIN_PX, min(theme.scaled_px(self, 0.03, 10), int(w / columns / 7)))
+
+        def fit(rows: int, floor_of: Callable[[int], int]) -> tuple[int, int, list[int] | None] | None:
+            columns = -(-n // rows)
+            room = across - spacing * (columns - 1)
+            top = want(columns)
+            for px in range(top, min(top, floor_of(top)) - 1, -1):
+                need = needs(px, columns)
+                if max(need) * columns <= room:
+                    return columns, px, None  # all alike
+                if sum(need) <= room:
+                    return columns, px, need  # each as its words need
+            return None
+
+        def fifth_less(top: int) -> int:
+            return max(BUTTON_MIN_PX, int(top * 0.8))
+
+        def least(top: int) -> int:
+            return BUTTON_MIN_PX
+
+        def floor(top: int) -> int:
+            return BUTTON_FLOOR_PX
+
+        tries = (((2, fifth_less), (2, least), (3, fifth_less), (3, least), (3, floor)) if portrait else
+                 ((1, fifth_less), (1, least), (1, floor), (2, fifth_less), (2, least), (2, floor)))
+        placed = next((f for rows, floor_of in tries if (f := fit(rows, floor_of)) is not None), None)
+        if placed is None:  # too narrow for any: the most rows, the smallest words, each as it needs
+            columns = -(-n // tries[-1][0])
+            placed = (columns, BUTTON_FLOOR_PX, needs(BUTTON_FLOOR_PX, columns))
+        columns, button_px, stretch = placed
+        if columns != self._columns:
+            self._columns = columns
+            for i, b in enumerate(self.button_list):
+                self.buttons.addWidget(b, i // columns, i % columns)
+                if b is self.b_hurts:
+                    self.buttons.addWidget(self.b_undo, i // columns, i % columns)
+        for i in range(max(n, self.buttons.columnCount())):
+            self.buttons.setColumnStretch(i, 0 if i >= columns else 1 if stretch is None else stretch[i])
+        rows = self._button_rows = -(-n // columns)
+        button_h = max(TOUCH_PX, self._buttons_height(h) // rows)
+        for b in (*self.button_list, self.b_undo):
+            style = f"font-size: {button_px}px;"
+            if b.styleSheet() != style:
+                b.setStyleSheet(style)
+            b.setFixedHeight(button_h)
+        self._strip_height = rows * button_h + (rows - 1) * max(0, self.buttons.verticalSpacing())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.caution_box and event.type() == QEvent.Type.Resize:
+            self._fit_caution()
+        return super().eventFilter(watched, event)
+
+    def _fit_caution(self) -> None:
+        """The caution's title, warning and buttons in the card's room: its buttons side by side where
+        their words fit so (one above the other in portrait, or where they do not), their words set
+        smaller only as far as they must; then the title and the warning, wrapped, set smaller step by
+        step until both fit the height that is left (never cut off; not below CAUTION_MIN_PX)."""
+        box = self.caution_box
+        w, h = max(1, self.width()), max(1, self.height())
+        portrait = h > w
+        cl = self._caution_layout
+        m = cl.contentsMargins()
+        inner_w = max(1, box.width() - m.left() - m.right())
+        inner_h = max(1, box.height() - m.top() - m.bottom())
+        figure = self.caution_figure.isVisibleTo(box)
+        hint = self.caution_hint.text()
+        shown = box.isVisibleTo(self)  # (hidden, it is not laid out: its words at their full size)
+        key = (shown, inner_w, inner_h, w, h, figure, self.caution_title.text(), self.caution_text.text(), hint,
+               self.ack_button.text(), self.skip_button.text())
+        if key == self._caution_fitted:
+            return
+        self._caution_fitted = key
+        spacing = max(0, cl.spacing())
+
+        # The buttons: side by side in landscape if both fit so, else one above the other; smaller words
+        # only if one alone does not fit across.
+        button_px = max(CAUTION_MIN_PX, min(self._px("cue"), int(w / (1 if portrait else 2) / 22)))
+        font = QFont(self.ack_button.font())
+        row_spacing = max(0, self.caution_row.spacing())
+
+        def need(px: int) -> list[int]:
+            font.setPixelSize(px)
+            fm = QFontMetrics(font)
+            return [fm.horizontalAdvance(b.text()) + 2 + px for b in (self.ack_button, self.skip_button)]
+
+        across = not portrait and (not shown or sum(need(button_px)) + row_spacing <= inner_w)
+        while shown and not across and button_px > CAUTION_MIN_PX and max(need(button_px)) > inner_w:
+            button_px -= 1
+        button_h = max(TOUCH_PX, int(h * 0.08))
+        for b in (self.ack_button, self.skip_button):
+            style = f"font-size: {button_px}px; min-height: {button_h}px;"
+            if b.styleSheet() != style:
+                b.setStyleSheet(style)
+        direction = QBoxLayout.Direction.LeftToRight if across else QBoxLayout.Direction.TopToBottom
+        if self.caution_row.direction() != direction:
+            self.caution_row.setDirection(direction)
+        self._caution_buttons_across = across
+        buttons_h = button_h + 2 if across else 2 * (button_h + 2) + row_spacing
+
+        # The words: what the card has left, beside the figure in landscape (below it in portrait).
+        texts_spacing = max(0, self._caution_texts.spacing())
+        words_w, room = inner_w, inner_h - buttons_h - spacing - 4  # (a little to spare)
+        if figure and not portrait:
+            words_w -= self.caution_figure.width() + max(0, self.caution_words.spacing())
+        elif figure:
+            room -= self.caution_figure.height() + max(0, self.caution_words.spacing())
+        title_font, text_font = QFont(self.caution_title.font()), QFont(self.caution_text.font())
+        title_font.setBold(True)
+        hint_font = QFont(text_font)
+        hint_font.setBold(True)
+        title_px, text_px = self._px("headline"), self._px("cue")
+        title, text = self.caution_title.text(), self.caution_text.text()
+        while True:
+            title_font.setPixelSize(title_px)
+            text_font.setPixelSize(text_px)
+            hint_font.setPixelSize(text_px)
+            tall = (_wrapped_height(title_font, words_w, title) + 2 + texts_spacing
+                    + _wrapped_height(text_font, words_w, text) + 2)
+            # The hint's line: kept when empty, so the words do not move when it comes.
+            tall += texts_spacing + (_wrapped_height(hint_font, words_w, hint) if hint
+                                     else QFontMetrics(hint_font).height()) + 2
+            if not shown or tall <= room or (text_px <= CAUTION_MIN_PX and title_px <= max(CAUTION_MIN_PX, text_px)):
+                break
+            # A step smaller: the title first while it is much larger than the words, then both.
+            if title_px > text_px * 1.5:
+                title_px = max(text_px, int(title_px * 0.92))
+            else:
+                text_px = max(CAUTION_MIN_PX, min(text_px - 1, int(text_px * 0.92)))
+                title_px = max(text_px, min(title_px - 1, int(title_px * 0.92)))
+        styles = ((self.caution_title, f"color: {theme.ROLE_COLOURS['caution'].lighter(135).name()};"
+                                       f" font-size: {title_px}px; font-weight: bold;"),
+                  (self.caution_text, f"color: {theme.TEXT.name()}; font-size: {text_px}px;"),
+                  (self.caution_hint, f"color: {theme.NOTICE.name()}; font-size: {text_px}px; font-weight: bold;"))
+        for label, style in styles:
+            if label.styleSheet() != style:
+                label.setStyleSheet(style)
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)

@@ -70,7 +70,7 @@ def data_words(window) -> set[str]:
                 words |= {d.name, d.how or "", d.caution or "", *d.cues, *d.equipment}
                 for p in (*(d.tempo or ()), *(d.cycle or ())):
                     words |= {p.phase, p.say or ""}
-    return {w for w in words if w}
+    return {w for w in words if w} | {"Hinge Timer"}  # (and the app's name, in every language)
 
 
 def is_data(text: str, data: set[str]) -> bool:
@@ -152,8 +152,8 @@ def test_the_pseudo_language_is_on_every_screen_and_nothing_is_clipped(in_langua
     for name, screen in walk(app, qtbot, size):
         seen.add(name)
         assert _clipped(screen) == [], name
-        untranslated = [(obj, text) for obj, text in visible_texts(screen)
-                        if i18n.PSEUDO_OPEN not in text and not is_data(text, data)]
+        untranslated = [(obj, text) for obj, text in visible_texts(screen)  # (Qt's own words are Qt's: qt_*)
+                        if i18n.PSEUDO_OPEN not in text and not is_data(text, data) and not obj.startswith("qt_")]
         assert untranslated == [], name
     assert seen == {"home", "history", "hold", "caution", "paced reps", "done", "your count"}
     assert i18n.PSEUDO_OPEN in app.window.windowTitle() or "Hinge Timer" in app.window.windowTitle()

@@ -4,9 +4,9 @@ the live plan, Try it's one-drill session, and saving a user's file without losi
 from __future__ import annotations
 
 import io
-import sys
 import os
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 

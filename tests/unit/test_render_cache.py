@@ -334,3 +334,26 @@ def test_audio_check_lists_every_line_the_session_can_speak(tmp_path):
         assert any(row.split()[0] == "rendered" and line in row for row in rows), (line, out)
     assert all(row.split()[0] in ("prompt", "rendered", "no") for row in rows)
     assert f"{len(lines)} rendered lines" in out
+
+
+def test_a_users_own_lines_are_spoken_in_the_language_their_words_are_in(tmp_path):
+    """A session written in German is spoken with the German voice in an English window; a session
+    with a French translation in a French window, with the French voice; one with no French words in a
+    French window keeps the voice of its own language (a German line is never read out in French)."""
+    import shutil
+
+    from hinge_timer.audio.render import VOICES, cache_key, speak, voice_for
+
+    assert voice_for("en", "de", []) == VOICES["de"]
+    assert voice_for("fr", "en", ["fr", "de"]) == VOICES["fr"]
+    assert voice_for("fr", "de", []) == VOICES["de"]
+    assert voice_for("en", "en", ["de"]) == VOICES["en"]
+    line = "Hüfte zurück, langsam aufrichten"
+    assert cache_key(line, "1", VOICES["de"]) != cache_key(line, "1", VOICES["en"])  # never one for the other
+    if shutil.which("espeak-ng") is None:
+        import os
+
+        assert os.environ.get("CI") != "true", "espeak-ng is installed in CI (.ci/run)"
+        pytest.skip("no espeak-ng")
+    german, english = speak(line, tmp_path, voice=VOICES["de"]), speak(line, tmp_path, voice=VOICES["en"])
+    assert german.samples and english.samples and german.samples != english.samples
