@@ -96,11 +96,12 @@ def locale_folder() -> str:
 
 
 _PLACEHOLDER = re.compile(r"(\{[^{}]*\})")
+_DATE_PATTERN = re.compile(r"(?=.*(dd|MM|yy|HH|mm))[dMyHhmsAap .,:/-]+")  # "ddd dd MMM HH:mm"
 
 
 def pseudo(text: str) -> str:
     """``text`` stretched by 40 % and marked, its ``{placeholders}`` left as they are."""
-    if not text:
+    if not text or _DATE_PATTERN.fullmatch(text):  # (a QLocale date pattern stretched would be other dates)
         return text
     parts = _PLACEHOLDER.split(text)
     out: list[str] = []

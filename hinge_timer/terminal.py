@@ -213,7 +213,8 @@ def run_in_terminal(
 
         driver.cue_fired.connect(on_cue)
         driver.snapshot_changed.connect(on_snapshot)
-        dose_now = driver.timeline.dose
+        title = driver.timeline.session.title  # in the run's language
+        dose_now = _("high") if driver.timeline.dose == "high" else _("low")
         if speed != 1:
             # Translators: {title} is the session's title, {dose} "low" or "high" (as in --dose), {speed} a number.
             heading = _("{title} ({dose} dose) at {speed}x speed").format(

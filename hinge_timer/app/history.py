@@ -36,7 +36,6 @@ from PySide6.QtCore import QObject
 
 from ..i18n import N_, _
 from ..store.errors import HistoryFault, fault, faults
-from ..store.history import ShownNames
 from .messages import MessageBridge
 
 if TYPE_CHECKING:
@@ -327,7 +326,7 @@ class HistoryService(QObject):
             self._failed(N_("reading the runs"), exc)
             return None
 
-        names = ShownNames(find_entry)
+        names = queries.ShownNames(find_entry)
         rows = [names.run(r) for r in rows]
         keys = {r.id: r.key for r in rows}
 
@@ -436,7 +435,7 @@ class HistoryService(QObject):
                                _("it is not open, so there is nothing to export"))
         from ..store import history as queries
 
-        names = ShownNames(find_entry)
+        names = queries.ShownNames(find_entry)
         with open(path, "w", encoding="utf-8", newline="") as fh, self._faults():
             return queries.export_csv(h.conn, fh, title=names.title, drill=names.drill)
 
@@ -486,8 +485,9 @@ class HistoryService(QObject):
                 problem = _("its session file cannot be read ({error})").format(error=exc.strerror)
         step_words = title = None
         if entry is not None and entry.session is not None:
-            title = ShownNames(lambda _key: entry).title(run.key, run.title)
-            if problem is None and run.resume_step is not None and run.dose in ("low", "high"):
+            title = queries.ShownNames(lambda _key: entry).title(run.key, run.title)
+            if problem is None and run.resume_step is not None and run.dose in ("low", "high") \
+                    and hasattr(entry.session, "drills"):
                 from ..session.timeline import compile_timeline
                 from ..store.recorder import resume_label
 

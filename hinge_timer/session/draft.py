@@ -386,7 +386,8 @@ class _Snapshot:
 
 
 def _blank_drill(n: int) -> dict[str, Any]:
-    return {"name": f"Drill {n}", "hold": BLANK_HOLD}
+    # Translators: the name a new drill gets in the session editor; {n} is its place in the session.
+    return {"name": _("Drill {n}").format(n=n), "hold": BLANK_HOLD}
 
 
 class Draft:
@@ -425,9 +426,17 @@ class Draft:
     # -- making one
 
     @classmethod
-    def new(cls, title: str = "My session", *, clock: Callable[[], float] = time.monotonic) -> Draft:
-        """A new session, not yet saved: one blank drill (a 60 s hold, 1 set)."""
-        return cls({"format": 1, "title": title, "drill": [_blank_drill(1)]}, clock=clock)
+    def new(cls, title: str | None = None, *, clock: Callable[[], float] = time.monotonic) -> Draft:
+        """A new session, not yet saved: one blank drill (a 60 s hold, 1 set), in the current language's
+        words; made in another language than English, it says so (``language``: its lines get that voice)."""
+        from .. import i18n
+
+        # Translators: the title a new session gets in the session editor.
+        data: dict[str, Any] = {"format": 1, "title": title if title is not None else _("My session")}
+        if i18n.language() in i18n.LANGUAGES and i18n.language() != i18n.SOURCE:
+            data["language"] = i18n.language()
+        data["drill"] = [_blank_drill(1)]
+        return cls(data, clock=clock)
 
     @classmethod
     def open(cls, path: Path, *, clock: Callable[[], float] = time.monotonic) -> Draft:

@@ -366,8 +366,8 @@ class ShownNames:
                 entry = self.find_entry(key) if self.find_entry is not None else None
             except OSError:
                 entry = None
-            session = entry.session if entry is not None else None
-            if session is not None:
+            session = getattr(entry, "session", None)
+            if session is not None and hasattr(session, "localized"):
                 shown = session.localized(i18n.language())
                 if shown is not session:
                     maps = ({session.title: shown.title},

@@ -172,8 +172,10 @@ def describe_sets(run: RunRow, sets: list[history.SetRow]) -> str:
             # Translators: a set in a run's details: {drill} the drill's name, {set} which set, {sets} how many.
             what = _("{drill}, set {set} of {sets}").format(drill=what, set=s.set_no, sets=s.sets)
         if s.side:
-            # Translators: a set in a run's details: {what} the drill (and set), {side} the side (from the file).
-            what = _("{what}, {side}").format(what=what, side=s.side)
+            from ..session.kinds import side_leg
+
+            # Translators: a set in a run's details: {what} the drill (and set), {side} the side ("left leg").
+            what = _("{what}, {side}").format(what=what, side=side_leg(s.side))
         if s.planned_reps is not None:
             # Translators: reps planned or done in a set (the English says "reps" even for one).
             planned = ngettext("{n} reps", "{n} reps", s.planned_reps).format(n=s.planned_reps)

@@ -89,6 +89,12 @@ def walk(app: App, qtbot, size: tuple[int, int]):
     qtbot.waitUntil(lambda: w.size() == QSize(*size))
     qtbot.wait(50)
     yield "home", w.home
+    assert w.commands.run("new_session")  # the session editor, on a new session
+    qtbot.waitUntil(lambda: w.stack.currentWidget().objectName() == "editor_screen")
+    qtbot.wait(50)
+    yield "editor", w.stack.currentWidget()
+    w.stack.currentWidget().request_leave()  # its Back (nothing changed: no question)
+    qtbot.waitUntil(lambda: w.stack.currentWidget() is w.home)
     assert w.commands.run("history")
     qtbot.waitUntil(lambda: w.stack.currentWidget().objectName() == "history_screen")
     qtbot.wait(50)
@@ -155,7 +161,7 @@ def test_the_pseudo_language_is_on_every_screen_and_nothing_is_clipped(in_langua
         untranslated = [(obj, text) for obj, text in visible_texts(screen)  # (Qt's own words are Qt's: qt_*)
                         if i18n.PSEUDO_OPEN not in text and not is_data(text, data) and not obj.startswith("qt_")]
         assert untranslated == [], name
-    assert seen == {"home", "history", "hold", "caution", "paced reps", "done", "your count"}
+    assert seen == {"home", "editor", "history", "hold", "caution", "paced reps", "done", "your count"}
     assert i18n.PSEUDO_OPEN in app.window.windowTitle() or "Hinge Timer" in app.window.windowTitle()
     for action in app.window.menuBar().actions():
         assert i18n.PSEUDO_OPEN in action.text(), action.text()
