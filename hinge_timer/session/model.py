@@ -502,9 +502,10 @@ class Session(_Model):
     def translations_match(self) -> Session:
         for code, words in self.translations.items():
             for where, why in translation_mismatches(self.drills, words):
+                # Named as the rest of the file's places are: drills counted from 1 ("translations.de.drill[2].cues")
+                place = "".join(f"[{p + 1}]" if isinstance(p, int) else f".{p}" for p in ("translations", code, *where))
                 raise PydanticCustomError(TRANSLATION_MISMATCH, "{where}: {why}",
-                                          {"where": ".".join(str(p) for p in ("translations", code, *where)),
-                                           "why": why})
+                                          {"where": place.lstrip("."), "why": why})
         return self
 
     def localized(self, code: str) -> Session:

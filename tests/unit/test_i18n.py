@@ -105,3 +105,23 @@ def test_a_users_session_speaks_its_own_translation_and_keeps_its_numbers_and_cr
     # in a language it has no words for, the file's own words
     language("de")
     assert compile_timeline(session, "low").session.drills[0].name == "Wall split stretch"
+
+
+def test_a_translation_that_does_not_match_its_session_is_a_clear_error_naming_the_place(tmp_path):
+    from hinge_timer.session.errors import SessionError
+
+    path = tmp_path / "noor.toml"
+    path.write_text('format = 1\ntitle = "Noor\'s hinge"\n'
+                    '[[drill]]\nname = "Wall tap"\nhold = 35\n'
+                    '[[drill]]\nname = "Slow hinge"\nreps = 7\ncues = ["Hips back", "Soft knees"]\n'
+                    '[translations.de]\ntitle = "Noors Hüftbeuge"\n'
+                    '[[translations.de.drill]]\nname = "Wand antippen"\n'
+                    '[[translations.de.drill]]\nname = "Langsame Hüftbeuge"\ncues = ["Hüfte zurück"]\n')
+    with pytest.raises(SessionError) as caught:
+        load_session(path)
+    [problem] = caught.value.problems
+    assert problem.file == str(path)
+    assert "translations.de.drill[2].cues: 1 given; the drill has 2" in str(problem)
+    assert "Traceback" not in str(caught.value)
+    path.write_text(path.read_text().replace('cues = ["Hüfte zurück"]', 'cues = ["Hüfte zurück", "Knie locker"]'))
+    assert load_session(path).localized("de").drills[1].cues == ("Hüfte zurück", "Knie locker")
