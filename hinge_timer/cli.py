@@ -452,16 +452,32 @@ class EscapingFormatter(logging.Formatter):
         return controls_escaped(super().format(record), keep_newlines=True)
 
 
+# The options of every command (``_common``): an abbreviation argparse takes ("--lan de") is one of these.
+_GLOBAL = ("--data-dir", "--sessions-dir", "--speed", "--event-log", "--audio", "--lang", "--kiosk", "--verbose")
+
+
+def _spelled(token: str) -> str:
+    """The option ``token`` names, as argparse reads it: itself, or the one option it abbreviates."""
+    if not token.startswith("--") or token in _GLOBAL:
+        return token
+    matches = [o for o in _GLOBAL if o.startswith(token)]
+    return matches[0] if len(matches) == 1 else token
+
+
 def _option(argv: Sequence[str], name: str) -> str | None:
-    """The value of option ``name`` in ``argv`` ("--lang de" or "--lang=de"; the last one wins), before parsing."""
+    """The value of option ``name`` in ``argv`` ("--lang de", "--lang=de" or an abbreviation such as
+    "--lan de"; the last one wins), before parsing."""
     value = None
     for i, token in enumerate(argv):
         if token == "--":
             break
-        if token == name and i + 1 < len(argv):
+        option, has_value, rest = token.partition("=")
+        if _spelled(option) != name:
+            continue
+        if has_value:
+            value = rest
+        elif i + 1 < len(argv):
             value = argv[i + 1]
-        elif token.startswith(name + "="):
-            value = token[len(name) + 1:]
     return value
 
 
@@ -474,7 +490,7 @@ def choose_language(argv: Sequence[str], environ: dict[str, str] | None = None) 
     asked = _option(argv, "--lang")
     try:
         folder = data_dir(_option(argv, "--data-dir"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RuntimeError):  # ("~nosuchuser/x": argparse says so, in the language chosen)
         saved = None
     else:
         saved = saved_language(folder)
@@ -493,8 +509,8 @@ def restart_argv(argv: Sequence[str]) -> list[str]:
     for name in _KEPT_ON_RESTART:
         value = _option(argv, name)
         if value is not None:
-            kept += [name, value]
-    if any(token in ("-v", "--verbose") for token in argv):
+            kept.append(f"{name}={value}")  # (one token: a folder named "-x" stays a value)
+    if any(token == "-v" or _spelled(token) == "--verbose" for token in argv):
         kept.append("--verbose")
     if getattr(sys, "frozen", False):  # a bundle (PyInstaller): the executable is the app
         return [sys.executable, *kept]
@@ -537,9 +553,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "hinge_timer.ui.language" in sys.modules and code == _restart_code():  # only a window asks to restart
         again = restart_argv(argv)
         logging.getLogger(__name__).info("starting again in the language chosen: %s", again)
+        import atexit
+
+        atexit._run_exitfuncs()  # what exit would do first (the sound engine and speech children reaped)
         logging.shutdown()
         sys.stdout.flush()
         sys.stderr.flush()
+        if os.name == "nt":  # Windows' exec starts another process and quotes nothing: start it properly
+            import subprocess
+
+            subprocess.Popen(again)
+            return 0
         os.execv(again[0], again)
     return code
 

@@ -364,7 +364,7 @@ class ShownNames:
             maps = ({}, {})
             try:
                 entry = self.find_entry(key) if self.find_entry is not None else None
-            except OSError:
+            except Exception:  # noqa: BLE001 - a session that cannot be found or read: its stored words
                 entry = None
             session = getattr(entry, "session", None)
             if session is not None and hasattr(session, "localized"):
@@ -419,6 +419,20 @@ _SET_PART = " || ',' || ".join([
 _NO_SET = "," * (len(CSV_COLUMNS) - len(_RUN_FIELDS) - 1)
 
 
+def _never_raising(words: Callable[[str, str], str]) -> Callable[[str, str], str]:
+    """``words`` as SQLite calls it: a failure there would end the export as a damaged history, so the
+    stored word is written instead (and the failure logged)."""
+    def call(key: str, stored: str) -> str:
+        try:
+            return words(key, stored)
+        except Exception:  # noqa: BLE001 - whatever the lookup does wrong, the export goes on
+            import logging
+
+            logging.getLogger(__name__).exception("looking up the words of %r failed; stored words used", key)
+            return stored
+    return call
+
+
 def export_csv(conn: sqlite3.Connection, out: IO[str], title: Callable[[str, str], str] | None = None,
                drill: Callable[[str, str], str] | None = None) -> int:
     """One row per set and side of every run (a run with no sets yet still gets a row); return the count.
@@ -428,8 +442,8 @@ def export_csv(conn: sqlite3.Connection, out: IO[str], title: Callable[[str, str
     run_part, set_part = _RUN_PART, _SET_PART
     if title is not None and drill is not None:
         # Looked up by SQLite as it builds each line: a run's key and the stored words in, the shown words out.
-        conn.create_function("hinge_shown_title", 2, title, deterministic=True)
-        conn.create_function("hinge_shown_drill", 2, drill, deterministic=True)
+        conn.create_function("hinge_shown_title", 2, _never_raising(title), deterministic=True)
+        conn.create_function("hinge_shown_drill", 2, _never_raising(drill), deterministic=True)
         run_part = _RUN_PART.replace(_q("title"), _q("hinge_shown_title(session_key, title)"))
         set_part = _SET_PART.replace(_q("drill_name"), _q(
             "hinge_shown_drill((SELECT session_key FROM runs WHERE runs.id = sets.run_id), drill_name)"))

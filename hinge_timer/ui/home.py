@@ -64,7 +64,7 @@ def problem_line(problem: Problem) -> str:
             return _("Line {line}, {field}: {message}").format(line=line, field=field, message=message)
         # Translators: a problem in a session file: {field} the field's path ("drill[3].hold"), {message} what is wrong.
         return _("{field}: {message}").format(field=field, message=message)
-    if message.startswith("is not valid TOML: "):
+    if message.startswith("is not valid TOML: "):  # (English: "Line 3: not valid TOML: ...")
         message = message.removeprefix("is ")
     elif message.startswith(tuple(v for v in _(_FILE_VERBS).split("|") if v)):
         if line is not None:

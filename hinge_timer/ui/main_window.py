@@ -18,6 +18,7 @@ from ..app.run import SessionRun
 from ..app.sound import SoundService
 from ..engine.clock import Clock
 from ..engine.state import State
+from .. import i18n
 from ..i18n import LANGUAGES, _
 from ..settings import READER_CHOICES, Settings, SettingsStore
 from . import dialogs, theme, window_settings
@@ -216,7 +217,8 @@ class MainWindow(QMainWindow):
         """Speak ``code`` ("" the system's language) from now on: saved, and the window starts again in it
         (every screen is built in its language).  Only on Home and History (the command table's rule),
         where nothing is under way; the editor asks about unsaved edits first, as when the window closes."""
-        if code == self.settings.language:
+        wanted = code or i18n.system_language()
+        if code == self.settings.language and wanted == i18n.language():  # (--lang may show another one)
             self._show_language()
             return False
         previous = self.settings.language

@@ -90,8 +90,12 @@ def test_a_restart_in_another_language_opens_home_with_the_same_folders_and_soun
     argv = ["--data-dir", "/d", "--lang", "de", "--audio=none", "-v", "run", "rosa.toml", "--fullscreen"]
     again = cli.restart_argv(argv)
     assert again[:3] == [sys.executable, "-m", "hinge_timer"]
-    assert again[3:] == ["--data-dir", "/d", "--audio", "none", "--verbose"]
+    assert again[3:] == ["--data-dir=/d", "--audio=none", "--verbose"]
     assert "--lang" not in again and "run" not in again
+    # As argparse reads them: abbreviations, and a value that looks like an option, kept as one token
+    assert cli.restart_argv(["--data=-x", "--lan", "fr", "--verb"])[3:] == ["--data-dir=-x", "--verbose"]
+    assert cli.choose_language(["--lan", "pt", "--data", "/nowhere"], {"LANG": "C"}) == "pt"
+    assert cli.choose_language(["--data-dir", "~nosuchuser-hinge/x"], {"LANG": "de_DE.UTF-8"}) == "de"
 
 
 def test_the_session_checker_child_speaks_the_windows_language(tmp_path):
@@ -122,12 +126,16 @@ def test_after_view_language_the_command_line_starts_itself_again_on_home(tmp_pa
     from hinge_timer.ui.language import RESTART
 
     monkeypatch.setattr(ui_app, "run_gui", lambda args, **kw: RESTART)
-    execs = []
+    import atexit
+
+    execs: list = []
+    # What exit would do runs first (the sound and speech children reaped): here, only noted
+    monkeypatch.setattr(atexit, "_run_exitfuncs", lambda: execs.append("exit handlers"))
     monkeypatch.setattr(os, "execv", lambda path, argv: execs.append((path, argv)))
     assert cli.main(["--data-dir", str(tmp_path), "--audio", "none", "--lang", "fr"]) == RESTART
-    assert execs == [(sys.executable, [sys.executable, "-m", "hinge_timer", "--data-dir", str(tmp_path),
-                                       "--audio", "none"])]
+    assert execs == ["exit handlers", (sys.executable, [sys.executable, "-m", "hinge_timer", f"--data-dir={tmp_path}",
+                                                         "--audio=none"])]
     # Any other way the window closes is its exit code, and nothing is started again
     monkeypatch.setattr(ui_app, "run_gui", lambda args, **kw: 0)
     assert cli.main(["--data-dir", str(tmp_path), "--audio", "none"]) == 0
-    assert len(execs) == 1
+    assert len(execs) == 2
