@@ -23,12 +23,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
     QCalendarWidget,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
-    QScrollArea,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -44,7 +42,7 @@ from ..store import history
 from ..store.errors import HistoryFault
 from ..store.history import RunRow
 from . import theme
-from .widgets import plain_label
+from .widgets import plain_label, scrolled, side_by_side_if_room
 
 if TYPE_CHECKING:
     from ..app.history import HistoryPage
@@ -277,14 +275,7 @@ class HistoryScreen(QWidget):
         self.details.setAccessibleName(_("Run details"))
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         # A long run (many sets, a long language) scrolls its details rather than cutting them off.
-        self.details_scroll = QScrollArea(self)
-        self.details_scroll.setObjectName("run_details_scroll")
-        self.details_scroll.setWidgetResizable(True)
-        self.details_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.details_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.details_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the details themselves take Tab
-        self.details_scroll.setWidget(self.details)
-        self.details.setAutoFillBackground(False)  # (setWidget turns it on: the screen's colour shows through)
+        self.details_scroll = scrolled(self, self.details, "run_details_scroll")
 
         self.chart = QChart()
         self.chart.setBackgroundBrush(QBrush(theme.PANEL))
@@ -584,11 +575,8 @@ class HistoryScreen(QWidget):
     def _place_buttons(self) -> None:
         margins = self.layout().contentsMargins()  # type: ignore[union-attr]
         room = self.width() - margins.left() - margins.right()
-        shown = [b for b in (self.undo_button, self.delete_button, self.export_button, self.home_button)
-                 if not b.isHidden()]
-        need = sum(b.sizeHint().width() for b in shown) + self.buttons_row.spacing() * len(shown)
-        self.buttons_row.setDirection(QBoxLayout.Direction.TopToBottom if need > room
-                                      else QBoxLayout.Direction.LeftToRight)
+        side_by_side_if_room(self.buttons_row, [b for b in (self.undo_button, self.delete_button, self.export_button,
+                                                            self.home_button) if not b.isHidden()], room)
 
     def _style(self) -> None:
         text, panel, muted = theme.TEXT.name(), theme.PANEL.name(), theme.MUTED_TEXT.name()

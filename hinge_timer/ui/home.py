@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -35,7 +34,7 @@ from ..session.catalogue import load_entry as load_entry
 from ..session.catalogue import user_session_files as user_session_files
 from .. import timefmt
 from . import theme
-from .widgets import plain_label
+from .widgets import plain_label, scrolled, side_by_side_if_room
 
 if TYPE_CHECKING:
     from ..session.checker import FileChecker
@@ -223,15 +222,8 @@ class HomeScreen(QWidget):
         self.details.setAccessibleName(_("Session details"))
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         # A long session (or a long language) scrolls its details rather than cutting them off.
-        self.details_scroll = QScrollArea(self)
-        self.details_scroll.setObjectName("details_scroll")
-        self.details_scroll.setWidgetResizable(True)
-        self.details_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.details_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.details_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the details themselves take Tab
+        self.details_scroll = scrolled(self, self.details, "details_scroll")
         self.details_scroll.setStyleSheet("QScrollArea, QWidget#qt_scrollarea_viewport { background: transparent; }")
-        self.details_scroll.setWidget(self.details)
-        self.details.setAutoFillBackground(False)  # (setWidget turns it on: the screen's colour shows through)
         details_box.addWidget(self.details_title)
         details_box.addWidget(self.details_scroll, 1)
         # How each drill is done: a still figure for each that names a movement, numbered as the list is.
@@ -780,15 +772,11 @@ class HomeScreen(QWidget):
             portrait = self.height() > self.width()
         margins = self._root.contentsMargins()
         room = self.width() - margins.left() - margins.right()
-        rows = [item.layout() for i in range(self.choose_row.count()) if (item := self.choose_row.itemAt(i)) is not None]
-        need = sum(r.sizeHint().width() for r in rows if r is not None) + self.choose_row.spacing() * (len(rows) - 1)
-        self.choose_row.setDirection(QBoxLayout.Direction.TopToBottom if portrait or need > room
-                                     else QBoxLayout.Direction.LeftToRight)
+        rows = [row for i in range(self.choose_row.count())
+                if (item := self.choose_row.itemAt(i)) is not None and (row := item.layout()) is not None]
+        side_by_side_if_room(self.choose_row, rows, room, stack=portrait)
         # Open file, History and Start: one row, or one above the other when their words are too long for it.
-        buttons = (self.open_button, self.history_button, self.start_button)
-        need = sum(b.sizeHint().width() for b in buttons) + self.controls_row.spacing() * 3
-        self.controls_row.setDirection(QBoxLayout.Direction.TopToBottom if need > room
-                                       else QBoxLayout.Direction.LeftToRight)
+        side_by_side_if_room(self.controls_row, (self.open_button, self.history_button, self.start_button), room)
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
