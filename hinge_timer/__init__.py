@@ -1,3 +1,3 @@
 """Hinge Timer: a guided-session timer for hip-hinge mobility training."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

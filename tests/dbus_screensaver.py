@@ -4,7 +4,7 @@ It owns ``org.freedesktop.ScreenSaver``, answers ``Inhibit`` with a cookie and `
 with nothing (or an error for a cookie it does not know), and, as real screen savers do,
 drops every inhibition of a client whose connection closes.  Each event is one JSON line in
 the file named by its first argument:
-  {"call": "Inhibit", "sender": ":1.5", "app": "Hinge Timer", "reason": "...", "cookie": 1}
+  {"call": "Inhibit", "sender": ":1.5", "app": "io.github.hingetimer.HingeTimer", "reason": "...", "cookie": 1}
   {"call": "UnInhibit", "sender": ":1.5", "cookie": 1, "signature": "u", "ok": true}
   {"released": 1, "sender": ":1.5", "why": "disconnected"}
 Run: ``python tests/dbus_screensaver.py RECORD`` with DBUS_SESSION_BUS_ADDRESS set.

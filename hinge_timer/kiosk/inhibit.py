@@ -17,9 +17,14 @@ import logging
 import sys
 from abc import ABC, abstractmethod
 
+from ..appinfo import APP_ID
+
 log = logging.getLogger(__name__)
 
-APP = "Hinge Timer"
+APP = "Hinge Timer"  # how the app is named where a person reads it (a macOS power assertion)
+# How it is named to the D-Bus screen saver: its desktop file id, which GNOME and KDE match to show the
+# app's name and icon in the list of what keeps the screen on.
+DBUS_APP = APP_ID
 
 
 class Inhibitor(ABC):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import Q_ARG, QMetaObject, Qt
 from PySide6.QtDBus import QDBusConnection, QDBusInterface, QDBusMessage
 
-from ..kiosk.inhibit import APP, Inhibitor, NullInhibitor, platform_inhibitor
+from ..kiosk.inhibit import DBUS_APP, Inhibitor, NullInhibitor, platform_inhibitor
 
 SERVICE = "org.freedesktop.ScreenSaver"
 PATH = "/org/freedesktop/ScreenSaver"
@@ -27,7 +27,7 @@ class DBusInhibitor(Inhibitor):
         self.cookie: int | None = None
 
     def _inhibit(self, reason: str) -> None:
-        reply = self.iface.call("Inhibit", APP, reason)
+        reply = self.iface.call("Inhibit", DBUS_APP, reason)
         if reply.type() != QDBusMessage.MessageType.ReplyMessage or not reply.arguments():
             raise OSError(reply.errorMessage() or "no reply")
         self.cookie = int(reply.arguments()[0])

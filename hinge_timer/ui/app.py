@@ -12,12 +12,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QtMsgType, Slot, qInstallMessageHandler
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, QtMsgType, Slot, qInstallMessageHandler
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ..app import instance
 from ..app.instance import Request
 from .. import i18n
+from ..appinfo import APP_ID, APP_NAME, VERSION, icon_files, set_windows_app_id
 from ..i18n import _
 from ..plaintext import controls_escaped, printable
 from ..settings import SettingsStore, data_dir, sessions_dir
@@ -237,6 +239,8 @@ class SecondStarts(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if event.type() == QEvent.Type.Paint and watched in self._watched:
+            # (with -v: how long the first frame took, from the process's start; benchmarks/window.py reads it)
+            log.info("first frame painted: %s", watched.objectName() or type(watched).__name__)
             self._unwatch()
             self._timer.start(0)  # on the next turn, after this frame
         return False
@@ -323,6 +327,24 @@ class SecondStarts(QObject):
         self.start.release()
 
 
+def app_icon() -> QIcon:
+    """The app's icon from its installed PNGs (read when first drawn, not now), else the desktop theme's."""
+    icon = QIcon()
+    for size, path in sorted(icon_files().items()):
+        icon.addFile(str(path), QSize(size, size))
+    return icon if not icon.isNull() else QIcon.fromTheme(APP_ID)
+
+
+def identify(app: QApplication) -> None:
+    """Name the app to the desktop: its name, version and desktop file id (on Wayland the window's app id,
+    which the shell matches with the installed desktop file for the task bar's icon), and the icon of
+    every window (X11's _NET_WM_ICON, the Windows task bar)."""
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(VERSION)
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
+
+
 def run_gui(args, start_file: str | None = None, dose: str | None = None, fullscreen: bool = False,
             resume: bool = False) -> int:
     problem = missing_display()
@@ -330,9 +352,10 @@ def run_gui(args, start_file: str | None = None, dose: str | None = None, fullsc
         print(controls_escaped(problem), file=sys.stderr)
         return 1
     qInstallMessageHandler(_qt_message)
+    set_windows_app_id()  # (before the first window, so the task bar groups it under the app's own icon)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    app.setApplicationName("Hinge Timer")
+    identify(app)
     folder = data_dir(args.data_dir)
     # One window per data folder: a window already open on it takes this start's request (app/instance.py).
     start = instance.Start(folder)

@@ -72,7 +72,7 @@ def test_inhibit_at_the_start_and_uninhibit_at_the_end(bus, screensaver, tmp_pat
     app = start_app(bus, tmp_path, "--speed", "100")  # 4:39 of session in under 3 s
     try:
         (inhibit,) = wait_for(lambda: calls(screensaver, "Inhibit"), "Inhibit")
-        assert inhibit["app"] == "Hinge Timer" and "session" in inhibit["reason"]
+        assert inhibit["app"] == "io.github.hingetimer.HingeTimer" and "session" in inhibit["reason"]
         (un,) = wait_for(lambda: calls(screensaver, "UnInhibit"), "UnInhibit at the end")
         assert un == {"call": "UnInhibit", "sender": inhibit["sender"], "cookie": inhibit["cookie"],
                       "signature": "u", "ok": True}
