@@ -1,4 +1,4 @@
-"""Command line: ``hinge-timer [validate|plan|schema|run|resume|history|audio-check] ...``.
+"""Command line: ``hinge-timer [validate|plan|schema|run|resume|history|audio-check|desktop-entry] ...``.
 
 ``build_parser()`` is separate from ``main(argv) -> int`` so both can be tested
 without a process.  A user's mistake (a bad file, a bad option) ends with a
@@ -128,7 +128,7 @@ def names_no_command(argv: Sequence[str]) -> bool:
     parser is needed.  Anything else (a positional, ``--``, ``-h``, an abbreviated option) says False."""
     tokens = iter(argv)
     for token in tokens:
-        if token in ("-h", "--help", "--") or not token.startswith("-"):
+        if token in ("-h", "--help", "--", "--version") or not token.startswith("-"):
             return False
         if token in _VALUED:
             next(tokens, None)
@@ -142,6 +142,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         prog="hinge-timer",
         description=_("A guided-session timer for hip-hinge mobility training."),
     )
+    from .appinfo import VERSION
+
+    parser.add_argument("--version", action="version", version=f"hinge-timer {VERSION}",
+                        help=_("print the version and exit"))
     _common(parser, suppress=False)
     if argv is not None and names_no_command(argv):
         parser.set_defaults(command=None)
@@ -184,6 +188,14 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     _common(p, suppress=True)
 
     p = sub.add_parser("kiosk-pin", help=_("make the salted hash of an administrator PIN for the kiosk config file"))
+    _common(p, suppress=True)
+
+    p = sub.add_parser("desktop-entry", help=_("add Hinge Timer to your desktop's application menu, with its icon "
+                                                "(for a pip or pipx install), or take it out again"))
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--install", action="store_true",
+                       help=_("write the launcher entry, the AppStream data and the icons to your user data folder"))
+    which.add_argument("--remove", action="store_true", help=_("remove what --install wrote, and nothing else"))
     _common(p, suppress=True)
 
     p = sub.add_parser("run", help=_("open a session and start it at once"))
@@ -408,6 +420,30 @@ def cmd_kiosk_pin(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_desktop_entry(args: argparse.Namespace) -> int:
+    from . import desktop_entry
+
+    try:
+        outcome = desktop_entry.install() if args.install else desktop_entry.remove()
+    except desktop_entry.EntryError as exc:
+        say(f"hinge-timer: {exc}", err=True)
+        return 1
+    for path in outcome.written:
+        # Translators: printed by `desktop-entry --install`, one line per file written.
+        say(_("wrote {file}").format(file=path))
+    for path in outcome.removed:
+        # Translators: printed by `desktop-entry --remove`, one line per file removed.
+        say(_("removed {file}").format(file=path))
+    for note in outcome.notes:
+        say(f"hinge-timer: {note}", err=True)
+    if args.install:
+        say(_("Hinge Timer is in your desktop's application menu now (if it is not there yet, log out and in "
+              "again). `hinge-timer desktop-entry --remove` takes it out."))
+    elif not outcome.removed:
+        say(_("There was no launcher entry of Hinge Timer to remove."))
+    return 0
+
+
 def cmd_resume(args: argparse.Namespace) -> int:
     from .ui.app import run_gui
 
@@ -540,6 +576,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "history": cmd_history,
         "kiosk-pin": cmd_kiosk_pin,
         "resume": cmd_resume,
+        "desktop-entry": cmd_desktop_entry,
     }
     try:
         code = commands[args.command](args)
@@ -570,3 +607,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def entry() -> None:
     sys.exit(main())
+
+
+def gui_entry() -> None:
+    """The windowed script (``hinge-timer-gui``): on Windows ``pythonw`` gives it no console, so there is
+    no stdout or stderr to print to; what would be printed goes nowhere rather than ending the app."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 (for the process's life)
+    entry()
