@@ -213,6 +213,8 @@ TABLE: tuple[Command, ...] = (
     _cmd("help", N_("this help"), Key(K.Key_Question, "?", text="?"), Key(K.Key_F1, "F1"), menu="&Help",
          label=N_("&Keys  (?)")),
     _cmd("quit", N_("quit"), Key(K.Key_Q, "Q", ctrl=True), menu="&File", label=N_("&Quit")),
+    # The version, the licence and the drills' sources (ui/dialogs.py about_dialog); the clock holds while open.
+    _cmd("about", "", menu="&Help", label=N_("&About Hinge Timer")),
     # -- menu entries without a key ------------------------------------------------------------------
     _cmd("audio_qt", "", menu="&View/Sound &output", label=N_("&Qt Multimedia"), checkable=True, group="output"),
     _cmd("audio_simpleaudio", "", menu="&View/Sound &output", label=N_("&simpleaudio (optional extra)"),
@@ -357,7 +359,7 @@ def buttons(screen: str) -> list[Command]:
 MENU_ORDER = ("open", "quit", "new_session", "duplicate_session", "edit_session", "delete_session",
               "export_session", "fullscreen", "history", "mute", "louder", "quieter", "audio_qt", "audio_simpleaudio",
               "audio_none", "flash", "motion", "reader_auto", "reader_always", "reader_off", "language_system",
-              *(f"language_{code}" for code in LANGUAGES), "help")
+              *(f"language_{code}" for code in LANGUAGES), "help", "about")
 assert sorted(MENU_ORDER) == sorted(c.name for c in TABLE if c.menu), "MENU_ORDER must name every menu entry once"
 
 

@@ -163,6 +163,61 @@ def choose_export_file(parent: QWidget | None, suggested: str) -> str | None:
     return path or None
 
 
+def about_dialog(parent: QWidget | None) -> QDialog:
+    """Help → About: the app's icon, name and version, what it is, its licence, the articles its drills'
+    figures come from (by title), and the Qt it runs on; all plain text.  Built, not shown: tests look at it."""
+    import PySide6
+    from PySide6.QtCore import Qt, qVersion
+    from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QHBoxLayout, QVBoxLayout
+
+    from ..appinfo import APP_NAME, COPYRIGHT, HOMEPAGE, LICENCE, SOURCES, VERSION
+    from .widgets import plain_label
+
+    dialog = QDialog(parent)
+    dialog.setObjectName("about")
+    # Translators: the About box's title; {app} is "Hinge Timer".
+    dialog.setWindowTitle(_("About {app}").format(app=APP_NAME))
+    layout = QVBoxLayout(dialog)
+    top = QHBoxLayout()
+    icon = plain_label(dialog, name="about_icon")
+    icon.setPixmap(QApplication.windowIcon().pixmap(96, 96))
+    icon.setAccessibleName(_("The Hinge Timer icon"))
+    top.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+    words = QVBoxLayout()
+    heading = plain_label(dialog, f"{APP_NAME} {VERSION}", name="about_heading")
+    heading.setStyleSheet("font-size: 22px; font-weight: bold;")
+    words.addWidget(heading)
+    words.addWidget(plain_label(dialog, _("A guided-session timer for hip-hinge mobility training: holds timed "
+                                          "on each leg, reps paced phase by phase, a cue for everything, on "
+                                          "time."), name="about_what", wrap=True))
+    top.addLayout(words, 1)
+    layout.addLayout(top)
+    # Translators: {licence} is the licence's name ("MIT"); {copyright} the copyright line.
+    licence = _("Free software under the {licence} licence.\n{copyright}").format(licence=LICENCE,
+                                                                                  copyright=COPYRIGHT)
+    layout.addWidget(plain_label(dialog, licence, name="about_licence", wrap=True))
+    sources = "\n".join(f"• “{title}”, {where}" for title, where in SOURCES)
+    # Translators: above the titles of the articles (one a line) the drills come from; the words are the app's own.
+    credit = _("The drills' sets, reps, hold times and phases come from these articles; the instructions are "
+               "written in the app's own words:") + "\n" + sources
+    layout.addWidget(plain_label(dialog, credit, name="about_sources", wrap=True))
+    details = f"{HOMEPAGE}\nQt {qVersion()}, PySide6 {PySide6.__version__}"
+    details_label = plain_label(dialog, details, name="about_details", wrap=True)
+    details_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    layout.addWidget(details_label)
+    buttons = QDialogButtonBox(dialog)
+    close = buttons.addButton(_("Close"), QDialogButtonBox.ButtonRole.RejectRole)
+    close.setObjectName("about_close")
+    close.clicked.connect(dialog.reject)
+    layout.addWidget(buttons)
+    dialog.resize(560, 0)
+    return dialog
+
+
+def show_about(parent: QWidget | None) -> None:
+    about_dialog(parent).exec()
+
+
 def ask_pin(parent: QWidget | None, prompt: str) -> str | None:
     from PySide6.QtWidgets import QInputDialog, QLineEdit
 

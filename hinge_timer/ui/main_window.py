@@ -191,7 +191,7 @@ class MainWindow(QMainWindow):
             "mute": lambda: self.set_mute(not self.prefs.mute), "louder": lambda: self.change_volume(+0.1),
             "quieter": lambda: self.change_volume(-0.1), "leave_fullscreen": self.showNormal,
             "fullscreen": lambda: self.showNormal() if self.isFullScreen() else self.showFullScreen(),
-            "help": self.toggle_help, "quit": self.close,
+            "help": self.toggle_help, "quit": self.close, "about": self.show_about,
             "open": self.on_open_requested, "history": self.show_history, **self.session_actions.handlers(),
             "flash": lambda: self.prefs.set_flash(not self.prefs.flash),
             "motion": lambda: self.prefs.set_motion(not self.prefs.motion), "undo_hurts": self.run.undo_stop,
@@ -348,6 +348,15 @@ class MainWindow(QMainWindow):
     def _say_on_session(self, text: str) -> None:
         if self._session_screen is not None:  # (the session screen's status line; none before a session)
             self.messages.info("session", text, part="status")
+
+    def show_about(self) -> None:
+        """Help → About, over any screen; a running session's clock stops while it is open."""
+        # Translators: why the session is paused (shown on the paused screen, under the About box).
+        carry_on = self.run.hold(_("About is open"))
+        try:
+            dialogs.show_about(self)
+        finally:
+            carry_on()
 
     def toggle_help(self) -> None:
         """The help covers the screen, so a running session's clock stops while it is open (and goes on

@@ -92,6 +92,12 @@ class Dialogs:
         self.confirms.append(f"changed on disk: {path}")
         return getattr(self, "conflict_answer", "cancel")
 
+    def show_about(self, parent):
+        """Help → About: recorded, with what ``during`` sees while it is open; closed at once."""
+        self.abouts = getattr(self, "abouts", 0) + 1
+        if self.during is not None:
+            self.seen.append(self.during())
+
     def ask_pin(self, parent, prompt):
         self.pin_prompts = getattr(self, "pin_prompts", 0) + 1
         return self.pins.pop(0) if getattr(self, "pins", None) else None
@@ -106,6 +112,7 @@ def fake_dialogs(monkeypatch):
     monkeypatch.setattr(dialogs, "choose_session_file", d.choose_session_file)
     monkeypatch.setattr(dialogs, "choose_save_file", d.choose_save_file)
     monkeypatch.setattr(dialogs, "ask_pin", d.ask_pin)
+    monkeypatch.setattr(dialogs, "show_about", d.show_about)
     monkeypatch.setattr(dialogs, "choose_export_file", d.choose_export_file)
     from hinge_timer.ui import editor  # its questions on leaving and on a file changed on disk
 
