@@ -20,7 +20,7 @@ def ini(name: str) -> configparser.ConfigParser:
 
 
 def test_the_systemd_unit_restarts_on_failure_with_a_watchdog():
-    unit = ini("hinge-timer-kiosk.service")
+    unit = ini("io.github.hingetimer.HingeTimer.Kiosk.service")
     service = unit["Service"]
     assert service["Type"] == "notify" and service["Restart"] == "on-failure"
     assert int(service["WatchdogSec"]) >= 10
@@ -30,7 +30,7 @@ def test_the_systemd_unit_restarts_on_failure_with_a_watchdog():
 
 
 def test_the_autostart_file_starts_the_kiosk():
-    entry = ini("hinge-timer-kiosk.desktop")["Desktop Entry"]
+    entry = ini("io.github.hingetimer.HingeTimer.Kiosk.desktop")["Desktop Entry"]
     argv = shlex.split(entry["Exec"])
     assert argv[0] == "hinge-timer" and build_parser().parse_args(argv[1:]).kiosk
     assert entry["Type"] == "Application"
