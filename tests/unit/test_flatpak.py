@@ -11,7 +11,6 @@ under the names the desktop looks for.
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 import tomllib
@@ -34,7 +33,6 @@ FLATPAK_DIR = REPO / "packaging" / "flatpak"
 MANIFEST = FLATPAK_DIR / f"{APP_ID}.json"
 README = FLATPAK_DIR / "README.md"
 PYPROJECT = REPO / "pyproject.toml"
-INHIBITOR = REPO / "hinge_timer" / "qt" / "inhibit_dbus.py"
 
 # The KDE runtime 6.10 is built on the Freedesktop 25.08 runtime, whose Python is 3.13 (README.md): the compiled
 # wheels must be for that interpreter.
@@ -48,11 +46,13 @@ ALLOWED = {
     "--socket=wayland": "the window, on a Wayland session (Qt's wayland platform plugin)",
     "--socket=fallback-x11": "the window on an X11 session; not granted when Wayland is there",
     "--share=ipc": "X11's shared memory (MIT-SHM), which Qt's xcb plugin uses under fallback-x11",
+    "--device=dri": "GPU access for Qt's EGL/GLX platform integration (Mesa); without it Qt falls back to software "
+                    "rendering with loader warnings on stderr",
     "--socket=pulseaudio": "the cues: Qt Multimedia's QAudioSink plays to PulseAudio (or PipeWire's pulse server)",
     "--talk-name=org.freedesktop.ScreenSaver":
         "keeping the screen on during a session: Inhibit/UnInhibit on the session bus (hinge_timer/qt/inhibit_dbus.py)",
 }
-REQUIRED = {"--socket=wayland", "--socket=fallback-x11", "--socket=pulseaudio",
+REQUIRED = {"--socket=wayland", "--socket=fallback-x11", "--share=ipc", "--device=dri", "--socket=pulseaudio",
             "--talk-name=org.freedesktop.ScreenSaver"}
 # Broad grants the app has no use for: its files are in its own XDG data folder, File → Open and the exports go
 # through the FileChooser portal, it talks to one D-Bus name, and it uses no network.
@@ -200,12 +200,9 @@ def test_the_app_uses_no_network() -> None:
 
 
 def _service_constant() -> str:
-    tree = ast.parse(INHIBITOR.read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["SERVICE"]:
-            assert isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
-            return node.value.value
-    raise AssertionError(f"no SERVICE constant in {INHIBITOR}")
+    from hinge_timer.qt import inhibit_dbus  # needs PySide6.QtDBus, which the venv has
+
+    return inhibit_dbus.SERVICE
 
 
 def test_the_only_dbus_name_is_the_screen_savers_the_inhibitor_calls() -> None:
@@ -244,8 +241,8 @@ def test_each_module_installs_its_own_pypi_wheels_with_their_sha256() -> None:
     for name, (version, module) in python_modules().items():
         assert module["buildsystem"] == "simple"
         (command,) = module["build-commands"]
-        assert command.startswith("pip3 install --no-index --find-links=. --prefix=${FLATPAK_DEST} "), command
-        assert "--no-build-isolation" in command and "--no-deps" in command, command
+        assert command == ('pip3 install --verbose --exists-action=i --no-index --find-links="file://${PWD}" '
+                           f'--prefix=${{FLATPAK_DEST}} --no-build-isolation "{name}=={version}"'), command
         compiled: dict[str, str] = {}
         for source in module["sources"]:
             assert source["type"] == "file"
@@ -269,6 +266,16 @@ def test_each_module_installs_its_own_pypi_wheels_with_their_sha256() -> None:
         pure = [s for s in module["sources"] if "only-arches" not in s]
         assert (len(pure), set(compiled)) in ((1, set()), (0, ARCHES)), (name, module["sources"])
     assert tags_seen, "pydantic-core is compiled: one module at least has per-arch wheels"
+
+
+def test_each_module_comes_after_the_modules_it_needs() -> None:
+    """pip runs without --no-deps (it checks the requirements against what earlier modules installed in /app, with
+    --no-index), so a module must follow every module it requires."""
+    order = list(python_modules())
+    for position, name in enumerate(order):
+        for req in requirements_of(name):
+            dep = canonicalize_name(req.name)
+            assert dep in order[:position], f"{name} needs {dep}, installed later or not at all"
 
 
 def installs() -> list[tuple[str, str]]:
