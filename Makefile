@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test venv bench screenshots translations clean
+.PHONY: run test venv bench screenshots translations icons clean bundle
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ screenshots: venv
 translations: venv
 	$(BIN)/python tools/translations.py
 
+# The app icon's PNGs, .ico and .icns, drawn from its SVG (tools/make_icons.py; tests/unit/test_icons.py checks them).
+icons: venv
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/make_icons.py
+
 # Benchmarks are not tests: they print figures (docs/PERFORMANCE.md) and write JSON.
 bench: venv
 	mkdir -p bench-results
@@ -45,6 +49,10 @@ bench: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/history.py --json bench-results/history.json
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/kiosk_soak.py --json bench-results/kiosk_soak.json
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/editor.py --json bench-results/editor.json
+
+# The self-contained one-folder bundle (PyInstaller), dist/hinge-timer/ here; packaging/pyinstaller/README.md.
+bundle: venv
+	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller packaging/pyinstaller/hinge-timer.spec
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .hypothesis
