@@ -2,6 +2,13 @@
 
 Each figure is compared with a bare PySide6 window measured in the same run, in the same way:
     python benchmarks/window.py [--runs 5] [--seconds 60] [--json FILE]
+    python benchmarks/window.py --installs [--runs 5] [--json FILE]
+
+``--installs`` measures the app as users install it instead: it builds the wheel (``python -m build``),
+installs it with ``pipx`` into a temporary folder, builds the PyInstaller bundle (packaging/pyinstaller/), and
+times each one's start-up to its first painted frame (the window's own "first frame painted" line, logged
+with ``-v``) against the bare PySide6 window, interleaved in the same run; with the wheel's size and the
+bundle's size on disk.  ``--bundle EXE`` / ``--pipx EXE`` measure ones already built instead of building them.
 
 The drill's figure (ui/figure.py) is measured in a user's own session (their names, odd numbers): a paced
 set with the figure moving through the set's four phases, and a still hold, each beside the same step of the
@@ -188,6 +195,95 @@ def launch(kind: str, seconds: float, language: str | None = None) -> dict[str, 
             "maxrss_mib": end["maxrss_kib"] / 1024, "state": end["state"], "frames": end.get("frames", 0)}
 
 
+def first_frame_ms(command: list[str]) -> float:
+    """Launch an installed Hinge Timer (its own executable, from a folder outside the checkout, with no
+    PYTHONPATH and no virtual environment on PATH) and time it to its "first frame painted" log line."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    env["PATH"] = "/usr/local/bin:/usr/bin:/bin"
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    with tempfile.TemporaryDirectory() as data:
+        t0 = time.time()
+        proc = subprocess.Popen([*command, "-v", "--data-dir", data], env=env, cwd=data, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            assert proc.stderr is not None
+            for line in proc.stderr:
+                if "first frame painted" in line:
+                    return (time.time() - t0) * 1000
+            raise SystemExit(f"{command[0]} painted no frame (exit {proc.wait()})")
+        finally:
+            proc.kill()
+            proc.communicate()
+
+
+def folder_mib(path: str) -> float:
+    total = 0
+    for folder, _dirs, files in os.walk(path):
+        for name in files:
+            full = os.path.join(folder, name)
+            if not os.path.islink(full):
+                total += os.path.getsize(full)
+    return total / 2**20
+
+
+def build_installs(work: str) -> dict[str, object]:
+    """The wheel, a pipx install of it and the bundle, built into ``work``; their executables and sizes."""
+    import glob
+    import shutil
+
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", os.path.join(work, "dist"), repo],
+                   check=True, capture_output=True, timeout=900)
+    (wheel,) = glob.glob(os.path.join(work, "dist", "hinge_timer-*.whl"))
+    pipx = shutil.which("pipx")
+    if pipx is None:
+        raise SystemExit("pipx is not installed (apt-get install pipx)")
+    env = dict(os.environ, PIPX_HOME=os.path.join(work, "pipx"), PIPX_BIN_DIR=os.path.join(work, "bin"),
+               PIPX_MAN_DIR=os.path.join(work, "man"))
+    subprocess.run([pipx, "install", wheel], check=True, capture_output=True, env=env, timeout=1800)
+    pyinstaller = os.path.join(os.path.dirname(sys.executable), "pyinstaller")
+    subprocess.run([pyinstaller, "--noconfirm", "--distpath", os.path.join(work, "bundle"), "--workpath",
+                    os.path.join(work, "build"), os.path.join(repo, "packaging", "pyinstaller", "hinge-timer.spec")],
+                   check=True, capture_output=True, timeout=1800)
+    return {"wheel": wheel, "pipx": os.path.join(work, "bin", "hinge-timer"),
+            "pipx_venv": os.path.join(work, "pipx", "venvs", "hinge-timer"),
+            "bundle": os.path.join(work, "bundle", "hinge-timer", "hinge-timer"),
+            "bundle_dir": os.path.join(work, "bundle", "hinge-timer")}
+
+
+def installs(args: argparse.Namespace) -> int:
+    with tempfile.TemporaryDirectory() as work:
+        if args.bundle and args.pipx:
+            built: dict[str, object] = {"bundle": args.bundle, "pipx": args.pipx,
+                                        "bundle_dir": os.path.dirname(args.bundle)}
+        else:
+            print("building the wheel, the pipx install and the bundle (a few minutes)…", flush=True)
+            built = build_installs(work)
+        startup: dict[str, list[float]] = {"bare": [], "pipx": [], "bundle": []}
+        for _ in range(args.runs):  # interleaved, so a slow moment hits all three alike
+            startup["bare"].append(launch("bare", 0)["startup_ms"])
+            startup["pipx"].append(first_frame_ms([str(built["pipx"])]))
+            startup["bundle"].append(first_frame_ms([str(built["bundle"])]))
+        med = {k: statistics.median(v) for k, v in startup.items()}
+        sizes = {"bundle_mib": folder_mib(str(built["bundle_dir"]))}
+        if "wheel" in built:
+            sizes["wheel_kib"] = os.path.getsize(str(built["wheel"])) / 1024
+            sizes["pipx_venv_mib"] = folder_mib(str(built["pipx_venv"]))
+    print(table([
+        ["pipx install: start-up to first paint (ms, median)", med["bare"], med["pipx"],
+         f"{med['pipx'] / med['bare']:.2f}×", "—"],
+        ["bundle: start-up to first paint (ms, median)", med["bare"], med["bundle"],
+         f"{med['bundle'] / med['bare']:.2f}×", "—"],
+        ["bundle against the pipx install", med["pipx"], med["bundle"], f"{med['bundle'] / med['pipx']:.2f}×",
+         "≤ 1.2×"],
+    ], ["", "reference", "measured", "ratio", "target"]))
+    for name, value in sizes.items():
+        print(f"{name}: {value:.1f}")
+    if args.json:
+        write_json(args.json, {"installs_startup_ms": startup, "sizes": sizes})
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="start-up runs of each window (median reported)")
@@ -196,6 +292,10 @@ def main() -> int:
     parser.add_argument("--lang", metavar="CODE",
                         help="also start Home in this language (interleaved with the others): its catalogue, "
                              "its sessions' words and Qt's translations")
+    parser.add_argument("--installs", action="store_true",
+                        help="the pipx install and the PyInstaller bundle against the bare window (builds both)")
+    parser.add_argument("--bundle", metavar="EXE", help="with --installs: a bundle already built")
+    parser.add_argument("--pipx", metavar="EXE", help="with --installs: a pipx install's hinge-timer")
     parser.add_argument("--child", choices=("bare", "home", "countdown", *FIGURE_KINDS), help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", help=argparse.SUPPRESS)
     parser.add_argument("--no-compile", action="store_true",
@@ -207,6 +307,8 @@ def main() -> int:
     if args.child:
         child(args.child, args.seconds, args.data_dir)
         return 0
+    if args.installs:
+        return installs(args)
     import hinge_timer
 
     package = os.path.dirname(hinge_timer.__file__)
