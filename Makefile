@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test venv bench screenshots translations icons clean bundle
+.PHONY: run test venv bench screenshots translations icons clean bundle dist
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,3 +56,7 @@ bundle: venv
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .hypothesis
+
+# The sdist and the wheel of a release (docs/release.md), with the PyPA's front end.
+dist: venv
+	$(BIN)/python -m build --outdir dist .
