@@ -202,6 +202,11 @@ def first_frame_ms(command: list[str]) -> float:
     env["PATH"] = "/usr/local/bin:/usr/bin:/bin"
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     with tempfile.TemporaryDirectory() as data:
+        # Home lists a session the user wrote as well as the built-in ones, as it does for a user.
+        os.makedirs(os.path.join(data, "sessions"))
+        curl, hold, _drill = FIGURE_KINDS["paced"]
+        with open(os.path.join(data, "sessions", "lees-curls.toml"), "w", encoding="utf-8") as fh:
+            fh.write(FIGURE_SESSION.format(curl=curl, hold=hold))
         t0 = time.time()
         proc = subprocess.Popen([*command, "-v", "--data-dir", data], env=env, cwd=data, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

@@ -95,7 +95,7 @@ def play_session(command: Sequence[str], pulse: PulseServer, tmp: Path, env: dic
     log = tmp / "events.jsonl"
     recorder = Recorder(pulse).start()
     proc = subprocess.Popen([*command, "run", str(session), "--event-log", str(log), "--data-dir", str(tmp / "data")],
-                            env={**env, **pulse.env}, cwd=tmp, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            env={**env, "PULSE_SERVER": pulse.env["PULSE_SERVER"]}, cwd=tmp, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + limit

@@ -24,6 +24,8 @@ from hinge_timer.engine.clock import FakeClock  # noqa: E402
 from hinge_timer.session.timeline import StepKind  # noqa: E402
 from hinge_timer.settings import Settings, SettingsStore  # noqa: E402
 from hinge_timer.ui import language  # noqa: E402
+from hinge_timer.ui.app import identify  # noqa: E402
+from hinge_timer.ui.dialogs import about_dialog  # noqa: E402
 from hinge_timer.ui.main_window import MainWindow  # noqa: E402
 
 SIZES = {"landscape": (1280, 720), "portrait": (720, 1280)}
@@ -85,7 +87,7 @@ tempo = [ { phase = "Curl down", seconds = 5 },
 
 
 # The screens drawn in every other language (docs/screenshots/<code>/); English has every one.
-TRANSLATED_SHOTS = frozenset({"home", "hold-left-leg", "work-paced-reps", "caution", "done", "history"})
+TRANSLATED_SHOTS = frozenset({"home", "about", "hold-left-leg", "work-paced-reps", "caution", "done", "history"})
 
 
 class Shooter:
@@ -144,6 +146,28 @@ class Shooter:
             raise SystemExit(f"screenshots: could not write {path}")
         self.written.append(path)
 
+    def dialog_shot(self, name: str, dialog) -> None:
+        """A dialog as it stands over the window: the window's picture with the dialog's drawn at its middle
+        (offscreen, the two are separate surfaces)."""
+        from PySide6.QtGui import QColor, QPainter
+
+        dialog.show()
+        self.settle()
+        if self.keep is None or name in self.keep:
+            picture = self.window.grab()
+            over = dialog.grab()
+            painter = QPainter(picture)
+            painter.fillRect(picture.rect(), QColor(0, 0, 0, 90))  # the window behind a modal dialog
+            painter.drawPixmap((picture.width() - over.width()) // 2, (picture.height() - over.height()) // 2, over)
+            painter.end()
+            path = self.out / f"{name}-{self.tag}.png"
+            if not picture.save(str(path)):
+                raise SystemExit(f"screenshots: could not write {path}")
+            self.written.append(path)
+        dialog.close()
+        dialog.deleteLater()
+        self.settle()
+
     def start(self, key: str) -> None:
         entry = next(e for e in self.window.home.entries if Path(str(e.key)).name.removesuffix(".toml") == key)
         self.window.start_session(entry, "low")
@@ -159,6 +183,7 @@ class Shooter:
         w.toggle_help()
         self.shot("help")
         w.toggle_help()
+        self.dialog_shot("about", about_dialog(w))
 
         self.start("hip-hinge-mobility")
         self.advance(7.25)  # the 3-2-1 before "go"
@@ -434,6 +459,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    identify(app)  # the app's name and icon, as the window has them (the About box shows the icon)
     written: list[Path] = []
     if args.only in ("all", "figures"):
         written += figure_shots(out)

@@ -210,7 +210,9 @@ def about_dialog(parent: QWidget | None) -> QDialog:
     close.setObjectName("about_close")
     close.clicked.connect(dialog.reject)
     layout.addWidget(buttons)
-    dialog.resize(560, 0)
+    # Wrapped labels: the layout's minimum is narrower and shorter than the words need at this width, and a
+    # top-level window takes that minimum; so the height is the one the words need at 560 px.
+    dialog.resize(560, dialog.heightForWidth(560))
     return dialog
 
 

@@ -30,7 +30,25 @@ def _run_module(argv: list[str]) -> int:
     return 0  # a module that returns from __main__ without sys.exit ends well
 
 
+def _system_library_path() -> None:
+    """Linux: the bootloader puts the bundle's own library folder on ``LD_LIBRARY_PATH`` (the first value
+    in ``LD_LIBRARY_PATH_ORIG``).  This process's loader read it when it started, and the bundle's helper
+    processes get it again from their own bootloader; the programs the app starts from the system (espeak-ng,
+    a file manager) must not, or they would load the bundle's libraries (libstdc++, libpulse, ...) instead of
+    their own.  So it is set back to what the user had."""
+    if not sys.platform.startswith("linux") or not getattr(sys, "frozen", False):
+        return
+    import os
+
+    orig = os.environ.pop("LD_LIBRARY_PATH_ORIG", None)
+    if orig is not None:
+        os.environ["LD_LIBRARY_PATH"] = orig
+    else:
+        os.environ.pop("LD_LIBRARY_PATH", None)
+
+
 def main() -> None:
+    _system_library_path()
     argv = list(sys.argv)
     if argv[1:3] == ["-P", "-m"]:
         sys.exit(_run_module(argv))

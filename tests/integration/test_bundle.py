@@ -81,14 +81,27 @@ def test_the_bundle_paints_home_and_the_kiosk(bundle, tmp_path):
 
 
 def test_the_bundle_plays_a_users_session_heard_and_kept_in_the_history(bundle, pulse, tmp_path):
-    records, recording, err = play_session(bundle.command, pulse, tmp_path, bundle.env())
+    # espeak-ng is the system's (/usr/bin), seen through a wrapper that notes the library path it is given: the
+    # bundle's own (_internal, which its bootloader sets for itself) must not reach a program of the system.
+    wrapper, seen = tmp_path / "bin", tmp_path / "espeak-env.txt"
+    wrapper.mkdir()
+    (wrapper / "espeak-ng").write_text(
+        f'#!/bin/sh\nprintf "%s\\n" "LD_LIBRARY_PATH=${{LD_LIBRARY_PATH-(unset)}}" >> "{seen}"\n'
+        'exec /usr/bin/espeak-ng "$@"\n', encoding="utf-8")
+    (wrapper / "espeak-ng").chmod(0o755)
+    env = bundle.env(PATH=f"{wrapper}:/usr/bin:/bin")
+    records, recording, err = play_session(bundle.command, pulse, tmp_path, env)
     assert "Traceback" not in err, err
     started = assert_heard(records, recording)
-    # The user's own lines were rendered (espeak-ng, the system's) and played, not only the recorded prompts.
-    assert any(str(r.get("text", "")).startswith("Roll down, one bone") for r in started)
+    # The user's own lines were rendered by espeak-ng and played as rendered lines, not as a tone.
+    own = [r for r in started if str(r.get("text", "")).startswith("Roll down, one bone")]
+    assert own and any(str(p).startswith("line:") for p in own[0].get("parts", [])), own
+    assert seen.exists(), "espeak-ng was never started"
+    assert str(bundle.folder) not in seen.read_text(encoding="utf-8"), seen.read_text(encoding="utf-8")
     history = history_text(bundle.command, tmp_path, bundle.env())
     line = next(l for l in history.splitlines() if TITLE in l)
-    assert "complete" in line, history
+    # (the run's result is the line's last column: "complete" is to the end with nothing skipped or stopped)
+    assert line.endswith("  complete"), history
 
 
 def test_the_bundle_runs_its_own_helper_modules_and_nothing_else(bundle, tmp_path):

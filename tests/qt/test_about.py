@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtWidgets import QApplication, QLabel
 
 from hinge_timer import __version__
@@ -54,3 +55,29 @@ def test_help_about_is_in_the_menu_and_holds_a_running_session(app, fake_dialogs
     assert fake_dialogs.abouts == 1
     assert fake_dialogs.seen == [State.PAUSED]  # the clock stood still while it was open
     assert app.driver.state is not State.PAUSED  # and goes on after
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")  # offscreen; a dialog under X has it
+def test_the_about_box_shows_every_line_whole_in_each_language(qtbot):
+    """Its wrapped words get the height they need: no source cut off, the icon whole (a top-level window
+    otherwise takes its layout's minimum, which is shorter than wrapped words need)."""
+    from hinge_timer import i18n
+
+    app = QApplication.instance()
+    before = app.windowIcon()
+    identify(app)
+    try:
+        for code in i18n.LANGUAGES:
+            i18n.set_language(code)
+            box = dialogs.about_dialog(None)
+            qtbot.addWidget(box)
+            box.show()
+            qtbot.waitExposed(box)
+            for label in box.findChildren(QLabel):
+                needed = label.heightForWidth(label.width()) if label.wordWrap() else label.sizeHint().height()
+                assert label.height() >= needed, (code, label.objectName(), label.height(), needed)
+                assert box.rect().contains(label.geometry()), (code, label.objectName())
+            box.close()
+    finally:
+        i18n.set_language(i18n.SOURCE)
+        app.setWindowIcon(before)
