@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QCalendarWidget,
     QLineEdit,
     QMainWindow,
+    QMenuBar,
     QRadioButton,
     QWidget,
 )
@@ -198,7 +199,9 @@ class FocusRing(QWidget):
             self.target = t = None
         whole = window.centralWidget() if isinstance(window, QMainWindow) else window
         # No ring round what fills the whole screen (the help): there is nothing beside it to tell it from.
-        if (not self.keyboard or t is None or t is window or not t.isVisible()
+        # Nor round the menu bar (Alt or F10 focuses it): it is thinner than the ring, which would hide its
+        # words, and it marks its own chosen menu.
+        if (not self.keyboard or t is None or t is window or not t.isVisible() or isinstance(t, QMenuBar)
                 or (whole is not None and t.size() == whole.size())):
             if not self.isHidden():
                 self.hide()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -580,6 +580,19 @@ def test_the_focus_ring_is_white_between_black_round_the_focused_control_on_ever
     focus.qtbot.mouseClick(w.home.start_button, Qt.MouseButton.LeftButton)
     assert w.current_screen() == SESSION and focus.focus is s.number
     assert not ring.isVisible()  # started with a click or a tap: no frame round the number
+
+
+def test_no_ring_hides_the_menu_bars_words_when_alt_focuses_it(focus, fake_dialogs):
+    w = focus.window
+    ring = w.keys.ring
+    focus.press(K.Key_Tab)
+    assert ring.isVisible()  # the keyboard is in use
+    w.menuBar().setFocus(Qt.FocusReason.ShortcutFocusReason)  # as Alt or F10 does
+    assert QApplication.focusWidget() is w.menuBar()
+    bar = QRect(w.menuBar().mapTo(w, QPoint(0, 0)), w.menuBar().size())
+    assert not ring.isVisible() or not ring.geometry().intersects(bar)
+    w.home.list.setFocus(Qt.FocusReason.TabFocusReason)  # back among the controls: the ring again
+    assert ring.isVisible()
 
 
 # -- the kiosk ----------------------------------------------------------------------------------------
