@@ -166,6 +166,7 @@ class Shooter:
             self.written.append(path)
         dialog.close()
         dialog.deleteLater()
+        self.window.activateWindow()  # the window is active again, as after a dialog closes on a desktop
         self.settle()
 
     def start(self, key: str) -> None:
