@@ -11,7 +11,7 @@ from PySide6.QtGui import QImage
 from tests.conftest import REPO
 
 STATES = ["home", "help", "get-ready", "work-paced-reps", "how", "rest", "hold-left-leg", "switch-sides", "paused",
-          "hold-relax-cycle", "caution", "counted-set", "done", "end-question", "home-broken-file"]
+          "hold-relax-cycle", "caution", "counted-set", "done", "end-question", "home-broken-file", "about"]
 
 
 def test_screenshots_are_written_for_every_state_and_size(tmp_path, qapp):
