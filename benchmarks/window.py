@@ -5,10 +5,11 @@ Each figure is compared with a bare PySide6 window measured in the same run, in 
     python benchmarks/window.py --installs [--runs 5] [--json FILE]
 
 ``--installs`` measures the app as users install it instead: it builds the wheel (``python -m build``),
-installs it with ``pipx`` into a temporary folder, builds the PyInstaller bundle (packaging/pyinstaller/), and
-times each one's start-up to its first painted frame (the window's own "first frame painted" line, logged
-with ``-v``) against the bare PySide6 window, interleaved in the same run; with the wheel's size and the
-bundle's size on disk.  ``--bundle EXE`` / ``--pipx EXE`` measure ones already built instead of building them.
+installs it with ``pipx`` into a temporary folder (on this Python, the one the bundle is made from), builds
+the PyInstaller bundle (packaging/pyinstaller/), and times each one's start-up to its first painted frame
+(the window's own "first frame painted" line, logged with ``-v``) against the bare PySide6 window,
+interleaved in the same run; with the wheel's size and the bundle's size on disk.  ``--bundle EXE`` /
+``--pipx EXE`` measure ones already built instead of building them.
 
 The drill's figure (ui/figure.py) is measured in a user's own session (their names, odd numbers): a paced
 set with the figure moving through the set's four phases, and a still hold, each beside the same step of the
@@ -245,7 +246,10 @@ def build_installs(work: str) -> dict[str, object]:
         raise SystemExit("pipx is not installed (apt-get install pipx)")
     env = dict(os.environ, PIPX_HOME=os.path.join(work, "pipx"), PIPX_BIN_DIR=os.path.join(work, "bin"),
                PIPX_MAN_DIR=os.path.join(work, "man"))
-    subprocess.run([pipx, "install", wheel], check=True, capture_output=True, env=env, timeout=1800)
+    # The same Python as the bundle's (this one, which PyInstaller bundles): the ratio is then the bundle's
+    # own cost, not the difference between two builds of CPython (pyenv's, without PGO, against Debian's).
+    subprocess.run([pipx, "install", "--python", sys.executable, wheel], check=True, capture_output=True, env=env,
+                   timeout=1800)
     pyinstaller = os.path.join(os.path.dirname(sys.executable), "pyinstaller")
     subprocess.run([pyinstaller, "--noconfirm", "--distpath", os.path.join(work, "bundle"), "--workpath",
                     os.path.join(work, "build"), os.path.join(repo, "packaging", "pyinstaller", "hinge-timer.spec")],
@@ -259,8 +263,8 @@ def build_installs(work: str) -> dict[str, object]:
 def installs(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory() as work:
         if args.bundle and args.pipx:
-            built: dict[str, object] = {"bundle": args.bundle, "pipx": args.pipx,
-                                        "bundle_dir": os.path.dirname(args.bundle)}
+            bundle, pipx = os.path.abspath(args.bundle), os.path.abspath(args.pipx)  # (started from elsewhere)
+            built: dict[str, object] = {"bundle": bundle, "pipx": pipx, "bundle_dir": os.path.dirname(bundle)}
         else:
             print("building the wheel, the pipx install and the bundle (a few minutes)…", flush=True)
             built = build_installs(work)
@@ -270,6 +274,9 @@ def installs(args: argparse.Namespace) -> int:
             startup["pipx"].append(first_frame_ms([str(built["pipx"])]))
             startup["bundle"].append(first_frame_ms([str(built["bundle"])]))
         med = {k: statistics.median(v) for k, v in startup.items()}
+        if "wheel" in built:
+            print(f"the bundle's and the pipx install's Python: {sys.version.split()[0]} "
+                  f"({os.path.realpath(sys.executable)})")
         sizes = {"bundle_mib": folder_mib(str(built["bundle_dir"]))}
         if "wheel" in built:
             sizes["wheel_kib"] = os.path.getsize(str(built["wheel"])) / 1024

@@ -12,7 +12,10 @@ PYTHONPATH and no virtual environment on PATH, so every asset it finds comes fro
 
 from __future__ import annotations
 
+import configparser
 import os
+import shlex
+import shutil
 import signal
 import subprocess
 import time
@@ -20,7 +23,30 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tests.audio_capture import ONSET_EARLY_NS, PulseServer, Recorder, Recording
+import pytest
+
 from tests.integration.test_sound import all_sounded, read_log
+
+
+def launcher_entry(desktop: Path) -> tuple[dict[str, str], list[str]]:
+    """A desktop file that ``desktop-entry --install`` wrote, checked by desktop-file-validate: its
+    [Desktop Entry] keys and its Exec line split as a launcher splits it."""
+    checked = subprocess.run([need("desktop-file-validate"), str(desktop)], capture_output=True, text=True)
+    assert checked.returncode == 0 and not checked.stdout.strip(), checked.stdout
+    parsed = configparser.ConfigParser(interpolation=None, strict=False)
+    parsed.optionxform = str  # type: ignore[assignment,method-assign]
+    parsed.read(desktop, encoding="utf-8")
+    keys = dict(parsed["Desktop Entry"])
+    return keys, shlex.split(keys["Exec"])
+
+
+def need(tool: str) -> str:
+    """The full path of a system tool the test uses; CI has it, so there its absence fails the test."""
+    found = shutil.which(tool)
+    if found is None:
+        (pytest.fail if os.environ.get("CI") == "true" else pytest.skip)(
+            f"{tool} is not installed (apt-get install {tool})")
+    return found
 
 # Written the way a user writes one: their own names and lines (none of them a recorded prompt, so each is
 # rendered by espeak-ng), the right leg first, odd seconds.

@@ -1,13 +1,14 @@
 """The self-contained PyInstaller bundle (packaging/pyinstaller/hinge-timer.spec, `make bundle`), run as a user
 runs it.
 
-The bundle is built once into a temporary folder and then run by its own executable from a folder that is not
-the checkout, with no PYTHONPATH and no virtual environment on PATH (tests/installed_app.py): its version, the
-plan of a built-in session (in English and, from the bundled catalogue, German), ``validate`` of a user's file,
-Home and ``--kiosk`` painted, a user's own session to its end with its sound recorded from a private PulseAudio
-null sink (the sound engine is a process the bundle starts as ``<exe> -P -m hinge_timer.audio_child``) and the
-run in its history.  Its helper-process dispatch runs only the app's own modules, and Qt Multimedia's FFmpeg
-plugin and libraries are inside it.  espeak-ng is not bundled: it is the system's, from PATH.
+The bundle is built once into a temporary folder and then run by its own executable from a folder that is not the
+checkout, with no PYTHONPATH and no virtual environment on PATH (tests/installed_app.py): its version, the plan of
+a built-in session (in English and, from the bundled catalogue, German), ``validate`` of a user's file, Home and
+``--kiosk`` painted, its launcher entry (``desktop-entry --install`` naming the bundle, started, removed), a
+user's own session to its end with its sound recorded from a private PulseAudio null sink (the sound engine is a
+process the bundle starts as ``<exe> -P -m hinge_timer.audio_child``) and the run in its history. Its
+helper-process dispatch runs only the app's own modules, and Qt Multimedia's FFmpeg plugin and libraries are
+inside it. espeak-ng is not bundled: it is the system's, from PATH.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from pathlib import Path
 import pytest
 
 from hinge_timer import __version__
+from hinge_timer.appinfo import APP_ID
 from tests.conftest import REPO
-from tests.installed_app import TITLE, USER_SESSION, assert_heard, clean_env, first_frame, history_text, play_session
+from tests.installed_app import TITLE, USER_SESSION, assert_heard, clean_env, first_frame, history_text, \
+    launcher_entry, play_session
 
 pytestmark = pytest.mark.slow
 SPEC = REPO / "packaging" / "pyinstaller" / "hinge-timer.spec"
@@ -102,6 +105,27 @@ def test_the_bundle_plays_a_users_session_heard_and_kept_in_the_history(bundle, 
     line = next(l for l in history.splitlines() if TITLE in l)
     # (the run's result is the line's last column: "complete" is to the end with nothing skipped or stopped)
     assert line.endswith("  complete"), history
+
+
+def test_the_bundles_launcher_entry_starts_the_bundle_and_comes_out_again(bundle, tmp_path):
+    share = tmp_path / "share"
+
+    def entry(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*bundle.command, "desktop-entry", *args], env=bundle.env(XDG_DATA_HOME=str(share)),
+                              cwd=tmp_path, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+
+    done = entry("--install")
+    assert done.returncode == 0, done.stderr
+    desktop = share / "applications" / f"{APP_ID}.desktop"
+    assert (share / "icons" / "hicolor" / "scalable" / "apps" / f"{APP_ID}.svg").is_file()
+    assert (share / "metainfo" / f"{APP_ID}.metainfo.xml").is_file()
+    _keys, exec_line = launcher_entry(desktop)
+    assert Path(exec_line[0]) == bundle.exe.resolve(), exec_line  # the bundle itself, by its full path
+    seconds, logged = first_frame(exec_line, tmp_path / "data", bundle.env(), tmp_path)  # what the launcher opens
+    assert "Traceback" not in logged
+    gone = entry("--remove")
+    assert gone.returncode == 0, gone.stderr
+    assert not list(share.rglob(f"{APP_ID}*")), list(share.rglob(f"{APP_ID}*"))
 
 
 def test_the_bundle_runs_its_own_helper_modules_and_nothing_else(bundle, tmp_path):
