@@ -363,7 +363,18 @@ def _insert(table: Tableish, key: str, item: Item, order: Sequence[str]) -> None
     plain = [k for k in body.keys() if not isinstance(body.item(k), (Table, AoT))]
     before = [k for k in plain if rank.get(k, len(order)) <= mine]
     if before:
-        body._insert_after(before[-1], key, item)
+        # tomlkit 0.15.3 dropped Container._insert_after; _insert_at (which cannot add at the very end) and
+        # append do the same with what every version from 0.12 has.
+        insert_after = getattr(body, "_insert_after", None)
+        if insert_after is not None:
+            insert_after(before[-1], key, item)
+            return
+        at = body._map[before[-1]]
+        at = max(at) if isinstance(at, tuple) else at
+        if at + 1 < len(body.body):
+            body._insert_at(at + 1, key, item)
+        else:
+            body.append(key, item)
         return
     for index, (k, _) in enumerate(body.body):
         if k is not None:
