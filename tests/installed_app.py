@@ -22,9 +22,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from tests.audio_capture import ONSET_EARLY_NS, PulseServer, Recorder, Recording
 import pytest
 
+from tests.audio_capture import ONSET_EARLY_NS, PulseServer, Recorder, Recording
 from tests.integration.test_sound import all_sounded, read_log
 
 
@@ -47,6 +47,7 @@ def need(tool: str) -> str:
         (pytest.fail if os.environ.get("CI") == "true" else pytest.skip)(
             f"{tool} is not installed (apt-get install {tool})")
     return found
+
 
 # Written the way a user writes one: their own names and lines (none of them a recorded prompt, so each is
 # rendered by espeak-ng), the right leg first, odd seconds.
@@ -121,8 +122,9 @@ def play_session(command: Sequence[str], pulse: PulseServer, tmp: Path, env: dic
     log = tmp / "events.jsonl"
     recorder = Recorder(pulse).start()
     proc = subprocess.Popen([*command, "run", str(session), "--event-log", str(log), "--data-dir", str(tmp / "data")],
-                            env={**env, "PULSE_SERVER": pulse.env["PULSE_SERVER"]}, cwd=tmp, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            env={**env, "PULSE_SERVER": pulse.env["PULSE_SERVER"]},  # the socket, not our PATH
+                            cwd=tmp, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
     try:
         deadline = time.monotonic() + limit
         while not all_sounded(log):
