@@ -141,8 +141,11 @@ class Shooter:
         self.settle()
         if self.keep is not None and name not in self.keep:
             return
+        self.save(name, self.window.grab())
+
+    def save(self, name: str, picture) -> None:
         path = self.out / f"{name}-{self.tag}.png"
-        if not self.window.grab().save(str(path)):
+        if not picture.save(str(path)):
             raise SystemExit(f"screenshots: could not write {path}")
         self.written.append(path)
 
@@ -160,10 +163,7 @@ class Shooter:
             painter.fillRect(picture.rect(), QColor(0, 0, 0, 90))  # the window behind a modal dialog
             painter.drawPixmap((picture.width() - over.width()) // 2, (picture.height() - over.height()) // 2, over)
             painter.end()
-            path = self.out / f"{name}-{self.tag}.png"
-            if not picture.save(str(path)):
-                raise SystemExit(f"screenshots: could not write {path}")
-            self.written.append(path)
+            self.save(name, picture)
         dialog.close()
         dialog.deleteLater()
         self.window.activateWindow()  # the window is active again, as after a dialog closes on a desktop

@@ -363,12 +363,8 @@ def _insert(table: Tableish, key: str, item: Item, order: Sequence[str]) -> None
     plain = [k for k in body.keys() if not isinstance(body.item(k), (Table, AoT))]
     before = [k for k in plain if rank.get(k, len(order)) <= mine]
     if before:
-        # tomlkit 0.15.3 dropped Container._insert_after; _insert_at (which cannot add at the very end) and
-        # append do the same with what every version from 0.12 has.
-        insert_after = getattr(body, "_insert_after", None)
-        if insert_after is not None:
-            insert_after(before[-1], key, item)
-            return
+        # Just after that key (tomlkit 0.15.3 dropped Container._insert_after): _insert_at, which cannot add
+        # at the very end, else append; both are in every tomlkit from 0.12.
         at = body._map[before[-1]]
         at = max(at) if isinstance(at, tuple) else at
         if at + 1 < len(body.body):
